@@ -1,0 +1,175 @@
+// Package catalog holds the domain of the product catalog service: products,
+// their styles, photos and SKUs, shopping carts, the services that serve them,
+// and the errors those services return. It imports only the standard library.
+package catalog
+
+import (
+	"context"
+	"math"
+	"time"
+)
+
+// MaxID is the largest id any entity may have: ids are positive 32-bit integers,
+// as in the dataset and in the PostgreSQL schema clients were written against.
+const MaxID = math.MaxInt32
+
+// Cents is an amount of money in hundredths of the currency unit. The dataset's
+// prices are decimal numbers of whole units ("140"); the wire form is "140.00".
+type Cents int64
+
+// Null is a value that may be absent: SQL NULL, the dataset's unquoted null,
+// JSON null.
+type Null[T any] struct {
+	V     T
+	Valid bool
+}
+
+// Some returns a present value.
+func Some[T any](v T) Null[T] { return Null[T]{V: v, Valid: true} }
+
+// Product is one item of the catalog. Features is filled only when a single
+// product is asked for.
+type Product struct {
+	ID           int64
+	Name         string
+	Slogan       Null[string]
+	Description  Null[string]
+	Category     Null[string]
+	DefaultPrice Cents
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+	Features     []Feature
+}
+
+// Feature is a named property of a product; its value may be absent.
+type Feature struct {
+	ID        int64
+	ProductID int64
+	Name      string
+	Value     Null[string]
+}
+
+// Style is one variant (colour, pattern) of a product, with its own price,
+// photos and SKUs.
+type Style struct {
+	ID            int64
+	ProductID     int64
+	Name          string
+	SalePrice     Null[Cents]
+	OriginalPrice Cents
+	Default       bool
+	Photos        []Photo
+	SKUs          []SKU
+}
+
+// Photo is an image of a style, full size and thumbnail.
+type Photo struct {
+	ID           int64
+	StyleID      int64
+	URL          Null[string]
+	ThumbnailURL Null[string]
+}
+
+// SKU is one purchasable size of a style and the quantity in stock.
+type SKU struct {
+	ID       int64
+	StyleID  int64
+	Size     string
+	Quantity int64
+}
+
+// Related is one link from a product to another product the storefront
+// suggests with it. The dataset has self-links and duplicates; they are data.
+type Related struct {
+	ID        int64
+	ProductID int64
+	RelatedID int64
+}
+
+// CartLine is one unit of a SKU added to a cart, as the dataset's cart.csv
+// records historical carts. Only active lines count.
+type CartLine struct {
+	ID      int64
+	Session string
+	SKUID   int64
+	Active  bool
+}
+
+// CartItem is one SKU in a cart and how many units of it the cart holds.
+type CartItem struct {
+	SKUID int64
+	Count int64
+}
+
+// Page selects a run of products in id order: the Number-th run of Size
+// products, counting from 1.
+type Page struct {
+	Number int64
+	Size   int64
+}
+
+// ProductService reads the catalog.
+type ProductService interface {
+	// ListProducts returns the products of a page, without features; a page
+	// past the end is empty.
+	ListProducts(ctx context.Context, page Page) ([]Product, error)
+	// FindProduct returns a product with its features, or ENOTFOUND.
+	FindProduct(ctx context.Context, id int64) (Product, error)
+	// FindStyles returns a product's styles with their photos and SKUs, in
+	// style id order, or ENOTFOUND when the product does not exist.
+	FindStyles(ctx context.Context, productID int64) ([]Style, error)
+	// FindRelated returns the ids a product links to, in link id order, or
+	// ENOTFOUND when the product does not exist.
+	FindRelated(ctx context.Context, productID int64) ([]int64, error)
+}
+
+// CartService keeps the carts of sessions.
+type CartService interface {
+	// Cart returns the SKUs in a session's cart, in order of first addition.
+	Cart(ctx context.Context, session string) ([]CartItem, error)
+	// AddToCart adds one unit of a SKU to a session's cart. It fails with
+	// EUNPROCESSABLE when the SKU does not exist or the cart would hold more
+	// units than are in stock.
+	AddToCart(ctx context.Context, session string, skuID int64) error
+}
+
+// CatalogInfo describes the catalog a store serves.
+type CatalogInfo struct {
+	// Generation counts the loads the store has made live; 0 means the
+	// store has never been loaded.
+	Generation int64
+	LoadedAt   time.Time
+	Products   int64
+}
+
+// Loader replaces a store's catalog with a new one.
+type Loader interface {
+	// BeginLoad starts building a new catalog beside the one being served.
+	BeginLoad(ctx context.Context) (Load, error)
+	// CatalogInfo describes the catalog being served.
+	CatalogInfo(ctx context.Context) (CatalogInfo, error)
+}
+
+// Load is a new catalog being written. Rows arrive in batches, parents before
+// children, already validated: ids are unique and every reference resolves.
+// Nothing is served from it until Commit, which makes it live in one step;
+// Rollback (or an interrupted process) leaves the old catalog serving.
+type Load interface {
+	AddProducts(ctx context.Context, rows []Product) error
+	AddFeatures(ctx context.Context, rows []Feature) error
+	AddStyles(ctx context.Context, rows []Style) error
+	AddPhotos(ctx context.Context, rows []Photo) error
+	AddSKUs(ctx context.Context, rows []SKU) error
+	AddRelated(ctx context.Context, rows []Related) error
+	AddCartLines(ctx context.Context, rows []CartLine) error
+	Commit(ctx context.Context) error
+	Rollback() error
+}
+
+// Store is everything a storage engine provides.
+type Store interface {
+	ProductService
+	CartService
+	Loader
+	Close() error
+}

@@ -1,0 +1,100 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/url"
+	"os"
+	"strings"
+
+	"catalog"
+	"catalog/sqlite"
+)
+
+// environment looks up CATALOG_* variables.
+type environment func(string) string
+
+// envName is the variable that sets a flag: --request-timeout is
+// CATALOG_REQUEST_TIMEOUT.
+func envName(flagName string) string {
+	return "CATALOG_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
+}
+
+// parse parses a command's flags: each starts at its default, is set by its
+// environment variable if present, then by the flag if given.
+func (env environment) parse(fs *flag.FlagSet, args []string) error {
+	var err error
+	fs.VisitAll(func(f *flag.Flag) {
+		if v := env(envName(f.Name)); v != "" && err == nil {
+			if e := f.Value.Set(v); e != nil {
+				err = fmt.Errorf("%s=%q: %v", envName(f.Name), v, e)
+			}
+		}
+	})
+	if err != nil {
+		return err
+	}
+	return fs.Parse(args)
+}
+
+// newFlagSet returns a command's flag set, whose help lists the environment
+// variable beside each flag.
+func newFlagSet(name, synopsis string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "Usage: catalog %s\n\nFlags:\n", synopsis)
+		fs.VisitAll(func(f *flag.Flag) {
+			name, usage := flag.UnquoteUsage(f)
+			fmt.Fprintf(stderr, "  --%s %s\n\t%s (default %q; env %s)\n", f.Name, name, usage, f.DefValue, envName(f.Name))
+		})
+	}
+	return fs
+}
+
+// DefaultDB is the store used when --db is not given: a SQLite file in the
+// working directory.
+const DefaultDB = "catalog.db"
+
+func dbFlag(fs *flag.FlagSet) *string {
+	return fs.String("db", DefaultDB, "the store: a SQLite file path, or a postgres:// URL")
+}
+
+// openStore opens the store that --db names.
+func openStore(ctx context.Context, dsn string) (catalog.Store, error) {
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		return nil, fmt.Errorf("--db %s: PostgreSQL is not supported yet; use a SQLite file path", redact(dsn))
+	}
+	return sqlite.Open(ctx, dsn)
+}
+
+// redact hides a password in a database URL.
+func redact(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return "(an unparsable URL)"
+	}
+	return u.Redacted()
+}
+
+// isTerminal reports whether w is a terminal, where progress bars and text
+// logs go; elsewhere logs are JSON and there are no bars.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+func newLogger(w io.Writer, level slog.Level) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: level}
+	if isTerminal(w) {
+		return slog.New(slog.NewTextHandler(w, opts))
+	}
+	return slog.New(slog.NewJSONHandler(w, opts))
+}

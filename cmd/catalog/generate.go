@@ -1,0 +1,48 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/vbauerster/mpb/v8"
+	"github.com/vbauerster/mpb/v8/decor"
+
+	"catalog/generate"
+)
+
+func runGenerate(ctx context.Context, args []string, env environment, stdout, stderr io.Writer) error {
+	fs := newFlagSet("generate", "generate [flags]", stderr)
+	out := fs.String("out", "data", "the directory to write the CSV files into")
+	products := fs.Int("products", generate.DefaultProducts, "how many products (the real dataset has 1,000,011)")
+	seed := fs.Uint64("seed", 1, "the random seed: the same seed gives the same files")
+	progress := fs.Bool("progress", isTerminal(stderr), "show a progress bar")
+	if err := env.parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("generate takes no arguments, got %q", fs.Args())
+	}
+	opts := generate.Options{Products: *products, Seed: *seed}
+	var p *mpb.Progress
+	if *progress {
+		p = mpb.NewWithContext(ctx, mpb.WithOutput(stderr), mpb.WithWidth(40))
+		bar := p.AddBar(int64(*products),
+			mpb.PrependDecorators(decor.Name("products", decor.WC{W: 10})),
+			mpb.AppendDecorators(decor.CountersNoUnit("%d / %d", decor.WC{W: 22}), decor.Percentage(decor.WC{W: 6})))
+		opts.Progress = func(n int) { bar.SetCurrent(int64(n)) }
+		defer func() {
+			bar.SetTotal(-1, true)
+			p.Wait()
+		}()
+	}
+	start := time.Now()
+	n, err := generate.Write(ctx, *out, opts)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "wrote %s in %s: %d products, %d features, %d styles, %d photos, %d skus, %d related\n",
+		*out, time.Since(start).Round(time.Millisecond), n.Products, n.Features, n.Styles, n.Photos, n.SKUs, n.Related)
+	return nil
+}

@@ -1,0 +1,111 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"time"
+
+	"catalog"
+	"catalog/csv"
+	"catalog/generate"
+	cataloghttp "catalog/http"
+)
+
+// DemoProducts is the size of the demo catalog an empty store is seeded with.
+const DemoProducts = 10_000
+
+func runServe(ctx context.Context, args []string, env environment, stdout, stderr io.Writer) error {
+	fs := newFlagSet("serve", "serve [flags]", stderr)
+	db := dbFlag(fs)
+	addr := fs.String("addr", "127.0.0.1:3000", "the address to listen on")
+	campus := fs.String("campus", "hr-rfp", "the campus every product carries")
+	demo := fs.Int("demo-products", DemoProducts, "products in the demo catalog seeded into an empty store (0: none)")
+	timeout := fs.Duration("request-timeout", cataloghttp.DefaultRequestTimeout, "the longest a request may wait for the store")
+	grace := fs.Duration("shutdown-timeout", 30*time.Second, "how long a shutdown waits for requests in flight")
+	level := fs.String("log-level", "info", "debug, info, warn or error")
+	if err := env.parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("serve takes no arguments, got %q", fs.Args())
+	}
+	var lvl slog.Level
+	if err := lvl.UnmarshalText([]byte(*level)); err != nil {
+		return fmt.Errorf("--log-level: %v", err)
+	}
+	logger := newLogger(stderr, lvl)
+
+	store, err := openStore(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	info, err := store.CatalogInfo(ctx)
+	if err != nil {
+		return err
+	}
+	if info.Generation == 0 && *demo > 0 {
+		if err := seedDemo(ctx, store, *demo, logger); err != nil {
+			return fmt.Errorf("seed the demo catalog: %w", err)
+		}
+		logger.Info("the store was empty: seeded a demo catalog of generated products",
+			"products", *demo, "db", *db,
+			"load_real_data", fmt.Sprintf("go run ./cmd/catalog load --db %s DIR   (DIR holds product.csv, styles.csv, …)", *db))
+	} else {
+		logger.Info("serving catalog", "db", *db, "generation", info.Generation, "products", info.Products,
+			"loaded_at", info.LoadedAt)
+	}
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	srv := cataloghttp.NewServer(store, store, cataloghttp.Config{Campus: *campus, RequestTimeout: *timeout, Logger: logger})
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	logger.Info("listening", "addr", "http://"+ln.Addr().String())
+
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down: finishing requests in flight", "grace", *grace)
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), *grace)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-served; err != nil {
+		return err
+	}
+	logger.Info("stopped")
+	return nil
+}
+
+// seedDemo generates a small dataset and loads it through the importer, as
+// a user's files would be.
+func seedDemo(ctx context.Context, store catalog.Loader, products int, logger *slog.Logger) error {
+	dir, err := os.MkdirTemp("", "catalog-demo-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	logger.Info("the store is empty: generating a demo catalog", "products", products)
+	if _, err := generate.Write(ctx, dir, generate.Options{Products: products, Seed: 1}); err != nil {
+		return err
+	}
+	rep, err := csv.Import(ctx, dir, store, csv.Options{})
+	if err != nil {
+		return err
+	}
+	if n := rep.Rejected(); n > 0 {
+		return errors.New("bug: the generated demo catalog had rejected rows")
+	}
+	return nil
+}

@@ -1,0 +1,435 @@
+package csv
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sync"
+
+	"catalog"
+)
+
+// Options tune an import.
+type Options struct {
+	// Rejects receives one JSON line per rejected record:
+	// {"file","line","reason","record"}. Nil discards them (they are still
+	// counted).
+	Rejects io.Writer
+	// Progress, if set, is told how far each file has been read.
+	Progress Progress
+}
+
+// Progress follows an import file by file.
+type Progress interface {
+	// StartFile is called as a file's import begins, with its size in bytes.
+	StartFile(name string, size int64) FileProgress
+}
+
+// FileProgress follows one file.
+type FileProgress interface {
+	// Read is told each run of bytes read.
+	Read(n int)
+	// Done is called when the file is finished, or abandoned.
+	Done()
+}
+
+// Report accounts for every line of every file of an import.
+type Report struct {
+	Files []FileReport
+}
+
+// Rejected returns the number of records rejected in all files.
+func (r *Report) Rejected() int64 {
+	var n int64
+	for _, f := range r.Files {
+		n += f.Rejected
+	}
+	return n
+}
+
+// FileReport accounts for every physical line of one file:
+// Lines = HeaderLines + BlankLines + LoadedLines + RejectedLines.
+type FileReport struct {
+	File string
+	// Absent reports an optional file that was not there.
+	Absent bool
+	Lines  int64
+	// HeaderLines is 1 when the file has a header line, else 0.
+	HeaderLines int64
+	BlankLines  int64
+	// Loaded and Rejected count records; a record spans LoadedLines /
+	// RejectedLines physical lines.
+	Loaded, LoadedLines     int64
+	Rejected, RejectedLines int64
+	// Repaired counts loaded records that needed a repair.
+	Repaired int64
+	// Notes tell what was repaired in the file as a whole: its header, byte
+	// order mark, line ends.
+	Notes []string
+	// Repairs lists the first MaxRepairNotes repaired records.
+	Repairs []RepairNote
+}
+
+// Balanced reports whether every line is accounted for.
+func (f *FileReport) Balanced() bool {
+	return f.Lines == f.HeaderLines+f.BlankLines+f.LoadedLines+f.RejectedLines
+}
+
+// RepairNote says what was repaired in a record.
+type RepairNote struct {
+	Line  int
+	Lines int
+	What  string
+}
+
+// MaxRepairNotes bounds FileReport.Repairs.
+const MaxRepairNotes = 100
+
+// batchSize is how many rows go to the store at once.
+const batchSize = 2048
+
+// Import reads a dataset directory (product.csv, features.csv, styles.csv,
+// photos.csv, skus.csv, related.csv and, if present, cart.csv) into a new
+// catalog of dst and makes it live. A record that cannot be loaded, because
+// it is malformed, duplicates an earlier id or refers to a row that does not
+// exist, is rejected: reported to opts.Rejects and counted, and the import
+// goes on. Import fails, leaving the old catalog in place, only when a file is
+// missing or unreadable, a header cannot be understood, or the store fails.
+func Import(ctx context.Context, dir string, dst catalog.Loader, opts Options) (*Report, error) {
+	for _, name := range []string{Products.File, Features.File, Styles.File, Photos.File, SKUs.File, Related.File} {
+		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
+			return nil, fmt.Errorf("dataset %s: %w", dir, err)
+		}
+	}
+	load, err := dst.BeginLoad(ctx)
+	if err != nil {
+		return nil, err
+	}
+	committed := false
+	defer func() {
+		if !committed {
+			_ = load.Rollback()
+		}
+	}()
+	im := &importer{dir: dir, opts: opts, rejects: &rejectWriter{w: opts.Rejects}}
+	rep := &Report{}
+	run := func(fr FileReport, err error) error {
+		if err != nil {
+			return err
+		}
+		rep.Files = append(rep.Files, fr)
+		return nil
+	}
+	// Parents before children: a child's reference is checked against the
+	// ids its parent file loaded.
+	if err := run(importFile(ctx, im, Products, load.AddProducts, func(r catalog.Product) error {
+		return im.unique(&im.products, r.ID)
+	})); err != nil {
+		return nil, err
+	}
+	if err := run(importFile(ctx, im, Styles, load.AddStyles, func(r catalog.Style) error {
+		if err := im.refers(&im.products, "product", r.ProductID); err != nil {
+			return err
+		}
+		return im.unique(&im.styles, r.ID)
+	})); err != nil {
+		return nil, err
+	}
+	var features, photos, related, cart idSet
+	if err := run(importFile(ctx, im, Features, load.AddFeatures, func(r catalog.Feature) error {
+		if err := im.refers(&im.products, "product", r.ProductID); err != nil {
+			return err
+		}
+		return im.unique(&features, r.ID)
+	})); err != nil {
+		return nil, err
+	}
+	if err := run(importFile(ctx, im, Photos, load.AddPhotos, func(r catalog.Photo) error {
+		if err := im.refers(&im.styles, "style", r.StyleID); err != nil {
+			return err
+		}
+		return im.unique(&photos, r.ID)
+	})); err != nil {
+		return nil, err
+	}
+	if err := run(importFile(ctx, im, SKUs, load.AddSKUs, func(r catalog.SKU) error {
+		if err := im.refers(&im.styles, "style", r.StyleID); err != nil {
+			return err
+		}
+		return im.unique(&im.skus, r.ID)
+	})); err != nil {
+		return nil, err
+	}
+	if err := run(importFile(ctx, im, Related, load.AddRelated, func(r catalog.Related) error {
+		if err := im.refers(&im.products, "product", r.ProductID); err != nil {
+			return err
+		}
+		if err := im.refers(&im.products, "related product", r.RelatedID); err != nil {
+			return err
+		}
+		return im.unique(&related, r.ID)
+	})); err != nil {
+		return nil, err
+	}
+	if _, err := os.Stat(filepath.Join(dir, CartLines.File)); errors.Is(err, os.ErrNotExist) {
+		rep.Files = append(rep.Files, FileReport{File: CartLines.File, Absent: true})
+	} else if err := run(importFile(ctx, im, CartLines, load.AddCartLines, func(r catalog.CartLine) error {
+		if err := im.refers(&im.skus, "sku", r.SKUID); err != nil {
+			return err
+		}
+		return im.unique(&cart, r.ID)
+	})); err != nil {
+		return nil, err
+	}
+	if err := im.rejects.err; err != nil {
+		return nil, fmt.Errorf("write rejects: %w", err)
+	}
+	if err := load.Commit(ctx); err != nil {
+		return nil, err
+	}
+	committed = true
+	return rep, nil
+}
+
+type importer struct {
+	dir                    string
+	opts                   Options
+	rejects                *rejectWriter
+	products, styles, skus idSet
+}
+
+// unique adds id to the ids of a file, or says it is a duplicate.
+func (im *importer) unique(ids *idSet, id int64) error {
+	if !ids.add(id) {
+		return fmt.Errorf("duplicate id %d: an earlier row has it", id)
+	}
+	return nil
+}
+
+// refers checks a reference to a parent row.
+func (im *importer) refers(ids *idSet, what string, id int64) error {
+	if !ids.has(id) {
+		return fmt.Errorf("orphan: %s %d does not exist", what, id)
+	}
+	return nil
+}
+
+// importFile decodes and checks one file in one goroutine while the caller's
+// goroutine writes the rows to the store.
+func importFile[T any](ctx context.Context, im *importer, t *Table[T], add func(context.Context, []T) error, check func(T) error) (FileReport, error) {
+	path := filepath.Join(im.dir, t.File)
+	f, err := os.Open(path)
+	if err != nil {
+		return FileReport{}, err
+	}
+	defer f.Close()
+	var in io.Reader = f
+	if im.opts.Progress != nil {
+		st, err := f.Stat()
+		if err != nil {
+			return FileReport{}, err
+		}
+		fp := im.opts.Progress.StartFile(t.File, st.Size())
+		defer fp.Done()
+		in = &progressReader{r: f, p: fp}
+	}
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	batches := make(chan []T, 4)
+	free := make(chan []T, 6)
+	var (
+		fr      FileReport
+		readErr error
+		wg      sync.WaitGroup
+	)
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		defer close(batches)
+		fr, readErr = decodeFile(ctx, im, t, in, check, batches, free)
+	}()
+	var writeErr error
+	for b := range batches {
+		if writeErr == nil {
+			if writeErr = add(ctx, b); writeErr != nil {
+				cancel()
+			}
+		}
+		select {
+		case free <- b[:0]:
+		default:
+		}
+	}
+	wg.Wait()
+	if writeErr != nil {
+		return FileReport{}, fmt.Errorf("load %s: %w", t.File, writeErr)
+	}
+	if readErr != nil {
+		return FileReport{}, fmt.Errorf("%s: %w", path, readErr)
+	}
+	return fr, nil
+}
+
+// decodeFile reads a file's records, sends the good rows in batches and
+// rejects the others, accounting for every line.
+func decodeFile[T any](ctx context.Context, im *importer, t *Table[T], r io.Reader, check func(T) error, out chan<- []T, free <-chan []T) (FileReport, error) {
+	fr := FileReport{File: t.File}
+	// The field count is known once the header has been read.
+	dec := NewDecoder(r, 0, t.lead)
+	var (
+		at      []int // where each column is in a record; nil until the header is read
+		fields  = make([]field, len(t.Columns))
+		batch   = make([]T, 0, batchSize)
+		started = false
+	)
+	send := func() error {
+		select {
+		case out <- batch:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		select {
+		case batch = <-free:
+		default:
+			batch = make([]T, 0, batchSize)
+		}
+		return nil
+	}
+	reject := func(rec Record, reason string) {
+		fr.Rejected++
+		fr.RejectedLines += int64(rec.Lines)
+		im.rejects.write(t.File, rec.Line, reason, rec.Raw)
+	}
+	for {
+		rec, err := dec.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return fr, err
+		}
+		if rec.Blank {
+			fr.BlankLines++
+			continue
+		}
+		if !started {
+			started = true
+			if rec.Err != nil {
+				return fr, fmt.Errorf("line %d: cannot read the header: %v", rec.Line, rec.Err)
+			}
+			var notes []string
+			var isHeader bool
+			at, notes, isHeader, err = t.headerOf(rec.Fields)
+			if err != nil {
+				return fr, fmt.Errorf("line %d: %v", rec.Line, err)
+			}
+			fr.Notes = append(fr.Notes, notes...)
+			if isHeader {
+				dec.SetFields(len(rec.Fields))
+				fr.HeaderLines = int64(rec.Lines)
+				continue
+			}
+			dec.SetFields(len(t.Columns))
+			if len(rec.Fields) != len(t.Columns) {
+				reject(rec, fmt.Sprintf("has %d fields, want %d", len(rec.Fields), len(t.Columns)))
+				continue
+			}
+		}
+		if rec.Err != nil {
+			reject(rec, rec.Err.Error())
+			continue
+		}
+		for i, j := range at {
+			fields[i] = field{s: rec.Fields[j], quoted: rec.Quoted[j]}
+		}
+		row, repaired, err := t.parseFields(fields)
+		if err == nil {
+			err = check(row)
+		}
+		if err != nil {
+			reject(rec, err.Error())
+			continue
+		}
+		fr.Loaded++
+		fr.LoadedLines += int64(rec.Lines)
+		if repaired |= rec.Repaired; repaired != 0 {
+			fr.Repaired++
+			if len(fr.Repairs) < MaxRepairNotes {
+				fr.Repairs = append(fr.Repairs, RepairNote{Line: rec.Line, Lines: rec.Lines, What: repaired.String()})
+			}
+		}
+		batch = append(batch, row)
+		if len(batch) == cap(batch) {
+			if err := send(); err != nil {
+				return fr, err
+			}
+		}
+	}
+	if len(batch) > 0 {
+		if err := send(); err != nil {
+			return fr, err
+		}
+	}
+	if dec.SawBOM() {
+		fr.Notes = append(fr.Notes, "dropped a UTF-8 byte order mark")
+	}
+	if dec.SawCRLF() {
+		fr.Notes = append(fr.Notes, "read CR LF line ends")
+	}
+	fr.Lines = int64(dec.Lines())
+	if !fr.Balanced() {
+		return fr, fmt.Errorf("bug: %d lines read but %d accounted for", fr.Lines, fr.HeaderLines+fr.BlankLines+fr.LoadedLines+fr.RejectedLines)
+	}
+	return fr, ctx.Err()
+}
+
+// MaxRejectRecordBytes bounds the record text written to the rejects file.
+const MaxRejectRecordBytes = 64 << 10
+
+// rejectWriter writes rejects as JSON lines and keeps the first error.
+type rejectWriter struct {
+	mu  sync.Mutex
+	w   io.Writer
+	err error
+}
+
+type rejectLine struct {
+	File   string `json:"file"`
+	Line   int    `json:"line"`
+	Reason string `json:"reason"`
+	Record string `json:"record"`
+}
+
+func (r *rejectWriter) write(file string, line int, reason string, raw []byte) {
+	if r.w == nil {
+		return
+	}
+	if len(raw) > MaxRejectRecordBytes {
+		raw = raw[:MaxRejectRecordBytes]
+	}
+	b, err := json.Marshal(rejectLine{File: file, Line: line, Reason: reason, Record: string(raw)})
+	if err != nil {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.err == nil {
+		_, r.err = r.w.Write(append(b, '\n'))
+	}
+}
+
+type progressReader struct {
+	r io.Reader
+	p FileProgress
+}
+
+func (p *progressReader) Read(b []byte) (int, error) {
+	n, err := p.r.Read(b)
+	p.p.Read(n)
+	return n, err
+}

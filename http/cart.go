@@ -1,0 +1,71 @@
+package http
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"io"
+	"net/http"
+
+	"catalog"
+)
+
+// sessionCookie names the cookie that holds a cart's session.
+const sessionCookie = "user_session"
+
+// session returns the caller's cart session, issuing a new one, in a cookie
+// on the response, when the request has none (or one that is not a session
+// name).
+func session(w http.ResponseWriter, r *http.Request) string {
+	if c, err := r.Cookie(sessionCookie); err == nil && catalog.ValidSession(c.Value) {
+		return c.Value
+	}
+	id := newSession()
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: id, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode})
+	return id
+}
+
+// newSession returns a random session name of 128 bits.
+func newSession() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:]) // never fails: see crypto/rand.Read
+	return hex.EncodeToString(b[:])
+}
+
+func (s *Server) handleCart(w http.ResponseWriter, r *http.Request) {
+	sess := session(w, r)
+	ctx, cancel := s.storeContext(r)
+	defer cancel()
+	items, err := s.carts.Cart(ctx, sess)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, func(b []byte) []byte { return appendCart(b, items) })
+}
+
+func (s *Server) handleAddToCart(w http.ResponseWriter, r *http.Request) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		s.Error(w, r, catalog.Errorf(catalog.ETOOLARGE, "the body is over %d bytes", MaxBodyBytes))
+		return
+	}
+	if err != nil {
+		s.Error(w, r, catalog.Errorf(catalog.EINVALID, "the body could not be read"))
+		return
+	}
+	skuID, err := parseSKUID(r.Header.Get("Content-Type"), body)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	sess := session(w, r)
+	ctx, cancel := s.storeContext(r)
+	defer cancel()
+	if err := s.carts.AddToCart(ctx, sess, skuID); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeBody(w, http.StatusCreated, "text/plain; charset=utf-8", []byte("Created"))
+}

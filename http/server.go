@@ -1,0 +1,170 @@
+// Package http serves the catalog over HTTP: the routes, parameters, cart
+// sessions and wire format of the Products API contract, and the mapping of
+// domain errors to statuses.
+package http
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"catalog"
+)
+
+// Config is what a Server needs besides its services.
+type Config struct {
+	// Campus is the campus every product carries.
+	Campus string
+	// RequestTimeout bounds each request's time in the store.
+	RequestTimeout time.Duration
+	Logger         *slog.Logger
+}
+
+// DefaultRequestTimeout is the request timeout when Config leaves it zero.
+const DefaultRequestTimeout = 5 * time.Second
+
+// Server serves the API.
+type Server struct {
+	products catalog.ProductService
+	carts    catalog.CartService
+	cfg      Config
+	prefix   string // the hosted API's path prefix, accepted and stripped
+	handler  http.Handler
+	srv      *http.Server
+}
+
+// NewServer returns a server of the given services.
+func NewServer(products catalog.ProductService, carts catalog.CartService, cfg Config) *Server {
+	if cfg.RequestTimeout <= 0 {
+		cfg.RequestTimeout = DefaultRequestTimeout
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	s := &Server{products: products, carts: carts, cfg: cfg, prefix: "/api/fec2/" + cfg.Campus}
+	mux := http.NewServeMux()
+	s.routes(mux)
+	s.handler = s.recoverPanics(s.stripPrefix(mux))
+	return s
+}
+
+func (s *Server) routes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /products", s.handleListProducts)
+	mux.HandleFunc("GET /products/{id}", s.handleProduct)
+	mux.HandleFunc("GET /products/{id}/styles", s.handleStyles)
+	mux.HandleFunc("GET /products/{id}/related", s.handleRelated)
+	mux.HandleFunc("GET /cart", s.handleCart)
+	mux.HandleFunc("POST /cart", s.handleAddToCart)
+	// Any other method on a known path is 405 with Allow, as JSON.
+	for path, allow := range map[string]string{
+		"/products":              "GET, HEAD",
+		"/products/{id}":         "GET, HEAD",
+		"/products/{id}/styles":  "GET, HEAD",
+		"/products/{id}/related": "GET, HEAD",
+		"/cart":                  "GET, HEAD, POST",
+	} {
+		mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Allow", allow)
+			writeError(w, r, http.StatusMethodNotAllowed, "method "+r.Method+" is not allowed on "+r.URL.Path+"; use "+allow)
+		})
+	}
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, r, http.StatusNotFound, "no such path: "+r.URL.Path)
+	})
+}
+
+// Handler returns the server's handler, for tests and for mounting.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// stripPrefix serves the API under the hosted API's prefix too
+// (/api/fec2/<campus>/products…), so clients written against it need only a
+// new host.
+func (s *Server) stripPrefix(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if rest, ok := strings.CutPrefix(r.URL.Path, s.prefix); ok && strings.HasPrefix(rest, "/") {
+			r2 := new(http.Request)
+			*r2 = *r
+			u := *r.URL
+			u.Path, u.RawPath = rest, ""
+			r2.URL = &u
+			r = r2
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// recoverPanics turns a panic in a handler into a logged 500, not a dropped
+// connection.
+func (s *Server) recoverPanics(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.cfg.Logger.Error("panic serving request", "method", r.Method, "path", r.URL.Path, "panic", v)
+				writeError(w, r, http.StatusInternalServerError, "internal error")
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// Serve accepts connections on ln until Shutdown.
+func (s *Server) Serve(ln net.Listener) error {
+	s.srv = &http.Server{
+		Handler:           s.handler,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       10 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    16 << 10,
+		ErrorLog:          slog.NewLogLogger(s.cfg.Logger.Handler(), slog.LevelWarn),
+	}
+	err := s.srv.Serve(ln)
+	if errors.Is(err, http.ErrServerClosed) {
+		return nil
+	}
+	return err
+}
+
+// Shutdown stops accepting connections and waits, until ctx ends, for the
+// requests in flight to finish.
+func (s *Server) Shutdown(ctx context.Context) error {
+	if s.srv == nil {
+		return nil
+	}
+	return s.srv.Shutdown(ctx)
+}
+
+var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
+
+// writeBody writes a complete response body with its length.
+func writeBody(w http.ResponseWriter, status int, contentType string, body []byte) {
+	h := w.Header()
+	h.Set("Content-Type", contentType)
+	h.Set("Content-Length", itoa(len(body)))
+	h.Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}
+
+const jsonType = "application/json; charset=utf-8"
+
+// writeJSON writes the JSON that fill appends, from a pooled buffer.
+func writeJSON(w http.ResponseWriter, status int, fill func([]byte) []byte) {
+	bp := bufPool.Get().(*[]byte)
+	b := fill((*bp)[:0])
+	writeBody(w, status, jsonType, b)
+	if cap(b) <= 1<<20 {
+		*bp = b
+		bufPool.Put(bp)
+	}
+}
+
+func itoa(n int) string { return string(appendInt(nil, int64(n))) }

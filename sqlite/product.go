@@ -1,0 +1,219 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+
+	"catalog"
+)
+
+// readTx runs fn in a read transaction: every query in it sees the same
+// catalog, even when a load swaps a new one in meanwhile.
+func (db *DB) readTx(ctx context.Context, what string, fn func(tx *sql.Tx) error) error {
+	tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return storeError(what, err)
+	}
+	defer func() { _ = tx.Rollback() }()
+	if err := fn(tx); err != nil {
+		var e *catalog.Error
+		if errors.As(err, &e) {
+			return err
+		}
+		return storeError(what, err)
+	}
+	return nil
+}
+
+const productColumns = `p.id, p.name, p.slogan, p.description, p.category, p.default_price, p.created_at, p.updated_at`
+
+func scanProduct(row interface{ Scan(...any) error }) (catalog.Product, error) {
+	var p catalog.Product
+	var slogan, description, category sql.NullString
+	var created, updated int64
+	if err := row.Scan(&p.ID, &p.Name, &slogan, &description, &category, &p.DefaultPrice, &created, &updated); err != nil {
+		return p, err
+	}
+	p.Slogan, p.Description, p.Category = nullString(slogan), nullString(description), nullString(category)
+	p.CreatedAt, p.UpdatedAt = fromMillis(created), fromMillis(updated)
+	return p, nil
+}
+
+// ListProducts returns a page of products in id order.
+func (db *DB) ListProducts(ctx context.Context, page catalog.Page) ([]catalog.Product, error) {
+	first := (page.Number-1)*page.Size + 1
+	rows, err := db.read.QueryContext(ctx, `SELECT `+productColumns+`
+		FROM product_pages pp JOIN products p ON p.id = pp.product_id
+		WHERE pp.pos BETWEEN ? AND ? ORDER BY pp.pos`, first, first+page.Size-1)
+	if err != nil {
+		return nil, storeError("list products", err)
+	}
+	defer rows.Close()
+	products := make([]catalog.Product, 0, page.Size)
+	for rows.Next() {
+		p, err := scanProduct(rows)
+		if err != nil {
+			return nil, storeError("list products", err)
+		}
+		products = append(products, p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, storeError("list products", err)
+	}
+	return products, nil
+}
+
+// FindProduct returns a product with its features.
+func (db *DB) FindProduct(ctx context.Context, id int64) (catalog.Product, error) {
+	var p catalog.Product
+	err := db.readTx(ctx, "find product", func(tx *sql.Tx) error {
+		var err error
+		p, err = scanProduct(tx.QueryRowContext(ctx, `SELECT `+productColumns+` FROM products p WHERE p.id = ?`, id))
+		if errors.Is(err, sql.ErrNoRows) {
+			return catalog.Errorf(catalog.ENOTFOUND, "product %d does not exist", id)
+		}
+		if err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT id, feature, value FROM features WHERE product_id = ? ORDER BY id`, id)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		p.Features = []catalog.Feature{}
+		for rows.Next() {
+			f := catalog.Feature{ProductID: id}
+			var value sql.NullString
+			if err := rows.Scan(&f.ID, &f.Name, &value); err != nil {
+				return err
+			}
+			f.Value = nullString(value)
+			p.Features = append(p.Features, f)
+		}
+		return rows.Err()
+	})
+	return p, err
+}
+
+// FindStyles returns a product's styles with their photos and SKUs: three
+// queries, whatever the number of styles.
+func (db *DB) FindStyles(ctx context.Context, productID int64) ([]catalog.Style, error) {
+	var styles []catalog.Style
+	err := db.readTx(ctx, "find styles", func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT s.id, s.name, s.sale_price, s.original_price, s.default_style
+			FROM products p LEFT JOIN styles s ON s.product_id = p.id
+			WHERE p.id = ? ORDER BY s.id`, productID)
+		if err != nil {
+			return err
+		}
+		found := false
+		byID := map[int64]int{}
+		for rows.Next() {
+			found = true
+			var id, original sql.NullInt64
+			var name sql.NullString
+			var sale sql.NullInt64
+			var def sql.NullBool
+			if err := rows.Scan(&id, &name, &sale, &original, &def); err != nil {
+				rows.Close()
+				return err
+			}
+			if !id.Valid {
+				continue // the product has no styles
+			}
+			byID[id.Int64] = len(styles)
+			styles = append(styles, catalog.Style{
+				ID: id.Int64, ProductID: productID, Name: name.String,
+				SalePrice:     catalog.Null[catalog.Cents]{V: catalog.Cents(sale.Int64), Valid: sale.Valid},
+				OriginalPrice: catalog.Cents(original.Int64), Default: def.Bool,
+			})
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if !found {
+			return catalog.Errorf(catalog.ENOTFOUND, "product %d does not exist", productID)
+		}
+		if len(styles) == 0 {
+			styles = []catalog.Style{}
+			return nil
+		}
+		if err := db.findPhotos(ctx, tx, productID, styles, byID); err != nil {
+			return err
+		}
+		return db.findSKUs(ctx, tx, productID, styles, byID)
+	})
+	return styles, err
+}
+
+func (db *DB) findPhotos(ctx context.Context, tx *sql.Tx, productID int64, styles []catalog.Style, byID map[int64]int) error {
+	rows, err := tx.QueryContext(ctx, `SELECT ph.id, ph.style_id, ph.url, ph.thumbnail_url
+		FROM styles s JOIN photos ph ON ph.style_id = s.id
+		WHERE s.product_id = ? ORDER BY ph.style_id, ph.id`, productID)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var ph catalog.Photo
+		var u, thumb sql.NullString
+		if err := rows.Scan(&ph.ID, &ph.StyleID, &u, &thumb); err != nil {
+			return err
+		}
+		ph.URL, ph.ThumbnailURL = nullString(u), nullString(thumb)
+		s := &styles[byID[ph.StyleID]]
+		s.Photos = append(s.Photos, ph)
+	}
+	return rows.Err()
+}
+
+func (db *DB) findSKUs(ctx context.Context, tx *sql.Tx, productID int64, styles []catalog.Style, byID map[int64]int) error {
+	rows, err := tx.QueryContext(ctx, `SELECT k.id, k.style_id, k.size, k.quantity
+		FROM styles s JOIN skus k ON k.style_id = s.id
+		WHERE s.product_id = ? ORDER BY k.style_id, k.id`, productID)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k catalog.SKU
+		if err := rows.Scan(&k.ID, &k.StyleID, &k.Size, &k.Quantity); err != nil {
+			return err
+		}
+		s := &styles[byID[k.StyleID]]
+		s.SKUs = append(s.SKUs, k)
+	}
+	return rows.Err()
+}
+
+// FindRelated returns the ids a product links to, in link order.
+func (db *DB) FindRelated(ctx context.Context, productID int64) ([]int64, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT r.related_id
+		FROM products p LEFT JOIN related r ON r.product_id = p.id
+		WHERE p.id = ? ORDER BY r.id`, productID)
+	if err != nil {
+		return nil, storeError("find related", err)
+	}
+	defer rows.Close()
+	found := false
+	ids := []int64{}
+	for rows.Next() {
+		found = true
+		var id sql.NullInt64
+		if err := rows.Scan(&id); err != nil {
+			return nil, storeError("find related", err)
+		}
+		if id.Valid {
+			ids = append(ids, id.Int64)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, storeError("find related", err)
+	}
+	if !found {
+		return nil, catalog.Errorf(catalog.ENOTFOUND, "product %d does not exist", productID)
+	}
+	return ids, nil
+}

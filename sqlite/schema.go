@@ -1,0 +1,143 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"fmt"
+	"io/fs"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+//go:embed migrations/*.sql
+var migrationFS embed.FS
+
+// migrations returns the embedded migrations in order; the version a
+// database is at is the number of migrations applied (PRAGMA user_version).
+func migrations() ([]string, error) {
+	names, err := fs.Glob(migrationFS, "migrations/*.sql")
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(names)
+	var out []string
+	for _, name := range names {
+		b, err := migrationFS.ReadFile(name)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, string(b))
+	}
+	return out, nil
+}
+
+// migrate applies the migrations the database lacks, each in a transaction.
+func migrate(ctx context.Context, db *sql.DB) error {
+	all, err := migrations()
+	if err != nil {
+		return err
+	}
+	var version int
+	if err := db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
+		return fmt.Errorf("read schema version: %w", err)
+	}
+	if version > len(all) {
+		return fmt.Errorf("database schema version %d is newer than this program knows (%d): use a newer catalog", version, len(all))
+	}
+	for v := version; v < len(all); v++ {
+		tx, err := db.BeginTx(ctx, nil)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, all[v]); err != nil {
+			_ = tx.Rollback()
+			return fmt.Errorf("migration %d: %w", v+1, err)
+		}
+		if _, err := tx.ExecContext(ctx, "PRAGMA user_version = "+strconv.Itoa(v+1)); err != nil {
+			_ = tx.Rollback()
+			return err
+		}
+		if err := tx.Commit(); err != nil {
+			return fmt.Errorf("migration %d: %w", v+1, err)
+		}
+	}
+	return ensureCatalog(ctx, db)
+}
+
+// catalogTable is a table of the catalog proper. A load builds every one of
+// them anew beside the live one, then renames it into place, so their
+// definitions live here, not in migrations.
+type catalogTable struct {
+	name    string
+	columns string
+	// indexes lists the column lists of the secondary indexes, built after
+	// the rows are written.
+	indexes []string
+}
+
+var catalogTables = []catalogTable{
+	{"products", `id INTEGER PRIMARY KEY, name TEXT NOT NULL, slogan TEXT, description TEXT,
+		category TEXT, default_price INTEGER NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL`, nil},
+	// product_pages numbers the products in id order, so that a page is a
+	// range of positions rather than an OFFSET scan.
+	{"product_pages", `pos INTEGER PRIMARY KEY, product_id INTEGER NOT NULL`, nil},
+	{"features", `id INTEGER PRIMARY KEY, product_id INTEGER NOT NULL, feature TEXT NOT NULL, value TEXT`,
+		[]string{"product_id"}},
+	{"styles", `id INTEGER PRIMARY KEY, product_id INTEGER NOT NULL, name TEXT NOT NULL, sale_price INTEGER,
+		original_price INTEGER NOT NULL, default_style INTEGER NOT NULL`, []string{"product_id"}},
+	{"photos", `id INTEGER PRIMARY KEY, style_id INTEGER NOT NULL, url TEXT, thumbnail_url TEXT`,
+		[]string{"style_id"}},
+	{"skus", `id INTEGER PRIMARY KEY, style_id INTEGER NOT NULL, size TEXT NOT NULL, quantity INTEGER NOT NULL`,
+		[]string{"style_id"}},
+	{"related", `id INTEGER PRIMARY KEY, product_id INTEGER NOT NULL, related_id INTEGER NOT NULL`,
+		[]string{"product_id"}},
+	// cart_imported holds the dataset's historical carts (cart.csv); they
+	// are replaced with the catalog, while the cart table is not.
+	{"cart_imported", `id INTEGER PRIMARY KEY, session TEXT NOT NULL, sku_id INTEGER NOT NULL, active INTEGER NOT NULL`,
+		[]string{"session, sku_id"}},
+}
+
+// createTable returns the statement that creates t under a name.
+func (t catalogTable) createTable(name string) string {
+	return fmt.Sprintf("CREATE TABLE %s (%s)", name, t.columns)
+}
+
+// createIndexes returns the statements that index t under a name. Index
+// names carry the generation, so that a new catalog's indexes never clash
+// with the live one's.
+func (t catalogTable) createIndexes(name string, generation int64) []string {
+	var out []string
+	for _, cols := range t.indexes {
+		idx := fmt.Sprintf("%s_%s_g%d", t.name, strings.NewReplacer(", ", "_", ",", "_").Replace(cols), generation)
+		out = append(out, fmt.Sprintf("CREATE INDEX %s ON %s (%s)", idx, name, cols))
+	}
+	return out
+}
+
+// ensureCatalog creates the empty catalog tables of generation 0 in a new
+// database.
+func ensureCatalog(ctx context.Context, db *sql.DB) error {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = tx.Rollback() }()
+	for _, t := range catalogTables {
+		var n int
+		if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = ?", t.name).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			continue
+		}
+		stmts := append([]string{t.createTable(t.name)}, t.createIndexes(t.name, 0)...)
+		for _, s := range stmts {
+			if _, err := tx.ExecContext(ctx, s); err != nil {
+				return fmt.Errorf("create %s: %w", t.name, err)
+			}
+		}
+	}
+	return tx.Commit()
+}
