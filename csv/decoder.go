@@ -77,10 +77,11 @@ type Record struct {
 }
 
 // Default limits of a record; a quoted field that would run past them is
-// taken as unterminated.
+// taken as unterminated. The line limit also bounds the work of re-reading
+// lines after a rejected first line: at most that many times the input.
 const (
 	DefaultMaxRecordBytes = 1 << 20
-	DefaultMaxRecordLines = 1000
+	DefaultMaxRecordLines = 100
 )
 
 const bom = "\xef\xbb\xbf"
@@ -186,10 +187,11 @@ func (d *Decoder) nextLine() ([]byte, int, error) {
 	d.line++
 	if n := len(line); n > 0 && line[n-1] == '\n' {
 		line = line[:n-1]
-		if n := len(line); n > 0 && line[n-1] == '\r' {
-			line = line[:n-1]
-			d.crlf = true
-		}
+	}
+	// CR LF ends a line; so does a lone CR at the end of the file.
+	if n := len(line); n > 0 && line[n-1] == '\r' {
+		line = line[:n-1]
+		d.crlf = true
 	}
 	if d.line == 1 && bytes.HasPrefix(line, []byte(bom)) {
 		line = line[len(bom):]
@@ -300,6 +302,7 @@ func (d *Decoder) parse(rec Record) (Record, error) {
 				return Record{}, err
 			}
 			d.raw = append(d.raw, '\n')
+			pos = len(d.raw)
 			d.raw = append(d.raw, next...)
 			d.text = append(d.text, '\n')
 			rec.Lines++

@@ -1,0 +1,375 @@
+package csv_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"catalog"
+	"catalog/csv"
+)
+
+// memStore is a catalog.Loader that keeps the committed catalog in memory.
+type memStore struct {
+	live      *memLoad
+	loads     int
+	rollbacks int
+	failOn    string // a table whose Add fails
+}
+
+type memLoad struct {
+	s         *memStore
+	products  []catalog.Product
+	features  []catalog.Feature
+	styles    []catalog.Style
+	photos    []catalog.Photo
+	skus      []catalog.SKU
+	related   []catalog.Related
+	cartLines []catalog.CartLine
+}
+
+func (s *memStore) BeginLoad(context.Context) (catalog.Load, error) {
+	s.loads++
+	return &memLoad{s: s}, nil
+}
+
+func (s *memStore) CatalogInfo(context.Context) (catalog.CatalogInfo, error) {
+	return catalog.CatalogInfo{}, nil
+}
+
+var errStoreFailed = errors.New("disk on fire")
+
+func add[T any](l *memLoad, table string, dst *[]T, rows []T) error {
+	if l.s.failOn == table {
+		return errStoreFailed
+	}
+	*dst = append(*dst, rows...)
+	return nil
+}
+
+func (l *memLoad) AddProducts(_ context.Context, r []catalog.Product) error {
+	return add(l, "products", &l.products, r)
+}
+func (l *memLoad) AddFeatures(_ context.Context, r []catalog.Feature) error {
+	return add(l, "features", &l.features, r)
+}
+func (l *memLoad) AddStyles(_ context.Context, r []catalog.Style) error {
+	return add(l, "styles", &l.styles, r)
+}
+func (l *memLoad) AddPhotos(_ context.Context, r []catalog.Photo) error {
+	return add(l, "photos", &l.photos, r)
+}
+func (l *memLoad) AddSKUs(_ context.Context, r []catalog.SKU) error {
+	return add(l, "skus", &l.skus, r)
+}
+func (l *memLoad) AddRelated(_ context.Context, r []catalog.Related) error {
+	return add(l, "related", &l.related, r)
+}
+func (l *memLoad) AddCartLines(_ context.Context, r []catalog.CartLine) error {
+	return add(l, "cart", &l.cartLines, r)
+}
+func (l *memLoad) Commit(context.Context) error { l.s.live = l; return nil }
+func (l *memLoad) Rollback() error            { l.s.rollbacks++; return nil }
+
+// writeDataset writes files into a new directory; the six required files
+// default to a header alone.
+func writeDataset(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	defaults := map[string]string{
+		csv.Products.File: csv.Products.Header(), csv.Features.File: csv.Features.Header(),
+		csv.Styles.File: csv.Styles.Header(), csv.Photos.File: csv.Photos.Header(),
+		csv.SKUs.File: csv.SKUs.Header(), csv.Related.File: csv.Related.Header(),
+	}
+	for name, body := range files {
+		defaults[name] = body
+	}
+	for name, body := range defaults {
+		if body == "-" {
+			continue // absent
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+type rejectLine struct {
+	File   string `json:"file"`
+	Line   int    `json:"line"`
+	Reason string `json:"reason"`
+	Record string `json:"record"`
+}
+
+func readRejects(t *testing.T, b []byte) []rejectLine {
+	t.Helper()
+	var out []rejectLine
+	dec := json.NewDecoder(bytes.NewReader(b))
+	for dec.More() {
+		var r rejectLine
+		if err := dec.Decode(&r); err != nil {
+			t.Fatalf("rejects file: %v", err)
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+func fileReport(t *testing.T, rep *csv.Report, name string) csv.FileReport {
+	t.Helper()
+	for _, f := range rep.Files {
+		if f.File == name {
+			if !f.Absent && !f.Balanced() {
+				t.Errorf("%s: report does not balance: %+v", name, f)
+			}
+			return f
+		}
+	}
+	t.Fatalf("no report for %s", name)
+	return csv.FileReport{}
+}
+
+func TestImport_Clean(t *testing.T) {
+	dir := writeDataset(t, map[string]string{
+		csv.Products.File: "id,name,slogan,description,category,default_price\n" +
+			"1,\"Parka\",\"Warm\",\"Line one\nline two, with \"\"quotes\"\"\",\"Jackets\",140\n" +
+			"2,\"Sunglasses\",\"Shady\",\"Dark\",\"Accessories\",69.5\n",
+		csv.Features.File: "id,product_id,feature,value\n1,1,\"Fabric\",\"Canvas\"\n2,2,\"UV Protection\",null\n",
+		csv.Styles.File:   "id,productId,name,sale_price,original_price,default_style\n1,1,\"Green\",null,140,1\n2,2,\"Black\",50,69.5,0\n",
+		csv.Photos.File:    "id,styleId,url,thumbnail_url\n1,1,\"https://u/1?w=668\",\"https://u/1?w=300\"\n",
+		csv.SKUs.File:      "id,styleId,size,quantity\n2,1,\"M\",3\n1,1,\"S\",0\n",
+		csv.Related.File:   "id,current_product_id,related_product_id\n1,1,2\n2,1,1\n3,1,2\n",
+		csv.CartLines.File: "id,user_session,product_id,active\n1,1234,2,1\n2,1234,1,0\n",
+	})
+	s := &memStore{}
+	var rejects bytes.Buffer
+	rep, err := csv.Import(context.Background(), dir, s, csv.Options{Rejects: &rejects})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rejects.Len() != 0 || rep.Rejected() != 0 {
+		t.Fatalf("rejects: %s", rejects.String())
+	}
+	if s.live == nil || s.rollbacks != 0 {
+		t.Fatalf("committed %v, rollbacks %d", s.live != nil, s.rollbacks)
+	}
+	want := []catalog.Product{
+		{ID: 1, Name: "Parka", Slogan: str("Warm"), Description: str("Line one\nline two, with \"quotes\""), Category: str("Jackets"), DefaultPrice: 14000},
+		{ID: 2, Name: "Sunglasses", Slogan: str("Shady"), Description: str("Dark"), Category: str("Accessories"), DefaultPrice: 6950},
+	}
+	if !reflect.DeepEqual(s.live.products, want) {
+		t.Fatalf("products = %+v, want %+v", s.live.products, want)
+	}
+	p := fileReport(t, rep, csv.Products.File)
+	if p.Lines != 4 || p.Loaded != 2 || p.LoadedLines != 3 || p.HeaderLines != 1 {
+		t.Fatalf("product report = %+v", p)
+	}
+	for name, n := range map[string]int{"features": len(s.live.features), "styles": len(s.live.styles),
+		"photos": len(s.live.photos), "skus": len(s.live.skus), "related": len(s.live.related), "cart": len(s.live.cartLines)} {
+		want := map[string]int{"features": 2, "styles": 2, "photos": 1, "skus": 2, "related": 3, "cart": 2}[name]
+		if n != want {
+			t.Errorf("%s: %d rows loaded, want %d", name, n, want)
+		}
+	}
+}
+
+// TestImport_Dirty: every kind of defect, handled by its rule, every line
+// accounted for.
+func TestImport_Dirty(t *testing.T) {
+	dir := writeDataset(t, map[string]string{
+		// A BOM, CRLF, a spaced header, spaces around numbers; bad ids,
+		// prices, a duplicate and a malformed row.
+		csv.Products.File: "\xef\xbb\xbfid, name, slogan, description, category, default_price\r\n" +
+			"1,\"One\",\"s\",\"d\",\"c\", 10\r\n" +
+			"2,\"Two\",\"s\",\"d\",\"c\",20\r\n" +
+			"\r\n" +
+			"1,\"One again\",\"s\",\"d\",\"c\",10\r\n" +
+			"0,\"Zero\",\"s\",\"d\",\"c\",10\r\n" +
+			"-3,\"Minus\",\"s\",\"d\",\"c\",10\r\n" +
+			"4,\"Bad price\",\"s\",\"d\",\"c\",-10\r\n" +
+			"5,\"Malformed\",\"s\",\"d\",\"Shoes\",\"default_price\": 49\r\n" +
+			"6,\"Short\",\"s\"\r\n" +
+			"7,\"Seven\",\"s\",\"d\",\"c\",70\r\n",
+		// No header line.
+		csv.Features.File: "1,1,\"Fabric\",\"Canvas\"\n2,5,\"Orphan\",null\n3,0,\"Zero\",null\n",
+		csv.Styles.File: "id,productId,name,sale_price,original_price,default_style\n" +
+			"1,1,\"A\",null,10,1\n2,2,\"B\",null,20,1\n3,99,\"Orphan\",null,1,0\n4,7,\"C\",null,x,1\n",
+		// Unterminated quotes closed at the end of the line (the 2020 photos
+		// defect), an orphan.
+		csv.Photos.File: "id, styleId, url, thumbnail_url\n" +
+			"1,1,\"https://u/1\",\"https://t/1\n" +
+			"2,1,\"https://u/2\",\"https://t/2\"\n" +
+			"3,3,\"https://u/3\",\"https://t/3\"\n" +
+			"4,2,\"https://u/4\",\"https://t/4",
+		csv.SKUs.File:      "id,styleId,size,quantity\n1,1,\"S\",5\n2,1,\"M\",-1\n3,4,\"L\",1\n",
+		csv.Related.File:   "id,current_product_id,related_product_id\n1,1,2\n2,1,0\n3,1,5\n4,99,1\n5,2,2\n",
+		csv.CartLines.File: "id,user_session,product_id,active\n1,77,1,1\n2,77,3,1\n",
+	})
+	s := &memStore{}
+	var rejects bytes.Buffer
+	rep, err := csv.Import(context.Background(), dir, s, csv.Options{Rejects: &rejects})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.live == nil {
+		t.Fatal("not committed")
+	}
+	if got := ids(s.live.products, func(p catalog.Product) int64 { return p.ID }); !reflect.DeepEqual(got, []int64{1, 2, 7}) {
+		t.Errorf("products loaded = %v, want [1 2 7]", got)
+	}
+	if s.live.products[0].Name != "One" {
+		t.Errorf("duplicate id: %q won, want the first row", s.live.products[0].Name)
+	}
+	if got := ids(s.live.photos, func(p catalog.Photo) int64 { return p.ID }); !reflect.DeepEqual(got, []int64{1, 2, 4}) {
+		t.Errorf("photos loaded = %v, want [1 2 4]", got)
+	}
+	if got := s.live.photos[0].ThumbnailURL; got != str("https://t/1") {
+		t.Errorf("repaired thumbnail = %+v", got)
+	}
+	if got := ids(s.live.related, func(r catalog.Related) int64 { return r.ID }); !reflect.DeepEqual(got, []int64{1, 5}) {
+		t.Errorf("related loaded = %v, want [1 5]", got)
+	}
+
+	wantRejects := []struct {
+		file   string
+		line   int
+		reason string
+	}{
+		{"product.csv", 5, "duplicate id 1"},
+		{"product.csv", 6, `id "0" is not an id`},
+		{"product.csv", 7, `id "-3" is not an id`},
+		{"product.csv", 8, `default_price "-10" is not a price`},
+		{"product.csv", 9, "text after the closing quote"},
+		{"product.csv", 10, "has 3 fields, want 6"},
+		{"styles.csv", 4, "orphan: product 99 does not exist"},
+		{"styles.csv", 5, `original_price "x" is not a price`},
+		{"features.csv", 2, "orphan: product 5 does not exist"},
+		{"features.csv", 3, `product_id "0" is not an id`},
+		{"photos.csv", 4, "orphan: style 3 does not exist"},
+		{"skus.csv", 3, `quantity "-1"`},
+		{"skus.csv", 4, "orphan: style 4 does not exist"},
+		{"related.csv", 3, `related_product_id "0" is not an id`},
+		{"related.csv", 4, "orphan: related product 5 does not exist"},
+		{"related.csv", 5, "orphan: product 99 does not exist"},
+		{"cart.csv", 3, "orphan: sku 3 does not exist"},
+	}
+	got := readRejects(t, rejects.Bytes())
+	if len(got) != len(wantRejects) {
+		t.Fatalf("%d rejects, want %d:\n%s", len(got), len(wantRejects), rejects.String())
+	}
+	for i, w := range wantRejects {
+		g := got[i]
+		if g.File != w.file || g.Line != w.line || !strings.Contains(g.Reason, w.reason) {
+			t.Errorf("reject %d = %+v, want %s:%d %q", i, g, w.file, w.line, w.reason)
+		}
+	}
+	if got[0].Record != `1,"One again","s","d","c",10` {
+		t.Errorf("reject record = %q, want the line as in the file", got[0].Record)
+	}
+
+	p := fileReport(t, rep, csv.Products.File)
+	if p.Lines != 11 || p.HeaderLines != 1 || p.BlankLines != 1 || p.Loaded != 3 || p.Rejected != 6 || p.Repaired != 1 {
+		t.Errorf("product report = %+v", p)
+	}
+	for _, note := range []string{"byte order mark", "CR LF", `header "id, name, slogan`} {
+		if !strings.Contains(strings.Join(p.Notes, "\n"), note) {
+			t.Errorf("product notes %q lack %q", p.Notes, note)
+		}
+	}
+	if f := fileReport(t, rep, csv.Features.File); f.HeaderLines != 0 || f.Loaded != 1 || !strings.Contains(strings.Join(f.Notes, ""), "no header line") {
+		t.Errorf("features report = %+v", f)
+	}
+	ph := fileReport(t, rep, csv.Photos.File)
+	if ph.Repaired != 2 || len(ph.Repairs) != 2 || ph.Repairs[0].Line != 2 || ph.Repairs[1].Line != 5 {
+		t.Errorf("photos repairs = %+v", ph)
+	}
+	if rep.Rejected() != int64(len(wantRejects)) {
+		t.Errorf("Rejected() = %d, want %d", rep.Rejected(), len(wantRejects))
+	}
+}
+
+func ids[T any](rows []T, id func(T) int64) []int64 {
+	out := []int64{}
+	for _, r := range rows {
+		out = append(out, id(r))
+	}
+	return out
+}
+
+func TestImport_Errors(t *testing.T) {
+	ctx := context.Background()
+	t.Run("MissingFile", func(t *testing.T) {
+		dir := writeDataset(t, map[string]string{csv.Styles.File: "-"})
+		s := &memStore{}
+		_, err := csv.Import(ctx, dir, s, csv.Options{})
+		if err == nil || !strings.Contains(err.Error(), "styles.csv") {
+			t.Fatalf("err = %v, want one naming styles.csv", err)
+		}
+		if s.loads != 0 {
+			t.Fatal("a load began although a file was missing")
+		}
+	})
+	t.Run("UnknownHeader", func(t *testing.T) {
+		dir := writeDataset(t, map[string]string{csv.Photos.File: "id,style,link\n1,1,x\n"})
+		s := &memStore{}
+		_, err := csv.Import(ctx, dir, s, csv.Options{})
+		if err == nil || !strings.Contains(err.Error(), "lacks the columns styleId,url,thumbnail_url") {
+			t.Fatalf("err = %v", err)
+		}
+		if s.live != nil || s.rollbacks != 1 {
+			t.Fatalf("committed %v, rollbacks %d; want a rollback", s.live != nil, s.rollbacks)
+		}
+	})
+	t.Run("ColumnsByName", func(t *testing.T) {
+		// Columns in another order, and one more, are read by name.
+		dir := writeDataset(t, map[string]string{
+			csv.Products.File: "id,name,slogan,description,category,default_price\n1,\"P\",\"s\",\"d\",\"c\",1\n",
+			csv.Styles.File:   "id,productId,name,sale_price,original_price,default_style\n1,1,\"S\",null,1,1\n",
+			csv.Photos.File:   "id,style_id,thumbnail_url,url,extra\n1,1,\"thumb\",\"full\",zzz\n",
+		})
+		s := &memStore{}
+		rep, err := csv.Import(ctx, dir, s, csv.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := catalog.Photo{ID: 1, StyleID: 1, URL: str("full"), ThumbnailURL: str("thumb")}
+		if len(s.live.photos) != 1 || s.live.photos[0] != want {
+			t.Fatalf("photos = %+v, want %+v", s.live.photos, want)
+		}
+		if notes := strings.Join(fileReport(t, rep, csv.Photos.File).Notes, "\n"); !strings.Contains(notes, "extra are not used") {
+			t.Fatalf("notes = %q", notes)
+		}
+	})
+	t.Run("StoreFails", func(t *testing.T) {
+		dir := writeDataset(t, map[string]string{
+			csv.Products.File: "id,name,slogan,description,category,default_price\n1,\"P\",\"s\",\"d\",\"c\",1\n",
+		})
+		s := &memStore{failOn: "products"}
+		_, err := csv.Import(ctx, dir, s, csv.Options{})
+		if !errors.Is(err, errStoreFailed) {
+			t.Fatalf("err = %v, want the store's error", err)
+		}
+		if s.live != nil || s.rollbacks != 1 {
+			t.Fatalf("committed %v, rollbacks %d; want a rollback", s.live != nil, s.rollbacks)
+		}
+	})
+	t.Run("Canceled", func(t *testing.T) {
+		dir := writeDataset(t, nil)
+		cctx, cancel := context.WithCancel(ctx)
+		cancel()
+		s := &memStore{}
+		if _, err := csv.Import(cctx, dir, s, csv.Options{}); !errors.Is(err, context.Canceled) {
+			t.Fatalf("err = %v, want context.Canceled", err)
+		}
+		if s.live != nil {
+			t.Fatal("a canceled import committed")
+		}
+	})
+}

@@ -1,0 +1,145 @@
+package sqlite_test
+
+import (
+	"context"
+	"database/sql"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	_ "modernc.org/sqlite"
+
+	"catalog"
+	"catalog/sqlite"
+	"catalog/storetest"
+)
+
+// MustOpenDB opens a new database in a temporary directory, closed when the
+// test ends.
+func MustOpenDB(tb testing.TB, now func() time.Time) *sqlite.DB {
+	tb.Helper()
+	path := filepath.Join(tb.TempDir(), "catalog.db")
+	db, err := sqlite.Open(context.Background(), path, sqlite.WithClock(now))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() {
+		if err := db.Close(); err != nil {
+			tb.Error(err)
+		}
+	})
+	return db
+}
+
+func TestDB_Store(t *testing.T) {
+	storetest.Run(t, func(tb testing.TB, now func() time.Time) catalog.Store { return MustOpenDB(tb, now) })
+}
+
+func TestOpen(t *testing.T) {
+	ctx := context.Background()
+	t.Run("Reopen", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "catalog.db")
+		db, err := sqlite.Open(ctx, path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		storetest.Load(t, db, storetest.NewFixture())
+		if err := db.Close(); err != nil {
+			t.Fatal(err)
+		}
+		db, err = sqlite.Open(ctx, path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		info, err := db.CatalogInfo(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if info.Generation != 1 || info.Products != 6 {
+			t.Fatalf("after reopening: %+v, want generation 1 with 6 products", info)
+		}
+	})
+	t.Run("ErrNewerSchema", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "catalog.db")
+		raw, err := sql.Open("sqlite", path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := raw.Exec("PRAGMA user_version = 999"); err != nil {
+			t.Fatal(err)
+		}
+		raw.Close()
+		_, err = sqlite.Open(ctx, path)
+		if err == nil || !strings.Contains(err.Error(), "newer than this program knows") {
+			t.Fatalf("err = %v, want a refusal of the newer schema", err)
+		}
+	})
+	t.Run("WAL", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "catalog.db")
+		db, err := sqlite.Open(ctx, path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		db.Close()
+		raw, err := sql.Open("sqlite", path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer raw.Close()
+		var mode string
+		if err := raw.QueryRow("PRAGMA journal_mode").Scan(&mode); err != nil {
+			t.Fatal(err)
+		}
+		if mode != "wal" {
+			t.Fatalf("journal_mode = %q, want wal", mode)
+		}
+	})
+}
+
+// An interrupted load leaves its tables behind; the next load clears them
+// and the catalog being served is untouched.
+func TestLoad_Leftovers(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "catalog.db")
+	db, err := sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	storetest.Load(t, db, storetest.NewFixture())
+
+	raw, err := sql.Open("sqlite", path+"?_pragma=busy_timeout(5000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	for _, q := range []string{
+		"CREATE TABLE products_new (id INTEGER PRIMARY KEY, junk TEXT)",
+		"INSERT INTO products_new VALUES (1, 'half-loaded')",
+		"CREATE TABLE styles_old (id INTEGER PRIMARY KEY)",
+	} {
+		if _, err := raw.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := db.FindProduct(ctx, 1); err != nil {
+		t.Fatalf("serving with leftovers present: %v", err)
+	}
+	storetest.Load(t, db, storetest.NewFixture())
+	var n int
+	if err := raw.QueryRow(`SELECT count(*) FROM sqlite_schema WHERE name LIKE '%\_new' ESCAPE '\' OR name LIKE '%\_old' ESCAPE '\'`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	if n != 0 {
+		t.Fatalf("%d leftover tables remain after a load", n)
+	}
+	info, err := db.CatalogInfo(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Generation != 2 || info.Products != 6 {
+		t.Fatalf("info = %+v, want generation 2 with 6 products", info)
+	}
+}

@@ -1,0 +1,84 @@
+// Package storetest is the behaviour suite of catalog.Store: every store,
+// and every decorator of one, must pass all of it.
+package storetest
+
+import "catalog"
+
+// Fixture is a small catalog written for the tests, with the cases the
+// contract cares about: gaps in product ids, features with null values and
+// quotes, styles without photos or SKUs, a product without styles, SKU and
+// photo ids out of order, duplicate and self-referencing related links,
+// historical cart lines.
+type Fixture struct {
+	Products  []catalog.Product
+	Features  []catalog.Feature
+	Styles    []catalog.Style
+	Photos    []catalog.Photo
+	SKUs      []catalog.SKU
+	Related   []catalog.Related
+	CartLines []catalog.CartLine
+}
+
+func str(s string) catalog.Null[string] { return catalog.Some(s) }
+
+// NewFixture returns the fixture catalog.
+func NewFixture() Fixture {
+	return Fixture{
+		Products: []catalog.Product{
+			{ID: 1, Name: "Harbor Parka", Slogan: str("Dry in any weather"), Description: str("A parka with a \"storm\" hood, taped seams and a back vent.\nMachine washable."), Category: str("Jackets"), DefaultPrice: 14000},
+			{ID: 2, Name: "Lunar Sunglasses", Slogan: str("See the dark side"), Description: str("Polarized lenses in a light frame."), Category: str("Accessories"), DefaultPrice: 6950},
+			{ID: 3, Name: "Canyon Joggers", Description: str("Soft, stretchy, pocketed."), Category: str("Pants"), DefaultPrice: 4000},
+			{ID: 5, Name: "Émile's Kicks 👟", Slogan: str("Tabs\tand \\backslashes\\"), Category: str("Kicks"), DefaultPrice: 9900},
+			{ID: 8, Name: "Glacier Boots", Slogan: str("Warm to -40"), Description: str("Insulated, waterproof, resoleable."), Category: str("Boots"), DefaultPrice: 22000},
+			{ID: 13, Name: "Nomad Cap", Slogan: str("One size fits most"), Description: str("Cotton twill, brass buckle."), Category: str("Accessories"), DefaultPrice: 2500},
+		},
+		Features: []catalog.Feature{
+			{ID: 1, ProductID: 1, Name: "Fabric", Value: str("Nylon")},
+			{ID: 2, ProductID: 1, Name: "Hood", Value: str(`Detachable, 12" brim`)},
+			{ID: 4, ProductID: 2, Name: "UV Protection"},
+			{ID: 3, ProductID: 2, Name: "Lenses", Value: str("Polarized")},
+			{ID: 5, ProductID: 5, Name: "Sole", Value: str("Rubber")},
+		},
+		Styles: []catalog.Style{
+			{ID: 1, ProductID: 1, Name: "Forest Green & Black", OriginalPrice: 14000, Default: true},
+			{ID: 2, ProductID: 1, Name: "Desert Tan", OriginalPrice: 14000, SalePrice: catalog.Some[catalog.Cents](10000)},
+			{ID: 3, ProductID: 1, Name: "Sold Out Grey", OriginalPrice: 15050},
+			{ID: 4, ProductID: 2, Name: "Black Frame", OriginalPrice: 6950},
+			{ID: 5, ProductID: 5, Name: "White & White", OriginalPrice: 9900, Default: true},
+			{ID: 6, ProductID: 8, Name: "Brown", OriginalPrice: 22000, Default: true},
+			{ID: 7, ProductID: 13, Name: "Khaki", OriginalPrice: 2500, SalePrice: catalog.Some[catalog.Cents](1999), Default: true},
+		},
+		Photos: []catalog.Photo{
+			{ID: 2, StyleID: 1, URL: str("https://img.example/parka-green.jpg?w=668&q=80"), ThumbnailURL: str("https://img.example/parka-green.jpg?w=300&q=80")},
+			{ID: 1, StyleID: 1, URL: str("https://img.example/parka-green-back.jpg?w=668&q=80"), ThumbnailURL: str("https://img.example/parka-green-back.jpg?w=300&q=80")},
+			{ID: 3, StyleID: 2, URL: str("https://img.example/parka-tan.jpg"), ThumbnailURL: str("https://img.example/parka-tan-thumb.jpg")},
+			{ID: 4, StyleID: 4, URL: str("https://img.example/sunglasses.jpg")},
+			{ID: 5, StyleID: 6, URL: str("https://img.example/boots.jpg"), ThumbnailURL: str("https://img.example/boots-thumb.jpg")},
+		},
+		SKUs: []catalog.SKU{
+			{ID: 10, StyleID: 1, Size: "M", Quantity: 3},
+			{ID: 9, StyleID: 1, Size: "S", Quantity: 8},
+			{ID: 12, StyleID: 1, Size: "XL", Quantity: 1},
+			{ID: 11, StyleID: 1, Size: "XL", Quantity: 2},
+			{ID: 13, StyleID: 2, Size: "M", Quantity: 0},
+			{ID: 14, StyleID: 4, Size: "One Size", Quantity: 30},
+			{ID: 15, StyleID: 5, Size: "9.5", Quantity: 5},
+			{ID: 16, StyleID: 7, Size: "One Size", Quantity: 2},
+		},
+		Related: []catalog.Related{
+			{ID: 1, ProductID: 1, RelatedID: 2},
+			{ID: 2, ProductID: 1, RelatedID: 8},
+			{ID: 3, ProductID: 1, RelatedID: 2},
+			{ID: 5, ProductID: 1, RelatedID: 1},
+			{ID: 4, ProductID: 1, RelatedID: 13},
+			{ID: 6, ProductID: 2, RelatedID: 1},
+		},
+		CartLines: []catalog.CartLine{
+			{ID: 1, Session: "1001", SKUID: 14, Active: true},
+			{ID: 2, Session: "1001", SKUID: 9, Active: true},
+			{ID: 3, Session: "1001", SKUID: 14, Active: true},
+			{ID: 4, Session: "1001", SKUID: 10, Active: false},
+			{ID: 5, Session: "2002", SKUID: 16, Active: true},
+		},
+	}
+}

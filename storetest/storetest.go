@@ -1,0 +1,499 @@
+package storetest
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"catalog"
+)
+
+// Opener opens a new, empty store for one test, whose clock is now, and
+// closes it when the test ends.
+type Opener func(tb testing.TB, now func() time.Time) catalog.Store
+
+// Clock is a settable clock for stores under test.
+type Clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+// NewClock returns a clock at t.
+func NewClock(t time.Time) *Clock { return &Clock{t: t} }
+
+// Now returns the clock's time.
+func (c *Clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+// Set moves the clock to t.
+func (c *Clock) Set(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = t
+}
+
+// T0 is the time the suite's first load happens at.
+var T0 = time.Date(2021, 8, 13, 14, 37, 33, 145_000_000, time.UTC)
+
+// Load writes a fixture into a store as a new catalog and commits it.
+func Load(tb testing.TB, s catalog.Loader, f Fixture) {
+	tb.Helper()
+	ctx := context.Background()
+	l, err := s.BeginLoad(ctx)
+	if err != nil {
+		tb.Fatalf("BeginLoad: %v", err)
+	}
+	steps := []error{
+		l.AddProducts(ctx, f.Products),
+		l.AddStyles(ctx, f.Styles),
+		l.AddFeatures(ctx, f.Features),
+		l.AddPhotos(ctx, f.Photos),
+		l.AddSKUs(ctx, f.SKUs),
+		l.AddRelated(ctx, f.Related),
+		l.AddCartLines(ctx, f.CartLines),
+	}
+	for _, err := range steps {
+		if err != nil {
+			_ = l.Rollback()
+			tb.Fatalf("load: %v", err)
+		}
+	}
+	if err := l.Commit(ctx); err != nil {
+		tb.Fatalf("Commit: %v", err)
+	}
+}
+
+// Run runs the whole suite against stores that open makes.
+func Run(t *testing.T, open Opener) {
+	t.Run("ListProducts", func(t *testing.T) { testListProducts(t, open) })
+	t.Run("FindProduct", func(t *testing.T) { testFindProduct(t, open) })
+	t.Run("FindStyles", func(t *testing.T) { testFindStyles(t, open) })
+	t.Run("FindRelated", func(t *testing.T) { testFindRelated(t, open) })
+	t.Run("Cart", func(t *testing.T) { testCart(t, open) })
+	t.Run("CartConcurrency", func(t *testing.T) { testCartConcurrency(t, open) })
+	t.Run("Load", func(t *testing.T) { testLoad(t, open) })
+}
+
+// openLoaded opens a store holding the fixture, loaded at T0.
+func openLoaded(t *testing.T, open Opener) (catalog.Store, *Clock) {
+	t.Helper()
+	clock := NewClock(T0)
+	s := open(t, clock.Now)
+	Load(t, s, NewFixture())
+	return s, clock
+}
+
+func ids(ps []catalog.Product) []int64 {
+	out := []int64{}
+	for _, p := range ps {
+		out = append(out, p.ID)
+	}
+	return out
+}
+
+func wantCode(t *testing.T, err error, code string) {
+	t.Helper()
+	if got := catalog.ErrorCode(err); got != code {
+		t.Fatalf("error code = %q (%v), want %q", got, err, code)
+	}
+}
+
+func testListProducts(t *testing.T, open Opener) {
+	s, _ := openLoaded(t, open)
+	ctx := context.Background()
+	for _, tc := range []struct {
+		page catalog.Page
+		want []int64
+	}{
+		{catalog.Page{Number: 1, Size: 5}, []int64{1, 2, 3, 5, 8}},
+		{catalog.Page{Number: 2, Size: 5}, []int64{13}},
+		{catalog.Page{Number: 3, Size: 5}, []int64{}},
+		{catalog.Page{Number: 2, Size: 2}, []int64{3, 5}},
+		{catalog.Page{Number: 6, Size: 1}, []int64{13}},
+		{catalog.Page{Number: 1, Size: 1000}, []int64{1, 2, 3, 5, 8, 13}},
+		{catalog.Page{Number: catalog.MaxID, Size: 1000}, []int64{}},
+	} {
+		t.Run(fmt.Sprintf("page%d_count%d", tc.page.Number, tc.page.Size), func(t *testing.T) {
+			got, err := s.ListProducts(ctx, tc.page)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(ids(got), tc.want) {
+				t.Fatalf("ids = %v, want %v", ids(got), tc.want)
+			}
+		})
+	}
+	t.Run("Fields", func(t *testing.T) {
+		got, err := s.ListProducts(ctx, catalog.Page{Number: 1, Size: 3})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := NewFixture().Products[2]
+		want.CreatedAt, want.UpdatedAt = T0, T0
+		if !reflect.DeepEqual(got[2], want) {
+			t.Fatalf("product 3 = %+v, want %+v", got[2], want)
+		}
+		if got[0].Features != nil {
+			t.Fatalf("a listed product has features %v; the list carries none", got[0].Features)
+		}
+	})
+}
+
+func testFindProduct(t *testing.T, open Opener) {
+	s, _ := openLoaded(t, open)
+	ctx := context.Background()
+	t.Run("OK", func(t *testing.T) {
+		got, err := s.FindProduct(ctx, 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := NewFixture().Products[1]
+		want.CreatedAt, want.UpdatedAt = T0, T0
+		want.Features = []catalog.Feature{ // in feature id order
+			{ID: 3, ProductID: 2, Name: "Lenses", Value: str("Polarized")},
+			{ID: 4, ProductID: 2, Name: "UV Protection"},
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("got %+v\nwant %+v", got, want)
+		}
+	})
+	t.Run("TextExact", func(t *testing.T) {
+		got, err := s.FindProduct(ctx, 5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := NewFixture().Products[3]
+		if got.Name != want.Name || got.Slogan != want.Slogan || got.Description.Valid {
+			t.Fatalf("got name %q slogan %+v description %+v", got.Name, got.Slogan, got.Description)
+		}
+	})
+	t.Run("NoFeatures", func(t *testing.T) {
+		got, err := s.FindProduct(ctx, 13)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Features == nil || len(got.Features) != 0 {
+			t.Fatalf("features = %#v, want an empty, non-nil slice", got.Features)
+		}
+	})
+	t.Run("ErrNotFound", func(t *testing.T) {
+		_, err := s.FindProduct(ctx, 4)
+		wantCode(t, err, catalog.ENOTFOUND)
+	})
+}
+
+func testFindStyles(t *testing.T, open Opener) {
+	s, _ := openLoaded(t, open)
+	ctx := context.Background()
+	t.Run("OK", func(t *testing.T) {
+		got, err := s.FindStyles(ctx, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := NewFixture()
+		want := []catalog.Style{f.Styles[0], f.Styles[1], f.Styles[2]}
+		want[0].Photos = []catalog.Photo{f.Photos[1], f.Photos[0]} // photo id order
+		want[0].SKUs = []catalog.SKU{f.SKUs[1], f.SKUs[0], f.SKUs[3], f.SKUs[2]}
+		want[1].Photos = []catalog.Photo{f.Photos[2]}
+		want[1].SKUs = []catalog.SKU{f.SKUs[4]}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("got  %+v\nwant %+v", got, want)
+		}
+	})
+	t.Run("NoPhotosNoSKUs", func(t *testing.T) {
+		got, err := s.FindStyles(ctx, 8)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 1 || len(got[0].Photos) != 1 || len(got[0].SKUs) != 0 {
+			t.Fatalf("got %+v, want one style with one photo and no skus", got)
+		}
+	})
+	t.Run("NoStyles", func(t *testing.T) {
+		got, err := s.FindStyles(ctx, 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got == nil || len(got) != 0 {
+			t.Fatalf("styles = %#v, want an empty, non-nil slice", got)
+		}
+	})
+	t.Run("ErrNotFound", func(t *testing.T) {
+		_, err := s.FindStyles(ctx, 4)
+		wantCode(t, err, catalog.ENOTFOUND)
+	})
+}
+
+func testFindRelated(t *testing.T, open Opener) {
+	s, _ := openLoaded(t, open)
+	ctx := context.Background()
+	for _, tc := range []struct {
+		id   int64
+		want []int64
+	}{
+		{1, []int64{2, 8, 2, 13, 1}}, // link id order, duplicates and self-links kept
+		{2, []int64{1}},
+		{3, []int64{}},
+	} {
+		t.Run(fmt.Sprint(tc.id), func(t *testing.T) {
+			got, err := s.FindRelated(ctx, tc.id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got == nil || !reflect.DeepEqual(got, tc.want) {
+				t.Fatalf("got %#v, want %#v", got, tc.want)
+			}
+		})
+	}
+	t.Run("ErrNotFound", func(t *testing.T) {
+		_, err := s.FindRelated(ctx, 4)
+		wantCode(t, err, catalog.ENOTFOUND)
+	})
+}
+
+func testCart(t *testing.T, open Opener) {
+	s, _ := openLoaded(t, open)
+	ctx := context.Background()
+	cart := func(t *testing.T, session string) []catalog.CartItem {
+		t.Helper()
+		items, err := s.Cart(ctx, session)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if items == nil {
+			t.Fatal("cart is nil, want a non-nil slice")
+		}
+		return items
+	}
+	t.Run("Empty", func(t *testing.T) {
+		if got := cart(t, "nobody"); len(got) != 0 {
+			t.Fatalf("got %v, want empty", got)
+		}
+	})
+	t.Run("Imported", func(t *testing.T) {
+		// Inactive lines do not count.
+		want := []catalog.CartItem{{SKUID: 14, Count: 2}, {SKUID: 9, Count: 1}}
+		if got := cart(t, "1001"); !reflect.DeepEqual(got, want) {
+			t.Fatalf("got %v, want %v", got, want)
+		}
+	})
+	t.Run("AddOrder", func(t *testing.T) {
+		for _, sku := range []int64{15, 9, 15, 10} {
+			if err := s.AddToCart(ctx, "s1", sku); err != nil {
+				t.Fatalf("add %d: %v", sku, err)
+			}
+		}
+		want := []catalog.CartItem{{SKUID: 15, Count: 2}, {SKUID: 9, Count: 1}, {SKUID: 10, Count: 1}}
+		if got := cart(t, "s1"); !reflect.DeepEqual(got, want) {
+			t.Fatalf("got %v, want %v", got, want)
+		}
+		if got := cart(t, "s2"); len(got) != 0 {
+			t.Fatalf("another session's cart = %v, want empty", got)
+		}
+	})
+	t.Run("AfterImported", func(t *testing.T) {
+		if err := s.AddToCart(ctx, "1001", 15); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.AddToCart(ctx, "1001", 9); err != nil {
+			t.Fatal(err)
+		}
+		want := []catalog.CartItem{{SKUID: 14, Count: 2}, {SKUID: 9, Count: 2}, {SKUID: 15, Count: 1}}
+		if got := cart(t, "1001"); !reflect.DeepEqual(got, want) {
+			t.Fatalf("got %v, want %v", got, want)
+		}
+	})
+	t.Run("ErrStock", func(t *testing.T) {
+		// sku 12 has 1 in stock; sku 16 has 2, both in session 2002's
+		// imported cart after one more.
+		if err := s.AddToCart(ctx, "s3", 12); err != nil {
+			t.Fatal(err)
+		}
+		wantCode(t, s.AddToCart(ctx, "s3", 12), catalog.EUNPROCESSABLE)
+		if err := s.AddToCart(ctx, "2002", 16); err != nil {
+			t.Fatal(err)
+		}
+		wantCode(t, s.AddToCart(ctx, "2002", 16), catalog.EUNPROCESSABLE)
+		want := []catalog.CartItem{{SKUID: 16, Count: 2}}
+		if got := cart(t, "2002"); !reflect.DeepEqual(got, want) {
+			t.Fatalf("got %v, want %v", got, want)
+		}
+	})
+	t.Run("ErrSoldOut", func(t *testing.T) {
+		wantCode(t, s.AddToCart(ctx, "s4", 13), catalog.EUNPROCESSABLE)
+	})
+	t.Run("ErrUnknownSKU", func(t *testing.T) {
+		wantCode(t, s.AddToCart(ctx, "s4", 999), catalog.EUNPROCESSABLE)
+		if got := cart(t, "s4"); len(got) != 0 {
+			t.Fatalf("got %v after failed adds, want empty", got)
+		}
+	})
+}
+
+func testCartConcurrency(t *testing.T, open Opener) {
+	s, _ := openLoaded(t, open)
+	ctx := context.Background()
+	// sku 9 has 8 in stock; 50 clients race for it in one session.
+	var ok, refused atomic.Int64
+	var wg sync.WaitGroup
+	for range 50 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			err := s.AddToCart(ctx, "race", 9)
+			switch catalog.ErrorCode(err) {
+			case "":
+				ok.Add(1)
+			case catalog.EUNPROCESSABLE:
+				refused.Add(1)
+			default:
+				t.Errorf("add: %v", err)
+			}
+		}()
+	}
+	wg.Wait()
+	if ok.Load() != 8 || refused.Load() != 42 {
+		t.Fatalf("%d adds succeeded and %d were refused, want 8 and 42", ok.Load(), refused.Load())
+	}
+	items, err := s.Cart(ctx, "race")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []catalog.CartItem{{SKUID: 9, Count: 8}}; !reflect.DeepEqual(items, want) {
+		t.Fatalf("cart = %v, want %v", items, want)
+	}
+}
+
+func testLoad(t *testing.T, open Opener) {
+	ctx := context.Background()
+	t.Run("Info", func(t *testing.T) {
+		clock := NewClock(T0)
+		s := open(t, clock.Now)
+		info, err := s.CatalogInfo(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if info.Generation != 0 || info.Products != 0 {
+			t.Fatalf("new store: %+v, want generation 0 and no products", info)
+		}
+		Load(t, s, NewFixture())
+		info, err = s.CatalogInfo(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if info.Generation != 1 || info.Products != 6 || !info.LoadedAt.Equal(T0) {
+			t.Fatalf("after a load: %+v, want generation 1, 6 products, loaded at %v", info, T0)
+		}
+	})
+	t.Run("Replaces", func(t *testing.T) {
+		s, clock := openLoaded(t, open)
+		if err := s.AddToCart(ctx, "keeper", 15); err != nil {
+			t.Fatal(err)
+		}
+		// The new catalog: product 1 unchanged, product 2 renamed, product 3
+		// gone, product 21 new; no historical carts.
+		f := NewFixture()
+		f.Products = []catalog.Product{f.Products[0], f.Products[1], f.Products[3], {ID: 21, Name: "New Thing", DefaultPrice: 100}}
+		f.Products[1].Name = "Lunar Sunglasses II"
+		f.CartLines = nil
+		t1 := T0.Add(24 * time.Hour)
+		clock.Set(t1)
+		Load(t, s, f)
+
+		got, err := s.ListProducts(ctx, catalog.Page{Number: 1, Size: 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := []int64{1, 2, 5, 21}; !reflect.DeepEqual(ids(got), want) {
+			t.Fatalf("ids after reload = %v, want %v", ids(got), want)
+		}
+		for _, tc := range []struct {
+			i                int
+			created, updated time.Time
+		}{
+			{0, T0, T0}, // unchanged: both timestamps kept
+			{1, T0, t1}, // changed: updated_at bumped
+			{3, t1, t1}, // new
+		} {
+			p := got[tc.i]
+			if !p.CreatedAt.Equal(tc.created) || !p.UpdatedAt.Equal(tc.updated) {
+				t.Errorf("product %d: created %v updated %v, want %v and %v", p.ID, p.CreatedAt, p.UpdatedAt, tc.created, tc.updated)
+			}
+		}
+		_, err = s.FindProduct(ctx, 3)
+		wantCode(t, err, catalog.ENOTFOUND)
+		// Carts added through the API survive; historical ones go with the
+		// catalog they came with.
+		items, err := s.Cart(ctx, "keeper")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := []catalog.CartItem{{SKUID: 15, Count: 1}}; !reflect.DeepEqual(items, want) {
+			t.Fatalf("cart after reload = %v, want %v", items, want)
+		}
+		items, err = s.Cart(ctx, "1001")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(items) != 0 {
+			t.Fatalf("historical cart after a reload without cart lines = %v, want empty", items)
+		}
+	})
+	t.Run("Rollback", func(t *testing.T) {
+		s, _ := openLoaded(t, open)
+		l, err := s.BeginLoad(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := l.AddProducts(ctx, []catalog.Product{{ID: 99, Name: "Never", DefaultPrice: 1}}); err != nil {
+			t.Fatal(err)
+		}
+		// Until Commit, the old catalog is served.
+		if _, err := s.FindProduct(ctx, 99); catalog.ErrorCode(err) != catalog.ENOTFOUND {
+			t.Fatalf("a product of an uncommitted load is visible: %v", err)
+		}
+		if _, err := s.FindProduct(ctx, 1); err != nil {
+			t.Fatalf("old catalog during a load: %v", err)
+		}
+		if err := l.Rollback(); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.ListProducts(ctx, catalog.Page{Number: 1, Size: 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := []int64{1, 2, 3, 5, 8, 13}; !reflect.DeepEqual(ids(got), want) {
+			t.Fatalf("ids after rollback = %v, want %v", ids(got), want)
+		}
+		// The next load is not blocked by the abandoned one.
+		Load(t, s, NewFixture())
+		info, err := s.CatalogInfo(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if info.Generation != 2 {
+			t.Fatalf("generation = %d, want 2", info.Generation)
+		}
+	})
+	t.Run("OneAtATime", func(t *testing.T) {
+		s, _ := openLoaded(t, open)
+		l, err := s.BeginLoad(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer l.Rollback()
+		cctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+		defer cancel()
+		if l2, err := s.BeginLoad(cctx); err == nil {
+			l2.Rollback()
+			t.Fatal("a second load began while one was running")
+		}
+	})
+}
