@@ -75,7 +75,7 @@ func (l *memLoad) AddCartLines(_ context.Context, r []catalog.CartLine) error {
 	return add(l, "cart", &l.cartLines, r)
 }
 func (l *memLoad) Commit(context.Context) error { l.s.live = l; return nil }
-func (l *memLoad) Rollback() error            { l.s.rollbacks++; return nil }
+func (l *memLoad) Rollback() error              { l.s.rollbacks++; return nil }
 
 // writeDataset writes files into a new directory; the six required files
 // default to a header alone.
@@ -141,8 +141,8 @@ func TestImport_Clean(t *testing.T) {
 		csv.Products.File: "id,name,slogan,description,category,default_price\n" +
 			"1,\"Parka\",\"Warm\",\"Line one\nline two, with \"\"quotes\"\"\",\"Jackets\",140\n" +
 			"2,\"Sunglasses\",\"Shady\",\"Dark\",\"Accessories\",69.5\n",
-		csv.Features.File: "id,product_id,feature,value\n1,1,\"Fabric\",\"Canvas\"\n2,2,\"UV Protection\",null\n",
-		csv.Styles.File:   "id,productId,name,sale_price,original_price,default_style\n1,1,\"Green\",null,140,1\n2,2,\"Black\",50,69.5,0\n",
+		csv.Features.File:  "id,product_id,feature,value\n1,1,\"Fabric\",\"Canvas\"\n2,2,\"UV Protection\",null\n",
+		csv.Styles.File:    "id,productId,name,sale_price,original_price,default_style\n1,1,\"Green\",null,140,1\n2,2,\"Black\",50,69.5,0\n",
 		csv.Photos.File:    "id,styleId,url,thumbnail_url\n1,1,\"https://u/1?w=668\",\"https://u/1?w=300\"\n",
 		csv.SKUs.File:      "id,styleId,size,quantity\n2,1,\"M\",3\n1,1,\"S\",0\n",
 		csv.Related.File:   "id,current_product_id,related_product_id\n1,1,2\n2,1,1\n3,1,2\n",

@@ -7,6 +7,7 @@ import (
 	"io"
 	"mime"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"catalog"
@@ -27,7 +28,7 @@ const (
 func parseProductID(s string) (int64, error) {
 	id, ok := catalog.ParseID(s)
 	if !ok {
-		return 0, catalog.Errorf(catalog.EINVALID, "product id %q is not a whole number from 1 to %d", clip(s), catalog.MaxID)
+		return 0, catalog.Errorf(catalog.EINVALID, "product id %s is not a whole number from 1 to %d", quote(s), catalog.MaxID)
 	}
 	return id, nil
 }
@@ -45,14 +46,14 @@ func parsePage(rawQuery string) (catalog.Page, error) {
 	if v, ok := q["page"]; ok {
 		n, ok := catalog.ParseID(v[0])
 		if !ok {
-			return page, catalog.Errorf(catalog.EINVALID, "page %q is not a whole number from 1 to %d", clip(v[0]), catalog.MaxID)
+			return page, catalog.Errorf(catalog.EINVALID, "page %s is not a whole number from 1 to %d", quote(v[0]), catalog.MaxID)
 		}
 		page.Number = n
 	}
 	if v, ok := q["count"]; ok {
 		n, ok := catalog.ParseID(v[0])
 		if !ok || n > MaxCount {
-			return page, catalog.Errorf(catalog.EINVALID, "count %q is not a whole number from 1 to %d", clip(v[0]), MaxCount)
+			return page, catalog.Errorf(catalog.EINVALID, "count %s is not a whole number from 1 to %d", quote(v[0]), MaxCount)
 		}
 		page.Size = n
 	}
@@ -105,7 +106,7 @@ func parseSKUID(contentType string, body []byte) (int64, error) {
 	case len(v) > 0 && (v[0] >= '0' && v[0] <= '9' || v[0] == '-'):
 		raw = string(v)
 	default:
-		return 0, catalog.Errorf(catalog.EUNPROCESSABLE, "sku_id %s is not a number or a numeric string", clip(string(v)))
+		return 0, catalog.Errorf(catalog.EUNPROCESSABLE, "sku_id %s is not a number or a numeric string", quote(string(v)))
 	}
 	return skuID(raw)
 }
@@ -113,16 +114,18 @@ func parseSKUID(contentType string, body []byte) (int64, error) {
 func skuID(s string) (int64, error) {
 	id, ok := catalog.ParseID(s)
 	if !ok {
-		return 0, catalog.Errorf(catalog.EUNPROCESSABLE, "sku_id %q is not a whole number from 1 to %d", clip(s), catalog.MaxID)
+		return 0, catalog.Errorf(catalog.EUNPROCESSABLE, "sku_id %s is not a whole number from 1 to %d", quote(s), catalog.MaxID)
 	}
 	return id, nil
 }
 
-// clip shortens what a client sent before it is quoted back in an error.
-func clip(s string) string {
+// quote quotes what a client sent for an error message, cut short when long:
+// the message stays readable, ASCII and bounded whatever was sent.
+func quote(s string) string {
 	const max = 40
-	if len(s) > max {
-		return fmt.Sprintf("%s… (%d bytes)", s[:max], len(s))
+	q := strconv.QuoteToASCII(s)
+	if len(q) > max {
+		return fmt.Sprintf("%s… (%d bytes)", q[:max], len(s))
 	}
-	return s
+	return q
 }

@@ -1,0 +1,242 @@
+package http_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"catalog"
+	cataloghttp "catalog/http"
+)
+
+func TestServer_Head(t *testing.T) {
+	h, _ := newServer(t, writeFixtureCSV(t))
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	resp, err := http.Head(srv.URL + "/products/1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || len(body) != 0 || resp.ContentLength <= 0 {
+		t.Fatalf("HEAD: status %d, %d body bytes, Content-Length %d", resp.StatusCode, len(body), resp.ContentLength)
+	}
+}
+
+var sessionValue = regexp.MustCompile(`^[0-9a-f]{32}$`)
+
+func TestServer_CartSession(t *testing.T) {
+	h, _ := newServer(t, writeFixtureCSV(t))
+	t.Run("Issued", func(t *testing.T) {
+		resp := serve(h, request{path: "/cart"})
+		cookies := resp.Cookies()
+		if len(cookies) != 1 {
+			t.Fatalf("cookies = %v, want one", cookies)
+		}
+		c := cookies[0]
+		if c.Name != "user_session" || !sessionValue.MatchString(c.Value) || !c.HttpOnly || c.SameSite != http.SameSiteLaxMode || c.Path != "/" {
+			t.Fatalf("cookie = %+v, want user_session=<32 hex>, HttpOnly, SameSite=Lax, Path=/", c)
+		}
+		// The issued session holds the cart of the next requests.
+		hdr := map[string]string{"Cookie": "user_session=" + c.Value}
+		if resp := serve(h, request{method: "POST", path: "/cart", body: `{"sku_id":9}`, header: hdr}); resp.StatusCode != 201 || len(resp.Cookies()) != 0 {
+			t.Fatalf("POST with the session: status %d, cookies %v", resp.StatusCode, resp.Cookies())
+		}
+		resp = serve(h, request{method: "POST", path: "/cart", body: `{"sku_id":"9"}`, header: hdr})
+		if resp.StatusCode != 201 {
+			t.Fatalf("second POST: %d", resp.StatusCode)
+		}
+		body, _ := io.ReadAll(serve(h, request{path: "/cart", header: hdr}).Body)
+		if string(body) != `[{"sku_id":9,"count":2}]` {
+			t.Fatalf("cart = %s", body)
+		}
+	})
+	t.Run("Distinct", func(t *testing.T) {
+		a := serve(h, request{path: "/cart"}).Cookies()[0].Value
+		b := serve(h, request{path: "/cart"}).Cookies()[0].Value
+		if a == b {
+			t.Fatalf("two new sessions share the name %s", a)
+		}
+	})
+	t.Run("PostWithoutCookie", func(t *testing.T) {
+		resp := serve(h, request{method: "POST", path: "/cart", body: `{"sku_id":14}`})
+		if resp.StatusCode != 201 || len(resp.Cookies()) != 1 {
+			t.Fatalf("status %d, cookies %v; want 201 and a new session", resp.StatusCode, resp.Cookies())
+		}
+		body, _ := io.ReadAll(serve(h, request{path: "/cart", header: map[string]string{"Cookie": "user_session=" + resp.Cookies()[0].Value}}).Body)
+		if string(body) != `[{"sku_id":14,"count":1}]` {
+			t.Fatalf("cart of the new session = %s", body)
+		}
+	})
+	t.Run("InvalidCookieReplaced", func(t *testing.T) {
+		for _, v := range []string{"a%20b", "a.b", strings.Repeat("a", 65), "<script>", "é"} {
+			resp := serve(h, request{path: "/cart", header: map[string]string{"Cookie": "user_session=" + v}})
+			if resp.StatusCode != 200 || len(resp.Cookies()) != 1 || !sessionValue.MatchString(resp.Cookies()[0].Value) {
+				t.Errorf("cookie %q: status %d, cookies %v; want 200 and a fresh session", v, resp.StatusCode, resp.Cookies())
+			}
+		}
+	})
+	t.Run("FailedAddIssuesNothing", func(t *testing.T) {
+		resp := serve(h, request{method: "POST", path: "/cart", body: `{}`})
+		if resp.StatusCode != 422 || len(resp.Cookies()) != 0 {
+			t.Fatalf("status %d, cookies %v", resp.StatusCode, resp.Cookies())
+		}
+	})
+}
+
+// stubStore answers every call with err, after delay, or panics.
+type stubStore struct {
+	err   error
+	delay time.Duration
+	panic bool
+	calls atomic.Int64
+}
+
+func (s *stubStore) wait(ctx context.Context) error {
+	s.calls.Add(1)
+	if s.panic {
+		panic("stub store panics")
+	}
+	select {
+	case <-time.After(s.delay):
+		return s.err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (s *stubStore) ListProducts(ctx context.Context, _ catalog.Page) ([]catalog.Product, error) {
+	return []catalog.Product{}, s.wait(ctx)
+}
+func (s *stubStore) FindProduct(ctx context.Context, id int64) (catalog.Product, error) {
+	return catalog.Product{ID: id, Name: "Slow", Features: []catalog.Feature{}}, s.wait(ctx)
+}
+func (s *stubStore) FindStyles(ctx context.Context, _ int64) ([]catalog.Style, error) {
+	return []catalog.Style{}, s.wait(ctx)
+}
+func (s *stubStore) FindRelated(ctx context.Context, _ int64) ([]int64, error) {
+	return []int64{}, s.wait(ctx)
+}
+func (s *stubStore) Cart(ctx context.Context, _ string) ([]catalog.CartItem, error) {
+	return []catalog.CartItem{}, s.wait(ctx)
+}
+func (s *stubStore) AddToCart(ctx context.Context, _ string, _ int64) error { return s.wait(ctx) }
+
+func quietLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+func TestServer_StoreErrors(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		store      *stubStore
+		timeout    time.Duration
+		status     int
+		message    string
+		retryAfter bool
+	}{
+		{"Unavailable", &stubStore{err: catalog.Errorf(catalog.EUNAVAILABLE, "the store is busy; retry shortly")}, 0, 503, "the store is busy", true},
+		{"Timeout", &stubStore{delay: time.Second}, 20 * time.Millisecond, 503, "did not answer in time", true},
+		{"Internal", &stubStore{err: errors.New("pq: relation \"products\" does not exist at /srv/db")}, 0, 500, "internal error", false},
+		{"Panic", &stubStore{panic: true}, 0, 500, "internal error", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := cataloghttp.NewServer(tc.store, tc.store, cataloghttp.Config{Campus: "c", RequestTimeout: tc.timeout, Logger: quietLogger()}).Handler()
+			for _, path := range []string{"/products", "/products/1", "/products/1/styles", "/products/1/related", "/cart"} {
+				resp := serve(h, request{path: path})
+				body, _ := io.ReadAll(resp.Body)
+				if resp.StatusCode != tc.status {
+					t.Fatalf("%s: status %d, want %d", path, resp.StatusCode, tc.status)
+				}
+				if msg := errorMessage(t, body); msg != tc.message && !strings.Contains(msg, tc.message) {
+					t.Fatalf("%s: message %q, want %q", path, msg, tc.message)
+				}
+				if got := resp.Header.Get("Retry-After") != ""; got != tc.retryAfter {
+					t.Fatalf("%s: Retry-After present %v, want %v", path, got, tc.retryAfter)
+				}
+			}
+		})
+	}
+}
+
+// Shutdown lets the requests in flight finish.
+func TestServer_Shutdown(t *testing.T) {
+	store := &stubStore{delay: 300 * time.Millisecond}
+	srv := cataloghttp.NewServer(store, store, cataloghttp.Config{Campus: "c", Logger: quietLogger()})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+
+	type result struct {
+		status int
+		err    error
+	}
+	done := make(chan result, 1)
+	go func() {
+		resp, err := http.Get("http://" + ln.Addr().String() + "/products/1")
+		if err != nil {
+			done <- result{err: err}
+			return
+		}
+		resp.Body.Close()
+		done <- result{status: resp.StatusCode}
+	}()
+	for store.calls.Load() == 0 { // wait until the request is in the store
+		time.Sleep(time.Millisecond)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(ctx); err != nil {
+		t.Fatalf("Shutdown: %v", err)
+	}
+	if r := <-done; r.err != nil || r.status != 200 {
+		t.Fatalf("request in flight: status %d, err %v; want 200", r.status, r.err)
+	}
+	if err := <-served; err != nil {
+		t.Fatalf("Serve: %v", err)
+	}
+	if _, err := http.Get("http://" + ln.Addr().String() + "/products/1"); err == nil {
+		t.Fatal("a request after shutdown was served")
+	}
+}
+
+// FuzzServer_Cookie: whatever the Cookie header, GET /cart answers 200, and
+// issues a new session exactly when the header holds no valid one.
+func FuzzServer_Cookie(f *testing.F) {
+	store := &stubStore{}
+	h := cataloghttp.NewServer(store, store, cataloghttp.Config{Campus: "c", Logger: quietLogger()}).Handler()
+	for _, s := range []string{"user_session=abc", "user_session=", "a=b; user_session=1234", "user_session=\"x\"", "user_session=a\x00b"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, cookie string) {
+		r := httptest.NewRequest("GET", "/cart", nil)
+		r.Header.Set("Cookie", cookie)
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		if w.Code != 200 {
+			t.Fatalf("status %d", w.Code)
+		}
+		valid := false
+		if c, err := r.Cookie("user_session"); err == nil {
+			valid = catalog.ValidSession(c.Value)
+		}
+		issued := w.Result().Cookies()
+		if valid == (len(issued) == 1) {
+			t.Fatalf("cookie %q: valid %v but issued %v", cookie, valid, issued)
+		}
+		if len(issued) == 1 && !sessionValue.MatchString(issued[0].Value) {
+			t.Fatalf("issued %q", issued[0].Value)
+		}
+	})
+}

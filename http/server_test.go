@@ -1,0 +1,293 @@
+package http_test
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"catalog/csv"
+	cataloghttp "catalog/http"
+	"catalog/sqlite"
+	"catalog/storetest"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+// writeFixtureCSV writes the store suite's fixture as a dataset directory,
+// so the golden tests go through the importer too.
+func writeFixtureCSV(t testing.TB) string {
+	t.Helper()
+	f := storetest.NewFixture()
+	dir := t.TempDir()
+	write := func(name, header string, lines []byte) {
+		if err := os.WriteFile(filepath.Join(dir, name), append([]byte(header), lines...), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var b []byte
+	for _, r := range f.Products {
+		b = csv.Products.Append(b, r)
+	}
+	write(csv.Products.File, csv.Products.Header(), b)
+	b = nil
+	for _, r := range f.Features {
+		b = csv.Features.Append(b, r)
+	}
+	write(csv.Features.File, csv.Features.Header(), b)
+	b = nil
+	for _, r := range f.Styles {
+		b = csv.Styles.Append(b, r)
+	}
+	write(csv.Styles.File, csv.Styles.Header(), b)
+	b = nil
+	for _, r := range f.Photos {
+		b = csv.Photos.Append(b, r)
+	}
+	write(csv.Photos.File, csv.Photos.Header(), b)
+	b = nil
+	for _, r := range f.SKUs {
+		b = csv.SKUs.Append(b, r)
+	}
+	write(csv.SKUs.File, csv.SKUs.Header(), b)
+	b = nil
+	for _, r := range f.Related {
+		b = csv.Related.Append(b, r)
+	}
+	write(csv.Related.File, csv.Related.Header(), b)
+	b = nil
+	for _, r := range f.CartLines {
+		b = csv.CartLines.Append(b, r)
+	}
+	write(csv.CartLines.File, csv.CartLines.Header(), b)
+	return dir
+}
+
+// newServer returns a server of a SQLite store loaded with dir at
+// storetest.T0.
+func newServer(t testing.TB, dir string) (http.Handler, *sqlite.DB) {
+	t.Helper()
+	clock := storetest.NewClock(storetest.T0)
+	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "catalog.db"), sqlite.WithClock(clock.Now))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	rep, err := csv.Import(context.Background(), dir, db, csv.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Rejected() != 0 {
+		t.Fatalf("fixture rows rejected: %+v", rep)
+	}
+	return cataloghttp.NewServer(db, db, cataloghttp.Config{Campus: "hr-rfp"}).Handler(), db
+}
+
+type request struct {
+	method, path, body string
+	header             map[string]string
+}
+
+func serve(h http.Handler, req request) *http.Response {
+	method := req.method
+	if method == "" {
+		method = http.MethodGet
+	}
+	r := httptest.NewRequest(method, req.path, strings.NewReader(req.body))
+	for k, v := range req.header {
+		r.Header.Set(k, v)
+	}
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	return w.Result()
+}
+
+// dump renders a response for a golden file: status, the headers a client
+// depends on, the body.
+func dump(req request, resp *http.Response) string {
+	body, _ := io.ReadAll(resp.Body)
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s\n", strings.ToUpper(cmp(req.method, "GET")), req.path)
+	if req.body != "" {
+		fmt.Fprintf(&b, "> %s\n", req.body)
+	}
+	fmt.Fprintf(&b, "%d\n", resp.StatusCode)
+	var keys []string
+	for k := range resp.Header {
+		switch k {
+		case "Content-Type", "Allow", "Retry-After", "X-Content-Type-Options":
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		fmt.Fprintf(&b, "%s: %s\n", k, resp.Header.Get(k))
+	}
+	fmt.Fprintf(&b, "\n%s\n", body)
+	return b.String()
+}
+
+func cmp(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+// TestServer_Golden pins whole responses: bytes, status and headers.
+// Run with -update to rewrite, then read the diff.
+func TestServer_Golden(t *testing.T) {
+	h, _ := newServer(t, writeFixtureCSV(t))
+	cookie := map[string]string{"Cookie": "user_session=1001"}
+	for _, tc := range []struct {
+		name string
+		req  request
+	}{
+		{"products", request{path: "/products"}},
+		{"products_page2_count2", request{path: "/products?page=2&count=2"}},
+		{"products_past_end", request{path: "/products?page=3&count=5"}},
+		{"product", request{path: "/products/1"}},
+		{"product_null_value", request{path: "/products/2"}},
+		{"product_unicode_escapes", request{path: "/products/5"}},
+		{"product_no_features", request{path: "/products/13"}},
+		{"styles", request{path: "/products/1/styles"}},
+		{"styles_no_skus", request{path: "/products/8/styles"}},
+		{"styles_no_photos", request{path: "/products/13/styles"}},
+		{"styles_none", request{path: "/products/3/styles"}},
+		{"related", request{path: "/products/1/related"}},
+		{"related_none", request{path: "/products/3/related"}},
+		{"hosted_prefix", request{path: "/api/fec2/hr-rfp/products/2/related"}},
+		{"cart", request{path: "/cart", header: cookie}},
+		{"cart_add", request{method: "POST", path: "/cart", body: `{"sku_id":15}`, header: cookie}},
+		{"error_id_text", request{path: "/products/abc"}},
+		{"error_id_too_big", request{path: "/products/99999999999"}},
+		{"error_not_found", request{path: "/products/4"}},
+		{"error_unknown_path", request{path: "/productz"}},
+		{"error_method", request{method: "DELETE", path: "/products/1"}},
+		{"error_method_cart", request{method: "PUT", path: "/cart"}},
+		{"error_count", request{path: "/products?count=1001"}},
+		{"error_sku_unknown", request{method: "POST", path: "/cart", body: `{"sku_id":999}`, header: cookie}},
+		{"error_sku_sold_out", request{method: "POST", path: "/cart", body: `{"sku_id":13}`, header: cookie}},
+		{"error_body", request{method: "POST", path: "/cart", body: `sku_id: 1`, header: cookie}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := dump(tc.req, serve(h, tc.req))
+			path := filepath.Join("testdata", "golden", tc.name+".http")
+			if *update {
+				if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (run with -update to create it)", err)
+			}
+			if got != string(want) {
+				t.Fatalf("response differs from %s:\n got: %s\nwant: %s", path, got, want)
+			}
+		})
+	}
+}
+
+func TestServer_BadInput(t *testing.T) {
+	h, _ := newServer(t, writeFixtureCSV(t))
+	big := strings.Repeat("x", cataloghttp.MaxBodyBytes+1)
+	for _, tc := range []struct {
+		req     request
+		status  int
+		message string // a substring of the JSON error message
+	}{
+		{request{path: "/products/-1"}, 400, `product id "-1"`},
+		{request{path: "/products/+1"}, 400, `product id "+1"`},
+		{request{path: "/products/0"}, 400, `product id "0"`},
+		{request{path: "/products/1.5"}, 400, `product id "1.5"`},
+		{request{path: "/products/1e3"}, 400, `product id "1e3"`},
+		{request{path: "/products/0x1"}, 400, `product id "0x1"`},
+		{request{path: "/products/%201"}, 400, `product id " 1"`},
+		{request{path: "/products/1%20"}, 400, `product id "1 "`},
+		{request{path: "/products/2147483648"}, 400, "2147483648"},
+		{request{path: "/products/4294967297"}, 400, "4294967297"},
+		{request{path: "/products/" + strings.Repeat("9", 300)}, 400, "(300 bytes)"},
+		{request{path: "/products/%00"}, 400, "product id"},
+		{request{path: "/products/%E2%80%8B1"}, 400, "product id"},
+		{request{path: "/products/%2F1"}, 400, "product id"},
+		{request{path: "/products/00000000000000000000001"}, 200, ""},
+		{request{path: "/products/2147483647"}, 404, "does not exist"},
+		{request{path: "/products/1/styles/"}, 404, "no such path"},
+		{request{path: "/api/fec2/other/products/1"}, 404, "no such path"},
+		{request{path: "/products?page=0"}, 400, `page "0"`},
+		{request{path: "/products?page=-1"}, 400, `page "-1"`},
+		{request{path: "/products?page=1.5"}, 400, `page "1.5"`},
+		{request{path: "/products?page="}, 400, `page ""`},
+		{request{path: "/products?page=2147483648"}, 400, "2147483648"},
+		{request{path: "/products?page=2147483647&count=1000"}, 200, ""},
+		{request{path: "/products?count=1000"}, 200, ""},
+		{request{path: "/products?count=0"}, 400, "from 1 to 1000"},
+		{request{path: "/products?count=abc"}, 400, `count "abc"`},
+		{request{path: "/products?count=%zz"}, 400, "malformed"},
+		{request{path: "/products?count=5&count=abc"}, 200, ""},
+		{request{path: "/products?page=1%27%20OR%201=1--"}, 400, "page"},
+		{request{path: "/products?other=1&page=2"}, 200, ""},
+		// A GET ignores its body and headers it has no use for.
+		{request{path: "/products/1", body: "{}", header: map[string]string{"Content-Type": "application/json", "Authorization": "ghp_token"}}, 200, ""},
+		{request{method: "OPTIONS", path: "/products"}, 405, "use GET, HEAD"},
+		{request{method: "POST", path: "/products/1/styles"}, 405, "use GET, HEAD"},
+		// POST /cart bodies.
+		{request{method: "POST", path: "/cart"}, 422, "body is empty"},
+		{request{method: "POST", path: "/cart", body: "   "}, 422, "body is empty"},
+		{request{method: "POST", path: "/cart", body: big}, 413, "over 4096 bytes"},
+		{request{method: "POST", path: "/cart", body: "not json"}, 400, "JSON object"},
+		{request{method: "POST", path: "/cart", body: `[{"sku_id":9}]`}, 400, "JSON object"},
+		{request{method: "POST", path: "/cart", body: `{"sku_id":9} trailing`}, 400, "JSON object"},
+		{request{method: "POST", path: "/cart", body: `{"sku_id":9`}, 400, "JSON object"},
+		{request{method: "POST", path: "/cart", body: `{}`}, 422, "sku_id is missing"},
+		{request{method: "POST", path: "/cart", body: `{"SKU_ID":9}`}, 422, "sku_id is missing"},
+		{request{method: "POST", path: "/cart", body: `{"sku_id":null}`}, 422, "not a number"},
+		{request{method: "POST", path: "/cart", body: `{"sku_id":true}`}, 422, "not a number"},
+		{request{method: "POST", path: "/cart", body: `{"sku_id":[9]}`}, 422, "not a number"},
+		{request{method: "POST", path: "/cart", body: `{"sku_id":-9}`}, 422, `sku_id "-9"`},
+		{request{method: "POST", path: "/cart", body: `{"sku_id":9.5}`}, 422, `sku_id "9.5"`},
+		{request{method: "POST", path: "/cart", body: `{"sku_id":9e0}`}, 422, `sku_id "9e0"`},
+		{request{method: "POST", path: "/cart", body: `{"sku_id":"abc"}`}, 422, `sku_id "abc"`},
+		{request{method: "POST", path: "/cart", body: `{"sku_id":"9 OR 1=1"}`}, 422, "sku_id"},
+		{request{method: "POST", path: "/cart", body: `{"sku_id":99999999999}`}, 422, "99999999999"},
+		{request{method: "POST", path: "/cart", body: `{"sku_id":"9"}`}, 201, ""},
+		{request{method: "POST", path: "/cart", body: `{"sku_id":9,"count":3}`}, 201, ""},
+		{request{method: "POST", path: "/cart", body: "sku_id=9", header: map[string]string{"Content-Type": "application/x-www-form-urlencoded"}}, 201, ""},
+		{request{method: "POST", path: "/cart", body: "sku=9", header: map[string]string{"Content-Type": "application/x-www-form-urlencoded"}}, 422, "sku_id is missing"},
+		{request{method: "POST", path: "/cart", body: "sku_id=%zz", header: map[string]string{"Content-Type": "application/x-www-form-urlencoded"}}, 400, "JSON object"},
+		{request{method: "POST", path: "/cart", body: "--x\r\n", header: map[string]string{"Content-Type": "multipart/form-data; boundary=x"}}, 400, "JSON object"},
+	} {
+		t.Run(tc.req.method+" "+tc.req.path+" "+clip(tc.req.body), func(t *testing.T) {
+			resp := serve(h, tc.req)
+			body, _ := io.ReadAll(resp.Body)
+			if resp.StatusCode != tc.status {
+				t.Fatalf("status %d, want %d; body %s", resp.StatusCode, tc.status, body)
+			}
+			if ct := resp.Header.Get("Content-Type"); resp.StatusCode != 201 && ct != "application/json; charset=utf-8" {
+				t.Fatalf("Content-Type %q", ct)
+			}
+			if tc.status >= 400 {
+				msg := errorMessage(t, body)
+				if !strings.Contains(msg, tc.message) {
+					t.Fatalf("message %q lacks %q", msg, tc.message)
+				}
+			}
+		})
+	}
+}
+
+func clip(s string) string {
+	if len(s) > 30 {
+		return s[:30]
+	}
+	return s
+}
