@@ -116,74 +116,66 @@ func Import(ctx context.Context, dir string, dst catalog.Loader, opts Options) (
 		}
 	}()
 	im := &importer{dir: dir, opts: opts, rejects: &rejectWriter{w: opts.Rejects}}
-	rep := &Report{}
-	run := func(fr FileReport, err error) error {
-		if err != nil {
-			return err
-		}
-		rep.Files = append(rep.Files, fr)
-		return nil
-	}
+	var features, photos, related, cart idSet
 	// Parents before children: a child's reference is checked against the
 	// ids its parent file loaded.
-	if err := run(importFile(ctx, im, Products, load.AddProducts, func(r catalog.Product) error {
-		return im.unique(&im.products, r.ID)
-	})); err != nil {
-		return nil, err
+	steps := []struct {
+		file     string
+		optional bool
+		run      func() (FileReport, error)
+	}{
+		{Products.File, false, func() (FileReport, error) {
+			return importFile(ctx, im, Products, load.AddProducts, func(r catalog.Product) error {
+				return unique(&im.products, r.ID)
+			})
+		}},
+		{Styles.File, false, func() (FileReport, error) {
+			return importFile(ctx, im, Styles, load.AddStyles, func(r catalog.Style) error {
+				return checked(refers(&im.products, "product", r.ProductID), &im.styles, r.ID)
+			})
+		}},
+		{Features.File, false, func() (FileReport, error) {
+			return importFile(ctx, im, Features, load.AddFeatures, func(r catalog.Feature) error {
+				return checked(refers(&im.products, "product", r.ProductID), &features, r.ID)
+			})
+		}},
+		{Photos.File, false, func() (FileReport, error) {
+			return importFile(ctx, im, Photos, load.AddPhotos, func(r catalog.Photo) error {
+				return checked(refers(&im.styles, "style", r.StyleID), &photos, r.ID)
+			})
+		}},
+		{SKUs.File, false, func() (FileReport, error) {
+			return importFile(ctx, im, SKUs, load.AddSKUs, func(r catalog.SKU) error {
+				return checked(refers(&im.styles, "style", r.StyleID), &im.skus, r.ID)
+			})
+		}},
+		{Related.File, false, func() (FileReport, error) {
+			return importFile(ctx, im, Related, load.AddRelated, func(r catalog.Related) error {
+				if err := refers(&im.products, "product", r.ProductID); err != nil {
+					return err
+				}
+				return checked(refers(&im.products, "related product", r.RelatedID), &related, r.ID)
+			})
+		}},
+		{CartLines.File, true, func() (FileReport, error) {
+			return importFile(ctx, im, CartLines, load.AddCartLines, func(r catalog.CartLine) error {
+				return checked(refers(&im.skus, "sku", r.SKUID), &cart, r.ID)
+			})
+		}},
 	}
-	if err := run(importFile(ctx, im, Styles, load.AddStyles, func(r catalog.Style) error {
-		if err := im.refers(&im.products, "product", r.ProductID); err != nil {
-			return err
+	rep := &Report{}
+	for _, step := range steps {
+		if step.optional {
+			if _, err := os.Stat(filepath.Join(dir, step.file)); errors.Is(err, os.ErrNotExist) {
+				rep.Files = append(rep.Files, FileReport{File: step.file, Absent: true})
+				continue
+			}
 		}
-		return im.unique(&im.styles, r.ID)
-	})); err != nil {
-		return nil, err
-	}
-	var features, photos, related, cart idSet
-	if err := run(importFile(ctx, im, Features, load.AddFeatures, func(r catalog.Feature) error {
-		if err := im.refers(&im.products, "product", r.ProductID); err != nil {
-			return err
+		fr, err := step.run()
+		if err != nil {
+			return nil, err
 		}
-		return im.unique(&features, r.ID)
-	})); err != nil {
-		return nil, err
-	}
-	if err := run(importFile(ctx, im, Photos, load.AddPhotos, func(r catalog.Photo) error {
-		if err := im.refers(&im.styles, "style", r.StyleID); err != nil {
-			return err
-		}
-		return im.unique(&photos, r.ID)
-	})); err != nil {
-		return nil, err
-	}
-	if err := run(importFile(ctx, im, SKUs, load.AddSKUs, func(r catalog.SKU) error {
-		if err := im.refers(&im.styles, "style", r.StyleID); err != nil {
-			return err
-		}
-		return im.unique(&im.skus, r.ID)
-	})); err != nil {
-		return nil, err
-	}
-	if err := run(importFile(ctx, im, Related, load.AddRelated, func(r catalog.Related) error {
-		if err := im.refers(&im.products, "product", r.ProductID); err != nil {
-			return err
-		}
-		if err := im.refers(&im.products, "related product", r.RelatedID); err != nil {
-			return err
-		}
-		return im.unique(&related, r.ID)
-	})); err != nil {
-		return nil, err
-	}
-	if _, err := os.Stat(filepath.Join(dir, CartLines.File)); errors.Is(err, os.ErrNotExist) {
-		rep.Files = append(rep.Files, FileReport{File: CartLines.File, Absent: true})
-	} else if err := run(importFile(ctx, im, CartLines, load.AddCartLines, func(r catalog.CartLine) error {
-		if err := im.refers(&im.skus, "sku", r.SKUID); err != nil {
-			return err
-		}
-		return im.unique(&cart, r.ID)
-	})); err != nil {
-		return nil, err
+		rep.Files = append(rep.Files, fr)
 	}
 	if err := im.rejects.err; err != nil {
 		return nil, fmt.Errorf("write rejects: %w", err)
@@ -202,8 +194,17 @@ type importer struct {
 	products, styles, skus idSet
 }
 
+// checked returns err, or else records id as the file's with unique: the
+// id of a row is taken only once every other check of it has passed.
+func checked(err error, ids *idSet, id int64) error {
+	if err != nil {
+		return err
+	}
+	return unique(ids, id)
+}
+
 // unique adds id to the ids of a file, or says it is a duplicate.
-func (im *importer) unique(ids *idSet, id int64) error {
+func unique(ids *idSet, id int64) error {
 	if !ids.add(id) {
 		return fmt.Errorf("duplicate id %d: an earlier row has it", id)
 	}
@@ -211,7 +212,7 @@ func (im *importer) unique(ids *idSet, id int64) error {
 }
 
 // refers checks a reference to a parent row.
-func (im *importer) refers(ids *idSet, what string, id int64) error {
+func refers(ids *idSet, what string, id int64) error {
 	if !ids.has(id) {
 		return fmt.Errorf("orphan: %s %d does not exist", what, id)
 	}

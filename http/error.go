@@ -38,7 +38,8 @@ func (s *Server) Error(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	if status == http.StatusServiceUnavailable {
 		w.Header().Set("Retry-After", "1")
-		s.cfg.Logger.Warn("store unavailable", "method", r.Method, "path", r.URL.Path, "error", err)
+		// Debug, not warn: under overload this would flood the log.
+		s.cfg.Logger.Debug("store unavailable", "method", r.Method, "path", r.URL.Path, "error", err)
 	}
 	writeError(w, r, status, msg)
 }

@@ -1,0 +1,204 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+func noEnv(string) string { return "" }
+
+// syncBuffer is a bytes.Buffer safe for a server goroutine and a test.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func TestRun_Help(t *testing.T) {
+	var out, errOut bytes.Buffer
+	if err := run(context.Background(), nil, noEnv, &out, &errOut); !errors.Is(err, flag.ErrHelp) || !strings.Contains(errOut.String(), "catalog serve") {
+		t.Fatalf("no arguments: err %v, stderr %q", err, errOut.String())
+	}
+	out.Reset()
+	if err := run(context.Background(), []string{"help"}, noEnv, &out, &errOut); err != nil || !strings.Contains(out.String(), "catalog load") {
+		t.Fatalf("help: err %v, stdout %q", err, out.String())
+	}
+	errOut.Reset()
+	if err := run(context.Background(), []string{"help", "serve"}, noEnv, &out, &errOut); !errors.Is(err, flag.ErrHelp) || !strings.Contains(errOut.String(), "CATALOG_ADDR") {
+		t.Fatalf("help serve: err %v, stderr %q", err, errOut.String())
+	}
+	if err := run(context.Background(), []string{"frobnicate"}, noEnv, &out, &errOut); err == nil {
+		t.Fatal("an unknown command did not fail")
+	}
+}
+
+func TestEnvironment_Precedence(t *testing.T) {
+	env := environment(func(k string) string {
+		return map[string]string{"CATALOG_DB": "from-env.db", "CATALOG_REQUEST_TIMEOUT": "2s"}[k]
+	})
+	for _, tc := range []struct {
+		args        []string
+		db, timeout string
+	}{
+		{nil, "from-env.db", "2s"},
+		{[]string{"--db", "from-flag.db"}, "from-flag.db", "2s"},
+		{[]string{"--request-timeout", "3s"}, "from-env.db", "3s"},
+	} {
+		fs := newFlagSet("x", "x", io.Discard)
+		db := dbFlag(fs)
+		timeout := fs.Duration("request-timeout", time.Second, "")
+		if err := env.parse(fs, tc.args); err != nil {
+			t.Fatal(err)
+		}
+		if *db != tc.db || timeout.String() != tc.timeout {
+			t.Errorf("args %v: db %q timeout %v, want %q %s", tc.args, *db, *timeout, tc.db, tc.timeout)
+		}
+	}
+	fs := newFlagSet("x", "x", io.Discard)
+	fs.Duration("request-timeout", time.Second, "")
+	bad := environment(func(k string) string { return map[string]string{"CATALOG_REQUEST_TIMEOUT": "soon"}[k] })
+	if err := bad.parse(fs, nil); err == nil || !strings.Contains(err.Error(), "CATALOG_REQUEST_TIMEOUT") {
+		t.Fatalf("bad environment value: %v", err)
+	}
+	// Without any setting, the defaults work on a fresh machine.
+	fs = newFlagSet("x", "x", io.Discard)
+	if db := dbFlag(fs); environment(noEnv).parse(fs, nil) != nil || *db != "catalog.db" {
+		t.Fatalf("default db = %q", *db)
+	}
+}
+
+func TestRun_GenerateLoad(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	data := filepath.Join(dir, "data")
+	var out bytes.Buffer
+	if err := run(ctx, []string{"generate", "--out", data, "--products", "300", "--seed", "3"}, noEnv, &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "300 products") {
+		t.Fatalf("generate said %q", out.String())
+	}
+	db := filepath.Join(dir, "catalog.db")
+	rejects := filepath.Join(dir, "rejects.jsonl")
+	out.Reset()
+	if err := run(ctx, []string{"load", "--db", db, "--rejects", rejects, data}, noEnv, &out, io.Discard); err != nil {
+		t.Fatalf("load: %v\n%s", err, out.String())
+	}
+	if !strings.Contains(out.String(), "product.csv") || !strings.Contains(out.String(), "300") {
+		t.Fatalf("load report %q", out.String())
+	}
+	if _, err := os.Stat(rejects); !os.IsNotExist(err) {
+		t.Fatal("a clean load created a rejects file")
+	}
+
+	// One bad row: the load goes live but exits 1, unless rejects are allowed.
+	f, err := os.OpenFile(filepath.Join(data, "related.csv"), os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprintln(f, "999999,1,0")
+	f.Close()
+	out.Reset()
+	err = run(ctx, []string{"load", "--db", db, "--rejects", rejects, data}, noEnv, &out, io.Discard)
+	var exit exitError
+	if !errors.As(err, &exit) || exit != 1 || !strings.Contains(out.String(), "1 rows rejected") {
+		t.Fatalf("load with a bad row: err %v\n%s", err, out.String())
+	}
+	b, err := os.ReadFile(rejects)
+	if err != nil || !strings.Contains(string(b), `"file":"related.csv"`) {
+		t.Fatalf("rejects file: %s %v", b, err)
+	}
+	if err := run(ctx, []string{"load", "--db", db, "--rejects", rejects, "--allow-rejects", data}, noEnv, io.Discard, io.Discard); err != nil {
+		t.Fatalf("--allow-rejects: %v", err)
+	}
+
+	if err := run(ctx, []string{"load", "--db", "postgres://u:secret@localhost/db", data}, noEnv, io.Discard, io.Discard); err == nil ||
+		!strings.Contains(err.Error(), "not supported yet") || strings.Contains(err.Error(), "secret") {
+		t.Fatalf("postgres URL: %v", err)
+	}
+	if err := run(ctx, []string{"load", "--db", db}, noEnv, io.Discard, io.Discard); err == nil {
+		t.Fatal("load without a directory did not fail")
+	}
+	if err := run(ctx, []string{"load", "--db", db, filepath.Join(dir, "nowhere")}, noEnv, io.Discard, io.Discard); err == nil {
+		t.Fatal("load of a missing directory did not fail")
+	}
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// TestRun_Serve: an empty store is seeded with a demo catalog, served, and
+// shut down cleanly when the context ends (as on SIGINT or SIGTERM).
+func TestRun_Serve(t *testing.T) {
+	dir := t.TempDir()
+	addr := freeAddr(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var logs syncBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"serve", "--db", filepath.Join(dir, "c.db"), "--addr", addr, "--demo-products", "120"}, noEnv, io.Discard, &logs)
+	}()
+	var resp *http.Response
+	var err error
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		if resp, err = http.Get("http://" + addr + "/products?count=200"); err == nil {
+			break
+		}
+	}
+	if err != nil {
+		t.Fatalf("server never answered: %v\n%s", err, logs.String())
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || strings.Count(string(body), `"campus":"hr-rfp"`) != 120 {
+		t.Fatalf("GET /products: %d, %.300s", resp.StatusCode, body)
+	}
+	for _, want := range []string{"seeded a demo catalog", "catalog load --db"} {
+		if !strings.Contains(logs.String(), want) {
+			t.Errorf("logs lack %q:\n%s", want, logs.String())
+		}
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("serve: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("serve did not stop")
+	}
+	if !strings.Contains(logs.String(), `"stopped"`) {
+		t.Fatalf("no clean stop in the logs:\n%s", logs.String())
+	}
+}

@@ -1,0 +1,247 @@
+package generate_test
+
+import (
+	"bytes"
+	"context"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"catalog"
+	"catalog/csv"
+	"catalog/generate"
+)
+
+func write(t *testing.T, opts generate.Options) (string, generate.Counts) {
+	t.Helper()
+	dir := t.TempDir()
+	n, err := generate.Write(context.Background(), dir, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dir, n
+}
+
+var files = []string{"product.csv", "features.csv", "styles.csv", "photos.csv", "skus.csv", "related.csv"}
+
+func sameFiles(t *testing.T, a, b string) bool {
+	t.Helper()
+	for _, f := range files {
+		x, err := os.ReadFile(filepath.Join(a, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		y, err := os.ReadFile(filepath.Join(b, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(x, y) {
+			return false
+		}
+	}
+	return true
+}
+
+func TestWrite_Deterministic(t *testing.T) {
+	a, _ := write(t, generate.Options{Products: 2500, Seed: 7, Workers: 1})
+	b, _ := write(t, generate.Options{Products: 2500, Seed: 7, Workers: 4})
+	if !sameFiles(t, a, b) {
+		t.Fatal("the same seed gave different files with 1 and 4 workers")
+	}
+	c, _ := write(t, generate.Options{Products: 2500, Seed: 8})
+	if sameFiles(t, a, c) {
+		t.Fatal("different seeds gave the same files")
+	}
+}
+
+func TestWrite_Errors(t *testing.T) {
+	for _, n := range []int{0, -1, catalog.MaxID + 1} {
+		if _, err := generate.Write(context.Background(), t.TempDir(), generate.Options{Products: n}); err == nil {
+			t.Errorf("Products %d: no error", n)
+		}
+	}
+	file := filepath.Join(t.TempDir(), "file")
+	os.WriteFile(file, nil, 0o644)
+	if _, err := generate.Write(context.Background(), filepath.Join(file, "sub"), generate.Options{Products: 10}); err == nil {
+		t.Error("writing under a regular file did not fail")
+	}
+}
+
+// loader keeps what an import sends it.
+type loader struct{ load *memLoad }
+
+type memLoad struct {
+	products []catalog.Product
+	features []catalog.Feature
+	styles   []catalog.Style
+	photos   []catalog.Photo
+	skus     []catalog.SKU
+	related  []catalog.Related
+}
+
+func (l *loader) BeginLoad(context.Context) (catalog.Load, error) { l.load = &memLoad{}; return l.load, nil }
+func (l *loader) CatalogInfo(context.Context) (catalog.CatalogInfo, error) {
+	return catalog.CatalogInfo{}, nil
+}
+func (m *memLoad) AddProducts(_ context.Context, r []catalog.Product) error {
+	m.products = append(m.products, r...)
+	return nil
+}
+func (m *memLoad) AddFeatures(_ context.Context, r []catalog.Feature) error {
+	m.features = append(m.features, r...)
+	return nil
+}
+func (m *memLoad) AddStyles(_ context.Context, r []catalog.Style) error {
+	m.styles = append(m.styles, r...)
+	return nil
+}
+func (m *memLoad) AddPhotos(_ context.Context, r []catalog.Photo) error {
+	m.photos = append(m.photos, r...)
+	return nil
+}
+func (m *memLoad) AddSKUs(_ context.Context, r []catalog.SKU) error {
+	m.skus = append(m.skus, r...)
+	return nil
+}
+func (m *memLoad) AddRelated(_ context.Context, r []catalog.Related) error {
+	m.related = append(m.related, r...)
+	return nil
+}
+func (m *memLoad) AddCartLines(context.Context, []catalog.CartLine) error { return nil }
+func (m *memLoad) Commit(context.Context) error                         { return nil }
+func (m *memLoad) Rollback() error                                      { return nil }
+
+// TestWrite_Shape: the generated dataset imports without a reject and has
+// the real one's proportions and quirks.
+func TestWrite_Shape(t *testing.T) {
+	const n = 20000
+	dir, counts := write(t, generate.Options{Products: n, Seed: 1})
+	var l loader
+	var rejects bytes.Buffer
+	rep, err := csv.Import(context.Background(), dir, &l, csv.Options{Rejects: &rejects})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Rejected() != 0 {
+		t.Fatalf("generated rows rejected:\n%.2000s", rejects.String())
+	}
+	m := l.load
+	if int64(len(m.products)) != counts.Products || int64(len(m.styles)) != counts.Styles || int64(len(m.photos)) != counts.Photos ||
+		int64(len(m.skus)) != counts.SKUs || int64(len(m.features)) != counts.Features || int64(len(m.related)) != counts.Related {
+		t.Fatalf("counts %+v disagree with the files", counts)
+	}
+	for _, tc := range []struct {
+		what      string
+		got, want float64
+		tolerance float64
+	}{
+		{"styles per product", float64(len(m.styles)) / n, 1.96, 0.05},
+		{"features per product", float64(len(m.features)) / n, 2.22, 0.05},
+		{"related per product", float64(len(m.related)) / n, 4.5, 0.05},
+		{"photos per style", float64(len(m.photos)) / float64(len(m.styles)), 2.9, 0.06},
+		{"skus per style", float64(len(m.skus)) / float64(len(m.styles)), 5.8, 0.06},
+	} {
+		t.Logf("%s = %.3f", tc.what, tc.got)
+		if math.Abs(tc.got-tc.want) > tc.tolerance {
+			t.Errorf("%s = %.3f, want %.2f±%.2f", tc.what, tc.got, tc.want, tc.tolerance)
+		}
+	}
+
+	category := map[int64]string{}
+	for i, p := range m.products {
+		if p.ID != int64(i+1) {
+			t.Fatalf("product %d has id %d: ids are 1 to N", i, p.ID)
+		}
+		category[p.ID] = p.Category.V
+	}
+	stylesOf := map[int64]int{}
+	defaults := map[int64]int{}
+	styleProduct := map[int64]int64{}
+	onSale := 0
+	for _, s := range m.styles {
+		stylesOf[s.ProductID]++
+		styleProduct[s.ID] = s.ProductID
+		if s.Default {
+			defaults[s.ProductID]++
+		}
+		if s.SalePrice.Valid {
+			onSale++
+			if s.SalePrice.V >= s.OriginalPrice || s.SalePrice.V <= 0 {
+				t.Fatalf("style %d: sale %d not below original %d", s.ID, s.SalePrice.V, s.OriginalPrice)
+			}
+		}
+	}
+	withStyles, noDefault := 0, 0
+	for id := range category {
+		if stylesOf[id] == 0 {
+			continue
+		}
+		withStyles++
+		switch defaults[id] {
+		case 0:
+			noDefault++
+		case 1:
+		default:
+			t.Fatalf("product %d has %d default styles", id, defaults[id])
+		}
+	}
+	ratio := func(a, b int) float64 { return float64(a) / float64(b) }
+	if r := ratio(n-withStyles, n); r < 0.005 || r > 0.05 {
+		t.Errorf("%.3f of products have no styles, want a few", r)
+	}
+	if r := ratio(noDefault, withStyles); r < 0.03 || r > 0.15 {
+		t.Errorf("%.3f of products with styles have no default, want a few", r)
+	}
+	if r := ratio(onSale, len(m.styles)); r < 0.08 || r > 0.12 {
+		t.Errorf("%.3f of styles are on sale, want about 0.1", r)
+	}
+	photosOf, skusOf := map[int64]int{}, map[int64]int{}
+	for _, p := range m.photos {
+		photosOf[p.StyleID]++
+	}
+	clothing := map[string]bool{"XS": true, "S": true, "M": true, "L": true, "XL": true, "XXL": true}
+	shoeCategories := map[string]bool{"Kicks": true, "Dress Shoes": true, "Boots": true, "Sandals": true}
+	for _, k := range m.skus {
+		skusOf[k.StyleID]++
+		shoes := shoeCategories[category[styleProduct[k.StyleID]]]
+		if shoes == clothing[k.Size] {
+			t.Fatalf("sku %d of a %q has size %q", k.ID, category[styleProduct[k.StyleID]], k.Size)
+		}
+	}
+	noPhotos, noSKUs := 0, 0
+	for _, s := range m.styles {
+		if photosOf[s.ID] == 0 {
+			noPhotos++
+		}
+		if skusOf[s.ID] == 0 {
+			noSKUs++
+		}
+	}
+	if noPhotos == 0 || noSKUs == 0 {
+		t.Errorf("%d styles without photos and %d without skus; the placeholders need some", noPhotos, noSKUs)
+	}
+	self, dup := 0, 0
+	last := map[int64]int64{}
+	for _, r := range m.related {
+		if r.ProductID == r.RelatedID {
+			self++
+		}
+		if last[r.ProductID] == r.RelatedID {
+			dup++
+		}
+		last[r.ProductID] = r.RelatedID
+	}
+	nullValues, quoted := 0, 0
+	for _, f := range m.features {
+		if !f.Value.Valid {
+			nullValues++
+		} else if strings.Contains(f.Value.V, `"`) {
+			quoted++
+		}
+	}
+	if self == 0 || dup == 0 || nullValues == 0 || quoted == 0 {
+		t.Errorf("quirks: %d self-links, %d duplicate links, %d null feature values, %d values with quotes; want some of each", self, dup, nullValues, quoted)
+	}
+}
