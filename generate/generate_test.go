@@ -81,7 +81,10 @@ type memLoad struct {
 	related  []catalog.Related
 }
 
-func (l *loader) BeginLoad(context.Context) (catalog.Load, error) { l.load = &memLoad{}; return l.load, nil }
+func (l *loader) BeginLoad(context.Context) (catalog.Load, error) {
+	l.load = &memLoad{}
+	return l.load, nil
+}
 func (l *loader) CatalogInfo(context.Context) (catalog.CatalogInfo, error) {
 	return catalog.CatalogInfo{}, nil
 }
@@ -110,8 +113,8 @@ func (m *memLoad) AddRelated(_ context.Context, r []catalog.Related) error {
 	return nil
 }
 func (m *memLoad) AddCartLines(context.Context, []catalog.CartLine) error { return nil }
-func (m *memLoad) Commit(context.Context) error                         { return nil }
-func (m *memLoad) Rollback() error                                      { return nil }
+func (m *memLoad) Commit(context.Context) error                           { return nil }
+func (m *memLoad) Rollback() error                                        { return nil }
 
 // TestWrite_Shape: the generated dataset imports without a reject and has
 // the real one's proportions and quirks.
