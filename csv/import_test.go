@@ -13,69 +13,8 @@ import (
 
 	"catalog"
 	"catalog/csv"
+	"catalog/storetest"
 )
-
-// memStore is a catalog.Loader that keeps the committed catalog in memory.
-type memStore struct {
-	live      *memLoad
-	loads     int
-	rollbacks int
-	failOn    string // a table whose Add fails
-}
-
-type memLoad struct {
-	s         *memStore
-	products  []catalog.Product
-	features  []catalog.Feature
-	styles    []catalog.Style
-	photos    []catalog.Photo
-	skus      []catalog.SKU
-	related   []catalog.Related
-	cartLines []catalog.CartLine
-}
-
-func (s *memStore) BeginLoad(context.Context) (catalog.Load, error) {
-	s.loads++
-	return &memLoad{s: s}, nil
-}
-
-func (s *memStore) CatalogInfo(context.Context) (catalog.CatalogInfo, error) {
-	return catalog.CatalogInfo{}, nil
-}
-
-var errStoreFailed = errors.New("disk on fire")
-
-func add[T any](l *memLoad, table string, dst *[]T, rows []T) error {
-	if l.s.failOn == table {
-		return errStoreFailed
-	}
-	*dst = append(*dst, rows...)
-	return nil
-}
-
-func (l *memLoad) AddProducts(_ context.Context, r []catalog.Product) error {
-	return add(l, "products", &l.products, r)
-}
-func (l *memLoad) AddFeatures(_ context.Context, r []catalog.Feature) error {
-	return add(l, "features", &l.features, r)
-}
-func (l *memLoad) AddStyles(_ context.Context, r []catalog.Style) error {
-	return add(l, "styles", &l.styles, r)
-}
-func (l *memLoad) AddPhotos(_ context.Context, r []catalog.Photo) error {
-	return add(l, "photos", &l.photos, r)
-}
-func (l *memLoad) AddSKUs(_ context.Context, r []catalog.SKU) error {
-	return add(l, "skus", &l.skus, r)
-}
-func (l *memLoad) AddRelated(_ context.Context, r []catalog.Related) error {
-	return add(l, "related", &l.related, r)
-}
-func (l *memLoad) AddCartLines(_ context.Context, r []catalog.CartLine) error {
-	return add(l, "cart", &l.cartLines, r)
-}
-func (l *memLoad) Commit(context.Context) error { l.s.live = l; return nil }
-func (l *memLoad) Rollback() error              { l.s.rollbacks++; return nil }
 
 // writeDataset writes files into a new directory; the six required files
 // default to a header alone.
@@ -148,7 +87,7 @@ func TestImport_Clean(t *testing.T) {
 		csv.Related.File:   "id,current_product_id,related_product_id\n1,1,2\n2,1,1\n3,1,2\n",
 		csv.CartLines.File: "id,user_session,product_id,active\n1,1234,2,1\n2,1234,1,0\n",
 	})
-	s := &memStore{}
+	s := &storetest.Recorder{}
 	var rejects bytes.Buffer
 	rep, err := csv.Import(context.Background(), dir, s, csv.Options{Rejects: &rejects})
 	if err != nil {
@@ -157,22 +96,22 @@ func TestImport_Clean(t *testing.T) {
 	if rejects.Len() != 0 || rep.Rejected() != 0 {
 		t.Fatalf("rejects: %s", rejects.String())
 	}
-	if s.live == nil || s.rollbacks != 0 {
-		t.Fatalf("committed %v, rollbacks %d", s.live != nil, s.rollbacks)
+	if s.Live == nil || s.Rollbacks != 0 {
+		t.Fatalf("committed %v, rollbacks %d", s.Live != nil, s.Rollbacks)
 	}
 	want := []catalog.Product{
 		{ID: 1, Name: "Parka", Slogan: str("Warm"), Description: str("Line one\nline two, with \"quotes\""), Category: str("Jackets"), DefaultPrice: 14000},
 		{ID: 2, Name: "Sunglasses", Slogan: str("Shady"), Description: str("Dark"), Category: str("Accessories"), DefaultPrice: 6950},
 	}
-	if !reflect.DeepEqual(s.live.products, want) {
-		t.Fatalf("products = %+v, want %+v", s.live.products, want)
+	if !reflect.DeepEqual(s.Live.Products, want) {
+		t.Fatalf("products = %+v, want %+v", s.Live.Products, want)
 	}
 	p := fileReport(t, rep, csv.Products.File)
 	if p.Lines != 4 || p.Loaded != 2 || p.LoadedLines != 3 || p.HeaderLines != 1 {
 		t.Fatalf("product report = %+v", p)
 	}
-	for name, n := range map[string]int{"features": len(s.live.features), "styles": len(s.live.styles),
-		"photos": len(s.live.photos), "skus": len(s.live.skus), "related": len(s.live.related), "cart": len(s.live.cartLines)} {
+	for name, n := range map[string]int{"features": len(s.Live.Features), "styles": len(s.Live.Styles),
+		"photos": len(s.Live.Photos), "skus": len(s.Live.SKUs), "related": len(s.Live.Related), "cart": len(s.Live.CartLines)} {
 		want := map[string]int{"features": 2, "styles": 2, "photos": 1, "skus": 2, "related": 3, "cart": 2}[name]
 		if n != want {
 			t.Errorf("%s: %d rows loaded, want %d", name, n, want)
@@ -212,28 +151,28 @@ func TestImport_Dirty(t *testing.T) {
 		csv.Related.File:   "id,current_product_id,related_product_id\n1,1,2\n2,1,0\n3,1,5\n4,99,1\n5,2,2\n",
 		csv.CartLines.File: "id,user_session,product_id,active\n1,77,1,1\n2,77,3,1\n",
 	})
-	s := &memStore{}
+	s := &storetest.Recorder{}
 	var rejects bytes.Buffer
 	rep, err := csv.Import(context.Background(), dir, s, csv.Options{Rejects: &rejects})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s.live == nil {
+	if s.Live == nil {
 		t.Fatal("not committed")
 	}
-	if got := ids(s.live.products, func(p catalog.Product) int64 { return p.ID }); !reflect.DeepEqual(got, []int64{1, 2, 7}) {
+	if got := ids(s.Live.Products, func(p catalog.Product) int64 { return p.ID }); !reflect.DeepEqual(got, []int64{1, 2, 7}) {
 		t.Errorf("products loaded = %v, want [1 2 7]", got)
 	}
-	if s.live.products[0].Name != "One" {
-		t.Errorf("duplicate id: %q won, want the first row", s.live.products[0].Name)
+	if s.Live.Products[0].Name != "One" {
+		t.Errorf("duplicate id: %q won, want the first row", s.Live.Products[0].Name)
 	}
-	if got := ids(s.live.photos, func(p catalog.Photo) int64 { return p.ID }); !reflect.DeepEqual(got, []int64{1, 2, 4}) {
+	if got := ids(s.Live.Photos, func(p catalog.Photo) int64 { return p.ID }); !reflect.DeepEqual(got, []int64{1, 2, 4}) {
 		t.Errorf("photos loaded = %v, want [1 2 4]", got)
 	}
-	if got := s.live.photos[0].ThumbnailURL; got != str("https://t/1") {
+	if got := s.Live.Photos[0].ThumbnailURL; got != str("https://t/1") {
 		t.Errorf("repaired thumbnail = %+v", got)
 	}
-	if got := ids(s.live.related, func(r catalog.Related) int64 { return r.ID }); !reflect.DeepEqual(got, []int64{1, 5}) {
+	if got := ids(s.Live.Related, func(r catalog.Related) int64 { return r.ID }); !reflect.DeepEqual(got, []int64{1, 5}) {
 		t.Errorf("related loaded = %v, want [1 5]", got)
 	}
 
@@ -307,24 +246,24 @@ func TestImport_Errors(t *testing.T) {
 	ctx := context.Background()
 	t.Run("MissingFile", func(t *testing.T) {
 		dir := writeDataset(t, map[string]string{csv.Styles.File: "-"})
-		s := &memStore{}
+		s := &storetest.Recorder{}
 		_, err := csv.Import(ctx, dir, s, csv.Options{})
 		if err == nil || !strings.Contains(err.Error(), "styles.csv") {
 			t.Fatalf("err = %v, want one naming styles.csv", err)
 		}
-		if s.loads != 0 {
+		if s.Loads != 0 {
 			t.Fatal("a load began although a file was missing")
 		}
 	})
 	t.Run("UnknownHeader", func(t *testing.T) {
 		dir := writeDataset(t, map[string]string{csv.Photos.File: "id,style,link\n1,1,x\n"})
-		s := &memStore{}
+		s := &storetest.Recorder{}
 		_, err := csv.Import(ctx, dir, s, csv.Options{})
 		if err == nil || !strings.Contains(err.Error(), "lacks the columns styleId,url,thumbnail_url") {
 			t.Fatalf("err = %v", err)
 		}
-		if s.live != nil || s.rollbacks != 1 {
-			t.Fatalf("committed %v, rollbacks %d; want a rollback", s.live != nil, s.rollbacks)
+		if s.Live != nil || s.Rollbacks != 1 {
+			t.Fatalf("committed %v, rollbacks %d; want a rollback", s.Live != nil, s.Rollbacks)
 		}
 	})
 	t.Run("ColumnsByName", func(t *testing.T) {
@@ -334,14 +273,14 @@ func TestImport_Errors(t *testing.T) {
 			csv.Styles.File:   "id,productId,name,sale_price,original_price,default_style\n1,1,\"S\",null,1,1\n",
 			csv.Photos.File:   "id,style_id,thumbnail_url,url,extra\n1,1,\"thumb\",\"full\",zzz\n",
 		})
-		s := &memStore{}
+		s := &storetest.Recorder{}
 		rep, err := csv.Import(ctx, dir, s, csv.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
 		want := catalog.Photo{ID: 1, StyleID: 1, URL: str("full"), ThumbnailURL: str("thumb")}
-		if len(s.live.photos) != 1 || s.live.photos[0] != want {
-			t.Fatalf("photos = %+v, want %+v", s.live.photos, want)
+		if len(s.Live.Photos) != 1 || s.Live.Photos[0] != want {
+			t.Fatalf("photos = %+v, want %+v", s.Live.Photos, want)
 		}
 		if notes := strings.Join(fileReport(t, rep, csv.Photos.File).Notes, "\n"); !strings.Contains(notes, "extra are not used") {
 			t.Fatalf("notes = %q", notes)
@@ -351,24 +290,24 @@ func TestImport_Errors(t *testing.T) {
 		dir := writeDataset(t, map[string]string{
 			csv.Products.File: "id,name,slogan,description,category,default_price\n1,\"P\",\"s\",\"d\",\"c\",1\n",
 		})
-		s := &memStore{failOn: "products"}
+		s := &storetest.Recorder{FailOn: "products"}
 		_, err := csv.Import(ctx, dir, s, csv.Options{})
-		if !errors.Is(err, errStoreFailed) {
+		if !errors.Is(err, storetest.ErrRecorderFailed) {
 			t.Fatalf("err = %v, want the store's error", err)
 		}
-		if s.live != nil || s.rollbacks != 1 {
-			t.Fatalf("committed %v, rollbacks %d; want a rollback", s.live != nil, s.rollbacks)
+		if s.Live != nil || s.Rollbacks != 1 {
+			t.Fatalf("committed %v, rollbacks %d; want a rollback", s.Live != nil, s.Rollbacks)
 		}
 	})
 	t.Run("Canceled", func(t *testing.T) {
 		dir := writeDataset(t, nil)
 		cctx, cancel := context.WithCancel(ctx)
 		cancel()
-		s := &memStore{}
+		s := &storetest.Recorder{}
 		if _, err := csv.Import(cctx, dir, s, csv.Options{}); !errors.Is(err, context.Canceled) {
 			t.Fatalf("err = %v, want context.Canceled", err)
 		}
-		if s.live != nil {
+		if s.Live != nil {
 			t.Fatal("a canceled import committed")
 		}
 	})

@@ -11,12 +11,13 @@ import (
 
 	"catalog/csv"
 	"catalog/internal/sampledata"
+	"catalog/storetest"
 )
 
 // The main sample set is clean: everything loads.
 func TestImport_SampleData(t *testing.T) {
 	dir := sampledata.Dir(t)
-	s := &memStore{}
+	s := &storetest.Recorder{}
 	var rejects bytes.Buffer
 	rep, err := csv.Import(context.Background(), dir, s, csv.Options{Rejects: &rejects})
 	if err != nil {
@@ -41,7 +42,7 @@ func TestImport_SampleData(t *testing.T) {
 // The 2020 variant: each defect its rule, every line accounted for.
 func TestImport_SampleVariant2020(t *testing.T) {
 	dir := filepath.Join(sampledata.Dir(t), "variant-2020")
-	s := &memStore{}
+	s := &storetest.Recorder{}
 	var rejects bytes.Buffer
 	rep, err := csv.Import(context.Background(), dir, s, csv.Options{Rejects: &rejects})
 	if err != nil {
@@ -90,7 +91,7 @@ func TestImport_SampleVariant2020(t *testing.T) {
 			t.Fatalf("photos repairs = %+v, want lines 2 and 49", f.Repairs)
 		}
 	}
-	for _, p := range s.live.photos {
+	for _, p := range s.Live.Photos {
 		if strings.Contains(p.ThumbnailURL.V, "\n") || strings.Count(p.ThumbnailURL.V, "https://") != 1 {
 			t.Fatalf("photo %d has a merged thumbnail %q", p.ID, p.ThumbnailURL.V)
 		}

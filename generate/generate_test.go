@@ -12,6 +12,7 @@ import (
 	"catalog"
 	"catalog/csv"
 	"catalog/generate"
+	"catalog/storetest"
 )
 
 func write(t *testing.T, opts generate.Options) (string, generate.Counts) {
@@ -69,59 +70,12 @@ func TestWrite_Errors(t *testing.T) {
 	}
 }
 
-// loader keeps what an import sends it.
-type loader struct{ load *memLoad }
-
-type memLoad struct {
-	products []catalog.Product
-	features []catalog.Feature
-	styles   []catalog.Style
-	photos   []catalog.Photo
-	skus     []catalog.SKU
-	related  []catalog.Related
-}
-
-func (l *loader) BeginLoad(context.Context) (catalog.Load, error) {
-	l.load = &memLoad{}
-	return l.load, nil
-}
-func (l *loader) CatalogInfo(context.Context) (catalog.CatalogInfo, error) {
-	return catalog.CatalogInfo{}, nil
-}
-func (m *memLoad) AddProducts(_ context.Context, r []catalog.Product) error {
-	m.products = append(m.products, r...)
-	return nil
-}
-func (m *memLoad) AddFeatures(_ context.Context, r []catalog.Feature) error {
-	m.features = append(m.features, r...)
-	return nil
-}
-func (m *memLoad) AddStyles(_ context.Context, r []catalog.Style) error {
-	m.styles = append(m.styles, r...)
-	return nil
-}
-func (m *memLoad) AddPhotos(_ context.Context, r []catalog.Photo) error {
-	m.photos = append(m.photos, r...)
-	return nil
-}
-func (m *memLoad) AddSKUs(_ context.Context, r []catalog.SKU) error {
-	m.skus = append(m.skus, r...)
-	return nil
-}
-func (m *memLoad) AddRelated(_ context.Context, r []catalog.Related) error {
-	m.related = append(m.related, r...)
-	return nil
-}
-func (m *memLoad) AddCartLines(context.Context, []catalog.CartLine) error { return nil }
-func (m *memLoad) Commit(context.Context) error                           { return nil }
-func (m *memLoad) Rollback() error                                        { return nil }
-
 // TestWrite_Shape: the generated dataset imports without a reject and has
 // the real one's proportions and quirks.
 func TestWrite_Shape(t *testing.T) {
 	const n = 20000
 	dir, counts := write(t, generate.Options{Products: n, Seed: 1})
-	var l loader
+	var l storetest.Recorder
 	var rejects bytes.Buffer
 	rep, err := csv.Import(context.Background(), dir, &l, csv.Options{Rejects: &rejects})
 	if err != nil {
@@ -130,9 +84,9 @@ func TestWrite_Shape(t *testing.T) {
 	if rep.Rejected() != 0 {
 		t.Fatalf("generated rows rejected:\n%.2000s", rejects.String())
 	}
-	m := l.load
-	if int64(len(m.products)) != counts.Products || int64(len(m.styles)) != counts.Styles || int64(len(m.photos)) != counts.Photos ||
-		int64(len(m.skus)) != counts.SKUs || int64(len(m.features)) != counts.Features || int64(len(m.related)) != counts.Related {
+	m := l.Live
+	if int64(len(m.Products)) != counts.Products || int64(len(m.Styles)) != counts.Styles || int64(len(m.Photos)) != counts.Photos ||
+		int64(len(m.SKUs)) != counts.SKUs || int64(len(m.Features)) != counts.Features || int64(len(m.Related)) != counts.Related {
 		t.Fatalf("counts %+v disagree with the files", counts)
 	}
 	for _, tc := range []struct {
@@ -140,11 +94,11 @@ func TestWrite_Shape(t *testing.T) {
 		got, want float64
 		tolerance float64
 	}{
-		{"styles per product", float64(len(m.styles)) / n, 1.96, 0.05},
-		{"features per product", float64(len(m.features)) / n, 2.22, 0.05},
-		{"related per product", float64(len(m.related)) / n, 4.5, 0.05},
-		{"photos per style", float64(len(m.photos)) / float64(len(m.styles)), 2.9, 0.06},
-		{"skus per style", float64(len(m.skus)) / float64(len(m.styles)), 5.8, 0.06},
+		{"styles per product", float64(len(m.Styles)) / n, 1.96, 0.05},
+		{"features per product", float64(len(m.Features)) / n, 2.22, 0.05},
+		{"related per product", float64(len(m.Related)) / n, 4.5, 0.05},
+		{"photos per style", float64(len(m.Photos)) / float64(len(m.Styles)), 2.9, 0.06},
+		{"skus per style", float64(len(m.SKUs)) / float64(len(m.Styles)), 5.8, 0.06},
 	} {
 		t.Logf("%s = %.3f", tc.what, tc.got)
 		if math.Abs(tc.got-tc.want) > tc.tolerance {
@@ -153,7 +107,7 @@ func TestWrite_Shape(t *testing.T) {
 	}
 
 	category := map[int64]string{}
-	for i, p := range m.products {
+	for i, p := range m.Products {
 		if p.ID != int64(i+1) {
 			t.Fatalf("product %d has id %d: ids are 1 to N", i, p.ID)
 		}
@@ -163,7 +117,7 @@ func TestWrite_Shape(t *testing.T) {
 	defaults := map[int64]int{}
 	styleProduct := map[int64]int64{}
 	onSale := 0
-	for _, s := range m.styles {
+	for _, s := range m.Styles {
 		stylesOf[s.ProductID]++
 		styleProduct[s.ID] = s.ProductID
 		if s.Default {
@@ -197,16 +151,16 @@ func TestWrite_Shape(t *testing.T) {
 	if r := ratio(noDefault, withStyles); r < 0.03 || r > 0.15 {
 		t.Errorf("%.3f of products with styles have no default, want a few", r)
 	}
-	if r := ratio(onSale, len(m.styles)); r < 0.08 || r > 0.12 {
+	if r := ratio(onSale, len(m.Styles)); r < 0.08 || r > 0.12 {
 		t.Errorf("%.3f of styles are on sale, want about 0.1", r)
 	}
 	photosOf, skusOf := map[int64]int{}, map[int64]int{}
-	for _, p := range m.photos {
+	for _, p := range m.Photos {
 		photosOf[p.StyleID]++
 	}
 	clothing := map[string]bool{"XS": true, "S": true, "M": true, "L": true, "XL": true, "XXL": true}
 	shoeCategories := map[string]bool{"Kicks": true, "Dress Shoes": true, "Boots": true, "Sandals": true}
-	for _, k := range m.skus {
+	for _, k := range m.SKUs {
 		skusOf[k.StyleID]++
 		shoes := shoeCategories[category[styleProduct[k.StyleID]]]
 		if shoes == clothing[k.Size] {
@@ -214,7 +168,7 @@ func TestWrite_Shape(t *testing.T) {
 		}
 	}
 	noPhotos, noSKUs := 0, 0
-	for _, s := range m.styles {
+	for _, s := range m.Styles {
 		if photosOf[s.ID] == 0 {
 			noPhotos++
 		}
@@ -227,7 +181,7 @@ func TestWrite_Shape(t *testing.T) {
 	}
 	self, dup := 0, 0
 	last := map[int64]int64{}
-	for _, r := range m.related {
+	for _, r := range m.Related {
 		if r.ProductID == r.RelatedID {
 			self++
 		}
@@ -237,7 +191,7 @@ func TestWrite_Shape(t *testing.T) {
 		last[r.ProductID] = r.RelatedID
 	}
 	nullValues, quoted := 0, 0
-	for _, f := range m.features {
+	for _, f := range m.Features {
 		if !f.Value.Valid {
 			nullValues++
 		} else if strings.Contains(f.Value.V, `"`) {

@@ -3,6 +3,8 @@ package http
 import (
 	"context"
 	"net/http"
+
+	"catalog"
 )
 
 func (s *Server) storeContext(r *http.Request) (context.Context, context.CancelFunc) {
@@ -25,50 +27,28 @@ func (s *Server) handleListProducts(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, func(b []byte) []byte { return appendProducts(b, products, s.cfg.Campus) })
 }
 
-func (s *Server) handleProduct(w http.ResponseWriter, r *http.Request) {
-	id, err := parseProductID(r.PathValue("id"))
-	if err != nil {
-		s.Error(w, r, err)
-		return
+// byProductID returns the handler of a route named by a product id: parse
+// the id, find what the route serves, write it.
+func byProductID[T any](s *Server, find func(context.Context, int64) (T, error), render func(b []byte, id int64, v T) []byte) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		id, err := parseProductID(r.PathValue("id"))
+		if err != nil {
+			s.Error(w, r, err)
+			return
+		}
+		ctx, cancel := s.storeContext(r)
+		defer cancel()
+		v, err := find(ctx, id)
+		if err != nil {
+			s.Error(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, func(b []byte) []byte { return render(b, id, v) })
 	}
-	ctx, cancel := s.storeContext(r)
-	defer cancel()
-	p, err := s.products.FindProduct(ctx, id)
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, func(b []byte) []byte { return appendProduct(b, &p, s.cfg.Campus, true) })
 }
 
-func (s *Server) handleStyles(w http.ResponseWriter, r *http.Request) {
-	id, err := parseProductID(r.PathValue("id"))
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	ctx, cancel := s.storeContext(r)
-	defer cancel()
-	styles, err := s.products.FindStyles(ctx, id)
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, func(b []byte) []byte { return appendStyles(b, id, styles) })
+func (s *Server) renderProduct(b []byte, _ int64, p catalog.Product) []byte {
+	return appendProduct(b, &p, s.cfg.Campus, true)
 }
 
-func (s *Server) handleRelated(w http.ResponseWriter, r *http.Request) {
-	id, err := parseProductID(r.PathValue("id"))
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	ctx, cancel := s.storeContext(r)
-	defer cancel()
-	ids, err := s.products.FindRelated(ctx, id)
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, func(b []byte) []byte { return appendIDs(b, ids) })
-}
+func renderRelated(b []byte, _ int64, ids []int64) []byte { return appendIDs(b, ids) }

@@ -56,9 +56,9 @@ func NewServer(products catalog.ProductService, carts catalog.CartService, cfg C
 
 func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /products", s.handleListProducts)
-	mux.HandleFunc("GET /products/{id}", s.handleProduct)
-	mux.HandleFunc("GET /products/{id}/styles", s.handleStyles)
-	mux.HandleFunc("GET /products/{id}/related", s.handleRelated)
+	mux.HandleFunc("GET /products/{id}", byProductID(s, s.products.FindProduct, s.renderProduct))
+	mux.HandleFunc("GET /products/{id}/styles", byProductID(s, s.products.FindStyles, appendStyles))
+	mux.HandleFunc("GET /products/{id}/related", byProductID(s, s.products.FindRelated, renderRelated))
 	mux.HandleFunc("GET /cart", s.handleCart)
 	mux.HandleFunc("POST /cart", s.handleAddToCart)
 	// Any other method on a known path is 405 with Allow, as JSON.

@@ -27,47 +27,25 @@ func writeFixtureCSV(t testing.TB) string {
 	t.Helper()
 	f := storetest.NewFixture()
 	dir := t.TempDir()
-	write := func(name, header string, lines []byte) {
-		if err := os.WriteFile(filepath.Join(dir, name), append([]byte(header), lines...), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	var b []byte
-	for _, r := range f.Products {
-		b = csv.Products.Append(b, r)
-	}
-	write(csv.Products.File, csv.Products.Header(), b)
-	b = nil
-	for _, r := range f.Features {
-		b = csv.Features.Append(b, r)
-	}
-	write(csv.Features.File, csv.Features.Header(), b)
-	b = nil
-	for _, r := range f.Styles {
-		b = csv.Styles.Append(b, r)
-	}
-	write(csv.Styles.File, csv.Styles.Header(), b)
-	b = nil
-	for _, r := range f.Photos {
-		b = csv.Photos.Append(b, r)
-	}
-	write(csv.Photos.File, csv.Photos.Header(), b)
-	b = nil
-	for _, r := range f.SKUs {
-		b = csv.SKUs.Append(b, r)
-	}
-	write(csv.SKUs.File, csv.SKUs.Header(), b)
-	b = nil
-	for _, r := range f.Related {
-		b = csv.Related.Append(b, r)
-	}
-	write(csv.Related.File, csv.Related.Header(), b)
-	b = nil
-	for _, r := range f.CartLines {
-		b = csv.CartLines.Append(b, r)
-	}
-	write(csv.CartLines.File, csv.CartLines.Header(), b)
+	writeTable(t, dir, csv.Products, f.Products)
+	writeTable(t, dir, csv.Features, f.Features)
+	writeTable(t, dir, csv.Styles, f.Styles)
+	writeTable(t, dir, csv.Photos, f.Photos)
+	writeTable(t, dir, csv.SKUs, f.SKUs)
+	writeTable(t, dir, csv.Related, f.Related)
+	writeTable(t, dir, csv.CartLines, f.CartLines)
 	return dir
+}
+
+func writeTable[T any](t testing.TB, dir string, tab *csv.Table[T], rows []T) {
+	t.Helper()
+	b := []byte(tab.Header())
+	for _, r := range rows {
+		b = tab.Append(b, r)
+	}
+	if err := os.WriteFile(filepath.Join(dir, tab.File), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // newServer returns a server of a SQLite store loaded with dir at
