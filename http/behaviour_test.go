@@ -240,3 +240,46 @@ func FuzzServer_Cookie(f *testing.F) {
 		}
 	})
 }
+
+func TestServer_CORS(t *testing.T) {
+	store := &stubStore{}
+	newHandler := func(origins ...string) http.Handler {
+		return cataloghttp.NewServer(store, store, cataloghttp.Config{Campus: "c", Logger: quietLogger(),
+			CORS: cataloghttp.CORS{AllowOrigins: origins}}).Handler()
+	}
+	preflight := map[string]string{"Origin": "https://shop.example", "Access-Control-Request-Method": "GET",
+		"Access-Control-Request-Headers": "authorization, content-type, x-evil\r\nInjected: 1"}
+	t.Run("AnyOrigin", func(t *testing.T) {
+		h := newHandler("*")
+		resp := serve(h, request{method: "OPTIONS", path: "/products/1", header: preflight})
+		if resp.StatusCode != 204 || resp.Header.Get("Access-Control-Allow-Origin") != "*" ||
+			resp.Header.Get("Access-Control-Allow-Credentials") != "" || resp.Header.Get("Access-Control-Allow-Headers") != "authorization, content-type" {
+			t.Fatalf("preflight: %d %v", resp.StatusCode, resp.Header)
+		}
+		resp = serve(h, request{path: "/products/1", header: map[string]string{"Origin": "https://shop.example", "Authorization": "token"}})
+		if resp.StatusCode != 200 || resp.Header.Get("Access-Control-Allow-Origin") != "*" {
+			t.Fatalf("GET: %d %v", resp.StatusCode, resp.Header)
+		}
+		// An OPTIONS that is not a preflight is still a wrong method.
+		if resp := serve(h, request{method: "OPTIONS", path: "/products/1"}); resp.StatusCode != 405 {
+			t.Fatalf("plain OPTIONS: %d", resp.StatusCode)
+		}
+	})
+	t.Run("ListedOrigin", func(t *testing.T) {
+		h := newHandler("https://shop.example")
+		resp := serve(h, request{path: "/cart", header: map[string]string{"Origin": "https://shop.example"}})
+		if resp.Header.Get("Access-Control-Allow-Origin") != "https://shop.example" || resp.Header.Get("Access-Control-Allow-Credentials") != "true" {
+			t.Fatalf("listed origin: %v", resp.Header)
+		}
+		resp = serve(h, request{path: "/cart", header: map[string]string{"Origin": "https://evil.example"}})
+		if resp.Header.Get("Access-Control-Allow-Origin") != "" {
+			t.Fatalf("unlisted origin allowed: %v", resp.Header)
+		}
+	})
+	t.Run("Off", func(t *testing.T) {
+		resp := serve(newHandler(), request{method: "OPTIONS", path: "/products/1", header: preflight})
+		if resp.StatusCode != 405 || resp.Header.Get("Access-Control-Allow-Origin") != "" {
+			t.Fatalf("CORS off: %d %v", resp.StatusCode, resp.Header)
+		}
+	})
+}

@@ -23,7 +23,9 @@ type Config struct {
 	Campus string
 	// RequestTimeout bounds each request's time in the store.
 	RequestTimeout time.Duration
-	Logger         *slog.Logger
+	// CORS says which browser origins may call the API.
+	CORS   CORS
+	Logger *slog.Logger
 }
 
 // DefaultRequestTimeout is the request timeout when Config leaves it zero.
@@ -50,7 +52,7 @@ func NewServer(products catalog.ProductService, carts catalog.CartService, cfg C
 	s := &Server{products: products, carts: carts, cfg: cfg, prefix: "/api/fec2/" + cfg.Campus}
 	mux := http.NewServeMux()
 	s.routes(mux)
-	s.handler = s.recoverPanics(s.stripPrefix(mux))
+	s.handler = s.recoverPanics(cfg.CORS.wrap(s.stripPrefix(mux)))
 	return s
 }
 

@@ -71,7 +71,7 @@ func printReport(w io.Writer, rep *csv.Report, took time.Duration) {
 	fmt.Fprintln(tw, "file\tlines\theader\tblank\tloaded\trejected\trepaired\t")
 	for _, f := range rep.Files {
 		if f.Absent {
-			fmt.Fprintf(tw, "%s\t-\t-\t-\t-\t-\t-\t(absent)\n", f.File)
+			fmt.Fprintf(tw, "%s\tabsent\t-\t-\t-\t-\t-\t\n", f.File)
 			continue
 		}
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t\n", f.File, f.Lines, f.HeaderLines, f.BlankLines, f.Loaded, f.Rejected, f.Repaired)

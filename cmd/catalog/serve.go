@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"strings"
 	"time"
 
 	"catalog"
@@ -27,6 +28,7 @@ func runServe(ctx context.Context, args []string, env environment, stdout, stder
 	demo := fs.Int("demo-products", DemoProducts, "products in the demo catalog seeded into an empty store (0: none)")
 	timeout := fs.Duration("request-timeout", cataloghttp.DefaultRequestTimeout, "the longest a request may wait for the store")
 	grace := fs.Duration("shutdown-timeout", 30*time.Second, "how long a shutdown waits for requests in flight")
+	cors := fs.String("cors-origins", "*", "browser origins that may call the API, comma-separated: * for any (without cookies), or origins such as https://shop.example (with cookies); empty for none")
 	level := fs.String("log-level", "info", "debug, info, warn or error")
 	if err := env.parse(fs, args); err != nil {
 		return err
@@ -65,7 +67,14 @@ func runServe(ctx context.Context, args []string, env environment, stdout, stder
 	if err != nil {
 		return err
 	}
-	srv := cataloghttp.NewServer(store, store, cataloghttp.Config{Campus: *campus, RequestTimeout: *timeout, Logger: logger})
+	var origins []string
+	for _, o := range strings.Split(*cors, ",") {
+		if o = strings.TrimSpace(o); o != "" {
+			origins = append(origins, o)
+		}
+	}
+	srv := cataloghttp.NewServer(store, store, cataloghttp.Config{Campus: *campus, RequestTimeout: *timeout, Logger: logger,
+		CORS: cataloghttp.CORS{AllowOrigins: origins}})
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	logger.Info("listening", "addr", "http://"+ln.Addr().String())
