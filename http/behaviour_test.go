@@ -19,7 +19,7 @@ import (
 )
 
 func TestServer_Head(t *testing.T) {
-	h, _ := newServer(t, writeFixtureCSV(t))
+	h := newServer(t, writeFixtureCSV(t))
 	srv := httptest.NewServer(h)
 	defer srv.Close()
 	resp, err := http.Head(srv.URL + "/products/1")
@@ -36,7 +36,7 @@ func TestServer_Head(t *testing.T) {
 var sessionValue = regexp.MustCompile(`^[0-9a-f]{32}$`)
 
 func TestServer_CartSession(t *testing.T) {
-	h, _ := newServer(t, writeFixtureCSV(t))
+	h := newServer(t, writeFixtureCSV(t))
 	t.Run("Issued", func(t *testing.T) {
 		resp := serve(h, request{path: "/cart"})
 		cookies := resp.Cookies()

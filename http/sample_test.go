@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -207,7 +208,12 @@ var (
 
 func TestSampleData_Contract(t *testing.T) {
 	dir := sampledata.Dir(t)
-	h, _ := newServer(t, dir)
+	for _, kind := range stores {
+		t.Run(kind, func(t *testing.T) { testSampleData(t, dir, newServerOn(t, kind, dir)) })
+	}
+}
+
+func testSampleData(t *testing.T, dir string, h http.Handler) {
 	get := func(path string) json.RawMessage {
 		t.Helper()
 		resp := serve(h, request{path: path})

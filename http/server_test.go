@@ -13,8 +13,11 @@ import (
 	"strings"
 	"testing"
 
+	"catalog"
 	"catalog/csv"
 	cataloghttp "catalog/http"
+	"catalog/internal/pgtest"
+	"catalog/postgres"
 	"catalog/sqlite"
 	"catalog/storetest"
 )
@@ -48,24 +51,50 @@ func writeTable[T any](t testing.TB, dir string, tab *csv.Table[T], rows []T) {
 	}
 }
 
-// newServer returns a server of a SQLite store loaded with dir at
-// storetest.T0.
-func newServer(t testing.TB, dir string) (http.Handler, *sqlite.DB) {
+// stores are the stores the HTTP tests run against.
+var stores = []string{"sqlite", "postgres"}
+
+// openStore opens an empty store of a kind, whose clock stands at
+// storetest.T0, closed when the test ends.
+func openStore(t testing.TB, kind string) catalog.Store {
 	t.Helper()
 	clock := storetest.NewClock(storetest.T0)
-	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "catalog.db"), sqlite.WithClock(clock.Now))
+	var s catalog.Store
+	var err error
+	switch kind {
+	case "sqlite":
+		s, err = sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "catalog.db"), sqlite.WithClock(clock.Now))
+	case "postgres":
+		s, err = postgres.Open(context.Background(), pgtest.NewDatabase(t), postgres.Config{Migrate: true, Now: clock.Now})
+	default:
+		t.Fatalf("no store %q", kind)
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { db.Close() })
-	rep, err := csv.Import(context.Background(), dir, db, csv.Options{})
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// newServerOn returns a server of a store of a kind loaded with dir.
+func newServerOn(t testing.TB, kind, dir string) http.Handler {
+	t.Helper()
+	s := openStore(t, kind)
+	rep, err := csv.Import(context.Background(), dir, s, csv.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if rep.Rejected() != 0 {
-		t.Fatalf("fixture rows rejected: %+v", rep)
+		t.Fatalf("rows of %s rejected: %+v", dir, rep)
 	}
-	return cataloghttp.NewServer(db, db, cataloghttp.Config{Campus: "hr-rfp"}).Handler(), db
+	return cataloghttp.NewServer(s, s, cataloghttp.Config{Campus: "hr-rfp"}).Handler()
+}
+
+// newServer returns a server of a SQLite store loaded with dir, for the
+// tests of the HTTP layer itself.
+func newServer(t testing.TB, dir string) http.Handler {
+	t.Helper()
+	return newServerOn(t, "sqlite", dir)
 }
 
 type request struct {
@@ -122,7 +151,12 @@ func cmp(s, def string) string {
 // TestServer_Golden pins whole responses: bytes, status and headers.
 // Run with -update to rewrite, then read the diff.
 func TestServer_Golden(t *testing.T) {
-	h, _ := newServer(t, writeFixtureCSV(t))
+	for _, kind := range stores {
+		t.Run(kind, func(t *testing.T) { testGolden(t, newServerOn(t, kind, writeFixtureCSV(t))) })
+	}
+}
+
+func testGolden(t *testing.T, h http.Handler) {
 	cookie := map[string]string{"Cookie": "user_session=1001"}
 	for _, tc := range []struct {
 		name string
@@ -176,7 +210,7 @@ func TestServer_Golden(t *testing.T) {
 }
 
 func TestServer_BadInput(t *testing.T) {
-	h, _ := newServer(t, writeFixtureCSV(t))
+	h := newServer(t, writeFixtureCSV(t))
 	big := strings.Repeat("x", cataloghttp.MaxBodyBytes+1)
 	for _, tc := range []struct {
 		req     request

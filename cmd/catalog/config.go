@@ -9,8 +9,10 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"time"
 
 	"catalog"
+	"catalog/postgres"
 	"catalog/sqlite"
 )
 
@@ -59,20 +61,53 @@ func newFlagSet(name, synopsis string, stderr io.Writer) *flag.FlagSet {
 // working directory.
 const DefaultDB = "catalog.db"
 
+// storeFlags are the flags that choose and tune the store.
+type storeFlags struct {
+	db               *string
+	maxConns         *int
+	statementTimeout *time.Duration
+}
+
+func addStoreFlags(fs *flag.FlagSet) storeFlags {
+	return storeFlags{
+		db:               dbFlag(fs),
+		maxConns:         fs.Int("db-max-conns", int(postgres.DefaultMaxConns), "PostgreSQL: the most connections the pool opens"),
+		statementTimeout: fs.Duration("db-statement-timeout", postgres.DefaultStatementTimeout, "PostgreSQL: the longest a statement of the service may run"),
+	}
+}
+
 func dbFlag(fs *flag.FlagSet) *string {
 	return fs.String("db", DefaultDB, "the store: a SQLite file path, or a postgres:// URL")
 }
 
-// openStore opens the store that --db names.
-func openStore(ctx context.Context, dsn string) (catalog.Store, error) {
-	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
-		return nil, fmt.Errorf("--db %s: PostgreSQL is not supported yet; use a SQLite file path", redact(dsn))
+func isPostgres(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// open opens the store the flags name. With migrate, a PostgreSQL schema is
+// brought up to date; without, one that is not this program's is refused.
+// (A SQLite file is always brought up to date: it is the program's own.)
+func (f storeFlags) open(ctx context.Context, migrate bool) (catalog.Store, error) {
+	dsn := *f.db
+	if !isPostgres(dsn) {
+		return sqlite.Open(ctx, dsn)
 	}
-	return sqlite.Open(ctx, dsn)
+	db, err := postgres.Open(ctx, dsn, postgres.Config{
+		MaxConns:         int32(*f.maxConns),
+		StatementTimeout: *f.statementTimeout,
+		Migrate:          migrate,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", redact(dsn), err)
+	}
+	return db, nil
 }
 
 // redact hides a password in a database URL.
 func redact(dsn string) string {
+	if !isPostgres(dsn) {
+		return dsn
+	}
 	u, err := url.Parse(dsn)
 	if err != nil {
 		return "(an unparsable URL)"

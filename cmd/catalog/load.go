@@ -17,7 +17,7 @@ import (
 
 func runLoad(ctx context.Context, args []string, env environment, stdout, stderr io.Writer) error {
 	fs := newFlagSet("load", "load [flags] DIR", stderr)
-	db := dbFlag(fs)
+	store := addStoreFlags(fs)
 	rejects := fs.String("rejects", "rejects.jsonl", "where rejected rows go, as JSON lines (created only if a row is rejected)")
 	allow := fs.Bool("allow-rejects", false, "exit 0 even when rows were rejected")
 	progress := fs.Bool("progress", isTerminal(stderr), "show progress bars")
@@ -30,11 +30,11 @@ func runLoad(ctx context.Context, args []string, env environment, stdout, stderr
 	}
 	dir := fs.Arg(0)
 
-	store, err := openStore(ctx, *db)
+	db, err := store.open(ctx, true)
 	if err != nil {
 		return err
 	}
-	defer store.Close()
+	defer db.Close()
 
 	rw := &lazyFile{path: *rejects}
 	defer rw.Close()
@@ -45,7 +45,7 @@ func runLoad(ctx context.Context, args []string, env environment, stdout, stderr
 		opts.Progress = bars
 	}
 	start := time.Now()
-	rep, err := csv.Import(ctx, dir, store, opts)
+	rep, err := csv.Import(ctx, dir, db, opts)
 	if bars != nil {
 		bars.wait()
 	}

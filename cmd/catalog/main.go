@@ -40,6 +40,7 @@ Usage:
   catalog serve    [flags]            serve the API (seeds a demo catalog into an empty store)
   catalog load     [flags] DIR        load the dataset's CSV files from DIR, replacing the catalog
   catalog generate [flags]            write a synthetic dataset with the real one's shape
+  catalog migrate  [flags]            bring a PostgreSQL schema up to date (load does it too)
   catalog help     [command]          show help
 
 Every flag can also be set in the environment: --request-timeout as
@@ -60,6 +61,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runLoad(ctx, rest, env, stdout, stderr)
 	case "generate":
 		return runGenerate(ctx, rest, env, stdout, stderr)
+	case "migrate":
+		return runMigrate(ctx, rest, env, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		if len(rest) > 0 && rest[0] != "help" {
 			return run(ctx, []string{rest[0], "-h"}, getenv, stdout, stderr)

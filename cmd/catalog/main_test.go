@@ -15,6 +15,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"catalog/internal/pgtest"
 )
 
 func noEnv(string) string { return "" }
@@ -135,9 +137,9 @@ func TestRun_GenerateLoad(t *testing.T) {
 		t.Fatalf("--allow-rejects: %v", err)
 	}
 
-	if err := run(ctx, []string{"load", "--db", "postgres://u:secret@localhost/db", data}, noEnv, io.Discard, io.Discard); err == nil ||
-		!strings.Contains(err.Error(), "not supported yet") || strings.Contains(err.Error(), "secret") {
-		t.Fatalf("postgres URL: %v", err)
+	if err := run(ctx, []string{"load", "--db", "postgres://u:secret@127.0.0.1:1/db?connect_timeout=2", data}, noEnv, io.Discard, io.Discard); err == nil ||
+		!strings.Contains(err.Error(), "127.0.0.1:1") || strings.Contains(err.Error(), "secret") {
+		t.Fatalf("unreachable PostgreSQL: %v, want an error naming it without its password", err)
 	}
 	if err := run(ctx, []string{"load", "--db", db}, noEnv, io.Discard, io.Discard); err == nil {
 		t.Fatal("load without a directory did not fail")
@@ -200,5 +202,55 @@ func TestRun_Serve(t *testing.T) {
 	}
 	if !strings.Contains(logs.String(), `"stopped"`) {
 		t.Fatalf("no clean stop in the logs:\n%s", logs.String())
+	}
+}
+
+// TestRun_Postgres: migrate, load and serve on PostgreSQL; serve refuses a
+// database whose schema it does not know.
+func TestRun_Postgres(t *testing.T) {
+	ctx := context.Background()
+	url := pgtest.NewDatabase(t)
+	addr := freeAddr(t)
+	err := run(ctx, []string{"serve", "--db", url, "--addr", addr}, noEnv, io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "catalog migrate") {
+		t.Fatalf("serve on an empty database: %v, want a refusal that says to migrate", err)
+	}
+	var out bytes.Buffer
+	if err := run(ctx, []string{"migrate", "--db", url}, noEnv, &out, io.Discard); err != nil || !strings.Contains(out.String(), "schema up to date") {
+		t.Fatalf("migrate: %v %q", err, out.String())
+	}
+	data := filepath.Join(t.TempDir(), "data")
+	if err := run(ctx, []string{"generate", "--out", data, "--products", "200"}, noEnv, io.Discard, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if err := run(ctx, []string{"load", "--db", url, data}, noEnv, io.Discard, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	sctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var logs syncBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(sctx, []string{"serve", "--db", url, "--addr", addr, "--db-max-conns", "3", "--db-statement-timeout", "2s"}, noEnv, io.Discard, &logs)
+	}()
+	var resp *http.Response
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		if resp, err = http.Get("http://" + addr + "/products/200/styles"); err == nil {
+			break
+		}
+	}
+	if err != nil {
+		t.Fatalf("server never answered: %v\n%s", err, logs.String())
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("GET: %d", resp.StatusCode)
+	}
+	if strings.Contains(logs.String(), "demo") || !strings.Contains(logs.String(), `"products":200`) {
+		t.Fatalf("logs:\n%s", logs.String())
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
 	}
 }

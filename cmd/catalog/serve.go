@@ -22,7 +22,7 @@ const DemoProducts = 10_000
 
 func runServe(ctx context.Context, args []string, env environment, stdout, stderr io.Writer) error {
 	fs := newFlagSet("serve", "serve [flags]", stderr)
-	db := dbFlag(fs)
+	store := addStoreFlags(fs)
 	addr := fs.String("addr", "127.0.0.1:3000", "the address to listen on")
 	campus := fs.String("campus", "hr-rfp", "the campus every product carries")
 	demo := fs.Int("demo-products", DemoProducts, "products in the demo catalog seeded into an empty store (0: none)")
@@ -42,24 +42,24 @@ func runServe(ctx context.Context, args []string, env environment, stdout, stder
 	}
 	logger := newLogger(stderr, lvl)
 
-	store, err := openStore(ctx, *db)
+	db, err := store.open(ctx, false)
 	if err != nil {
 		return err
 	}
-	defer store.Close()
-	info, err := store.CatalogInfo(ctx)
+	defer db.Close()
+	info, err := db.CatalogInfo(ctx)
 	if err != nil {
 		return err
 	}
 	if info.Generation == 0 && *demo > 0 {
-		if err := seedDemo(ctx, store, *demo, logger); err != nil {
+		if err := seedDemo(ctx, db, *demo, logger); err != nil {
 			return fmt.Errorf("seed the demo catalog: %w", err)
 		}
 		logger.Info("the store was empty: seeded a demo catalog of generated products",
-			"products", *demo, "db", *db,
-			"load_real_data", fmt.Sprintf("go run ./cmd/catalog load --db %s DIR   (DIR holds product.csv, styles.csv, …)", *db))
+			"products", *demo, "db", redact(*store.db),
+			"load_real_data", fmt.Sprintf("go run ./cmd/catalog load --db %s DIR   (DIR holds product.csv, styles.csv, …)", redact(*store.db)))
 	} else {
-		logger.Info("serving catalog", "db", *db, "generation", info.Generation, "products", info.Products,
+		logger.Info("serving catalog", "db", redact(*store.db), "generation", info.Generation, "products", info.Products,
 			"loaded_at", info.LoadedAt)
 	}
 
@@ -73,7 +73,7 @@ func runServe(ctx context.Context, args []string, env environment, stdout, stder
 			origins = append(origins, o)
 		}
 	}
-	srv := cataloghttp.NewServer(store, store, cataloghttp.Config{Campus: *campus, RequestTimeout: *timeout, Logger: logger,
+	srv := cataloghttp.NewServer(db, db, cataloghttp.Config{Campus: *campus, RequestTimeout: *timeout, Logger: logger,
 		CORS: cataloghttp.CORS{AllowOrigins: origins}})
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()

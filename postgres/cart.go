@@ -1,0 +1,73 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+
+	"github.com/jackc/pgx/v5"
+
+	"catalog"
+)
+
+// Cart returns a session's cart: the dataset's active historical lines
+// first, then the lines added through the API, grouped by SKU in order of
+// first addition.
+func (db *DB) Cart(ctx context.Context, session string) ([]catalog.CartItem, error) {
+	rows, err := db.pool.Query(ctx, `SELECT sku_id, count(*) FROM (
+			SELECT 0 AS src, id::bigint AS id, sku_id FROM cart_imported WHERE session = $1 AND active
+			UNION ALL
+			SELECT 1, id, sku_id FROM cart WHERE session = $1) c
+		GROUP BY sku_id ORDER BY min(src * 4294967296 + id)`, session)
+	if err != nil {
+		return nil, storeError("read cart", err)
+	}
+	defer rows.Close()
+	items := []catalog.CartItem{}
+	for rows.Next() {
+		var it catalog.CartItem
+		if err := rows.Scan(&it.SKUID, &it.Count); err != nil {
+			return nil, storeError("read cart", err)
+		}
+		items = append(items, it)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, storeError("read cart", err)
+	}
+	return items, nil
+}
+
+// AddToCart adds one unit of a SKU to a session's cart, within its stock.
+// An advisory lock on (session, SKU) serializes concurrent adds of the same
+// SKU to the same cart, so the check and the insert cannot be overrun; adds
+// to other carts or SKUs do not wait.
+func (db *DB) AddToCart(ctx context.Context, session string, skuID int64) error {
+	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext($1), $2::integer)`, session, skuID); err != nil {
+			return err
+		}
+		var quantity, inCart int64
+		err := tx.QueryRow(ctx, `SELECT quantity,
+				(SELECT count(*) FROM cart WHERE session = $1 AND sku_id = $2) +
+				(SELECT count(*) FROM cart_imported WHERE session = $1 AND sku_id = $2 AND active)
+			FROM skus WHERE id = $2`, session, skuID).Scan(&quantity, &inCart)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return catalog.Errorf(catalog.EUNPROCESSABLE, "sku %d does not exist", skuID)
+		}
+		if err != nil {
+			return err
+		}
+		if quantity == 0 {
+			return catalog.Errorf(catalog.EUNPROCESSABLE, "sku %d is out of stock", skuID)
+		}
+		if inCart >= quantity {
+			return catalog.Errorf(catalog.EUNPROCESSABLE, "the cart already holds all %d units of sku %d in stock", quantity, skuID)
+		}
+		_, err = tx.Exec(ctx, `INSERT INTO cart (session, sku_id, created_at) VALUES ($1, $2, $3)`, session, skuID, db.now())
+		return err
+	})
+	var e *catalog.Error
+	if errors.As(err, &e) {
+		return err
+	}
+	return storeError("add to cart", err)
+}

@@ -1,0 +1,168 @@
+// Package postgres stores the catalog in PostgreSQL through pgx: a pool for
+// reads, binary COPY for loads, migrations embedded and versioned.
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"runtime"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"catalog"
+)
+
+// Config tunes the connection to PostgreSQL.
+type Config struct {
+	// MaxConns bounds the pool; 0 means DefaultMaxConns.
+	MaxConns int32
+	// StatementTimeout bounds every statement of the service (not of a
+	// load's bulk work); 0 means DefaultStatementTimeout.
+	StatementTimeout time.Duration
+	// Migrate brings the schema up to date on Open; without it, Open
+	// refuses a schema that is not this program's.
+	Migrate bool
+	// Now returns the current time; tests set it.
+	Now func() time.Time
+}
+
+// Defaults of Config.
+const (
+	DefaultStatementTimeout = 5 * time.Second
+)
+
+// DefaultMaxConns is the pool size when Config leaves it zero: a few
+// connections per CPU of this process, as the service's work per query is
+// mostly waiting on the database.
+var DefaultMaxConns = int32(max(4, 4*runtime.GOMAXPROCS(0)))
+
+// DB is a catalog store in a PostgreSQL database.
+type DB struct {
+	pool *pgxpool.Pool
+	url  string
+	cfg  Config
+}
+
+// Open connects to the database at url (postgres://…) and checks that its
+// schema is this program's, or with cfg.Migrate brings it up to date.
+func Open(ctx context.Context, url string, cfg Config) (*DB, error) {
+	if cfg.MaxConns <= 0 {
+		cfg.MaxConns = DefaultMaxConns
+	}
+	if cfg.StatementTimeout <= 0 {
+		cfg.StatementTimeout = DefaultStatementTimeout
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	pc, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, fmt.Errorf("database URL: %w", err)
+	}
+	pc.MaxConns = cfg.MaxConns
+	if pc.ConnConfig.ConnectTimeout == 0 {
+		pc.ConnConfig.ConnectTimeout = 5 * time.Second
+	}
+	rp := pc.ConnConfig.RuntimeParams
+	rp["statement_timeout"] = fmt.Sprint(cfg.StatementTimeout.Milliseconds())
+	if rp["application_name"] == "" {
+		rp["application_name"] = "catalog"
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, pc)
+	if err != nil {
+		return nil, storeError("connect", err)
+	}
+	db := &DB{pool: pool, url: url, cfg: cfg}
+	if err := db.checkSchema(ctx); err != nil {
+		pool.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// checkSchema migrates, or checks the schema version.
+func (db *DB) checkSchema(ctx context.Context) error {
+	conn, err := db.pool.Acquire(ctx)
+	if err != nil {
+		return storeError("connect", err)
+	}
+	defer conn.Release()
+	if db.cfg.Migrate {
+		return migrate(ctx, conn.Conn())
+	}
+	v, err := versionOf(ctx, conn)
+	if err != nil {
+		return storeError("read schema version", err)
+	}
+	switch want := SchemaVersion(); {
+	case v == 0:
+		return fmt.Errorf("the database has no catalog schema: run `catalog migrate --db URL` (or `catalog load`, which migrates) first")
+	case v < want:
+		return fmt.Errorf("the database schema is at version %d, this program needs %d: run `catalog migrate --db URL`", v, want)
+	case v > want:
+		return fmt.Errorf("the database schema is at version %d, newer than this program knows (%d): use a newer catalog", v, want)
+	}
+	return nil
+}
+
+// Close closes the pool.
+func (db *DB) Close() error {
+	db.pool.Close()
+	return nil
+}
+
+// Stat returns the pool's statistics.
+func (db *DB) Stat() *pgxpool.Stat { return db.pool.Stat() }
+
+// CatalogInfo describes the catalog being served.
+func (db *DB) CatalogInfo(ctx context.Context) (catalog.CatalogInfo, error) {
+	var info catalog.CatalogInfo
+	var loadedAt *time.Time
+	err := db.pool.QueryRow(ctx, `SELECT generation, loaded_at, products FROM catalog_meta`).
+		Scan(&info.Generation, &loadedAt, &info.Products)
+	if err != nil {
+		return info, storeError("read catalog info", err)
+	}
+	if loadedAt != nil {
+		info.LoadedAt = loadedAt.UTC()
+	}
+	return info, nil
+}
+
+// storeError translates a driver error at the store's boundary: a database
+// that cannot be reached, is shutting down, has no connection to spare, or
+// cancelled a statement for its timeout is EUNAVAILABLE, as is a lock or
+// serialization conflict worth a retry; anything else is wrapped as it is.
+func storeError(what string, err error) error {
+	if err == nil {
+		return nil
+	}
+	unavailable := func(msg string) error {
+		return fmt.Errorf("%s: %w (%v)", what, catalog.Errorf(catalog.EUNAVAILABLE, "%s", msg), err)
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		switch pe.Code {
+		case "57014": // query_canceled: the statement timeout
+			return unavailable("the store did not answer in time; retry shortly")
+		case "57P01", "57P02", "57P03", "53300", "53400": // shutting down, starting, too many connections
+			return unavailable("the store is unavailable; retry shortly")
+		case "40001", "40P01", "55P03": // serialization failure, deadlock, lock not available
+			return unavailable("the store is busy; retry shortly")
+		}
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	var ne net.Error
+	if errors.As(err, &ne) || pgconn.SafeToRetry(err) || errors.Is(err, context.DeadlineExceeded) {
+		return unavailable("the store is unavailable; retry shortly")
+	}
+	var ce *pgconn.ConnectError
+	if errors.As(err, &ce) {
+		return unavailable("the store is unavailable; retry shortly")
+	}
+	return fmt.Errorf("%s: %w", what, err)
+}

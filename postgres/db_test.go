@@ -1,0 +1,125 @@
+package postgres_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"catalog"
+	"catalog/internal/pgtest"
+	"catalog/postgres"
+	"catalog/storetest"
+)
+
+// MustOpenDB opens a store on a new database, migrated, closed when the
+// test ends.
+func MustOpenDB(tb testing.TB, now func() time.Time) *postgres.DB {
+	tb.Helper()
+	db, err := postgres.Open(context.Background(), pgtest.NewDatabase(tb), postgres.Config{Migrate: true, Now: now})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	return db
+}
+
+func TestDB_Store(t *testing.T) {
+	storetest.Run(t, func(tb testing.TB, now func() time.Time) catalog.Store { return MustOpenDB(tb, now) })
+}
+
+func TestOpen_Schema(t *testing.T) {
+	ctx := context.Background()
+	url := pgtest.NewDatabase(t)
+	_, err := postgres.Open(ctx, url, postgres.Config{})
+	if err == nil || !strings.Contains(err.Error(), "catalog migrate") {
+		t.Fatalf("open of an empty database: %v, want a refusal that says to migrate", err)
+	}
+	db, err := postgres.Open(ctx, url, postgres.Config{Migrate: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	db, err = postgres.Open(ctx, url, postgres.Config{})
+	if err != nil {
+		t.Fatalf("open of a migrated database: %v", err)
+	}
+	db.Close()
+	// Migrating again changes nothing.
+	db, err = postgres.Open(ctx, url, postgres.Config{Migrate: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, "UPDATE schema_version SET version = 999"); err != nil {
+		t.Fatal(err)
+	}
+	for _, migrate := range []bool{false, true} {
+		_, err = postgres.Open(ctx, url, postgres.Config{Migrate: migrate})
+		if err == nil || !strings.Contains(err.Error(), "newer than this program") {
+			t.Fatalf("open (migrate %v) of a newer schema: %v", migrate, err)
+		}
+	}
+}
+
+func TestOpen_Unreachable(t *testing.T) {
+	ctx := context.Background()
+	_, err := postgres.Open(ctx, "postgres://postgres@127.0.0.1:1/postgres?sslmode=disable&connect_timeout=2", postgres.Config{})
+	if catalog.ErrorCode(err) != catalog.EUNAVAILABLE {
+		t.Fatalf("err = %v (code %q), want EUNAVAILABLE", err, catalog.ErrorCode(err))
+	}
+}
+
+// An interrupted load leaves its tables behind; the next load clears them,
+// and the catalog being served is untouched.
+func TestLoad_Leftovers(t *testing.T) {
+	ctx := context.Background()
+	url := pgtest.NewDatabase(t)
+	db, err := postgres.Open(ctx, url, postgres.Config{Migrate: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	storetest.Load(t, db, storetest.NewFixture())
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	for _, q := range []string{
+		"CREATE TABLE products_new (id integer, junk text)",
+		"INSERT INTO products_new VALUES (1, 'half-loaded')",
+		"CREATE TABLE styles_old (id integer)",
+	} {
+		if _, err := conn.Exec(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := db.FindProduct(ctx, 1); err != nil {
+		t.Fatalf("serving with leftovers present: %v", err)
+	}
+	storetest.Load(t, db, storetest.NewFixture())
+	var n int
+	if err := conn.QueryRow(ctx, `SELECT count(*) FROM pg_tables WHERE schemaname = 'public'
+		AND (tablename LIKE '%\_new' OR tablename LIKE '%\_old')`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	if n != 0 {
+		t.Fatalf("%d leftover tables remain after a load", n)
+	}
+	info, err := db.CatalogInfo(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Generation != 2 || info.Products != 6 {
+		t.Fatalf("info = %+v, want generation 2 with 6 products", info)
+	}
+}

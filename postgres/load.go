@@ -1,0 +1,357 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"catalog"
+)
+
+// loadLock is the advisory lock key a load holds: one load at a time.
+const loadLock = 0x63617461_6c6f6702 // "catalog" + 2
+
+// load is a new catalog being built in tables named <table>_new, filled by
+// binary COPY on a connection of its own (no statement timeout; it holds the
+// load lock, which its end releases, however it ends).
+type load struct {
+	db         *DB
+	conn       *pgx.Conn
+	generation int64
+	now        time.Time
+	stream     *copyStream
+	done       bool
+}
+
+// BeginLoad starts a new catalog beside the live one. What an interrupted
+// load left behind is cleared first.
+func (db *DB) BeginLoad(ctx context.Context) (catalog.Load, error) {
+	cc, err := pgx.ParseConfig(db.url)
+	if err != nil {
+		return nil, err
+	}
+	cc.RuntimeParams["statement_timeout"] = "0"
+	cc.RuntimeParams["maintenance_work_mem"] = "256MB"
+	cc.RuntimeParams["application_name"] = "catalog load"
+	conn, err := pgx.ConnectConfig(ctx, cc)
+	if err != nil {
+		return nil, storeError("begin load", err)
+	}
+	l := &load{db: db, conn: conn, now: db.now()}
+	if err := l.begin(ctx); err != nil {
+		conn.Close(context.WithoutCancel(ctx))
+		return nil, err
+	}
+	return l, nil
+}
+
+func (l *load) begin(ctx context.Context) error {
+	var locked bool
+	if err := l.conn.QueryRow(ctx, `SELECT pg_try_advisory_lock($1)`, int64(loadLock)).Scan(&locked); err != nil {
+		return storeError("begin load", err)
+	}
+	if !locked {
+		return catalog.Errorf(catalog.EUNAVAILABLE, "another load into this database is running")
+	}
+	if err := l.dropLeftovers(ctx); err != nil {
+		return err
+	}
+	if err := l.conn.QueryRow(ctx, `SELECT generation + 1 FROM catalog_meta`).Scan(&l.generation); err != nil {
+		return storeError("begin load", err)
+	}
+	var stmts []string
+	for _, t := range catalogTables {
+		stmts = append(stmts, t.create(t.name+"_new"))
+	}
+	return l.execTx(ctx, "begin load", stmts...)
+}
+
+// dropLeftovers drops the tables of a load that did not finish, or the old
+// tables of one stopped after its swap.
+func (l *load) dropLeftovers(ctx context.Context) error {
+	var names []string
+	for _, t := range catalogTables {
+		names = append(names, t.name+"_new", t.name+"_old")
+	}
+	return l.execTx(ctx, "drop leftovers of an earlier load", "DROP TABLE IF EXISTS "+strings.Join(names, ", ")+" CASCADE")
+}
+
+func (l *load) execTx(ctx context.Context, what string, stmts ...string) error {
+	err := pgx.BeginFunc(ctx, l.conn, func(tx pgx.Tx) error {
+		for _, s := range stmts {
+			if _, err := tx.Exec(ctx, s); err != nil {
+				return fmt.Errorf("%.60s…: %w", s, err)
+			}
+		}
+		return nil
+	})
+	return storeError(what, err)
+}
+
+// copyStream feeds one COPY with the batches Add sends it.
+type copyStream struct {
+	table   string
+	batches chan [][]any
+	result  chan error
+	err     error // the COPY's result, once known
+	cur     [][]any
+	i       int
+}
+
+func (s *copyStream) Next() bool {
+	s.i++
+	for s.i >= len(s.cur) {
+		b, ok := <-s.batches
+		if !ok {
+			return false
+		}
+		s.cur, s.i = b, 0
+	}
+	return true
+}
+
+func (s *copyStream) Values() ([]any, error) { return s.cur[s.i], nil }
+
+func (s *copyStream) Err() error { return nil }
+
+// send gives the COPY a batch, or returns its error if it has failed.
+func (s *copyStream) send(rows [][]any) error {
+	if s.err != nil {
+		return s.err
+	}
+	select {
+	case s.batches <- rows:
+		return nil
+	case s.err = <-s.result:
+		if s.err == nil {
+			s.err = errors.New("COPY ended early")
+		}
+		return s.err
+	}
+}
+
+// finish ends the COPY and returns its result.
+func (s *copyStream) finish() error {
+	if s.err != nil {
+		return s.err
+	}
+	close(s.batches)
+	s.err = <-s.result
+	if s.err == nil {
+		s.err = errDone
+	}
+	if errors.Is(s.err, errDone) {
+		return nil
+	}
+	return s.err
+}
+
+var errDone = errors.New("COPY done")
+
+// copyRows sends rows to the COPY into a table's new version, starting it
+// (and finishing the previous table's) when the table changes.
+func copyRows[T any](ctx context.Context, l *load, table string, columns []string, rows []T, values func(T) []any) error {
+	if l.done {
+		return errors.New("load is finished")
+	}
+	if l.stream == nil || l.stream.table != table {
+		if err := l.finishStream(); err != nil {
+			return err
+		}
+		s := &copyStream{table: table, batches: make(chan [][]any, 2), result: make(chan error, 1), i: -1}
+		l.stream = s
+		// The COPY outlives the call that starts it; Rollback ends it.
+		cctx := context.WithoutCancel(ctx)
+		go func() {
+			_, err := l.conn.CopyFrom(cctx, pgx.Identifier{table + "_new"}, columns, s)
+			s.result <- err
+		}()
+	}
+	batch := make([][]any, len(rows))
+	for i, r := range rows {
+		batch[i] = values(r)
+	}
+	if err := l.stream.send(batch); err != nil {
+		return storeError("load "+table, err)
+	}
+	return nil
+}
+
+func (l *load) finishStream() error {
+	if l.stream == nil {
+		return nil
+	}
+	err := l.stream.finish()
+	return storeError("load "+l.stream.table, err)
+}
+
+func nullable(s catalog.Null[string]) any {
+	if !s.Valid {
+		return nil
+	}
+	return s.V
+}
+
+func (l *load) AddProducts(ctx context.Context, rows []catalog.Product) error {
+	return copyRows(ctx, l, "products", []string{"id", "name", "slogan", "description", "category", "default_price", "created_at", "updated_at"}, rows,
+		func(p catalog.Product) []any {
+			return []any{p.ID, p.Name, nullable(p.Slogan), nullable(p.Description), nullable(p.Category), int64(p.DefaultPrice), l.now, l.now}
+		})
+}
+
+func (l *load) AddFeatures(ctx context.Context, rows []catalog.Feature) error {
+	return copyRows(ctx, l, "features", []string{"id", "product_id", "feature", "value"}, rows, func(f catalog.Feature) []any {
+		return []any{f.ID, f.ProductID, f.Name, nullable(f.Value)}
+	})
+}
+
+func (l *load) AddStyles(ctx context.Context, rows []catalog.Style) error {
+	return copyRows(ctx, l, "styles", []string{"id", "product_id", "name", "sale_price", "original_price", "default_style"}, rows,
+		func(s catalog.Style) []any {
+			var sale any
+			if s.SalePrice.Valid {
+				sale = int64(s.SalePrice.V)
+			}
+			return []any{s.ID, s.ProductID, s.Name, sale, int64(s.OriginalPrice), s.Default}
+		})
+}
+
+func (l *load) AddPhotos(ctx context.Context, rows []catalog.Photo) error {
+	return copyRows(ctx, l, "photos", []string{"id", "style_id", "url", "thumbnail_url"}, rows, func(p catalog.Photo) []any {
+		return []any{p.ID, p.StyleID, nullable(p.URL), nullable(p.ThumbnailURL)}
+	})
+}
+
+func (l *load) AddSKUs(ctx context.Context, rows []catalog.SKU) error {
+	return copyRows(ctx, l, "skus", []string{"id", "style_id", "size", "quantity"}, rows, func(k catalog.SKU) []any {
+		return []any{k.ID, k.StyleID, k.Size, k.Quantity}
+	})
+}
+
+func (l *load) AddRelated(ctx context.Context, rows []catalog.Related) error {
+	return copyRows(ctx, l, "related", []string{"id", "product_id", "related_id"}, rows, func(r catalog.Related) []any {
+		return []any{r.ID, r.ProductID, r.RelatedID}
+	})
+}
+
+func (l *load) AddCartLines(ctx context.Context, rows []catalog.CartLine) error {
+	return copyRows(ctx, l, "cart_imported", []string{"id", "session", "sku_id", "active"}, rows, func(c catalog.CartLine) []any {
+		return []any{c.ID, c.Session, c.SKUID, c.Active}
+	})
+}
+
+// swapOrder is the order the swap locks the catalog tables in: the order in
+// which the service's statements take them, so a swap never deadlocks with a
+// read.
+var swapOrder = []string{"product_pages", "products", "features", "styles", "photos", "skus", "related", "cart_imported"}
+
+// Commit gives the new tables their keys, indexes and foreign keys, carries
+// over the timestamps of products that were there before, and swaps the new
+// tables in by renaming them in one transaction: a statement sees the old
+// catalog or the new, never a mix.
+func (l *load) Commit(ctx context.Context) error {
+	if l.done {
+		return errors.New("load is finished")
+	}
+	if err := l.finishStream(); err != nil {
+		return err
+	}
+	stmts := []string{
+		`INSERT INTO product_pages_new (pos, product_id) SELECT row_number() OVER (ORDER BY id), id FROM products_new`,
+	}
+	for _, t := range catalogTables {
+		stmts = append(stmts, t.constrain(t.name+"_new", "_new", l.generation)...)
+	}
+	// A product keeps its created_at across loads, and its updated_at
+	// unless its row changed.
+	stmts = append(stmts, `UPDATE products_new AS n SET created_at = o.created_at,
+		updated_at = CASE WHEN (n.name, n.slogan, n.description, n.category, n.default_price)
+			IS NOT DISTINCT FROM (o.name, o.slogan, o.description, o.category, o.default_price)
+			THEN o.updated_at ELSE n.updated_at END
+		FROM products AS o WHERE o.id = n.id`)
+	if err := l.execTx(ctx, "index the new catalog", stmts...); err != nil {
+		return err
+	}
+	var names []string
+	for _, t := range catalogTables {
+		names = append(names, t.name+"_new")
+	}
+	if _, err := l.conn.Exec(ctx, "ANALYZE "+strings.Join(names, ", ")); err != nil {
+		return storeError("analyze the new catalog", err)
+	}
+	var products int64
+	if err := l.conn.QueryRow(ctx, `SELECT count(*) FROM products_new`).Scan(&products); err != nil {
+		return storeError("count the new catalog", err)
+	}
+	if err := l.swap(ctx, products); err != nil {
+		return err
+	}
+	l.done = true
+	defer l.release()
+	var old []string
+	for _, t := range catalogTables {
+		old = append(old, t.name+"_old")
+	}
+	_, err := l.conn.Exec(context.WithoutCancel(ctx), "DROP TABLE "+strings.Join(old, ", "))
+	return storeError("drop the old catalog", err)
+}
+
+// swap renames the new tables into place. It waits at most a few seconds
+// for the locks, so as not to stall reads behind it, and tries again.
+func (l *load) swap(ctx context.Context, products int64) error {
+	var stmts []string
+	stmts = append(stmts, `SET LOCAL lock_timeout = '2s'`,
+		"LOCK TABLE "+strings.Join(swapOrder, ", ")+" IN ACCESS EXCLUSIVE MODE")
+	for _, t := range catalogTables {
+		stmts = append(stmts,
+			fmt.Sprintf("ALTER TABLE %s RENAME TO %s_old", t.name, t.name),
+			fmt.Sprintf("ALTER TABLE %s_new RENAME TO %s", t.name, t.name))
+	}
+	var err error
+	for attempt := 0; attempt < 5; attempt++ {
+		err = pgx.BeginFunc(ctx, l.conn, func(tx pgx.Tx) error {
+			for _, s := range stmts {
+				if _, err := tx.Exec(ctx, s); err != nil {
+					return err
+				}
+			}
+			_, err := tx.Exec(ctx, `UPDATE catalog_meta SET generation = $1, loaded_at = $2, products = $3`,
+				l.generation, l.db.now(), products)
+			return err
+		})
+		var pe *pgconn.PgError
+		if !errors.As(err, &pe) || pe.Code != "55P03" { // lock_not_available
+			break
+		}
+	}
+	return storeError("swap the new catalog in", err)
+}
+
+// Rollback abandons the load; the live catalog stays.
+func (l *load) Rollback() error {
+	if l.done {
+		return nil
+	}
+	l.done = true
+	defer l.release()
+	if s := l.stream; s != nil && s.err == nil {
+		// A row of the wrong width makes the COPY fail, so its goroutine
+		// ends; unless it has ended already.
+		select {
+		case s.batches <- [][]any{{"rolled back"}}:
+			close(s.batches)
+			s.err = <-s.result
+		case s.err = <-s.result:
+		}
+	}
+	return l.dropLeftovers(context.Background())
+}
+
+func (l *load) release() {
+	l.conn.Close(context.Background())
+}

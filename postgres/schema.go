@@ -1,0 +1,188 @@
+package postgres
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"io/fs"
+	"sort"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+)
+
+//go:embed migrations/*.sql
+var migrationFS embed.FS
+
+// migrations returns the embedded migrations in order; a database's version
+// is the number of them applied, kept in schema_version.
+func migrations() ([]string, error) {
+	names, err := fs.Glob(migrationFS, "migrations/*.sql")
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(names)
+	var out []string
+	for _, name := range names {
+		b, err := migrationFS.ReadFile(name)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, string(b))
+	}
+	return out, nil
+}
+
+// SchemaVersion is the schema version this program knows.
+func SchemaVersion() int {
+	m, err := migrations()
+	if err != nil {
+		panic(err) // the migrations are embedded: this is a build defect
+	}
+	return len(m)
+}
+
+// migrationLock is the advisory lock key that serializes migrations.
+const migrationLock = 0x63617461_6c6f6701 // "catalog" + 1
+
+// versionOf returns the schema version of the database; 0 for a database
+// that has none of our tables.
+func versionOf(ctx context.Context, q interface {
+	QueryRow(context.Context, string, ...any) pgx.Row
+}) (int, error) {
+	var exists bool
+	if err := q.QueryRow(ctx, `SELECT to_regclass('schema_version') IS NOT NULL`).Scan(&exists); err != nil {
+		return 0, err
+	}
+	if !exists {
+		return 0, nil
+	}
+	var v int
+	err := q.QueryRow(ctx, `SELECT version FROM schema_version`).Scan(&v)
+	return v, err
+}
+
+// migrate applies the migrations the database lacks, each in a transaction,
+// then creates the empty catalog tables of a new database.
+func migrate(ctx context.Context, conn *pgx.Conn) error {
+	all, err := migrations()
+	if err != nil {
+		return err
+	}
+	if _, err := conn.Exec(ctx, `SELECT pg_advisory_lock($1)`, int64(migrationLock)); err != nil {
+		return err
+	}
+	defer conn.Exec(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, int64(migrationLock))
+	version, err := versionOf(ctx, conn)
+	if err != nil {
+		return fmt.Errorf("read schema version: %w", err)
+	}
+	if version > len(all) {
+		return fmt.Errorf("database schema version %d is newer than this program knows (%d): use a newer catalog", version, len(all))
+	}
+	for v := version; v < len(all); v++ {
+		err := pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
+			if v == 0 {
+				if _, err := tx.Exec(ctx, `CREATE TABLE schema_version (version integer NOT NULL)`); err != nil {
+					return err
+				}
+				if _, err := tx.Exec(ctx, `INSERT INTO schema_version VALUES (0)`); err != nil {
+					return err
+				}
+			}
+			if _, err := tx.Exec(ctx, all[v]); err != nil {
+				return err
+			}
+			if v == 0 {
+				if err := createCatalog(ctx, tx); err != nil {
+					return err
+				}
+			}
+			_, err := tx.Exec(ctx, `UPDATE schema_version SET version = $1`, v+1)
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("migration %d: %w", v+1, err)
+		}
+	}
+	return nil
+}
+
+// catalogTable is a table of the catalog proper. A load builds every one of
+// them anew beside the live one, then renames it into place, so their
+// definitions live here. A migration that changes one must change the live
+// table and this definition alike.
+type catalogTable struct {
+	name    string
+	columns string
+	// key is the primary key column; "id" when empty.
+	key string
+	// indexes are the column lists of the secondary indexes, and refs the
+	// foreign keys ("product_id products"), made after the rows are copied.
+	indexes []string
+	refs    []string
+}
+
+var catalogTables = []catalogTable{
+	{name: "products", columns: `id integer NOT NULL, name text NOT NULL, slogan text, description text, category text,
+		default_price bigint NOT NULL, created_at timestamptz NOT NULL, updated_at timestamptz NOT NULL`},
+	// product_pages numbers the products in id order, so that a page is a
+	// range of positions rather than an OFFSET scan.
+	{name: "product_pages", columns: `pos integer NOT NULL, product_id integer NOT NULL`, key: "pos",
+		refs: []string{"product_id products"}},
+	{name: "features", columns: `id integer NOT NULL, product_id integer NOT NULL, feature text NOT NULL, value text`,
+		indexes: []string{"product_id, id"}, refs: []string{"product_id products"}},
+	{name: "styles", columns: `id integer NOT NULL, product_id integer NOT NULL, name text NOT NULL, sale_price bigint,
+		original_price bigint NOT NULL, default_style boolean NOT NULL`,
+		indexes: []string{"product_id, id"}, refs: []string{"product_id products"}},
+	{name: "photos", columns: `id integer NOT NULL, style_id integer NOT NULL, url text, thumbnail_url text`,
+		indexes: []string{"style_id, id"}, refs: []string{"style_id styles"}},
+	{name: "skus", columns: `id integer NOT NULL, style_id integer NOT NULL, size text NOT NULL, quantity integer NOT NULL`,
+		indexes: []string{"style_id, id"}, refs: []string{"style_id styles"}},
+	{name: "related", columns: `id integer NOT NULL, product_id integer NOT NULL, related_id integer NOT NULL`,
+		indexes: []string{"product_id, id"}, refs: []string{"product_id products", "related_id products"}},
+	// cart_imported holds the dataset's historical carts (cart.csv); they
+	// are replaced with the catalog, while the cart table is not.
+	{name: "cart_imported", columns: `id integer NOT NULL, session text NOT NULL, sku_id integer NOT NULL, active boolean NOT NULL`,
+		indexes: []string{"session, sku_id"}, refs: []string{"sku_id skus"}},
+}
+
+// create returns the statement that creates t, bare, under a name.
+func (t catalogTable) create(name string) string {
+	return fmt.Sprintf("CREATE TABLE %s (%s)", name, t.columns)
+}
+
+// constrain returns the statements that give t, named name, its primary
+// key, indexes and foreign keys; suffix names the tables it refers to
+// ("_new" during a load). Constraint and index names carry the generation,
+// so that a new catalog's never clash with the live one's.
+func (t catalogTable) constrain(name, suffix string, generation int64) []string {
+	g := fmt.Sprintf("_g%d", generation)
+	key := t.key
+	if key == "" {
+		key = "id"
+	}
+	out := []string{fmt.Sprintf("ALTER TABLE %s ADD CONSTRAINT %s_pkey%s PRIMARY KEY (%s)", name, t.name, g, key)}
+	for _, cols := range t.indexes {
+		idx := t.name + "_" + strings.NewReplacer(", ", "_").Replace(cols) + g
+		out = append(out, fmt.Sprintf("CREATE INDEX %s ON %s (%s)", idx, name, cols))
+	}
+	for _, ref := range t.refs {
+		col, parent, _ := strings.Cut(ref, " ")
+		out = append(out, fmt.Sprintf("ALTER TABLE %s ADD CONSTRAINT %s_%s_fkey%s FOREIGN KEY (%s) REFERENCES %s%s (id)",
+			name, t.name, col, g, col, parent, suffix))
+	}
+	return out
+}
+
+// createCatalog creates the empty catalog tables of generation 0.
+func createCatalog(ctx context.Context, tx pgx.Tx) error {
+	for _, t := range catalogTables {
+		for _, s := range append([]string{t.create(t.name)}, t.constrain(t.name, "", 0)...) {
+			if _, err := tx.Exec(ctx, s); err != nil {
+				return fmt.Errorf("create %s: %w", t.name, err)
+			}
+		}
+	}
+	return nil
+}
