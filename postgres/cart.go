@@ -9,15 +9,17 @@ import (
 	"catalog"
 )
 
+const cartSQL = `SELECT sku_id, count(*) FROM (
+		SELECT 0 AS src, id::bigint AS id, sku_id FROM cart_imported WHERE session = $1 AND active
+		UNION ALL
+		SELECT 1, id, sku_id FROM cart WHERE session = $1) c
+	GROUP BY sku_id ORDER BY min(src * 4294967296 + id)`
+
 // Cart returns a session's cart: the dataset's active historical lines
 // first, then the lines added through the API, grouped by SKU in order of
 // first addition.
 func (db *DB) Cart(ctx context.Context, session string) ([]catalog.CartItem, error) {
-	rows, err := db.pool.Query(ctx, `SELECT sku_id, count(*) FROM (
-			SELECT 0 AS src, id::bigint AS id, sku_id FROM cart_imported WHERE session = $1 AND active
-			UNION ALL
-			SELECT 1, id, sku_id FROM cart WHERE session = $1) c
-		GROUP BY sku_id ORDER BY min(src * 4294967296 + id)`, session)
+	rows, err := db.pool.Query(ctx, cartSQL, session)
 	if err != nil {
 		return nil, storeError("read cart", err)
 	}

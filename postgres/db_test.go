@@ -123,3 +123,20 @@ func TestLoad_Leftovers(t *testing.T) {
 		t.Fatalf("info = %+v, want generation 2 with 6 products", info)
 	}
 }
+
+func TestDB_Explain(t *testing.T) {
+	db := MustOpenDB(t, time.Now)
+	storetest.Load(t, db, storetest.NewFixture())
+	plans, err := db.Explain(context.Background(), 1, 1, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(plans) != 5 {
+		t.Fatalf("%d plans, want 5", len(plans))
+	}
+	for _, p := range plans {
+		if !strings.Contains(p.Plan, "Execution Time") || p.SQL == "" {
+			t.Errorf("%s: plan %q", p.Endpoint, p.Plan)
+		}
+	}
+}

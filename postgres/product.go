@@ -15,6 +15,33 @@ import (
 
 const productColumns = `p.id, p.name, p.slogan, p.description, p.category, p.default_price, p.created_at, p.updated_at`
 
+// The statements of the read endpoints.
+const (
+	listProductsSQL = `SELECT ` + productColumns + `
+		FROM product_pages pp JOIN products p ON p.id = pp.product_id
+		WHERE pp.pos BETWEEN $1::bigint AND $2::bigint ORDER BY pp.pos`
+	findProductSQL = `SELECT ` + productColumns + `, f.ids, f.names, f.vals
+		FROM products p
+		CROSS JOIN LATERAL (SELECT array_agg(id ORDER BY id) AS ids, array_agg(feature ORDER BY id) AS names,
+				array_agg(value ORDER BY id) AS vals
+			FROM features WHERE product_id = p.id) f
+		WHERE p.id = $1`
+	findStylesSQL = `SELECT s.id, s.name, s.sale_price, s.original_price, s.default_style,
+			ph.ids, ph.urls, ph.thumbs, k.ids, k.sizes, k.qtys
+		FROM products p
+		LEFT JOIN styles s ON s.product_id = p.id
+		LEFT JOIN LATERAL (SELECT array_agg(id ORDER BY id) AS ids, array_agg(url ORDER BY id) AS urls,
+				array_agg(thumbnail_url ORDER BY id) AS thumbs
+			FROM photos WHERE style_id = s.id) ph ON true
+		LEFT JOIN LATERAL (SELECT array_agg(id ORDER BY id) AS ids, array_agg(size ORDER BY id) AS sizes,
+				array_agg(quantity ORDER BY id) AS qtys
+			FROM skus WHERE style_id = s.id) k ON true
+		WHERE p.id = $1 ORDER BY s.id`
+	findRelatedSQL = `SELECT array_agg(r.related_id ORDER BY r.id)
+		FROM products p LEFT JOIN related r ON r.product_id = p.id
+		WHERE p.id = $1 GROUP BY p.id`
+)
+
 func productFields(p *catalog.Product, slogan, description, category **string) []any {
 	return []any{&p.ID, &p.Name, slogan, description, category, &p.DefaultPrice, &p.CreatedAt, &p.UpdatedAt}
 }
@@ -34,9 +61,7 @@ func finishProduct(p *catalog.Product, slogan, description, category *string) {
 // ListProducts returns a page of products in id order.
 func (db *DB) ListProducts(ctx context.Context, page catalog.Page) ([]catalog.Product, error) {
 	first := (page.Number-1)*page.Size + 1
-	rows, err := db.pool.Query(ctx, `SELECT `+productColumns+`
-		FROM product_pages pp JOIN products p ON p.id = pp.product_id
-		WHERE pp.pos BETWEEN $1::bigint AND $2::bigint ORDER BY pp.pos`, first, first+page.Size-1)
+	rows, err := db.pool.Query(ctx, listProductsSQL, first, first+page.Size-1)
 	if err != nil {
 		return nil, storeError("list products", err)
 	}
@@ -65,12 +90,7 @@ func (db *DB) FindProduct(ctx context.Context, id int64) (catalog.Product, error
 	var fnames []string
 	var fvalues []*string
 	dest := append(productFields(&p, &slogan, &description, &category), &fids, &fnames, &fvalues)
-	err := db.pool.QueryRow(ctx, `SELECT `+productColumns+`, f.ids, f.names, f.vals
-		FROM products p
-		CROSS JOIN LATERAL (SELECT array_agg(id ORDER BY id) AS ids, array_agg(feature ORDER BY id) AS names,
-				array_agg(value ORDER BY id) AS vals
-			FROM features WHERE product_id = p.id) f
-		WHERE p.id = $1`, id).Scan(dest...)
+	err := db.pool.QueryRow(ctx, findProductSQL, id).Scan(dest...)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return p, catalog.Errorf(catalog.ENOTFOUND, "product %d does not exist", id)
 	}
@@ -87,17 +107,7 @@ func (db *DB) FindProduct(ctx context.Context, id int64) (catalog.Product, error
 
 // FindStyles returns a product's styles with their photos and SKUs.
 func (db *DB) FindStyles(ctx context.Context, productID int64) ([]catalog.Style, error) {
-	rows, err := db.pool.Query(ctx, `SELECT s.id, s.name, s.sale_price, s.original_price, s.default_style,
-			ph.ids, ph.urls, ph.thumbs, k.ids, k.sizes, k.qtys
-		FROM products p
-		LEFT JOIN styles s ON s.product_id = p.id
-		LEFT JOIN LATERAL (SELECT array_agg(id ORDER BY id) AS ids, array_agg(url ORDER BY id) AS urls,
-				array_agg(thumbnail_url ORDER BY id) AS thumbs
-			FROM photos WHERE style_id = s.id) ph ON true
-		LEFT JOIN LATERAL (SELECT array_agg(id ORDER BY id) AS ids, array_agg(size ORDER BY id) AS sizes,
-				array_agg(quantity ORDER BY id) AS qtys
-			FROM skus WHERE style_id = s.id) k ON true
-		WHERE p.id = $1 ORDER BY s.id`, productID)
+	rows, err := db.pool.Query(ctx, findStylesSQL, productID)
 	if err != nil {
 		return nil, storeError("find styles", err)
 	}
@@ -144,9 +154,7 @@ func (db *DB) FindStyles(ctx context.Context, productID int64) ([]catalog.Style,
 // FindRelated returns the ids a product links to, in link order.
 func (db *DB) FindRelated(ctx context.Context, productID int64) ([]int64, error) {
 	var ids []*int64
-	err := db.pool.QueryRow(ctx, `SELECT array_agg(r.related_id ORDER BY r.id)
-		FROM products p LEFT JOIN related r ON r.product_id = p.id
-		WHERE p.id = $1 GROUP BY p.id`, productID).Scan(&ids)
+	err := db.pool.QueryRow(ctx, findRelatedSQL, productID).Scan(&ids)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, catalog.Errorf(catalog.ENOTFOUND, "product %d does not exist", productID)
 	}

@@ -79,6 +79,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Cart", func(t *testing.T) { testCart(t, open) })
 	t.Run("CartConcurrency", func(t *testing.T) { testCartConcurrency(t, open) })
 	t.Run("Load", func(t *testing.T) { testLoad(t, open) })
+	t.Run("Import", func(t *testing.T) { testImport(t, open) })
 }
 
 // openLoaded opens a store holding the fixture, loaded at T0.

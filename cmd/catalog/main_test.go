@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -219,6 +220,11 @@ func TestRun_Postgres(t *testing.T) {
 	if err := run(ctx, []string{"migrate", "--db", url}, noEnv, &out, io.Discard); err != nil || !strings.Contains(out.String(), "schema up to date") {
 		t.Fatalf("migrate: %v %q", err, out.String())
 	}
+	// An empty PostgreSQL catalog is served as it is, not seeded.
+	logs := serveBriefly(t, []string{"serve", "--db", url, "--addr", addr}, "/products/1", 404)
+	if !strings.Contains(logs, "the catalog is empty") || strings.Contains(logs, "demo") {
+		t.Fatalf("logs of an empty catalog:\n%s", logs)
+	}
 	data := filepath.Join(t.TempDir(), "data")
 	if err := run(ctx, []string{"generate", "--out", data, "--products", "200"}, noEnv, io.Discard, io.Discard); err != nil {
 		t.Fatal(err)
@@ -226,16 +232,26 @@ func TestRun_Postgres(t *testing.T) {
 	if err := run(ctx, []string{"load", "--db", url, data}, noEnv, io.Discard, io.Discard); err != nil {
 		t.Fatal(err)
 	}
-	sctx, cancel := context.WithCancel(ctx)
+	logs = serveBriefly(t, []string{"serve", "--db", url, "--addr", addr, "--db-max-conns", "3", "--db-statement-timeout", "2s"}, "/products/200/styles", 200)
+	if strings.Contains(logs, "demo") || !strings.Contains(logs, `"products":200`) {
+		t.Fatalf("logs:\n%s", logs)
+	}
+}
+
+// serveBriefly runs serve until path answers, checks its status, stops the
+// server and returns its logs.
+func serveBriefly(t *testing.T, args []string, path string, status int) string {
+	t.Helper()
+	addr := args[slices.Index(args, "--addr")+1]
+	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var logs syncBuffer
 	done := make(chan error, 1)
-	go func() {
-		done <- run(sctx, []string{"serve", "--db", url, "--addr", addr, "--db-max-conns", "3", "--db-statement-timeout", "2s"}, noEnv, io.Discard, &logs)
-	}()
+	go func() { done <- run(ctx, args, noEnv, io.Discard, &logs) }()
 	var resp *http.Response
+	var err error
 	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
-		if resp, err = http.Get("http://" + addr + "/products/200/styles"); err == nil {
+		if resp, err = http.Get("http://" + addr + path); err == nil {
 			break
 		}
 	}
@@ -243,14 +259,12 @@ func TestRun_Postgres(t *testing.T) {
 		t.Fatalf("server never answered: %v\n%s", err, logs.String())
 	}
 	resp.Body.Close()
-	if resp.StatusCode != 200 {
-		t.Fatalf("GET: %d", resp.StatusCode)
-	}
-	if strings.Contains(logs.String(), "demo") || !strings.Contains(logs.String(), `"products":200`) {
-		t.Fatalf("logs:\n%s", logs.String())
+	if resp.StatusCode != status {
+		t.Fatalf("GET %s: %d, want %d", path, resp.StatusCode, status)
 	}
 	cancel()
 	if err := <-done; err != nil {
-		t.Fatal(err)
+		t.Fatalf("serve: %v", err)
 	}
+	return logs.String()
 }

@@ -25,7 +25,7 @@ func runServe(ctx context.Context, args []string, env environment, stdout, stder
 	store := addStoreFlags(fs)
 	addr := fs.String("addr", "127.0.0.1:3000", "the address to listen on")
 	campus := fs.String("campus", "hr-rfp", "the campus every product carries")
-	demo := fs.Int("demo-products", DemoProducts, "products in the demo catalog seeded into an empty store (0: none)")
+	demo := fs.Int("demo-products", DemoProducts, "products in the demo catalog seeded into an empty SQLite store (0: none)")
 	timeout := fs.Duration("request-timeout", cataloghttp.DefaultRequestTimeout, "the longest a request may wait for the store")
 	grace := fs.Duration("shutdown-timeout", 30*time.Second, "how long a shutdown waits for requests in flight")
 	cors := fs.String("cors-origins", "*", "browser origins that may call the API, comma-separated: * for any (without cookies), or origins such as https://shop.example (with cookies); empty for none")
@@ -51,14 +51,20 @@ func runServe(ctx context.Context, args []string, env environment, stdout, stder
 	if err != nil {
 		return err
 	}
-	if info.Generation == 0 && *demo > 0 {
+	switch {
+	case info.Generation == 0 && *demo > 0 && !isPostgres(*store.db):
+		// Only the embedded store seeds itself: an empty production
+		// database is a fact to report, not to paper over.
 		if err := seedDemo(ctx, db, *demo, logger); err != nil {
 			return fmt.Errorf("seed the demo catalog: %w", err)
 		}
 		logger.Info("the store was empty: seeded a demo catalog of generated products",
 			"products", *demo, "db", redact(*store.db),
 			"load_real_data", fmt.Sprintf("go run ./cmd/catalog load --db %s DIR   (DIR holds product.csv, styles.csv, …)", redact(*store.db)))
-	} else {
+	case info.Generation == 0:
+		logger.Warn("the catalog is empty: every product is 404 until a load", "db", redact(*store.db),
+			"load", fmt.Sprintf("catalog load --db %s DIR", redact(*store.db)))
+	default:
 		logger.Info("serving catalog", "db", redact(*store.db), "generation", info.Generation, "products", info.Products,
 			"loaded_at", info.LoadedAt)
 	}
