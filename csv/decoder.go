@@ -111,7 +111,8 @@ type Decoder struct {
 	bom    bool
 	crlf   bool
 
-	long   []byte // a line longer than br's buffer
+	long   []byte       // a line longer than br's buffer
+	cut    map[int]bool // lines of the record being parsed that were cut
 	raw    []byte
 	text   []byte // unescaped field text
 	ends   []int
@@ -122,6 +123,9 @@ type Decoder struct {
 type pushedLine struct {
 	no   int
 	text []byte
+	// tooLong marks a line cut at MaxRecordBytes: read again, it is still
+	// rejected, not loaded cut short.
+	tooLong bool
 }
 
 // NewDecoder returns a decoder of r for a file whose records have the given
@@ -159,6 +163,9 @@ func (d *Decoder) nextLine() ([]byte, int, error) {
 	if n := len(d.pushed); n > 0 {
 		l := d.pushed[0]
 		d.pushed = d.pushed[1:]
+		if l.tooLong {
+			return l.text, l.no, errLineTooLong
+		}
 		return l.text, l.no, nil
 	}
 	if d.eof {
@@ -203,16 +210,17 @@ func (d *Decoder) nextLine() ([]byte, int, error) {
 	return line, d.line, nil
 }
 
-// pushBack makes lines be read again, before any other.
-func (d *Decoder) pushBack(first int, text []byte) {
+// pushBack makes lines be read again, before any other; tooLong holds the
+// numbers of those that were cut.
+func (d *Decoder) pushBack(first int, text []byte, tooLong map[int]bool) {
 	var again []pushedLine
 	for no := first; ; no++ {
 		i := bytes.IndexByte(text, '\n')
 		if i < 0 {
-			again = append(again, pushedLine{no, bytes.Clone(text)})
+			again = append(again, pushedLine{no, bytes.Clone(text), tooLong[no]})
 			break
 		}
-		again = append(again, pushedLine{no, bytes.Clone(text[:i])})
+		again = append(again, pushedLine{no, bytes.Clone(text[:i]), tooLong[no]})
 		text = text[i+1:]
 	}
 	d.pushed = append(again, d.pushed...)
@@ -242,7 +250,7 @@ func (d *Decoder) Next() (Record, error) {
 
 // parse splits d.raw, reading more lines while a quoted field goes on.
 func (d *Decoder) parse(rec Record) (Record, error) {
-	d.text, d.ends, d.quoted = d.text[:0], d.ends[:0], d.quoted[:0]
+	d.text, d.ends, d.quoted, d.cut = d.text[:0], d.ends[:0], d.quoted[:0], nil
 	firstLen := len(d.raw)
 	pos := 0
 	for {
@@ -294,12 +302,15 @@ func (d *Decoder) parse(rec Record) (Record, error) {
 					break
 				}
 			}
-			next, _, err := d.nextLine()
+			next, no, err := d.nextLine()
 			if err == io.EOF {
 				return d.rejectFirstLine(rec, firstLen, "quoted field is not terminated before the end of the file")
 			}
 			if err != nil && !errors.Is(err, errLineTooLong) {
 				return Record{}, err
+			}
+			if errors.Is(err, errLineTooLong) {
+				d.cut = map[int]bool{no: true}
 			}
 			d.raw = append(d.raw, '\n')
 			pos = len(d.raw)
@@ -350,7 +361,7 @@ func (d *Decoder) endField(quoted bool) {
 // lines, only its first is rejected and the others are read again.
 func (d *Decoder) rejectFirstLine(rec Record, firstLen int, reason string) (Record, error) {
 	if rec.Lines > 1 {
-		d.pushBack(rec.Line+1, d.raw[firstLen+1:])
+		d.pushBack(rec.Line+1, d.raw[firstLen+1:], d.cut)
 		reason += fmt.Sprintf(" (it would span lines %d-%d; only line %d is rejected)", rec.Line, rec.Line+rec.Lines-1, rec.Line)
 	}
 	return Record{Line: rec.Line, Lines: 1, Raw: d.raw[:firstLen], Err: errors.New(reason)}, nil
@@ -367,8 +378,9 @@ func (d *Decoder) nextStartsRecord() (bool, error) {
 	if err != nil && !errors.Is(err, errLineTooLong) {
 		return false, err
 	}
-	d.pushed = append([]pushedLine{{no, bytes.Clone(line)}}, d.pushed...)
-	if errors.Is(err, errLineTooLong) {
+	tooLong := errors.Is(err, errLineTooLong)
+	d.pushed = append([]pushedLine{{no, bytes.Clone(line), tooLong}}, d.pushed...)
+	if tooLong {
 		return false, nil
 	}
 	return isRecordStart(line, d.fields, d.lead), nil

@@ -108,6 +108,15 @@ func TestDecoder_Next(t *testing.T) {
 		{name: "LineTooLong", input: "1,0123456789abcdef\n2,x\n", maxBytes: 10, want: []rec{
 			{Line: 1, Lines: 1, Err: "longer than 10 bytes"},
 			{Line: 2, Lines: 1, Fields: []string{"2", "x"}}}},
+		// A cut line read again is still rejected, not loaded cut short.
+		{name: "LongLineAfterUnterminated", input: "1,\"abc,x\n2,x," + strings.Repeat("y", 40) + "\n3,p,q\n", fields: 3, lead: 1, maxBytes: 20, want: []rec{
+			{Line: 1, Lines: 1, Err: "runs past"},
+			{Line: 2, Lines: 1, Err: "longer than 20 bytes"},
+			{Line: 3, Lines: 1, Fields: []string{"3", "p", "q"}}}},
+		{name: "LongLineAfterLastFieldQuote", input: "1,1,\"abc\n2,x," + strings.Repeat("y", 40) + "\n3,p,q\n", fields: 3, lead: 2, maxBytes: 20, want: []rec{
+			{Line: 1, Lines: 1, Err: "runs past"},
+			{Line: 2, Lines: 1, Err: "longer than 20 bytes"},
+			{Line: 3, Lines: 1, Fields: []string{"3", "p", "q"}}}},
 		{name: "QuotedFieldTooLong", input: "1,\"0123\n456789\nabcdef\n2,x\n", fields: 2, lead: 1, maxBytes: 12, want: []rec{
 			{Line: 1, Lines: 1, Err: "runs past"},
 			{Line: 2, Lines: 1, Err: "has 1 fields, want 2"},
@@ -183,6 +192,9 @@ func FuzzDecoder_Accounting(f *testing.F) {
 			}
 			if (r.Err == nil) == (r.Fields == nil && !r.Blank) {
 				t.Fatalf("record %+v: fields and error disagree", r)
+			}
+			if r.Err == nil && len(r.Raw) > d.MaxRecordBytes {
+				t.Fatalf("a record of %d bytes was read, over the limit of %d", len(r.Raw), d.MaxRecordBytes)
 			}
 			next += r.Lines
 		}

@@ -1,6 +1,7 @@
 package csv
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -8,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 
 	"catalog"
@@ -176,6 +178,11 @@ func Import(ctx context.Context, dir string, dst catalog.Loader, opts Options) (
 			return nil, err
 		}
 		rep.Files = append(rep.Files, fr)
+		if step.file == Products.File && fr.Loaded == 0 {
+			// A truncated or failed copy of the files must not empty the
+			// catalog being served.
+			return nil, fmt.Errorf("%s: no product could be loaded (%d rejected): the catalog being served stays", Products.File, fr.Rejected)
+		}
 	}
 	if err := im.rejects.err; err != nil {
 		return nil, fmt.Errorf("write rejects: %w", err)
@@ -321,7 +328,18 @@ func decodeFile[T any](ctx context.Context, im *importer, t *Table[T], r io.Read
 		if !started {
 			started = true
 			if rec.Err != nil {
-				return fr, fmt.Errorf("line %d: cannot read the header: %v", rec.Line, rec.Err)
+				if !startsWithID(rec.Raw) {
+					return fr, fmt.Errorf("line %d: cannot read the header: %v", rec.Line, rec.Err)
+				}
+				// A malformed first row of a file without a header.
+				fr.Notes = append(fr.Notes, "no header line: line 1 is read as data, in the columns "+strings.Join(t.Columns, ","))
+				dec.SetFields(len(t.Columns))
+				at = make([]int, len(t.Columns))
+				for i := range at {
+					at[i] = i
+				}
+				reject(rec, rec.Err.Error())
+				continue
 			}
 			var notes []string
 			var isHeader bool
@@ -376,6 +394,9 @@ func decodeFile[T any](ctx context.Context, im *importer, t *Table[T], r io.Read
 			return fr, err
 		}
 	}
+	if !started {
+		return fr, fmt.Errorf("the file is empty: not even a header line")
+	}
 	if dec.SawBOM() {
 		fr.Notes = append(fr.Notes, "dropped a UTF-8 byte order mark")
 	}
@@ -387,6 +408,17 @@ func decodeFile[T any](ctx context.Context, im *importer, t *Table[T], r io.Read
 		return fr, fmt.Errorf("bug: %d lines read but %d accounted for", fr.Lines, fr.HeaderLines+fr.BlankLines+fr.LoadedLines+fr.RejectedLines)
 	}
 	return fr, ctx.Err()
+}
+
+// startsWithID reports whether a line begins with an id and a comma, as a
+// data row of every file does.
+func startsWithID(line []byte) bool {
+	i := bytes.IndexByte(line, ',')
+	if i < 0 {
+		return false
+	}
+	_, ok := catalog.ParseID(string(bytes.TrimSpace(line[:i])))
+	return ok
 }
 
 // MaxRejectRecordBytes bounds the record text written to the rejects file.

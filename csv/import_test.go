@@ -256,7 +256,10 @@ func TestImport_Errors(t *testing.T) {
 		}
 	})
 	t.Run("UnknownHeader", func(t *testing.T) {
-		dir := writeDataset(t, map[string]string{csv.Photos.File: "id,style,link\n1,1,x\n"})
+		dir := writeDataset(t, map[string]string{
+			csv.Products.File: "id,name,slogan,description,category,default_price\n1,\"P\",\"s\",\"d\",\"c\",1\n",
+			csv.Photos.File:   "id,style,link\n1,1,x\n",
+		})
 		s := &storetest.Recorder{}
 		_, err := csv.Import(ctx, dir, s, csv.Options{})
 		if err == nil || !strings.Contains(err.Error(), "lacks the columns styleId,url,thumbnail_url") {
@@ -311,4 +314,54 @@ func TestImport_Errors(t *testing.T) {
 			t.Fatal("a canceled import committed")
 		}
 	})
+}
+
+func TestImport_Refuses(t *testing.T) {
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name  string
+		files map[string]string
+		want  string
+	}{
+		{"EmptyProducts", map[string]string{csv.Products.File: ""}, "product.csv: the file is empty"},
+		{"BlankStyles", map[string]string{
+			csv.Products.File: "id,name,slogan,description,category,default_price\n1,\"P\",\"s\",\"d\",\"c\",1\n",
+			csv.Styles.File:   "\n\n"}, "styles.csv: the file is empty"},
+		{"NoProductLoads", map[string]string{csv.Products.File: "id,name,slogan,description,category,default_price\n1,\"P\",\"s\",\"d\",\"c\",-1\n"},
+			"no product could be loaded (1 rejected)"},
+		{"HeaderOnly", map[string]string{}, "no product could be loaded (0 rejected)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := &storetest.Recorder{}
+			_, err := csv.Import(ctx, writeDataset(t, tc.files), s, csv.Options{})
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("err = %v, want one containing %q", err, tc.want)
+			}
+			if s.Live != nil || s.Rollbacks != s.Loads {
+				t.Fatalf("committed %v; %d loads, %d rollbacks", s.Live != nil, s.Loads, s.Rollbacks)
+			}
+		})
+	}
+}
+
+// A file without a header whose first row is malformed: that row is
+// rejected and the rest loads.
+func TestImport_HeaderlessMalformedFirstRow(t *testing.T) {
+	dir := writeDataset(t, map[string]string{
+		csv.Products.File: "id,name,slogan,description,category,default_price\n1,\"P\",\"s\",\"d\",\"c\",1\n",
+		csv.Features.File: "1,1,\"Fabric\",\"Canvas\"x\n2,1,\"Cut\",\"Loose\"\n",
+	})
+	s := &storetest.Recorder{}
+	var rejects bytes.Buffer
+	rep, err := csv.Import(context.Background(), dir, s, csv.Options{Rejects: &rejects})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := fileReport(t, rep, csv.Features.File)
+	if f.HeaderLines != 0 || f.Loaded != 1 || f.Rejected != 1 || len(s.Live.Features) != 1 || s.Live.Features[0].ID != 2 {
+		t.Fatalf("features report %+v, loaded %+v", f, s.Live.Features)
+	}
+	if r := readRejects(t, rejects.Bytes()); len(r) != 1 || r[0].Line != 1 {
+		t.Fatalf("rejects %+v", r)
+	}
 }

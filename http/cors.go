@@ -24,18 +24,22 @@ func (c CORS) wrap(next http.Handler) http.Handler {
 		return next
 	}
 	anyOrigin := slices.Contains(c.AllowOrigins, "*")
+	onlyAny := anyOrigin && len(c.AllowOrigins) == 1
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		if !onlyAny {
+			// The answer differs by origin: shared caches must key on it.
+			h.Add("Vary", "Origin")
+		}
 		origin := r.Header.Get("Origin")
 		if origin == "" {
 			next.ServeHTTP(w, r)
 			return
 		}
-		h := w.Header()
 		switch {
 		case slices.Contains(c.AllowOrigins, origin):
 			h.Set("Access-Control-Allow-Origin", origin)
 			h.Set("Access-Control-Allow-Credentials", "true")
-			h.Add("Vary", "Origin")
 		case anyOrigin:
 			h.Set("Access-Control-Allow-Origin", "*")
 		default:

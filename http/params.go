@@ -44,9 +44,9 @@ func parsePage(rawQuery string) (catalog.Page, error) {
 		return page, catalog.Errorf(catalog.EINVALID, "the query string is malformed: %v", err)
 	}
 	if v, ok := q["page"]; ok {
-		n, ok := catalog.ParseID(v[0])
+		n, ok := parsePageNumber(v[0])
 		if !ok {
-			return page, catalog.Errorf(catalog.EINVALID, "page %s is not a whole number from 1 to %d", quote(v[0]), catalog.MaxID)
+			return page, catalog.Errorf(catalog.EINVALID, "page %s is not a positive whole number", quote(v[0]))
 		}
 		page.Number = n
 	}
@@ -60,7 +60,30 @@ func parsePage(rawQuery string) (catalog.Page, error) {
 	return page, nil
 }
 
-var errBodyShape = catalog.Errorf(catalog.EINVALID, `the body must be a JSON object {"sku_id": N} or a form sku_id=N`)
+// errBodyShape answers a body sku_id cannot be read from: 422, as the
+// contract answers a malformed sku_id.
+// MaxPage is the largest page number passed on to a store: with at most
+// catalog.MaxID products, any page past it is as empty as it.
+const MaxPage = catalog.MaxID + 1
+
+// parsePageNumber parses a positive whole number of any size (leading zeros
+// allowed), capped at MaxPage.
+func parsePageNumber(s string) (int64, bool) {
+	if s == "" {
+		return 0, false
+	}
+	var n int64
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = min(n*10+int64(c-'0'), MaxPage)
+	}
+	return n, n > 0
+}
+
+var errBodyShape = catalog.Errorf(catalog.EUNPROCESSABLE, `sku_id is missing or malformed: send a JSON object {"sku_id": N} or a form sku_id=N`)
 
 // parseSKUID parses the body of POST /cart: JSON {"sku_id": N} where N is a
 // number or a numeric string, or the form sku_id=N.

@@ -53,6 +53,9 @@ func TestParsePage(t *testing.T) {
 		{"page=1&page=x", catalog.Page{Number: 1, Size: 5}, true},
 		{"page=%32", catalog.Page{Number: 2, Size: 5}, true},
 		{"page=0", catalog.Page{}, false},
+		{"page=2147483648", catalog.Page{Number: MaxPage, Size: 5}, true},
+		{"page=000000000000000000000000000000003", catalog.Page{Number: 3, Size: 5}, true},
+		{"page=99999999999999999999999999", catalog.Page{Number: MaxPage, Size: 5}, true},
 		{"count=1001", catalog.Page{}, false},
 		{"count=", catalog.Page{}, false},
 		{"page=%zz", catalog.Page{}, false},
@@ -74,7 +77,7 @@ func FuzzParsePage(f *testing.F) {
 			checkError(t, err, catalog.EINVALID)
 			return
 		}
-		if p.Number < 1 || p.Number > catalog.MaxID || p.Size < 1 || p.Size > MaxCount {
+		if p.Number < 1 || p.Number > MaxPage || p.Size < 1 || p.Size > MaxCount {
 			t.Fatalf("parsePage(%q) = %+v", q, p)
 		}
 	})
@@ -96,10 +99,10 @@ func TestParseSKUID(t *testing.T) {
 		{"application/json", `{"sku_id":0}`, 0, catalog.EUNPROCESSABLE},
 		{"application/json", `{"sku_id":"0x10"}`, 0, catalog.EUNPROCESSABLE},
 		{"application/json", `{"sku_id":{}}`, 0, catalog.EUNPROCESSABLE},
-		{"application/json", `"sku_id"`, 0, catalog.EINVALID},
-		{"application/json", `null`, 0, catalog.EINVALID},
-		{"application/json", `{"sku_id":1}{}`, 0, catalog.EINVALID},
-		{"multipart/form-data", `x`, 0, catalog.EINVALID},
+		{"application/json", `"sku_id"`, 0, catalog.EUNPROCESSABLE},
+		{"application/json", `null`, 0, catalog.EUNPROCESSABLE},
+		{"application/json", `{"sku_id":1}{}`, 0, catalog.EUNPROCESSABLE},
+		{"multipart/form-data", `x`, 0, catalog.EUNPROCESSABLE},
 	} {
 		got, err := parseSKUID(tc.contentType, []byte(tc.body))
 		if catalog.ErrorCode(err) != tc.code || got != tc.want {
@@ -116,7 +119,7 @@ func FuzzParseSKUID(f *testing.F) {
 	f.Fuzz(func(t *testing.T, contentType, body string) {
 		id, err := parseSKUID(contentType, []byte(body))
 		if err != nil {
-			checkError(t, err, catalog.EINVALID, catalog.EUNPROCESSABLE)
+			checkError(t, err, catalog.EUNPROCESSABLE)
 			return
 		}
 		if id < 1 || id > catalog.MaxID {

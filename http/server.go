@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path"
 	"strconv"
 	"strings"
 	"sync"
@@ -53,6 +54,17 @@ func NewServer(products catalog.ProductService, carts catalog.CartService, cfg C
 	mux := http.NewServeMux()
 	s.routes(mux)
 	s.handler = s.recoverPanics(cfg.CORS.wrap(s.stripPrefix(mux)))
+	// The http.Server exists before Serve runs, so that a Shutdown that
+	// comes first (a signal right after start) is not lost.
+	s.srv = &http.Server{
+		Handler:           s.handler,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       10 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    16 << 10,
+		ErrorLog:          slog.NewLogLogger(cfg.Logger.Handler(), slog.LevelWarn),
+	}
 	return s
 }
 
@@ -87,15 +99,23 @@ func (s *Server) Handler() http.Handler { return s.handler }
 // stripPrefix serves the API under the hosted API's prefix too
 // (/api/fec2/<campus>/products…), so clients written against it need only a
 // new host.
+//
+// It also answers a path that is not canonical (//, /./, /../) with a JSON
+// 404 itself, where ServeMux would redirect with an HTML body.
 func (s *Server) stripPrefix(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if rest, ok := strings.CutPrefix(r.URL.Path, s.prefix); ok && strings.HasPrefix(rest, "/") {
 			r2 := new(http.Request)
 			*r2 = *r
 			u := *r.URL
-			u.Path, u.RawPath = rest, ""
+			u.Path = rest
+			u.RawPath, _ = strings.CutPrefix(u.RawPath, s.prefix) // the prefix has nothing to escape
 			r2.URL = &u
 			r = r2
+		}
+		if p := r.URL.EscapedPath(); p != "/" && (strings.Contains(p, "//") || path.Clean(p) != strings.TrimSuffix(p, "/")) {
+			writeError(w, r, http.StatusNotFound, "no such path: "+r.URL.Path)
+			return
 		}
 		next.ServeHTTP(w, r)
 	})
@@ -118,17 +138,9 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 	})
 }
 
-// Serve accepts connections on ln until Shutdown.
+// Serve accepts connections on ln until Shutdown or Close; after either, it
+// returns nil at once.
 func (s *Server) Serve(ln net.Listener) error {
-	s.srv = &http.Server{
-		Handler:           s.handler,
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       10 * time.Second,
-		WriteTimeout:      30 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		MaxHeaderBytes:    16 << 10,
-		ErrorLog:          slog.NewLogLogger(s.cfg.Logger.Handler(), slog.LevelWarn),
-	}
 	err := s.srv.Serve(ln)
 	if errors.Is(err, http.ErrServerClosed) {
 		return nil
@@ -137,13 +149,13 @@ func (s *Server) Serve(ln net.Listener) error {
 }
 
 // Shutdown stops accepting connections and waits, until ctx ends, for the
-// requests in flight to finish.
-func (s *Server) Shutdown(ctx context.Context) error {
-	if s.srv == nil {
-		return nil
-	}
-	return s.srv.Shutdown(ctx)
-}
+// requests in flight to finish. Called before Serve, it makes Serve return
+// at once.
+func (s *Server) Shutdown(ctx context.Context) error { return s.srv.Shutdown(ctx) }
+
+// Close closes every connection at once, for when a shutdown's grace has
+// run out.
+func (s *Server) Close() error { return s.srv.Close() }
 
 var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
 

@@ -10,8 +10,9 @@ import (
 )
 
 // txRows is how many rows a load writes per transaction: between its
-// transactions, cart writes get their turn at SQLite's single write lock.
-const txRows = 100_000
+// transactions, cart writes get their turn at SQLite's single write lock, so
+// a transaction is kept to tens of milliseconds.
+const txRows = 10_000
 
 // load is a new catalog being built in tables named <table>_new.
 type load struct {
@@ -213,8 +214,11 @@ func (l *load) Commit(ctx context.Context) error {
 	for _, t := range catalogTables {
 		stmts = append(stmts, t.createIndexes(t.name+"_new", l.generation)...)
 	}
-	if err := l.execTx(ctx, "index the new catalog", stmts...); err != nil {
-		return err
+	// One transaction each, so that cart writes get the lock between them.
+	for _, s := range stmts {
+		if err := l.execTx(ctx, "index the new catalog", s); err != nil {
+			return err
+		}
 	}
 	swap := []string{}
 	for _, t := range catalogTables {

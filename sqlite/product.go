@@ -50,7 +50,7 @@ func (db *DB) ListProducts(ctx context.Context, page catalog.Page) ([]catalog.Pr
 		return nil, storeError("list products", err)
 	}
 	defer rows.Close()
-	products := make([]catalog.Product, 0, page.Size)
+	products := make([]catalog.Product, 0, min(page.Size, 100))
 	for rows.Next() {
 		p, err := scanProduct(rows)
 		if err != nil {

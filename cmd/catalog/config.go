@@ -16,8 +16,9 @@ import (
 	"catalog/sqlite"
 )
 
-// environment looks up CATALOG_* variables.
-type environment func(string) string
+// environment looks up CATALOG_* variables, as os.LookupEnv: a variable set
+// to the empty string is set.
+type environment func(string) (string, bool)
 
 // envName is the variable that sets a flag: --request-timeout is
 // CATALOG_REQUEST_TIMEOUT.
@@ -30,7 +31,7 @@ func envName(flagName string) string {
 func (env environment) parse(fs *flag.FlagSet, args []string) error {
 	var err error
 	fs.VisitAll(func(f *flag.Flag) {
-		if v := env(envName(f.Name)); v != "" && err == nil {
+		if v, ok := env(envName(f.Name)); ok && err == nil {
 			if e := f.Value.Set(v); e != nil {
 				err = fmt.Errorf("%s=%q: %v", envName(f.Name), v, e)
 			}

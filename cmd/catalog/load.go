@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -36,6 +37,10 @@ func runLoad(ctx context.Context, args []string, env environment, stdout, stderr
 	}
 	defer db.Close()
 
+	// The rejects file speaks of this load only: an old one goes first.
+	if err := os.Remove(*rejects); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
 	rw := &lazyFile{path: *rejects}
 	defer rw.Close()
 	opts := csv.Options{Rejects: rw}

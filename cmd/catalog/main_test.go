@@ -20,7 +20,12 @@ import (
 	"catalog/internal/pgtest"
 )
 
-func noEnv(string) string { return "" }
+func noEnv(string) (string, bool) { return "", false }
+
+// envOf is an environment of the given variables.
+func envOf(vars map[string]string) environment {
+	return func(k string) (string, bool) { v, ok := vars[k]; return v, ok }
+}
 
 // syncBuffer is a bytes.Buffer safe for a server goroutine and a test.
 type syncBuffer struct {
@@ -59,9 +64,7 @@ func TestRun_Help(t *testing.T) {
 }
 
 func TestEnvironment_Precedence(t *testing.T) {
-	env := environment(func(k string) string {
-		return map[string]string{"CATALOG_DB": "from-env.db", "CATALOG_REQUEST_TIMEOUT": "2s"}[k]
-	})
+	env := envOf(map[string]string{"CATALOG_DB": "from-env.db", "CATALOG_REQUEST_TIMEOUT": "2s"})
 	for _, tc := range []struct {
 		args        []string
 		db, timeout string
@@ -82,9 +85,15 @@ func TestEnvironment_Precedence(t *testing.T) {
 	}
 	fs := newFlagSet("x", "x", io.Discard)
 	fs.Duration("request-timeout", time.Second, "")
-	bad := environment(func(k string) string { return map[string]string{"CATALOG_REQUEST_TIMEOUT": "soon"}[k] })
+	bad := envOf(map[string]string{"CATALOG_REQUEST_TIMEOUT": "soon"})
 	if err := bad.parse(fs, nil); err == nil || !strings.Contains(err.Error(), "CATALOG_REQUEST_TIMEOUT") {
 		t.Fatalf("bad environment value: %v", err)
+	}
+	// A variable set to the empty string is set: it can empty a flag.
+	fs = newFlagSet("x", "x", io.Discard)
+	cors := fs.String("cors-origins", "*", "")
+	if err := envOf(map[string]string{"CATALOG_CORS_ORIGINS": ""}).parse(fs, nil); err != nil || *cors != "" {
+		t.Fatalf("empty variable: %q, %v", *cors, err)
 	}
 	// Without any setting, the defaults work on a fresh machine.
 	fs = newFlagSet("x", "x", io.Discard)
@@ -136,6 +145,16 @@ func TestRun_GenerateLoad(t *testing.T) {
 	}
 	if err := run(ctx, []string{"load", "--db", db, "--rejects", rejects, "--allow-rejects", data}, noEnv, io.Discard, io.Discard); err != nil {
 		t.Fatalf("--allow-rejects: %v", err)
+	}
+	// A clean load removes the rejects file of the one before.
+	if err := run(ctx, []string{"generate", "--out", data, "--products", "300", "--seed", "3"}, noEnv, io.Discard, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if err := run(ctx, []string{"load", "--db", db, "--rejects", rejects, data}, noEnv, io.Discard, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(rejects); !os.IsNotExist(err) {
+		t.Fatalf("a stale rejects file remains after a clean load: %v", err)
 	}
 
 	if err := run(ctx, []string{"load", "--db", "postgres://u:secret@127.0.0.1:1/db?connect_timeout=2", data}, noEnv, io.Discard, io.Discard); err == nil ||
@@ -267,4 +286,40 @@ func serveBriefly(t *testing.T, args []string, path string, status int) string {
 		t.Fatalf("serve: %v", err)
 	}
 	return logs.String()
+}
+
+// cancelOn cancels a context when a line containing word is written.
+type cancelOn struct {
+	word   string
+	cancel context.CancelFunc
+	logs   syncBuffer
+}
+
+func (c *cancelOn) Write(p []byte) (int, error) {
+	if strings.Contains(string(p), c.word) {
+		c.cancel()
+	}
+	return c.logs.Write(p)
+}
+
+// A signal the moment the server starts listening still stops it.
+func TestRun_ServeStopsOnEarlySignal(t *testing.T) {
+	dir := t.TempDir()
+	for i := range 10 {
+		ctx, cancel := context.WithCancel(context.Background())
+		w := &cancelOn{word: `"listening"`, cancel: cancel}
+		done := make(chan error, 1)
+		go func() {
+			done <- run(ctx, []string{"serve", "--db", filepath.Join(dir, "c.db"), "--addr", freeAddr(t), "--demo-products", "20"}, noEnv, io.Discard, w)
+		}()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatalf("run %d: %v", i, err)
+			}
+		case <-time.After(15 * time.Second):
+			t.Fatalf("run %d: serve did not stop after a signal at start:\n%s", i, w.logs.String())
+		}
+		cancel()
+	}
 }

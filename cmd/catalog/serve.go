@@ -94,7 +94,9 @@ func runServe(ctx context.Context, args []string, env environment, stdout, stder
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), *grace)
 	defer cancel()
 	if err := srv.Shutdown(sctx); err != nil {
-		return fmt.Errorf("shutdown: %w", err)
+		// The grace ran out: close what is left before the store goes.
+		logger.Warn("shutdown grace ran out: closing the connections left", "error", err)
+		srv.Close()
 	}
 	if err := <-served; err != nil {
 		return err
