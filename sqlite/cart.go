@@ -4,51 +4,79 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"sort"
 
 	"catalog"
 )
+
+// cartCounts is how many units of each SKU a cart's lines hold, and the
+// first line of each.
+type cartCounts map[int64]struct{ count, first int64 }
+
+func queryCounts(ctx context.Context, pool *sql.DB, query, session string) (cartCounts, error) {
+	rows, err := pool.QueryContext(ctx, query, session)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	counts := cartCounts{}
+	for rows.Next() {
+		var sku, count, first int64
+		if err := rows.Scan(&sku, &count, &first); err != nil {
+			return nil, err
+		}
+		counts[sku] = struct{ count, first int64 }{count, first}
+	}
+	return counts, rows.Err()
+}
 
 // Cart returns a session's cart: the dataset's active historical lines
 // first, then the lines added through the API, grouped by SKU in order of
 // first addition.
 func (db *DB) Cart(ctx context.Context, session string) ([]catalog.CartItem, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT sku_id, count(*) FROM (
-			SELECT 0 AS src, id, sku_id FROM cart_imported WHERE session = ?1 AND active
-			UNION ALL
-			SELECT 1, id, sku_id FROM cart WHERE session = ?1)
-		GROUP BY sku_id ORDER BY min(src * 4294967296 + id)`, session)
+	imported, err := queryCounts(ctx, db.read, `SELECT sku_id, count(*), min(id) FROM cart_imported
+		WHERE session = ? AND active GROUP BY sku_id`, session)
 	if err != nil {
 		return nil, storeError("read cart", err)
 	}
-	defer rows.Close()
-	items := []catalog.CartItem{}
-	for rows.Next() {
-		var it catalog.CartItem
-		if err := rows.Scan(&it.SKUID, &it.Count); err != nil {
-			return nil, storeError("read cart", err)
-		}
-		items = append(items, it)
-	}
-	if err := rows.Err(); err != nil {
+	live, err := queryCounts(ctx, db.carts, `SELECT sku_id, count(*), min(id) FROM cart
+		WHERE session = ? GROUP BY sku_id`, session)
+	if err != nil {
 		return nil, storeError("read cart", err)
+	}
+	type entry struct {
+		item         catalog.CartItem
+		src, firstID int64
+	}
+	var entries []entry
+	for sku, c := range imported {
+		entries = append(entries, entry{catalog.CartItem{SKUID: sku, Count: c.count + live[sku].count}, 0, c.first})
+	}
+	for sku, c := range live {
+		if _, ok := imported[sku]; !ok {
+			entries = append(entries, entry{catalog.CartItem{SKUID: sku, Count: c.count}, 1, c.first})
+		}
+	}
+	sort.Slice(entries, func(i, j int) bool {
+		a, b := entries[i], entries[j]
+		return a.src < b.src || a.src == b.src && a.firstID < b.firstID
+	})
+	items := make([]catalog.CartItem, len(entries))
+	for i, e := range entries {
+		items[i] = e.item
 	}
 	return items, nil
 }
 
 // AddToCart adds one unit of a SKU to a session's cart, within its stock.
-// The check and the insert share one write transaction on the single writer
-// connection, so concurrent adds cannot overrun the stock.
+// The SKU's stock and the historical lines come from the catalog; the count
+// of the cart's own lines and the insert share one write transaction on the
+// carts file's single writer, so concurrent adds cannot overrun the stock.
 func (db *DB) AddToCart(ctx context.Context, session string, skuID int64) error {
-	tx, err := db.write.BeginTx(ctx, nil)
-	if err != nil {
-		return storeError("add to cart", err)
-	}
-	defer func() { _ = tx.Rollback() }()
-	var quantity, inCart int64
-	err = tx.QueryRowContext(ctx, `SELECT quantity,
-			(SELECT count(*) FROM cart WHERE session = ?1 AND sku_id = ?2) +
+	var quantity, imported int64
+	err := db.read.QueryRowContext(ctx, `SELECT quantity,
 			(SELECT count(*) FROM cart_imported WHERE session = ?1 AND sku_id = ?2 AND active)
-		FROM skus WHERE id = ?2`, session, skuID).Scan(&quantity, &inCart)
+		FROM skus WHERE id = ?2`, session, skuID).Scan(&quantity, &imported)
 	if errors.Is(err, sql.ErrNoRows) {
 		return catalog.Errorf(catalog.EUNPROCESSABLE, "sku %d does not exist", skuID)
 	}
@@ -58,15 +86,21 @@ func (db *DB) AddToCart(ctx context.Context, session string, skuID int64) error 
 	if quantity == 0 {
 		return catalog.Errorf(catalog.EUNPROCESSABLE, "sku %d is out of stock", skuID)
 	}
-	if inCart >= quantity {
+	tx, err := db.cartWrite.BeginTx(ctx, nil)
+	if err != nil {
+		return storeError("add to cart", err)
+	}
+	defer func() { _ = tx.Rollback() }()
+	var inCart int64
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM cart WHERE session = ? AND sku_id = ?`, session, skuID).Scan(&inCart); err != nil {
+		return storeError("add to cart", err)
+	}
+	if inCart+imported >= quantity {
 		return catalog.Errorf(catalog.EUNPROCESSABLE, "the cart already holds all %d units of sku %d in stock", quantity, skuID)
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO cart (session, sku_id, created_at) VALUES (?, ?, ?)`,
 		session, skuID, millis(db.now())); err != nil {
 		return storeError("add to cart", err)
 	}
-	if err := tx.Commit(); err != nil {
-		return storeError("add to cart", err)
-	}
-	return nil
+	return storeError("add to cart", tx.Commit())
 }

@@ -17,14 +17,17 @@ import (
 	"catalog"
 )
 
-// DB is a catalog store in one SQLite file, in WAL mode: readers never wait
+// DB is a catalog store in a SQLite file, in WAL mode: readers never wait
 // for the writer, and a load builds the new catalog beside the live one.
+// Carts added through the API live in a second file beside it (the path
+// with "-carts" added), so that a load never makes a cart write wait.
 type DB struct {
 	path string
-	// read serves queries on several connections; write is the one
-	// connection that changes carts and swaps catalogs in; loads get a
-	// connection of their own from load.
-	read, write, load *sql.DB
+	// read serves catalog queries on several connections; load is the one
+	// connection that migrates the catalog file and runs loads.
+	read, load *sql.DB
+	// carts reads the carts file; cartWrite is its one writer.
+	carts, cartWrite *sql.DB
 	// now returns the current time; tests set it.
 	now func() time.Time
 }
@@ -38,30 +41,44 @@ func WithClock(now func() time.Time) Option { return func(db *DB) { db.now = now
 // busyTimeout is how long a connection waits for another's lock.
 const busyTimeout = 5 * time.Second
 
-// Open opens (creating if need be) the database at path and brings its
-// schema up to date.
-func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
+// CartsPath is the file that holds the carts of the store at path.
+func CartsPath(path string) string { return path + "-carts" }
+
+// Open opens (creating if need be) the database at path, and its carts file,
+// and brings their schemas up to date.
+func Open(ctx context.Context, path string, opts ...Option) (_ *DB, err error) {
 	db := &DB{path: path, now: time.Now}
 	for _, o := range opts {
 		o(db)
 	}
-	var err error
-	// The writer comes first: it sets WAL mode and migrates.
-	if db.write, err = openPool(path, 1, "_txlock=immediate", "_pragma=synchronous(FULL)", "_pragma=journal_mode(WAL)"); err != nil {
+	defer func() {
+		if err != nil {
+			db.Close()
+		}
+	}()
+	readers := max(4, 2*runtime.GOMAXPROCS(0))
+	// Each file's single writer comes first: it sets WAL mode and migrates.
+	if db.load, err = openPool(path, 1, "_pragma=journal_mode(WAL)", "_pragma=synchronous(NORMAL)"); err != nil {
 		return nil, err
 	}
-	if err := migrate(ctx, db.write); err != nil {
-		db.write.Close()
+	if err := migrate(ctx, db.load, "catalog"); err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	readers := max(4, 2*runtime.GOMAXPROCS(0))
+	if err := ensureCatalog(ctx, db.load); err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
 	if db.read, err = openPool(path, readers, "_pragma=query_only(1)", "_pragma=mmap_size(268435456)"); err != nil {
-		db.write.Close()
 		return nil, err
 	}
-	if db.load, err = openPool(path, 1, "_pragma=synchronous(NORMAL)"); err != nil {
-		db.write.Close()
-		db.read.Close()
+	cartsPath := CartsPath(path)
+	// A cart answered 201 is on disk: the carts file syncs every commit.
+	if db.cartWrite, err = openPool(cartsPath, 1, "_txlock=immediate", "_pragma=journal_mode(WAL)", "_pragma=synchronous(FULL)"); err != nil {
+		return nil, err
+	}
+	if err := migrate(ctx, db.cartWrite, "carts"); err != nil {
+		return nil, fmt.Errorf("open %s: %w", cartsPath, err)
+	}
+	if db.carts, err = openPool(cartsPath, readers, "_pragma=query_only(1)"); err != nil {
 		return nil, err
 	}
 	return db, nil
@@ -84,7 +101,13 @@ func openPool(path string, conns int, params ...string) (*sql.DB, error) {
 
 // Close closes the database.
 func (db *DB) Close() error {
-	return errors.Join(db.read.Close(), db.load.Close(), db.write.Close())
+	var errs []error
+	for _, p := range []*sql.DB{db.read, db.load, db.carts, db.cartWrite} {
+		if p != nil {
+			errs = append(errs, p.Close())
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // CatalogInfo describes the catalog being served.

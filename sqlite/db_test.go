@@ -3,6 +3,7 @@ package sqlite_test
 import (
 	"context"
 	"database/sql"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -141,5 +142,46 @@ func TestLoad_Leftovers(t *testing.T) {
 	}
 	if info.Generation != 2 || info.Products != 6 {
 		t.Fatalf("info = %+v, want generation 2 with 6 products", info)
+	}
+}
+
+// A cart write does not wait for the catalog file's write lock, which a
+// load holds for whole statements (an index build) at a time.
+func TestAddToCart_DuringCatalogWrite(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "catalog.db")
+	db, err := sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	storetest.Load(t, db, storetest.NewFixture())
+
+	raw, err := sql.Open("sqlite", path+"?_pragma=busy_timeout(5000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	conn, err := raw.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
+		t.Fatal(err)
+	}
+	defer conn.ExecContext(ctx, "ROLLBACK")
+
+	start := time.Now()
+	cctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	if err := db.AddToCart(cctx, "s", 9); err != nil {
+		t.Fatalf("add to cart while the catalog file is locked: %v", err)
+	}
+	if took := time.Since(start); took > time.Second {
+		t.Fatalf("add to cart took %v while the catalog file was locked", took)
+	}
+	if _, err := os.Stat(sqlite.CartsPath(path)); err != nil {
+		t.Fatalf("carts file: %v", err)
 	}
 }

@@ -11,13 +11,14 @@ import (
 	"strings"
 )
 
-//go:embed migrations/*.sql
+//go:embed migrations
 var migrationFS embed.FS
 
-// migrations returns the embedded migrations in order; the version a
-// database is at is the number of migrations applied (PRAGMA user_version).
-func migrations() ([]string, error) {
-	names, err := fs.Glob(migrationFS, "migrations/*.sql")
+// migrations returns the embedded migrations of one file ("catalog" or
+// "carts") in order; the version a file is at is the number of its
+// migrations applied (PRAGMA user_version).
+func migrations(file string) ([]string, error) {
+	names, err := fs.Glob(migrationFS, "migrations/"+file+"/*.sql")
 	if err != nil {
 		return nil, err
 	}
@@ -33,9 +34,9 @@ func migrations() ([]string, error) {
 	return out, nil
 }
 
-// migrate applies the migrations the database lacks, each in a transaction.
-func migrate(ctx context.Context, db *sql.DB) error {
-	all, err := migrations()
+// migrate applies the migrations a file lacks, each in a transaction.
+func migrate(ctx context.Context, db *sql.DB, file string) error {
+	all, err := migrations(file)
 	if err != nil {
 		return err
 	}
@@ -53,17 +54,17 @@ func migrate(ctx context.Context, db *sql.DB) error {
 		}
 		if _, err := tx.ExecContext(ctx, all[v]); err != nil {
 			_ = tx.Rollback()
-			return fmt.Errorf("migration %d: %w", v+1, err)
+			return fmt.Errorf("migration %s/%d: %w", file, v+1, err)
 		}
 		if _, err := tx.ExecContext(ctx, "PRAGMA user_version = "+strconv.Itoa(v+1)); err != nil {
 			_ = tx.Rollback()
 			return err
 		}
 		if err := tx.Commit(); err != nil {
-			return fmt.Errorf("migration %d: %w", v+1, err)
+			return fmt.Errorf("migration %s/%d: %w", file, v+1, err)
 		}
 	}
-	return ensureCatalog(ctx, db)
+	return nil
 }
 
 // catalogTable is a table of the catalog proper. A load builds every one of
