@@ -50,13 +50,33 @@ func (db *DB) BeginLoad(ctx context.Context) (catalog.Load, error) {
 	return l, nil
 }
 
+// loadLockWait is how long a load waits for the load lock: enough for the
+// server to notice that the client of a killed load is gone (the load's
+// connection checks for that every second) and release its lock.
+const loadLockWait = 15 * time.Second
+
 func (l *load) begin(ctx context.Context) error {
-	var locked bool
-	if err := l.conn.QueryRow(ctx, `SELECT pg_try_advisory_lock($1)`, int64(loadLock)).Scan(&locked); err != nil {
-		return storeError("begin load", err)
+	// While it runs a long statement, the server notices only this way
+	// that a killed load's client has gone (PostgreSQL 14 and later).
+	if _, err := l.conn.Exec(ctx, `SET client_connection_check_interval = 1000`); err != nil {
+		var pe *pgconn.PgError
+		if !errors.As(err, &pe) || pe.Code != "42704" { // undefined_object: an older server
+			return storeError("begin load", err)
+		}
 	}
-	if !locked {
-		return catalog.Errorf(catalog.EUNAVAILABLE, "another load into this database is running")
+	_, err := l.conn.Exec(ctx, fmt.Sprintf(`SET lock_timeout = %d`, loadLockWait.Milliseconds()))
+	if err == nil {
+		_, err = l.conn.Exec(ctx, `SELECT pg_advisory_lock($1)`, int64(loadLock))
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) && pe.Code == "55P03" { // lock_not_available
+		return catalog.Errorf(catalog.EUNAVAILABLE, "another load into this database is running (waited %v for it)", loadLockWait)
+	}
+	if err == nil {
+		_, err = l.conn.Exec(ctx, `RESET lock_timeout`)
+	}
+	if err != nil {
+		return storeError("begin load", err)
 	}
 	if err := l.dropLeftovers(ctx); err != nil {
 		return err

@@ -80,6 +80,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("CartConcurrency", func(t *testing.T) { testCartConcurrency(t, open) })
 	t.Run("Load", func(t *testing.T) { testLoad(t, open) })
 	t.Run("Import", func(t *testing.T) { testImport(t, open) })
+	t.Run("ReloadUnderReads", func(t *testing.T) { testReloadUnderReads(t, open) })
 }
 
 // openLoaded opens a store holding the fixture, loaded at T0.

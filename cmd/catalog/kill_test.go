@@ -1,0 +1,151 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"io"
+	"os/exec"
+	"path/filepath"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	_ "modernc.org/sqlite"
+
+	"catalog/internal/pgtest"
+	"catalog/postgres"
+	"catalog/sqlite"
+)
+
+// startCatalog builds the catalog command (as users run it: without the
+// race detector, which slows it twenty-fold) and starts it in a process of
+// its own.
+func startCatalog(t *testing.T, args ...string) *exec.Cmd {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "catalog")
+	build := exec.Command("go", "build", "-o", bin, ".")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	cmd := exec.Command(bin, args...)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	return cmd
+}
+
+// TestLoad_KilledMidway: a load killed with SIGKILL while it writes leaves
+// the old catalog serving, and the next load is not blocked by what it left.
+func TestLoad_KilledMidway(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	small, big := filepath.Join(dir, "small"), filepath.Join(dir, "big")
+	for _, g := range []struct {
+		dir string
+		n   string
+	}{{small, "300"}, {big, "60000"}} {
+		if err := run(ctx, []string{"generate", "--out", g.dir, "--products", g.n}, noEnv, io.Discard, io.Discard); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The load is killed while it copies rows, or while it builds the new
+	// catalog's indexes (their names end in the generation, _g2).
+	for _, tc := range []struct{ kind, stage, sqliteSQL, postgresSQL string }{
+		{"sqlite", "rows", `SELECT count(*) FROM sqlite_schema WHERE name = 'products_new'`, ""},
+		{"sqlite", "indexes", `SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name LIKE '%_g2'`, ""},
+		{"postgres", "rows", "", `SELECT count(*) FROM pg_tables WHERE tablename = 'products_new'`},
+		{"postgres", "indexes", "", `SELECT count(*) FROM pg_indexes WHERE indexname LIKE '%_g2'`},
+	} {
+		kind := tc.kind
+		t.Run(kind+"/"+tc.stage, func(t *testing.T) {
+			var db string
+			var loading func() bool // whether the load has reached the stage
+			switch kind {
+			case "sqlite":
+				db = filepath.Join(t.TempDir(), "c.db")
+				loading = func() bool {
+					raw, err := sql.Open("sqlite", db+"?_pragma=busy_timeout(1000)")
+					if err != nil {
+						return false
+					}
+					defer raw.Close()
+					var n int
+					raw.QueryRow(tc.sqliteSQL).Scan(&n)
+					return n > 0
+				}
+			case "postgres":
+				db = pgtest.NewDatabase(t)
+				loading = func() bool {
+					conn, err := pgx.Connect(ctx, db)
+					if err != nil {
+						return false
+					}
+					defer conn.Close(ctx)
+					var n int
+					conn.QueryRow(ctx, tc.postgresSQL).Scan(&n)
+					return n > 0
+				}
+			}
+			if err := run(ctx, []string{"load", "--db", db, small}, noEnv, io.Discard, io.Discard); err != nil {
+				t.Fatal(err)
+			}
+			cmd := startCatalog(t, "load", "--db", db, "--rejects", filepath.Join(t.TempDir(), "r.jsonl"), big)
+			deadline := time.Now().Add(60 * time.Second)
+			for !loading() {
+				if time.Now().After(deadline) {
+					cmd.Process.Kill()
+					t.Fatalf("the load never reached its %s", tc.stage)
+				}
+				time.Sleep(5 * time.Millisecond)
+			}
+			if tc.stage == "rows" {
+				time.Sleep(300 * time.Millisecond) // into the rows
+			}
+			if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+				t.Fatal(err)
+			}
+			err := cmd.Wait()
+			if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); !ok || !ws.Signaled() {
+				t.Fatalf("the load ended before it was killed: %v", err)
+			}
+
+			check := func(wantGen, wantProducts int64) {
+				t.Helper()
+				var info struct{ gen, products int64 }
+				var err error
+				if kind == "sqlite" {
+					s, e := sqlite.Open(ctx, db)
+					if e != nil {
+						t.Fatal(e)
+					}
+					defer s.Close()
+					i, e := s.CatalogInfo(ctx)
+					info.gen, info.products, err = i.Generation, i.Products, e
+					if _, e := s.FindStyles(ctx, wantProducts); e != nil {
+						t.Fatalf("last product's styles: %v", e)
+					}
+				} else {
+					s, e := postgres.Open(ctx, db, postgres.Config{})
+					if e != nil {
+						t.Fatal(e)
+					}
+					defer s.Close()
+					i, e := s.CatalogInfo(ctx)
+					info.gen, info.products, err = i.Generation, i.Products, e
+					if _, e := s.FindStyles(ctx, wantProducts); e != nil {
+						t.Fatalf("last product's styles: %v", e)
+					}
+				}
+				if err != nil || info.gen != wantGen || info.products != wantProducts {
+					t.Fatalf("catalog generation %d with %d products (%v), want %d with %d", info.gen, info.products, err, wantGen, wantProducts)
+				}
+			}
+			check(1, 300) // the old catalog serves
+			if err := run(ctx, []string{"load", "--db", db, small}, noEnv, io.Discard, io.Discard); err != nil {
+				t.Fatalf("the load after a killed one: %v", err)
+			}
+			check(2, 300)
+		})
+	}
+}
