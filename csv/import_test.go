@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -364,4 +365,42 @@ func TestImport_HeaderlessMalformedFirstRow(t *testing.T) {
 	if r := readRejects(t, rejects.Bytes()); len(r) != 1 || r[0].Line != 1 {
 		t.Fatalf("rejects %+v", r)
 	}
+}
+
+// FuzzImport_Accounting: whatever one file holds, the import does not crash,
+// and either refuses the file (its header, an empty dataset) or accounts for
+// every one of its lines, the rows it loaded being the rows the store got.
+func FuzzImport_Accounting(f *testing.F) {
+	f.Add(uint8(3), "id,styleId,url,thumbnail_url\n1,1,\"a\",\"b\n2,1,\"c\",\"d\"\n")
+	f.Add(uint8(2), "1,1,\"Fabric\",\"Canvas\"\n2,1,null,null\n")
+	f.Add(uint8(4), "id, styleId, size, quantity\r\n1,1,\"XS\", 8\r\n1,1,\"S\",-1\r\n")
+	f.Add(uint8(5), "\xef\xbb\xbfid,current_product_id,related_product_id\n1,1,1\n2,1,0\n")
+	f.Fuzz(func(t *testing.T, which uint8, body string) {
+		files := []string{csv.Products.File, csv.Styles.File, csv.Features.File, csv.Photos.File, csv.SKUs.File, csv.Related.File, csv.CartLines.File}
+		name := files[int(which)%len(files)]
+		dataset := map[string]string{
+			csv.Products.File: "id,name,slogan,description,category,default_price\n1,\"P\",\"s\",\"d\",\"c\",1\n2,\"Q\",null,null,null,2\n",
+			csv.Styles.File:   "id,productId,name,sale_price,original_price,default_style\n1,1,\"S\",null,1,1\n2,2,\"T\",null,2,0\n",
+			csv.SKUs.File:     "id,styleId,size,quantity\n1,1,\"M\",5\n",
+		}
+		dataset[name] = body
+		dir := writeDataset(t, dataset)
+		s := &storetest.Recorder{}
+		rep, err := csv.Import(context.Background(), dir, s, csv.Options{Rejects: io.Discard})
+		if err != nil {
+			if strings.Contains(err.Error(), "bug") {
+				t.Fatal(err)
+			}
+			return
+		}
+		fr := fileReport(t, rep, name) // fails unless balanced
+		got := map[string]int{
+			csv.Products.File: len(s.Live.Products), csv.Styles.File: len(s.Live.Styles), csv.Features.File: len(s.Live.Features),
+			csv.Photos.File: len(s.Live.Photos), csv.SKUs.File: len(s.Live.SKUs), csv.Related.File: len(s.Live.Related),
+			csv.CartLines.File: len(s.Live.CartLines),
+		}[name]
+		if int64(got) != fr.Loaded {
+			t.Fatalf("%s: report says %d loaded, the store got %d", name, fr.Loaded, got)
+		}
+	})
 }

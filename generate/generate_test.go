@@ -202,3 +202,18 @@ func TestWrite_Shape(t *testing.T) {
 		t.Errorf("quirks: %d self-links, %d duplicate links, %d null feature values, %d values with quotes; want some of each", self, dup, nullValues, quoted)
 	}
 }
+
+// A full disk is a clear error that names the file.
+func TestWrite_DiskFull(t *testing.T) {
+	if _, err := os.Stat("/dev/full"); err != nil {
+		t.Skip("no /dev/full on this system")
+	}
+	dir := t.TempDir()
+	if err := os.Symlink("/dev/full", filepath.Join(dir, "photos.csv")); err != nil {
+		t.Fatal(err)
+	}
+	_, err := generate.Write(context.Background(), dir, generate.Options{Products: 2000})
+	if err == nil || !strings.Contains(err.Error(), "photos.csv") || !strings.Contains(err.Error(), "no space left on device") {
+		t.Fatalf("err = %v, want a full disk error naming photos.csv", err)
+	}
+}
