@@ -69,18 +69,18 @@ const MaxPage = catalog.MaxID + 1
 // parsePageNumber parses a positive whole number of any size (leading zeros
 // allowed), capped at MaxPage.
 func parsePageNumber(s string) (int64, bool) {
-	if s == "" {
-		return 0, false
+	if n, ok := catalog.ParseID(s); ok {
+		return n, true
 	}
-	var n int64
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c < '0' || c > '9' {
-			return 0, false
-		}
-		n = min(n*10+int64(c-'0'), MaxPage)
+	// Too large for an id, or not a number at all.
+	digits := strings.TrimLeft(s, "0") != ""
+	for i := 0; i < len(s) && digits; i++ {
+		digits = s[i] >= '0' && s[i] <= '9'
 	}
-	return n, n > 0
+	if digits {
+		return MaxPage, true
+	}
+	return 0, false
 }
 
 var errBodyShape = catalog.Errorf(catalog.EUNPROCESSABLE, `sku_id is missing or malformed: send a JSON object {"sku_id": N} or a form sku_id=N`)

@@ -4,11 +4,11 @@ import (
 	"context"
 	"embed"
 	"fmt"
-	"io/fs"
-	"sort"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
+
+	"catalog/internal/schema"
 )
 
 //go:embed migrations/*.sql
@@ -16,22 +16,7 @@ var migrationFS embed.FS
 
 // migrations returns the embedded migrations in order; a database's version
 // is the number of them applied, kept in schema_version.
-func migrations() ([]string, error) {
-	names, err := fs.Glob(migrationFS, "migrations/*.sql")
-	if err != nil {
-		return nil, err
-	}
-	sort.Strings(names)
-	var out []string
-	for _, name := range names {
-		b, err := migrationFS.ReadFile(name)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, string(b))
-	}
-	return out, nil
-}
+func migrations() ([]string, error) { return schema.Migrations(migrationFS, "migrations") }
 
 // SchemaVersion is the schema version this program knows.
 func SchemaVersion() int {

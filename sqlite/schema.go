@@ -5,10 +5,10 @@ import (
 	"database/sql"
 	"embed"
 	"fmt"
-	"io/fs"
-	"sort"
 	"strconv"
 	"strings"
+
+	"catalog/internal/schema"
 )
 
 //go:embed migrations
@@ -18,20 +18,7 @@ var migrationFS embed.FS
 // "carts") in order; the version a file is at is the number of its
 // migrations applied (PRAGMA user_version).
 func migrations(file string) ([]string, error) {
-	names, err := fs.Glob(migrationFS, "migrations/"+file+"/*.sql")
-	if err != nil {
-		return nil, err
-	}
-	sort.Strings(names)
-	var out []string
-	for _, name := range names {
-		b, err := migrationFS.ReadFile(name)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, string(b))
-	}
-	return out, nil
+	return schema.Migrations(migrationFS, "migrations/"+file)
 }
 
 // migrate applies the migrations a file lacks, each in a transaction.

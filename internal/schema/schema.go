@@ -1,0 +1,28 @@
+// Package schema reads a store's embedded schema migrations: the .sql
+// files of a folder, in name order. A database's schema version is the
+// number of them applied.
+package schema
+
+import (
+	"io/fs"
+	"path"
+	"sort"
+)
+
+// Migrations returns the text of each .sql file in dir of fsys, in name order.
+func Migrations(fsys fs.FS, dir string) ([]string, error) {
+	names, err := fs.Glob(fsys, path.Join(dir, "*.sql"))
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(names)
+	out := make([]string, 0, len(names))
+	for _, name := range names {
+		b, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, string(b))
+	}
+	return out, nil
+}
