@@ -99,23 +99,30 @@ func TestOpen(t *testing.T) {
 	})
 }
 
-// An interrupted load leaves its tables behind; the next load clears them
-// and the catalog being served is untouched.
-func TestLoad_Leftovers(t *testing.T) {
-	ctx := context.Background()
+// openLoadedWithRaw opens a store holding the fixture, and a plain
+// connection pool to its catalog file for a test to meddle with.
+func openLoadedWithRaw(t *testing.T) (*sqlite.DB, *sql.DB) {
+	t.Helper()
 	path := filepath.Join(t.TempDir(), "catalog.db")
-	db, err := sqlite.Open(ctx, path)
+	db, err := sqlite.Open(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
+	t.Cleanup(func() { db.Close() })
 	storetest.Load(t, db, storetest.NewFixture())
-
 	raw, err := sql.Open("sqlite", path+"?_pragma=busy_timeout(5000)")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer raw.Close()
+	t.Cleanup(func() { raw.Close() })
+	return db, raw
+}
+
+// An interrupted load leaves its tables behind; the next load clears them
+// and the catalog being served is untouched.
+func TestLoad_Leftovers(t *testing.T) {
+	ctx := context.Background()
+	db, raw := openLoadedWithRaw(t)
 	for _, q := range []string{
 		"CREATE TABLE products_new (id INTEGER PRIMARY KEY, junk TEXT)",
 		"INSERT INTO products_new VALUES (1, 'half-loaded')",
@@ -149,19 +156,7 @@ func TestLoad_Leftovers(t *testing.T) {
 // load holds for whole statements (an index build) at a time.
 func TestAddToCart_DuringCatalogWrite(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "catalog.db")
-	db, err := sqlite.Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	storetest.Load(t, db, storetest.NewFixture())
-
-	raw, err := sql.Open("sqlite", path+"?_pragma=busy_timeout(5000)")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer raw.Close()
+	db, raw := openLoadedWithRaw(t)
 	conn, err := raw.Conn(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -181,7 +176,11 @@ func TestAddToCart_DuringCatalogWrite(t *testing.T) {
 	if took := time.Since(start); took > time.Second {
 		t.Fatalf("add to cart took %v while the catalog file was locked", took)
 	}
-	if _, err := os.Stat(sqlite.CartsPath(path)); err != nil {
+	var carts string
+	if err := raw.QueryRow(`SELECT file FROM pragma_database_list WHERE name = 'main'`).Scan(&carts); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(sqlite.CartsPath(carts)); err != nil {
 		t.Fatalf("carts file: %v", err)
 	}
 }
