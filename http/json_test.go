@@ -69,7 +69,7 @@ func TestAppendPrice(t *testing.T) {
 }
 
 // keys returns the keys of a JSON object in order.
-func keys(t *testing.T, b []byte) []string {
+func keys(t testing.TB, b []byte) []string {
 	t.Helper()
 	dec := json.NewDecoder(bytes.NewReader(b))
 	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {

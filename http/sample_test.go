@@ -1,7 +1,6 @@
 package http_test
 
 import (
-	"bytes"
 	stdcsv "encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -16,6 +15,7 @@ import (
 	"strings"
 	"testing"
 
+	cataloghttp "catalog/http"
 	"catalog/internal/sampledata"
 )
 
@@ -143,23 +143,7 @@ func checkShape(t *testing.T, where string, raw json.RawMessage, shape any) {
 	}
 }
 
-func keysOf(t *testing.T, raw json.RawMessage) []string {
-	t.Helper()
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
-		t.Fatalf("not an object: %s", raw)
-	}
-	var out []string
-	for dec.More() {
-		tok, _ := dec.Token()
-		out = append(out, tok.(string))
-		var skip json.RawMessage
-		if err := dec.Decode(&skip); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return out
-}
+func keysOf(t *testing.T, raw json.RawMessage) []string { return cataloghttp.JSONKeys(t, raw) }
 
 func arrayOf(shape any) func(t *testing.T, where string, raw json.RawMessage) {
 	return func(t *testing.T, where string, raw json.RawMessage) {

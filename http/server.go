@@ -53,7 +53,7 @@ func NewServer(products catalog.ProductService, carts catalog.CartService, cfg C
 	s := &Server{products: products, carts: carts, cfg: cfg, prefix: "/api/fec2/" + cfg.Campus}
 	mux := http.NewServeMux()
 	s.routes(mux)
-	s.handler = s.recoverPanics(cfg.CORS.wrap(s.stripPrefix(mux)))
+	s.handler = s.recoverPanics(cfg.CORS.wrap(s.stripPrefix(canonicalPaths(mux))))
 	// The http.Server exists before Serve runs, so that a Shutdown that
 	// comes first (a signal right after start) is not lost.
 	s.srv = &http.Server{
@@ -99,9 +99,6 @@ func (s *Server) Handler() http.Handler { return s.handler }
 // stripPrefix serves the API under the hosted API's prefix too
 // (/api/fec2/<campus>/products…), so clients written against it need only a
 // new host.
-//
-// It also answers a path that is not canonical (//, /./, /../) with a JSON
-// 404 itself, where ServeMux would redirect with an HTML body.
 func (s *Server) stripPrefix(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if rest, ok := strings.CutPrefix(r.URL.Path, s.prefix); ok && strings.HasPrefix(rest, "/") {
@@ -113,6 +110,14 @@ func (s *Server) stripPrefix(next http.Handler) http.Handler {
 			r2.URL = &u
 			r = r2
 		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// canonicalPaths answers a path that is not canonical (//, /./, /../) with a
+// JSON 404 itself, where ServeMux would redirect with an HTML body.
+func canonicalPaths(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if p := r.URL.EscapedPath(); p != "/" && (strings.Contains(p, "//") || path.Clean(p) != strings.TrimSuffix(p, "/")) {
 			writeError(w, r, http.StatusNotFound, "no such path: "+r.URL.Path)
 			return

@@ -115,9 +115,6 @@ func (db *DB) Close() error {
 	return nil
 }
 
-// Stat returns the pool's statistics.
-func (db *DB) Stat() *pgxpool.Stat { return db.pool.Stat() }
-
 // CatalogInfo describes the catalog being served.
 func (db *DB) CatalogInfo(ctx context.Context) (catalog.CatalogInfo, error) {
 	var info catalog.CatalogInfo

@@ -59,34 +59,33 @@ func TestLoad_KilledMidway(t *testing.T) {
 	} {
 		kind := tc.kind
 		t.Run(kind+"/"+tc.stage, func(t *testing.T) {
+			// count runs a count query on the store's database.
 			var db string
-			var loading func() bool // whether the load has reached the stage
+			var count func(query string) int
+			query := tc.sqliteSQL
 			switch kind {
 			case "sqlite":
 				db = filepath.Join(t.TempDir(), "c.db")
-				loading = func() bool {
+				count = func(q string) (n int) {
 					raw, err := sql.Open("sqlite", db+"?_pragma=busy_timeout(1000)")
-					if err != nil {
-						return false
+					if err == nil {
+						defer raw.Close()
+						raw.QueryRow(q).Scan(&n)
 					}
-					defer raw.Close()
-					var n int
-					raw.QueryRow(tc.sqliteSQL).Scan(&n)
-					return n > 0
+					return n
 				}
 			case "postgres":
-				db = pgtest.NewDatabase(t)
-				loading = func() bool {
+				db, query = pgtest.NewDatabase(t), tc.postgresSQL
+				count = func(q string) (n int) {
 					conn, err := pgx.Connect(ctx, db)
-					if err != nil {
-						return false
+					if err == nil {
+						defer conn.Close(ctx)
+						conn.QueryRow(ctx, q).Scan(&n)
 					}
-					defer conn.Close(ctx)
-					var n int
-					conn.QueryRow(ctx, tc.postgresSQL).Scan(&n)
-					return n > 0
+					return n
 				}
 			}
+			loading := func() bool { return count(query) > 0 } // whether the load has reached the stage
 			if err := run(ctx, []string{"load", "--db", db, small}, noEnv, io.Discard, io.Discard); err != nil {
 				t.Fatal(err)
 			}

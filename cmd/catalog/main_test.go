@@ -182,46 +182,15 @@ func freeAddr(t *testing.T) string {
 // TestRun_Serve: an empty store is seeded with a demo catalog, served, and
 // shut down cleanly when the context ends (as on SIGINT or SIGTERM).
 func TestRun_Serve(t *testing.T) {
-	dir := t.TempDir()
-	addr := freeAddr(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	var logs syncBuffer
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"serve", "--db", filepath.Join(dir, "c.db"), "--addr", addr, "--demo-products", "120"}, noEnv, io.Discard, &logs)
-	}()
-	var resp *http.Response
-	var err error
-	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
-		if resp, err = http.Get("http://" + addr + "/products?count=200"); err == nil {
-			break
+	args := []string{"serve", "--db", filepath.Join(t.TempDir(), "c.db"), "--addr", freeAddr(t), "--demo-products", "120"}
+	logs, body := serveBriefly(t, args, "/products?count=200", 200)
+	if strings.Count(body, `"campus":"hr-rfp"`) != 120 {
+		t.Fatalf("GET /products: %.300s", body)
+	}
+	for _, want := range []string{"seeded a demo catalog", "catalog load --db", `"stopped"`} {
+		if !strings.Contains(logs, want) {
+			t.Errorf("logs lack %q:\n%s", want, logs)
 		}
-	}
-	if err != nil {
-		t.Fatalf("server never answered: %v\n%s", err, logs.String())
-	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != 200 || strings.Count(string(body), `"campus":"hr-rfp"`) != 120 {
-		t.Fatalf("GET /products: %d, %.300s", resp.StatusCode, body)
-	}
-	for _, want := range []string{"seeded a demo catalog", "catalog load --db"} {
-		if !strings.Contains(logs.String(), want) {
-			t.Errorf("logs lack %q:\n%s", want, logs.String())
-		}
-	}
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("serve: %v", err)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("serve did not stop")
-	}
-	if !strings.Contains(logs.String(), `"stopped"`) {
-		t.Fatalf("no clean stop in the logs:\n%s", logs.String())
 	}
 }
 
@@ -240,7 +209,7 @@ func TestRun_Postgres(t *testing.T) {
 		t.Fatalf("migrate: %v %q", err, out.String())
 	}
 	// An empty PostgreSQL catalog is served as it is, not seeded.
-	logs := serveBriefly(t, []string{"serve", "--db", url, "--addr", addr}, "/products/1", 404)
+	logs, _ := serveBriefly(t, []string{"serve", "--db", url, "--addr", addr}, "/products/1", 404)
 	if !strings.Contains(logs, "the catalog is empty") || strings.Contains(logs, "demo") {
 		t.Fatalf("logs of an empty catalog:\n%s", logs)
 	}
@@ -251,22 +220,22 @@ func TestRun_Postgres(t *testing.T) {
 	if err := run(ctx, []string{"load", "--db", url, data}, noEnv, io.Discard, io.Discard); err != nil {
 		t.Fatal(err)
 	}
-	logs = serveBriefly(t, []string{"serve", "--db", url, "--addr", addr, "--db-max-conns", "3", "--db-statement-timeout", "2s"}, "/products/200/styles", 200)
+	logs, _ = serveBriefly(t, []string{"serve", "--db", url, "--addr", addr, "--db-max-conns", "3", "--db-statement-timeout", "2s"}, "/products/200/styles", 200)
 	if strings.Contains(logs, "demo") || !strings.Contains(logs, `"products":200`) {
 		t.Fatalf("logs:\n%s", logs)
 	}
 }
 
 // serveBriefly runs serve until path answers, checks its status, stops the
-// server and returns its logs.
-func serveBriefly(t *testing.T, args []string, path string, status int) string {
+// server (as a signal would) and returns its logs and the answer's body.
+func serveBriefly(t *testing.T, args []string, path string, status int) (logs, body string) {
 	t.Helper()
 	addr := args[slices.Index(args, "--addr")+1]
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	var logs syncBuffer
+	var out syncBuffer
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, args, noEnv, io.Discard, &logs) }()
+	go func() { done <- run(ctx, args, noEnv, io.Discard, &out) }()
 	var resp *http.Response
 	var err error
 	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
@@ -275,17 +244,23 @@ func serveBriefly(t *testing.T, args []string, path string, status int) string {
 		}
 	}
 	if err != nil {
-		t.Fatalf("server never answered: %v\n%s", err, logs.String())
+		t.Fatalf("server never answered: %v\n%s", err, out.String())
 	}
+	b, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	if resp.StatusCode != status {
 		t.Fatalf("GET %s: %d, want %d", path, resp.StatusCode, status)
 	}
 	cancel()
-	if err := <-done; err != nil {
-		t.Fatalf("serve: %v", err)
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("serve: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("serve did not stop")
 	}
-	return logs.String()
+	return out.String(), string(b)
 }
 
 // cancelOn cancels a context when a line containing word is written.

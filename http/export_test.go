@@ -1,0 +1,4 @@
+package http
+
+// JSONKeys lets the external tests read a JSON object's keys in order.
+var JSONKeys = keys
