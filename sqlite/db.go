@@ -26,6 +26,7 @@ type DB struct {
 	// read serves catalog queries on several connections; load is the one
 	// connection that migrates the catalog file and runs loads.
 	read, load *sql.DB
+	stmts      *readStmts
 	// carts reads the carts file; cartWrite is its one writer.
 	carts, cartWrite *sql.DB
 	// now returns the current time; tests set it.
@@ -61,21 +62,24 @@ func Open(ctx context.Context, path string, opts ...Option) (_ *DB, err error) {
 	if db.load, err = openPool(path, 1, "_pragma=journal_mode(WAL)", "_pragma=synchronous(NORMAL)"); err != nil {
 		return nil, err
 	}
-	if err := migrate(ctx, db.load, "catalog"); err != nil {
+	if err := whileBusy(ctx, func() error { return migrate(ctx, db.load, "catalog") }); err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	if err := ensureCatalog(ctx, db.load); err != nil {
+	if err := whileBusy(ctx, func() error { return ensureCatalog(ctx, db.load) }); err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	if db.read, err = openPool(path, readers, "_pragma=query_only(1)", "_pragma=mmap_size(268435456)"); err != nil {
+	if db.read, err = openPool(path, readers, "_pragma=query_only(1)"); err != nil {
 		return nil, err
+	}
+	if db.stmts, err = prepareReads(ctx, db.read); err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	cartsPath := CartsPath(path)
 	// A cart answered 201 is on disk: the carts file syncs every commit.
 	if db.cartWrite, err = openPool(cartsPath, 1, "_txlock=immediate", "_pragma=journal_mode(WAL)", "_pragma=synchronous(FULL)"); err != nil {
 		return nil, err
 	}
-	if err := migrate(ctx, db.cartWrite, "carts"); err != nil {
+	if err := whileBusy(ctx, func() error { return migrate(ctx, db.cartWrite, "carts") }); err != nil {
 		return nil, fmt.Errorf("open %s: %w", cartsPath, err)
 	}
 	if db.carts, err = openPool(cartsPath, readers, "_pragma=query_only(1)"); err != nil {
@@ -114,7 +118,7 @@ func (db *DB) Close() error {
 func (db *DB) CatalogInfo(ctx context.Context) (catalog.CatalogInfo, error) {
 	var info catalog.CatalogInfo
 	var loadedAt sql.NullInt64
-	err := db.read.QueryRowContext(ctx, `SELECT generation, loaded_at, (SELECT count(*) FROM products) FROM catalog_meta`).
+	err := db.read.QueryRowContext(ctx, `SELECT generation, loaded_at, products FROM catalog_meta`).
 		Scan(&info.Generation, &loadedAt, &info.Products)
 	if err != nil {
 		return info, storeError("read catalog info", err)
@@ -143,6 +147,25 @@ func storeError(what string, err error) error {
 		return fmt.Errorf("%s: %w", what, catalog.Errorf(catalog.EUNAVAILABLE, "the store did not answer in time; retry shortly"))
 	}
 	return fmt.Errorf("%s: %w", what, err)
+}
+
+// whileBusy runs fn again while it fails for a locked file, for up to
+// busyTimeout: switching a new file to WAL mode, which processes opening it
+// at once all do, gives up at once rather than wait for the busy timeout.
+func whileBusy(ctx context.Context, fn func() error) error {
+	deadline := time.Now().Add(busyTimeout)
+	for {
+		err := fn()
+		var se *sqlite.Error
+		if err == nil || !errors.As(err, &se) || se.Code()&0xff != sqlite3.SQLITE_BUSY || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
 }
 
 func millis(t time.Time) int64 { return t.UnixMilli() }

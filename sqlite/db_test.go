@@ -62,6 +62,44 @@ func TestOpen(t *testing.T) {
 			t.Fatalf("after reopening: %+v, want generation 1 with 6 products", info)
 		}
 	})
+	// Two processes opening a new file at once (a load and a serve, two
+	// loads) both succeed: the schema is migrated once, under a lock.
+	t.Run("Concurrent", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "catalog.db")
+		const openers = 4
+		errs := make(chan error, openers)
+		for range openers {
+			go func() {
+				db, err := sqlite.Open(ctx, path)
+				if err == nil {
+					err = db.Close()
+				}
+				errs <- err
+			}()
+		}
+		for range openers {
+			if err := <-errs; err != nil {
+				t.Errorf("concurrent open: %v", err)
+			}
+		}
+	})
+	// A catalog loaded before catalog_meta kept its product count is
+	// counted when the store opens.
+	t.Run("CountsOlderCatalog", func(t *testing.T) {
+		db, raw := openLoadedWithRaw(t)
+		db.Close()
+		if _, err := raw.Exec("UPDATE catalog_meta SET products = 0"); err != nil {
+			t.Fatal(err)
+		}
+		db, err := sqlite.Open(ctx, dbPath(t, raw))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		if info, err := db.CatalogInfo(ctx); err != nil || info.Products != 6 {
+			t.Fatalf("CatalogInfo = %+v, %v; want 6 products", info, err)
+		}
+	})
 	t.Run("ErrNewerSchema", func(t *testing.T) {
 		path := filepath.Join(t.TempDir(), "catalog.db")
 		raw, err := sql.Open("sqlite", path)
@@ -183,4 +221,15 @@ func TestAddToCart_DuringCatalogWrite(t *testing.T) {
 	if _, err := os.Stat(sqlite.CartsPath(carts)); err != nil {
 		t.Fatalf("carts file: %v", err)
 	}
+}
+
+// dbPath returns the file a plain pool is open on.
+func dbPath(t *testing.T, raw *sql.DB) string {
+	t.Helper()
+	var seq int
+	var name, file string
+	if err := raw.QueryRow("PRAGMA database_list").Scan(&seq, &name, &file); err != nil {
+		t.Fatal(err)
+	}
+	return file
 }

@@ -226,7 +226,8 @@ func (l *load) Commit(ctx context.Context) error {
 			fmt.Sprintf("ALTER TABLE %s RENAME TO %s_old", t.name, t.name),
 			fmt.Sprintf("ALTER TABLE %s_new RENAME TO %s", t.name, t.name))
 	}
-	swap = append(swap, fmt.Sprintf("UPDATE catalog_meta SET generation = %d, loaded_at = %d", l.generation, millis(l.db.now())))
+	swap = append(swap, fmt.Sprintf("UPDATE catalog_meta SET generation = %d, loaded_at = %d, products = (SELECT count(*) FROM products)",
+		l.generation, millis(l.db.now())))
 	if err := l.execTx(ctx, "swap the new catalog in", swap...); err != nil {
 		return err
 	}

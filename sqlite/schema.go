@@ -21,35 +21,53 @@ func migrations(file string) ([]string, error) {
 	return schema.Migrations(migrationFS, "migrations/"+file)
 }
 
-// migrate applies the migrations a file lacks, each in a transaction.
+// migrate applies the migrations a file lacks, under the write lock: the
+// version is read inside it, so processes opening a new file at once (two
+// loads, a load and a serve) migrate it once.
 func migrate(ctx context.Context, db *sql.DB, file string) error {
 	all, err := migrations(file)
 	if err != nil {
 		return err
 	}
-	var version int
-	if err := db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
-		return fmt.Errorf("read schema version: %w", err)
+	return immediate(ctx, db, func(conn *sql.Conn) error {
+		var version int
+		if err := conn.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
+			return fmt.Errorf("read schema version: %w", err)
+		}
+		if version > len(all) {
+			return fmt.Errorf("database schema version %d is newer than this program knows (%d): use a newer catalog", version, len(all))
+		}
+		if version == len(all) {
+			return nil
+		}
+		for v := version; v < len(all); v++ {
+			if _, err := conn.ExecContext(ctx, all[v]); err != nil {
+				return fmt.Errorf("migration %s/%d: %w", file, v+1, err)
+			}
+		}
+		_, err := conn.ExecContext(ctx, "PRAGMA user_version = "+strconv.Itoa(len(all)))
+		return err
+	})
+}
+
+// immediate runs fn in a transaction that holds the write lock from its
+// start, committed if fn succeeds.
+func immediate(ctx context.Context, db *sql.DB, fn func(conn *sql.Conn) error) (err error) {
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return err
 	}
-	if version > len(all) {
-		return fmt.Errorf("database schema version %d is newer than this program knows (%d): use a newer catalog", version, len(all))
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
+		return fmt.Errorf("take the write lock: %w", err)
 	}
-	for v := version; v < len(all); v++ {
-		tx, err := db.BeginTx(ctx, nil)
-		if err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, all[v]); err != nil {
-			_ = tx.Rollback()
-			return fmt.Errorf("migration %s/%d: %w", file, v+1, err)
-		}
-		if _, err := tx.ExecContext(ctx, "PRAGMA user_version = "+strconv.Itoa(v+1)); err != nil {
-			_ = tx.Rollback()
-			return err
-		}
-		if err := tx.Commit(); err != nil {
-			return fmt.Errorf("migration %s/%d: %w", file, v+1, err)
-		}
+	if err := fn(conn); err != nil {
+		_, _ = conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
+		return err
+	}
+	if _, err := conn.ExecContext(ctx, "COMMIT"); err != nil {
+		_, _ = conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
+		return fmt.Errorf("commit: %w", err)
 	}
 	return nil
 }
@@ -105,27 +123,26 @@ func (t catalogTable) createIndexes(name string, generation int64) []string {
 }
 
 // ensureCatalog creates the empty catalog tables of generation 0 in a new
-// database.
+// database, and counts the products of a catalog loaded before
+// catalog_meta kept the count.
 func ensureCatalog(ctx context.Context, db *sql.DB) error {
-	tx, err := db.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer func() { _ = tx.Rollback() }()
-	for _, t := range catalogTables {
-		var n int
-		if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = ?", t.name).Scan(&n); err != nil {
-			return err
-		}
-		if n > 0 {
-			continue
-		}
-		stmts := append([]string{t.createTable(t.name)}, t.createIndexes(t.name, 0)...)
-		for _, s := range stmts {
-			if _, err := tx.ExecContext(ctx, s); err != nil {
-				return fmt.Errorf("create %s: %w", t.name, err)
+	return immediate(ctx, db, func(conn *sql.Conn) error {
+		for _, t := range catalogTables {
+			var n int
+			if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = ?", t.name).Scan(&n); err != nil {
+				return err
+			}
+			if n > 0 {
+				continue
+			}
+			stmts := append([]string{t.createTable(t.name)}, t.createIndexes(t.name, 0)...)
+			for _, s := range stmts {
+				if _, err := conn.ExecContext(ctx, s); err != nil {
+					return fmt.Errorf("create %s: %w", t.name, err)
+				}
 			}
 		}
-	}
-	return tx.Commit()
+		_, err := conn.ExecContext(ctx, "UPDATE catalog_meta SET products = (SELECT count(*) FROM products) WHERE generation > 0 AND products = 0")
+		return err
+	})
 }
