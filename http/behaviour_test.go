@@ -15,7 +15,9 @@ import (
 	"time"
 
 	"catalog"
+	"catalog/cache"
 	cataloghttp "catalog/http"
+	"catalog/storetest"
 )
 
 func TestServer_Head(t *testing.T) {
@@ -310,3 +312,40 @@ func TestServer_ShutdownBeforeServe(t *testing.T) {
 
 // isSession reports whether s is a session name the service issues.
 func isSession(s string) bool { return len(s) == 32 && sessionValue.MatchString(s) }
+
+// With a cache, a reload is served once the cache learns the new
+// generation, and not before: responses are keyed by generation.
+func TestServer_CacheReload(t *testing.T) {
+	ctx := context.Background()
+	store := openStore(t, "sqlite")
+	storetest.Load(t, store, storetest.NewFixture())
+	c := cache.New[cataloghttp.CacheKey](1 << 20)
+	c.SetGeneration(1)
+	h := cataloghttp.NewServer(store, store, cataloghttp.Config{Campus: "c", Cache: c, Logger: quietLogger()}).Handler()
+	get := func() string {
+		t.Helper()
+		resp := serve(h, request{path: "/products/1"})
+		body, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != 200 {
+			t.Fatalf("GET /products/1: %d %s", resp.StatusCode, body)
+		}
+		return string(body)
+	}
+	if !strings.Contains(get(), "Harbor Parka") {
+		t.Fatal("first answer lacks the product's name")
+	}
+	f := storetest.NewFixture()
+	f.Products[0].Name = "Harbour Parka II"
+	storetest.Load(t, store, f)
+	if !strings.Contains(get(), "Harbor Parka") {
+		t.Fatal("the cached answer changed before the cache learned of the reload")
+	}
+	info, err := store.CatalogInfo(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.SetGeneration(info.Generation)
+	if body := get(); !strings.Contains(body, "Harbour Parka II") {
+		t.Fatalf("after the reload: %s", body)
+	}
+}

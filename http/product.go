@@ -1,14 +1,76 @@
 package http
 
 import (
+	"bytes"
 	"context"
 	"net/http"
+	"time"
 
 	"catalog"
 )
 
+// Cache keeps encoded responses of the catalog's routes, such as
+// cache.Cache. Get returns the body cached for k or the one load makes;
+// load must be bounded by timeout, not by ctx.
+type Cache interface {
+	Get(ctx context.Context, k CacheKey, timeout time.Duration, load func(context.Context) ([]byte, error)) ([]byte, error)
+}
+
+// CacheKey names one response of the catalog: the route, the product id or
+// page number, and the page size.
+type CacheKey struct {
+	Route Route
+	ID    int64
+	Size  int64
+}
+
+// Route is a cacheable route of the API.
+type Route uint8
+
+// The cacheable routes.
+const (
+	RouteProducts Route = iota + 1
+	RouteProduct
+	RouteStyles
+	RouteRelated
+)
+
 func (s *Server) storeContext(r *http.Request) (context.Context, context.CancelFunc) {
 	return context.WithTimeout(r.Context(), s.cfg.RequestTimeout)
+}
+
+// respond writes the 200 body that fill appends from what it reads from the
+// store, from the cache when the server has one.
+func (s *Server) respond(w http.ResponseWriter, r *http.Request, k CacheKey, fill func(ctx context.Context, b []byte) ([]byte, error)) {
+	if s.cfg.Cache != nil {
+		body, err := s.cfg.Cache.Get(r.Context(), k, s.cfg.RequestTimeout, func(ctx context.Context) ([]byte, error) {
+			bp := bufPool.Get().(*[]byte)
+			b, err := fill(ctx, (*bp)[:0])
+			if err != nil {
+				return nil, err
+			}
+			// The cache holds an exact-size copy; the buffer goes back.
+			body := bytes.Clone(b)
+			putBuffer(bp, b)
+			return body, nil
+		})
+		if err != nil {
+			s.Error(w, r, err)
+			return
+		}
+		writeBody(w, http.StatusOK, jsonType, body)
+		return
+	}
+	ctx, cancel := s.storeContext(r)
+	defer cancel()
+	bp := bufPool.Get().(*[]byte)
+	b, err := fill(ctx, (*bp)[:0])
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeBody(w, http.StatusOK, jsonType, b)
+	putBuffer(bp, b)
 }
 
 func (s *Server) handleListProducts(w http.ResponseWriter, r *http.Request) {
@@ -17,33 +79,31 @@ func (s *Server) handleListProducts(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	ctx, cancel := s.storeContext(r)
-	defer cancel()
-	products, err := s.products.ListProducts(ctx, page)
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, func(b []byte) []byte { return appendProducts(b, products, s.cfg.Campus) })
+	s.respond(w, r, CacheKey{Route: RouteProducts, ID: page.Number, Size: page.Size}, func(ctx context.Context, b []byte) ([]byte, error) {
+		products, err := s.products.ListProducts(ctx, page)
+		if err != nil {
+			return nil, err
+		}
+		return appendProducts(b, products, s.cfg.Campus), nil
+	})
 }
 
 // byProductID returns the handler of a route named by a product id: parse
 // the id, find what the route serves, write it.
-func byProductID[T any](s *Server, find func(context.Context, int64) (T, error), render func(b []byte, id int64, v T) []byte) http.HandlerFunc {
+func byProductID[T any](s *Server, route Route, find func(context.Context, int64) (T, error), render func(b []byte, id int64, v T) []byte) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		id, err := parseProductID(r.PathValue("id"))
 		if err != nil {
 			s.Error(w, r, err)
 			return
 		}
-		ctx, cancel := s.storeContext(r)
-		defer cancel()
-		v, err := find(ctx, id)
-		if err != nil {
-			s.Error(w, r, err)
-			return
-		}
-		writeJSON(w, http.StatusOK, func(b []byte) []byte { return render(b, id, v) })
+		s.respond(w, r, CacheKey{Route: route, ID: id}, func(ctx context.Context, b []byte) ([]byte, error) {
+			v, err := find(ctx, id)
+			if err != nil {
+				return nil, err
+			}
+			return render(b, id, v), nil
+		})
 	}
 }
 

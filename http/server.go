@@ -27,6 +27,8 @@ type Config struct {
 	// CORS says which browser origins may call the API.
 	CORS   CORS
 	Logger *slog.Logger
+	// Cache, when set, keeps encoded catalog responses.
+	Cache Cache
 }
 
 // DefaultRequestTimeout is the request timeout when Config leaves it zero.
@@ -70,9 +72,9 @@ func NewServer(products catalog.ProductService, carts catalog.CartService, cfg C
 
 func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /products", s.handleListProducts)
-	mux.HandleFunc("GET /products/{id}", byProductID(s, s.products.FindProduct, s.renderProduct))
-	mux.HandleFunc("GET /products/{id}/styles", byProductID(s, s.products.FindStyles, appendStyles))
-	mux.HandleFunc("GET /products/{id}/related", byProductID(s, s.products.FindRelated, renderRelated))
+	mux.HandleFunc("GET /products/{id}", byProductID(s, RouteProduct, s.products.FindProduct, s.renderProduct))
+	mux.HandleFunc("GET /products/{id}/styles", byProductID(s, RouteStyles, s.products.FindStyles, appendStyles))
+	mux.HandleFunc("GET /products/{id}/related", byProductID(s, RouteRelated, s.products.FindRelated, renderRelated))
 	mux.HandleFunc("GET /cart", s.handleCart)
 	mux.HandleFunc("POST /cart", s.handleAddToCart)
 	// Any other method on a known path is 405 with Allow, as JSON.
@@ -181,8 +183,14 @@ func writeJSON(w http.ResponseWriter, status int, fill func([]byte) []byte) {
 	bp := bufPool.Get().(*[]byte)
 	b := fill((*bp)[:0])
 	writeBody(w, status, jsonType, b)
+	putBuffer(bp, b)
+}
+
+// putBuffer returns a buffer that grew into b to the pool, unless it grew
+// too large to keep.
+func putBuffer(bp *[]byte, b []byte) {
 	if cap(b) <= 1<<20 {
-		*bp = b
+		*bp = b[:0]
 		bufPool.Put(bp)
 	}
 }

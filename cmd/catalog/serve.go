@@ -3,19 +3,34 @@ package main
 import (
 	"context"
 	"errors"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
+	"net/http/pprof"
 	"os"
+	"runtime/debug"
 	"strings"
 	"time"
 
 	"catalog"
+	"catalog/cache"
 	"catalog/csv"
 	"catalog/generate"
 	cataloghttp "catalog/http"
 )
+
+// DefaultCacheMB is the default bound of the response cache: it holds all
+// four responses of a tenth of a full-size catalog's products (about 3.6 KB
+// each, and a page of five per five products), the classic test's hot set.
+const DefaultCacheMB = 512
+
+// memoryHeadroom is what the process may use besides its cache before the
+// garbage collector works harder to stay under the limit: connections,
+// buffers, the store's page caches.
+const memoryHeadroom = 384 << 20
 
 // DemoProducts is the size of the demo catalog an empty store is seeded with.
 const DemoProducts = 10_000
@@ -30,11 +45,25 @@ func runServe(ctx context.Context, args []string, env environment, stdout, stder
 	grace := fs.Duration("shutdown-timeout", 30*time.Second, "how long a shutdown waits for requests in flight")
 	cors := fs.String("cors-origins", "*", "browser origins that may call the API, comma-separated: * for any (without cookies), or origins such as https://shop.example (with cookies); empty for none")
 	level := fs.String("log-level", "info", "debug, info, warn or error")
+	adminAddr := fs.String("admin-addr", "", "the loopback address of the admin listener: cache counters at /debug/cache, pprof at /debug/pprof/ (empty: none)")
+	cacheMB := fs.Int("cache-mb", DefaultCacheMB, "MiB of encoded responses kept in memory (0: no cache)")
+	poll := fs.Duration("catalog-poll", time.Second, "how often to look for a reload of the catalog, which empties the cache")
 	if err := env.parse(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("serve takes no arguments, got %q", fs.Args())
+	}
+	if *cacheMB < 0 {
+		return fmt.Errorf("--cache-mb %d: want 0 (no cache) or more", *cacheMB)
+	}
+	if *adminAddr != "" {
+		if err := checkAdminAddr(*adminAddr); err != nil {
+			return err
+		}
+	}
+	if *poll <= 0 {
+		return fmt.Errorf("--catalog-poll %v: want a positive duration", *poll)
 	}
 	var lvl slog.Level
 	if err := lvl.UnmarshalText([]byte(*level)); err != nil {
@@ -79,8 +108,31 @@ func runServe(ctx context.Context, args []string, env environment, stdout, stder
 			origins = append(origins, o)
 		}
 	}
-	srv := cataloghttp.NewServer(db, db, cataloghttp.Config{Campus: *campus, RequestTimeout: *timeout, Logger: logger,
-		CORS: cataloghttp.CORS{AllowOrigins: origins}})
+	var stats func() any // the cache's counters, for the admin listener
+	cfg := cataloghttp.Config{Campus: *campus, RequestTimeout: *timeout, Logger: logger,
+		CORS: cataloghttp.CORS{AllowOrigins: origins}}
+	if *cacheMB > 0 {
+		if _, ok := os.LookupEnv("GOMEMLIMIT"); !ok {
+			// A soft limit: the heap of a full cache may not grow to twice
+			// its size before the collector runs, as it would by GOGC alone.
+			debug.SetMemoryLimit(int64(*cacheMB)<<20 + memoryHeadroom)
+		}
+		c := cache.New[cataloghttp.CacheKey](int64(*cacheMB) << 20)
+		stats = func() any { return c.Stats() }
+		c.SetGeneration(info.Generation)
+		wctx, stopWatch := context.WithCancel(ctx)
+		defer stopWatch()
+		go c.Watch(wctx, db, *poll, func(err error) { logger.Warn("cannot read the catalog generation", "error", err) })
+		cfg.Cache = c
+	}
+	srv := cataloghttp.NewServer(db, db, cfg)
+	if *adminAddr != "" {
+		admin, err := startAdmin(*adminAddr, stats, logger)
+		if err != nil {
+			return err
+		}
+		defer admin.Close()
+	}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	logger.Info("listening", "addr", "http://"+ln.Addr().String())
@@ -125,4 +177,44 @@ func seedDemo(ctx context.Context, store catalog.Loader, products int, logger *s
 		return errors.New("bug: the generated demo catalog had rejected rows")
 	}
 	return nil
+}
+
+// checkAdminAddr refuses an admin address that is not a loopback one:
+// profiles are not for the public.
+func checkAdminAddr(addr string) error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("--admin-addr %q: %v", addr, err)
+	}
+	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+		return fmt.Errorf("--admin-addr %q: the admin listener serves profiles and must be on a loopback address", addr)
+	}
+	return nil
+}
+
+// startAdmin serves the admin endpoints (the cache's counters, pprof) on
+// addr.
+func startAdmin(addr string, cacheStats func() any, logger *slog.Logger) (*http.Server, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /debug/cache", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		var v any = map[string]string{"cache": "off"}
+		if cacheStats != nil {
+			v = cacheStats()
+		}
+		_ = json.NewEncoder(w).Encode(v)
+	})
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	logger.Info("admin listening", "addr", "http://"+ln.Addr().String()+"/debug/pprof/")
+	return srv, nil
 }

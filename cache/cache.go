@@ -1,0 +1,115 @@
+// Package cache keeps encoded responses in process memory, bounded in bytes,
+// and drops them when the catalog they were read from is replaced.
+package cache
+
+import (
+	"context"
+	"sync/atomic"
+	"time"
+
+	"github.com/maypok86/otter/v2"
+	"github.com/maypok86/otter/v2/stats"
+
+	"catalog"
+)
+
+// entryOverhead is what an entry costs besides its bytes: the key, the
+// slice header and the cache's node, roughly.
+const entryOverhead = 96
+
+// Cache maps keys of type K to encoded responses. Its keys are qualified by
+// the catalog generation they were read from, so a response read from a
+// catalog that has since been replaced is never served again.
+type Cache[K comparable] struct {
+	c          *otter.Cache[key[K], []byte]
+	stats      *stats.Counter
+	generation atomic.Int64
+}
+
+type key[K comparable] struct {
+	generation int64
+	k          K
+}
+
+// New returns a cache holding at most maxBytes of responses and keys.
+func New[K comparable](maxBytes int64) *Cache[K] {
+	counter := stats.NewCounter()
+	c := otter.Must(&otter.Options[key[K], []byte]{
+		MaximumWeight: uint64(maxBytes),
+		Weigher: func(_ key[K], v []byte) uint32 {
+			return uint32(min(len(v)+entryOverhead, 1<<31))
+		},
+		StatsRecorder: counter,
+	})
+	return &Cache[K]{c: c, stats: counter}
+}
+
+// Get returns the response cached for k, or calls load, caches what it
+// returns and returns it. Concurrent Gets of a missing key share one load.
+// Errors are returned, not cached.
+//
+// load runs detached from ctx's cancellation, bounded by timeout: other
+// callers may be waiting for it, and one caller going away must not fail
+// them.
+func (c *Cache[K]) Get(ctx context.Context, k K, timeout time.Duration, load func(context.Context) ([]byte, error)) ([]byte, error) {
+	kk := key[K]{generation: c.generation.Load(), k: k}
+	return c.c.Get(ctx, kk, otter.LoaderFunc[key[K], []byte](func(ctx context.Context, _ key[K]) ([]byte, error) {
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), timeout)
+		defer cancel()
+		return load(ctx)
+	}))
+}
+
+// SetGeneration tells the cache which catalog generation is live. When it
+// changes, every cached response is dropped.
+func (c *Cache[K]) SetGeneration(gen int64) {
+	if c.generation.Swap(gen) != gen {
+		c.c.InvalidateAll()
+	}
+}
+
+// Generation returns the catalog generation the cache serves.
+func (c *Cache[K]) Generation() int64 { return c.generation.Load() }
+
+// Stats counts a cache's work since it was made.
+type Stats struct {
+	Hits, Misses, Evictions uint64
+	// Entries and Bytes are what the cache holds now; Bytes includes the
+	// per-entry overhead it is bounded by.
+	Entries int
+	Bytes   uint64
+	// MaxBytes is its bound.
+	MaxBytes uint64
+}
+
+// Stats returns the cache's counters.
+func (c *Cache[K]) Stats() Stats {
+	s := c.stats.Snapshot()
+	return Stats{Hits: s.Hits, Misses: s.Misses, Evictions: s.Evictions,
+		Entries: c.c.EstimatedSize(), Bytes: c.c.WeightedSize(), MaxBytes: c.c.GetMaximum()}
+}
+
+// Watch polls the store's catalog generation every interval until ctx ends
+// and passes it to the cache, so that a reload made by another process
+// (catalog load) reaches the cache within an interval. Errors are reported
+// to onErr and retried at the next tick; the cache keeps its generation.
+func (c *Cache[K]) Watch(ctx context.Context, store catalog.Loader, interval time.Duration, onErr func(error)) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		info, err := store.CatalogInfo(ctx)
+		switch {
+		case ctx.Err() != nil:
+			return
+		case err != nil:
+			onErr(err)
+		default:
+			c.SetGeneration(info.Generation)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}

@@ -1,0 +1,216 @@
+package cache_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"catalog"
+	"catalog/cache"
+	"catalog/sqlite"
+	"catalog/storetest"
+)
+
+type key struct{ id int64 }
+
+// loader returns a load function that counts its calls and answers body.
+func loader(calls *atomic.Int64, body string) func(context.Context) ([]byte, error) {
+	return func(context.Context) ([]byte, error) {
+		calls.Add(1)
+		return []byte(body), nil
+	}
+}
+
+func TestCache_Get(t *testing.T) {
+	ctx := context.Background()
+	t.Run("OK", func(t *testing.T) {
+		c := cache.New[key](1 << 20)
+		var calls atomic.Int64
+		for range 3 {
+			got, err := c.Get(ctx, key{1}, time.Second, loader(&calls, "one"))
+			if err != nil || string(got) != "one" {
+				t.Fatalf("Get = %q, %v; want one", got, err)
+			}
+		}
+		if calls.Load() != 1 {
+			t.Fatalf("loads = %d, want 1", calls.Load())
+		}
+		if st := c.Stats(); st.Hits != 2 || st.Misses != 1 || st.Entries != 1 {
+			t.Fatalf("stats = %+v, want 2 hits, 1 miss, 1 entry", st)
+		}
+	})
+	t.Run("ErrNotCached", func(t *testing.T) {
+		c := cache.New[key](1 << 20)
+		var calls atomic.Int64
+		notFound := catalog.Errorf(catalog.ENOTFOUND, "no product 1")
+		for range 2 {
+			_, err := c.Get(ctx, key{1}, time.Second, func(context.Context) ([]byte, error) {
+				calls.Add(1)
+				return nil, notFound
+			})
+			if catalog.ErrorCode(err) != catalog.ENOTFOUND {
+				t.Fatalf("err = %v, want the loader's ENOTFOUND", err)
+			}
+		}
+		if calls.Load() != 2 {
+			t.Fatalf("loads = %d, want 2: an error is not cached", calls.Load())
+		}
+	})
+	// Concurrent misses of one key share one load.
+	t.Run("SharedLoad", func(t *testing.T) {
+		c := cache.New[key](1 << 20)
+		var calls atomic.Int64
+		release := make(chan struct{})
+		var wg sync.WaitGroup
+		for range 20 {
+			wg.Go(func() {
+				got, err := c.Get(ctx, key{7}, time.Second, func(context.Context) ([]byte, error) {
+					calls.Add(1)
+					<-release
+					return []byte("seven"), nil
+				})
+				if err != nil || string(got) != "seven" {
+					t.Errorf("Get = %q, %v", got, err)
+				}
+			})
+		}
+		time.Sleep(50 * time.Millisecond)
+		close(release)
+		wg.Wait()
+		if calls.Load() != 1 {
+			t.Fatalf("loads = %d, want 1", calls.Load())
+		}
+	})
+	// The caller that starts a load may go away; the load goes on for the
+	// others, bounded by its own timeout.
+	t.Run("CallerGone", func(t *testing.T) {
+		c := cache.New[key](1 << 20)
+		cctx, cancel := context.WithCancel(ctx)
+		var loadErr error
+		_, _ = c.Get(cctx, key{1}, time.Second, func(lctx context.Context) ([]byte, error) {
+			cancel()
+			loadErr = lctx.Err()
+			if _, ok := lctx.Deadline(); !ok {
+				return nil, errors.New("load has no deadline")
+			}
+			return []byte("x"), nil
+		})
+		if loadErr != nil {
+			t.Fatalf("the load's context ended with its caller's: %v", loadErr)
+		}
+	})
+	t.Run("Timeout", func(t *testing.T) {
+		c := cache.New[key](1 << 20)
+		start := time.Now()
+		_, err := c.Get(ctx, key{1}, 20*time.Millisecond, func(lctx context.Context) ([]byte, error) {
+			<-lctx.Done()
+			return nil, lctx.Err()
+		})
+		if !errors.Is(err, context.DeadlineExceeded) || time.Since(start) > time.Second {
+			t.Fatalf("err = %v after %v, want DeadlineExceeded after about 20ms", err, time.Since(start))
+		}
+	})
+}
+
+// The bound counts bytes: many small responses, or few large ones.
+func TestCache_Bound(t *testing.T) {
+	const max = 64 << 10
+	c := cache.New[key](max)
+	body := make([]byte, 1000)
+	for i := range 1000 {
+		if _, err := c.Get(context.Background(), key{int64(i)}, time.Second, func(context.Context) ([]byte, error) { return body, nil }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st := c.Stats()
+	if st.Bytes > max || st.MaxBytes != max {
+		t.Fatalf("cache holds %d bytes of %d; want at most %d", st.Bytes, st.MaxBytes, max)
+	}
+	// Entries is an estimate, which may count entries on their way out.
+	if st.Evictions < 800 || st.Entries == 0 {
+		t.Fatalf("stats = %+v: want most of the 1000 responses evicted", st)
+	}
+}
+
+func TestCache_SetGeneration(t *testing.T) {
+	ctx := context.Background()
+	c := cache.New[key](1 << 20)
+	c.SetGeneration(1)
+	var calls atomic.Int64
+	get := func(body string) string {
+		got, err := c.Get(ctx, key{1}, time.Second, loader(&calls, body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(got)
+	}
+	get("old")
+	c.SetGeneration(1)
+	if got := get("new"); got != "old" {
+		t.Fatalf("same generation: got %q, want the cached old", got)
+	}
+	c.SetGeneration(2)
+	if got := get("new"); got != "new" {
+		t.Fatalf("new generation: got %q, want new", got)
+	}
+	if c.Generation() != 2 || calls.Load() != 2 {
+		t.Fatalf("generation %d after %d loads, want 2 and 2", c.Generation(), calls.Load())
+	}
+}
+
+// Watch follows a reload made through another handle on the store, as
+// catalog load is another process.
+func TestCache_Watch(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "catalog.db")
+	served, err := sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer served.Close()
+	loader, err := sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer loader.Close()
+	storetest.Load(t, loader, storetest.NewFixture())
+
+	c := cache.New[key](1 << 20)
+	wctx, stop := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		c.Watch(wctx, served, 5*time.Millisecond, func(err error) { t.Errorf("watch: %v", err) })
+	}()
+	waitFor := func(gen int64) {
+		t.Helper()
+		for deadline := time.Now().Add(5 * time.Second); c.Generation() != gen; time.Sleep(time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("generation %d, want %d", c.Generation(), gen)
+			}
+		}
+	}
+	waitFor(1)
+	storetest.Load(t, loader, storetest.NewFixture())
+	waitFor(2)
+	stop()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("Watch did not return when its context ended")
+	}
+}
+
+func ExampleCache() {
+	c := cache.New[string](64 << 20)
+	body, _ := c.Get(context.Background(), "products/1", time.Second, func(context.Context) ([]byte, error) {
+		return []byte(`{"id":1}`), nil
+	})
+	fmt.Println(string(body))
+	// Output: {"id":1}
+}
