@@ -1,5 +1,6 @@
 // Command catalog serves the Products API, loads the dataset's CSV files
-// into a store, and generates a synthetic dataset of any size.
+// into a store, generates a synthetic dataset of any size, and load-tests
+// a running API.
 package main
 
 import (
@@ -46,6 +47,7 @@ Usage:
   catalog load     [flags] DIR        load the dataset's CSV files from DIR, replacing the catalog
   catalog generate [flags]            write a synthetic dataset with the real one's shape
   catalog migrate  [flags]            bring a PostgreSQL schema up to date (load does it too)
+  catalog bench    [flags] URL        load-test a running API at a sweep of request rates
   catalog help     [command]          show help
 
 Every flag can also be set in the environment: --request-timeout as
@@ -68,6 +70,8 @@ func run(ctx context.Context, args []string, getenv func(string) (string, bool),
 		return runGenerate(ctx, rest, env, stdout, stderr)
 	case "migrate":
 		return runMigrate(ctx, rest, env, stdout, stderr)
+	case "bench":
+		return runBench(ctx, rest, env, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		if len(rest) > 0 && rest[0] != "help" {
 			return run(ctx, []string{rest[0], "-h"}, getenv, stdout, stderr)

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -296,5 +297,86 @@ func TestRun_ServeStopsOnEarlySignal(t *testing.T) {
 			t.Fatalf("run %d: serve did not stop after a signal at start:\n%s", i, w.logs.String())
 		}
 		cancel()
+	}
+}
+
+// TestRun_Bench: bench finds the catalog's size, runs its steps against a
+// running server and writes its report; the server's cache counts the
+// answers on the admin listener.
+func TestRun_Bench(t *testing.T) {
+	addr, admin := freeAddr(t), freeAddr(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	var logs syncBuffer
+	go func() {
+		done <- run(ctx, []string{"serve", "--db", filepath.Join(t.TempDir(), "c.db"), "--addr", addr, "--admin-addr", admin, "--demo-products", "120"}, noEnv, io.Discard, &logs)
+	}()
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("serve: %v", err)
+		}
+	}()
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		resp, err := http.Get("http://" + addr + "/products/1")
+		if err == nil {
+			resp.Body.Close()
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("server never answered: %v\n%s", err, logs.String())
+		}
+	}
+	out := filepath.Join(t.TempDir(), "report")
+	var stdout, stderr bytes.Buffer
+	err := run(ctx, []string{"bench", "--rates", "20,40", "--duration", "300ms", "--out", out, "--ids", "uniform", "--progress=false", "http://" + addr}, noEnv, &stdout, &stderr)
+	if err != nil {
+		t.Fatalf("bench: %v\n%s", err, stderr.String())
+	}
+	for _, want := range []string{"| 20 | ", "| 40 | ", "| none | ok |"} {
+		if !strings.Contains(stdout.String(), want) {
+			t.Errorf("bench output lacks %q:\n%s", want, stdout.String())
+		}
+	}
+	if !strings.Contains(stderr.String(), "products 1 to 120") {
+		t.Errorf("bench did not find the 120 products:\n%s", stderr.String())
+	}
+	for _, f := range []string{"bench.md", "bench.json", "bench.svg"} {
+		if st, err := os.Stat(filepath.Join(out, f)); err != nil || st.Size() == 0 {
+			t.Errorf("report file %s: %v", f, err)
+		}
+	}
+	resp, err := http.Get("http://" + admin + "/debug/cache")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var st struct{ Hits, Misses uint64 }
+	if err := json.NewDecoder(resp.Body).Decode(&st); err != nil || st.Hits == 0 || st.Misses == 0 {
+		t.Fatalf("cache counters %+v, %v; want hits and misses", st, err)
+	}
+}
+
+func TestRun_BenchErrors(t *testing.T) {
+	for _, args := range [][]string{
+		{"bench"},
+		{"bench", "ftp://x"},
+		{"bench", "--rates", "0", "http://127.0.0.1:1"},
+		{"bench", "--mix", "cart=1", "http://127.0.0.1:1"},
+		{"bench", "--ids", "hot", "http://127.0.0.1:1"},
+		{"bench", "--duration", "0s", "http://127.0.0.1:1"},
+		{"bench", "http://127.0.0.1:1"}, // nothing listens: the size cannot be found
+	} {
+		if err := run(context.Background(), args, noEnv, io.Discard, io.Discard); err == nil {
+			t.Errorf("%q: no error", args)
+		}
+	}
+}
+
+// The admin listener serves profiles: never on a public address.
+func TestRun_AdminNotPublic(t *testing.T) {
+	err := run(context.Background(), []string{"serve", "--db", filepath.Join(t.TempDir(), "c.db"), "--addr", freeAddr(t), "--demo-products", "5", "--admin-addr", "0.0.0.0:0"}, noEnv, io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "loopback") {
+		t.Fatalf("err = %v, want a refusal of a public admin address", err)
 	}
 }
