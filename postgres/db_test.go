@@ -124,6 +124,46 @@ func TestLoad_Leftovers(t *testing.T) {
 	}
 }
 
+// A load leaves its tables vacuumed: every page all-visible, so reads
+// neither dirty pages to set hint bits nor visit the heap from index-only
+// scans.
+func TestLoad_Vacuumed(t *testing.T) {
+	ctx := context.Background()
+	url := pgtest.NewDatabase(t)
+	db, err := postgres.Open(ctx, url, postgres.Config{Migrate: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	storetest.Load(t, db, storetest.NewFixture())
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	rows, err := conn.Query(ctx, `SELECT relname, relpages, relallvisible FROM pg_class
+		WHERE relname IN ('products', 'features', 'styles', 'photos', 'skus', 'related') ORDER BY relname`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		var name string
+		var pages, visible int32
+		if err := rows.Scan(&name, &pages, &visible); err != nil {
+			t.Fatal(err)
+		}
+		n++
+		if pages == 0 || visible != pages {
+			t.Errorf("%s: %d of %d pages all-visible after a load", name, visible, pages)
+		}
+	}
+	if err := rows.Err(); err != nil || n != 6 {
+		t.Fatalf("%d tables, %v", n, err)
+	}
+}
+
 func TestDB_Explain(t *testing.T) {
 	db := MustOpenDB(t, time.Now)
 	storetest.Load(t, db, storetest.NewFixture())

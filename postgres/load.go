@@ -301,8 +301,11 @@ func (l *load) Commit(ctx context.Context) error {
 	for _, t := range catalogTables {
 		names = append(names, t.name+"_new")
 	}
-	if _, err := l.conn.Exec(ctx, "ANALYZE "+strings.Join(names, ", ")); err != nil {
-		return storeError("analyze the new catalog", err)
+	// VACUUM as well as ANALYZE: the first read of a copied row would
+	// otherwise set its hint bits and dirty its page, and index-only scans
+	// would visit the heap. Cold reads were a third slower without it.
+	if _, err := l.conn.Exec(ctx, "VACUUM (FREEZE, ANALYZE) "+strings.Join(names, ", ")); err != nil {
+		return storeError("vacuum the new catalog", err)
 	}
 	var products int64
 	if err := l.conn.QueryRow(ctx, `SELECT count(*) FROM products_new`).Scan(&products); err != nil {
