@@ -1,0 +1,154 @@
+#!/usr/bin/env bash
+# Measures the service at full scale against a fixed-body Go server on the
+# same machine, with the same tools and settings, and writes
+# docs/benchmarks.md (tables, charts, the machine's description).
+#
+#   bash bench/run.sh
+#
+# Environment (defaults in brackets):
+#   SQLITE_DB    the SQLite store [data/full.db]
+#   PG_URL       the PostgreSQL store [postgres://postgres@127.0.0.1:5432/catalog_bench_serve?sslmode=disable]
+#   PRODUCTS     the catalog's size, generated and loaded into a store that
+#                is missing or empty [1000011]
+#   DURATION     the length of each wrk run and of each sweep step [30s]
+#   WARMUP       the most the cache's warm-up may take: one request for each
+#                response of the hot set (bench/warm.lua) [120s]
+#   RATES        the open-model sweep [100,1000,2000,5000,10000]
+#   STORES       which stores to measure [sqlite postgres]
+#
+# Needs wrk (installed from Debian if missing), psql for PostgreSQL, and
+# about 8 GB of disk for the dataset and the SQLite file the first time.
+# Every load runs on loopback and is bounded by DURATION.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SQLITE_DB=${SQLITE_DB:-data/full.db}
+PG_URL=${PG_URL:-postgres://postgres@127.0.0.1:5432/catalog_bench_serve?sslmode=disable}
+PRODUCTS=${PRODUCTS:-1000011}
+DURATION=${DURATION:-30s}
+WARMUP=${WARMUP:-120s}
+RATES=${RATES:-100,1000,2000,5000,10000}
+STORES=${STORES:-sqlite postgres}
+PORT=3710 ADMIN=3711 CEILING=3712
+work=$(mktemp -d)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+echo "== building" >&2
+go build -o "$work/catalog" ./cmd/catalog
+go build -o "$work/ceiling" ./bench/ceiling
+go build -o "$work/report" ./bench/report
+catalog=$work/catalog
+res=$work/results
+mkdir -p "$res"
+
+# Stores: generate and load what is missing.
+data=$(dirname "$SQLITE_DB")/dataset
+ensure_data() {
+  [ -f "$data/product.csv" ] || "$catalog" generate --out "$data" --products "$PRODUCTS" --progress=false
+}
+for store in $STORES; do
+  case $store in
+  sqlite)
+    if [ ! -f "$SQLITE_DB" ]; then
+      echo "== loading $SQLITE_DB" >&2
+      ensure_data
+      mkdir -p "$(dirname "$SQLITE_DB")"
+      "$catalog" load --db "$SQLITE_DB" --progress=false "$data" >&2
+    fi ;;
+  postgres)
+    admin_url="${PG_URL%/*}/postgres"
+    dbname=${PG_URL##*/}; dbname=${dbname%%\?*}
+    psql "$admin_url" -qAtc "SELECT 1 FROM pg_database WHERE datname = '$dbname'" | grep -q 1 ||
+      psql "$admin_url" -qc "CREATE DATABASE $dbname"
+    if [ "$(psql "$PG_URL" -qAtc "SELECT generation FROM catalog_meta" 2>/dev/null || echo 0)" = 0 ]; then
+      echo "== loading $PG_URL" >&2
+      ensure_data
+      "$catalog" load --db "$PG_URL" --progress=false "$data" >&2
+    fi ;;
+  *) echo "unknown store $store" >&2; exit 2 ;;
+  esac
+done
+
+# wrk_run NAME URL ARGS...: one closed-loop run with the classic mix; its
+# summary goes to $res/NAME.wrk.json.
+wrk_run() {
+  local name=$1 url=$2; shift 2
+  echo "== wrk $name: -t2 -c64 -d$DURATION $*" >&2
+  wrk -t2 -c64 -d"$DURATION" -s bench/mix.lua "$url" -- "$@" | tee "$work/$name.wrk.txt" |
+    sed -n 's/^RESULT //p' > "$res/$name.wrk.json"
+}
+
+# start_serve STORE CACHE_MB: starts serve in the background, waits until it answers.
+start_serve() {
+  local db=$SQLITE_DB
+  [ "$1" = postgres ] && db=$PG_URL
+  "$catalog" serve --db "$db" --addr 127.0.0.1:$PORT --admin-addr 127.0.0.1:$ADMIN --cache-mb "$2" \
+    --log-level warn 2>>"$work/serve.log" &
+  serve_pid=$!
+  pids+=("$serve_pid")
+  for _ in $(seq 100); do curl -fso /dev/null http://127.0.0.1:$PORT/products/1 && return; sleep 0.1; done
+  echo "serve did not start:" >&2; cat "$work/serve.log" >&2; exit 1
+}
+stop_serve() { kill "$serve_pid"; wait "$serve_pid" 2>/dev/null || true; }
+rss() { grep -E '^(VmRSS|VmHWM|RssAnon|RssFile):' /proc/"$serve_pid"/status | awk '{printf "\"%s\":%d,", $1, $2}' | sed 's/:"/"/g; s/,$//'; }
+
+ceiling() {
+  "$work/ceiling" --addr 127.0.0.1:$CEILING 2>/dev/null &
+  local pid=$!
+  pids+=("$pid")
+  sleep 0.5
+  wrk_run "ceiling-$1" http://127.0.0.1:$CEILING 1 "$PRODUCTS"
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+}
+
+ceiling before
+last10=$((PRODUCTS - PRODUCTS / 10))
+for store in $STORES; do
+  # Hot: the default cache, filled with the hot set, then the classic test.
+  start_serve "$store" 512
+  echo "== warming the cache: wrk -t2 -c64 -d$WARMUP -s bench/warm.lua" >&2
+  wrk -t2 -c64 -d"$WARMUP" -s bench/warm.lua http://127.0.0.1:$PORT -- "$last10" "$PRODUCTS" 2 > "$work/warm.txt"
+  curl -s http://127.0.0.1:$ADMIN/debug/cache > "$res/$store-cache-before.json"
+  sed -n 's/^ *\([0-9]*\) requests in.*/{"requests":\1}/p' "$work/warm.txt" > "$res/$store-warmup.json"
+  wrk_run "$store-hot" http://127.0.0.1:$PORT "$last10" "$PRODUCTS"
+  curl -s http://127.0.0.1:$ADMIN/debug/cache > "$res/$store-cache-after.json"
+  echo "{$(rss)}" > "$res/$store-rss.json"
+  echo "== catalog bench $store: --rates $RATES --duration $DURATION" >&2
+  "$catalog" bench --rates "$RATES" --duration "$DURATION" --products "$PRODUCTS" --progress=false \
+    --title "$store, cache on, classic mix, ids last10" --out "$res/$store-sweep" http://127.0.0.1:$PORT >&2 || true
+  echo "{$(rss)}" > "$res/$store-rss-sweep.json"
+  stop_serve
+
+  # Cold: no cache, ids uniform over the whole catalog.
+  start_serve "$store" 0
+  wrk_run "$store-cold" http://127.0.0.1:$PORT 1 "$PRODUCTS"
+  # Deep pages against the first, no cache: one URL each.
+  for page in 1 200000; do
+    echo "== wrk $store page $page" >&2
+    wrk -t1 -c4 -d10s --latency "http://127.0.0.1:$PORT/products?page=$page&count=5" > "$work/page.txt"
+    awk -v p="$page" '/^ +50%/{p50=$2} /^ +99%/{p99=$2} /Requests\/sec/{rps=$2}
+      END{printf "{\"page\":%d,\"p50\":\"%s\",\"p99\":\"%s\",\"rps\":%s}\n", p, p50, p99, rps}' "$work/page.txt" > "$res/$store-page-$page.json"
+  done
+  stop_serve
+done
+ceiling after
+
+# The machine.
+{
+  echo "cpu: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores"
+  echo "memory: $(free -g | awk '/^Mem:/{print $2}') GiB"
+  echo "kernel: $(uname -sr)"
+  echo "go: $(go version | awk '{print $3}')"
+  echo "wrk: $(wrk -v 2>&1 | head -1 | awk '{print $2}')"
+  echo "postgresql: $(psql "${PG_URL%/*}/postgres" -qAtc 'SHOW server_version' 2>/dev/null || echo none)"
+  echo "date: $(date -u +%Y-%m-%d)"
+  echo "settings: wrk -t2 -c64 -d$DURATION -s bench/mix.lua (cache warmed first by bench/warm.lua, at most $WARMUP); catalog bench --rates $RATES --duration $DURATION; $PRODUCTS products"
+} > "$res/machine.txt"
+"$work/report" --in "$res" --stores "$STORES" --out docs/benchmarks.md
+echo "written docs/benchmarks.md" >&2

@@ -1,0 +1,48 @@
+-- Fills the service's cache with every response of the classic test's hot
+-- set, once each: for each id in FIRST..LAST, /products/{id}, its styles and
+-- related, and the page of five holding it. Threads split the ids; each
+-- stops when its share is done, so -d is only an upper bound.
+--   wrk -t2 -c64 -d300s -s bench/warm.lua URL -- FIRST LAST 2
+-- (the last argument is wrk's -t: the threads that split the ids).
+local counter = 0
+
+function setup(thread)
+  thread:set("tid", counter)
+  counter = counter + 1
+end
+
+local first, last, nthreads, tid
+local queue = {}
+local id
+
+function init(args)
+  first = tonumber(args[1]) or 1
+  last = tonumber(args[2]) or first
+  nthreads = tonumber(args[3]) or 1
+  tid = tonumber(wrk.thread:get("tid")) or 0
+  id = first + tid
+end
+
+local done = false
+function request()
+  if #queue == 0 then
+    if id > last then
+      done = true
+      return wrk.format("GET", "/products/" .. last)
+    end
+    table.insert(queue, "/products/" .. id)
+    table.insert(queue, "/products/" .. id .. "/styles")
+    table.insert(queue, "/products/" .. id .. "/related")
+    if (id - 1) % 5 == 0 or id == first then
+      table.insert(queue, "/products?page=" .. (math.floor((id - 1) / 5) + 1) .. "&count=5")
+    end
+    id = id + nthreads
+  end
+  return wrk.format("GET", table.remove(queue, 1))
+end
+
+function response(status, headers, body)
+  if done then
+    wrk.thread:stop()
+  end
+end
