@@ -151,7 +151,6 @@ func (db *DB) FindStyles(ctx context.Context, productID int64) ([]catalog.Style,
 			return err
 		}
 		found := false
-		byID := map[int64]int{}
 		for rows.Next() {
 			found = true
 			var id, original sql.NullInt64
@@ -165,7 +164,6 @@ func (db *DB) FindStyles(ctx context.Context, productID int64) ([]catalog.Style,
 			if !id.Valid {
 				continue // the product has no styles
 			}
-			byID[id.Int64] = len(styles)
 			styles = append(styles, catalog.Style{
 				ID: id.Int64, ProductID: productID, Name: name.String,
 				SalePrice:     catalog.Null[catalog.Cents]{V: catalog.Cents(sale.Int64), Valid: sale.Valid},
@@ -183,20 +181,34 @@ func (db *DB) FindStyles(ctx context.Context, productID int64) ([]catalog.Style,
 			styles = []catalog.Style{}
 			return nil
 		}
-		if err := db.findPhotos(ctx, tx, productID, styles, byID); err != nil {
+		if err := db.findPhotos(ctx, tx, productID, styles); err != nil {
 			return err
 		}
-		return db.findSKUs(ctx, tx, productID, styles, byID)
+		return db.findSKUs(ctx, tx, productID, styles)
 	})
 	return styles, err
 }
 
-func (db *DB) findPhotos(ctx context.Context, tx *sql.Tx, productID int64, styles []catalog.Style, byID map[int64]int) error {
+// styleOf returns the style with id among styles, which are in id order,
+// starting at *i and leaving *i there: rows come in style id order, so
+// the walk is one pass, with no map.
+func styleOf(styles []catalog.Style, i *int, id int64) (*catalog.Style, error) {
+	for *i < len(styles) && styles[*i].ID < id {
+		*i++
+	}
+	if *i == len(styles) || styles[*i].ID != id {
+		return nil, fmt.Errorf("a row of style %d, which is not among the product's styles", id)
+	}
+	return &styles[*i], nil
+}
+
+func (db *DB) findPhotos(ctx context.Context, tx *sql.Tx, productID int64, styles []catalog.Style) error {
 	rows, err := tx.StmtContext(ctx, db.stmts.findPhotos).QueryContext(ctx, productID)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
+	i := 0
 	for rows.Next() {
 		var ph catalog.Photo
 		var u, thumb sql.NullString
@@ -204,24 +216,31 @@ func (db *DB) findPhotos(ctx context.Context, tx *sql.Tx, productID int64, style
 			return err
 		}
 		ph.URL, ph.ThumbnailURL = nullString(u), nullString(thumb)
-		s := &styles[byID[ph.StyleID]]
+		s, err := styleOf(styles, &i, ph.StyleID)
+		if err != nil {
+			return err
+		}
 		s.Photos = append(s.Photos, ph)
 	}
 	return rows.Err()
 }
 
-func (db *DB) findSKUs(ctx context.Context, tx *sql.Tx, productID int64, styles []catalog.Style, byID map[int64]int) error {
+func (db *DB) findSKUs(ctx context.Context, tx *sql.Tx, productID int64, styles []catalog.Style) error {
 	rows, err := tx.StmtContext(ctx, db.stmts.findSKUs).QueryContext(ctx, productID)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
+	i := 0
 	for rows.Next() {
 		var k catalog.SKU
 		if err := rows.Scan(&k.ID, &k.StyleID, &k.Size, &k.Quantity); err != nil {
 			return err
 		}
-		s := &styles[byID[k.StyleID]]
+		s, err := styleOf(styles, &i, k.StyleID)
+		if err != nil {
+			return err
+		}
 		s.SKUs = append(s.SKUs, k)
 	}
 	return rows.Err()
