@@ -100,6 +100,30 @@ func TestOpen(t *testing.T) {
 			t.Fatalf("CatalogInfo = %+v, %v; want 6 products", info, err)
 		}
 	})
+	// A file that is up to date opens while another connection holds the
+	// write lock, as a load does for its batches and indexes.
+	t.Run("WhileWriteLocked", func(t *testing.T) {
+		db, raw := openLoadedWithRaw(t)
+		db.Close()
+		conn, err := raw.Conn(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		if _, err := conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
+			t.Fatal(err)
+		}
+		defer conn.ExecContext(ctx, "ROLLBACK")
+		start := time.Now()
+		db, err = sqlite.Open(ctx, dbPath(t, raw))
+		if err != nil {
+			t.Fatalf("open while write-locked: %v after %v", err, time.Since(start))
+		}
+		defer db.Close()
+		if _, err := db.FindProduct(ctx, 1); err != nil {
+			t.Fatal(err)
+		}
+	})
 	t.Run("ErrNewerSchema", func(t *testing.T) {
 		path := filepath.Join(t.TempDir(), "catalog.db")
 		raw, err := sql.Open("sqlite", path)

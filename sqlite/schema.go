@@ -21,25 +21,25 @@ func migrations(file string) ([]string, error) {
 	return schema.Migrations(migrationFS, "migrations/"+file)
 }
 
-// migrate applies the migrations a file lacks, under the write lock: the
-// version is read inside it, so processes opening a new file at once (two
-// loads, a load and a serve) migrate it once.
+// migrate applies the migrations a file lacks under the write lock,
+// reading the version again inside it, so processes opening a new file at
+// once (two loads, a load and a serve) migrate it once.
 func migrate(ctx context.Context, db *sql.DB, file string) error {
 	all, err := migrations(file)
 	if err != nil {
 		return err
 	}
-	return immediate(ctx, db, func(conn *sql.Conn) error {
-		var version int
-		if err := conn.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
-			return fmt.Errorf("read schema version: %w", err)
+	var version int
+	pending := func(q queryer) (bool, error) {
+		if err := q.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
+			return false, fmt.Errorf("read schema version: %w", err)
 		}
 		if version > len(all) {
-			return fmt.Errorf("database schema version %d is newer than this program knows (%d): use a newer catalog", version, len(all))
+			return false, fmt.Errorf("database schema version %d is newer than this program knows (%d): use a newer catalog", version, len(all))
 		}
-		if version == len(all) {
-			return nil
-		}
+		return version < len(all), nil
+	}
+	return withWriteLock(ctx, db, pending, func(conn *sql.Conn) error {
 		for v := version; v < len(all); v++ {
 			if _, err := conn.ExecContext(ctx, all[v]); err != nil {
 				return fmt.Errorf("migration %s/%d: %w", file, v+1, err)
@@ -50,9 +50,18 @@ func migrate(ctx context.Context, db *sql.DB, file string) error {
 	})
 }
 
-// immediate runs fn in a transaction that holds the write lock from its
-// start, committed if fn succeeds.
-func immediate(ctx context.Context, db *sql.DB, fn func(conn *sql.Conn) error) (err error) {
+type queryer interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// withWriteLock runs fn in a transaction that holds the write lock from its
+// start, committed if fn succeeds, when pending says there is work to do;
+// pending is asked first without the lock, so that opening a file that is
+// up to date never waits for a load holding it, then again under it.
+func withWriteLock(ctx context.Context, db *sql.DB, pending func(queryer) (bool, error), fn func(conn *sql.Conn) error) error {
+	if ok, err := pending(db); err != nil || !ok {
+		return err
+	}
 	conn, err := db.Conn(ctx)
 	if err != nil {
 		return err
@@ -61,12 +70,17 @@ func immediate(ctx context.Context, db *sql.DB, fn func(conn *sql.Conn) error) (
 	if _, err := conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
 		return fmt.Errorf("take the write lock: %w", err)
 	}
-	if err := fn(conn); err != nil {
-		_, _ = conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
+	rollback := func() { _, _ = conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK") }
+	ok, err := pending(conn)
+	if err == nil && ok {
+		err = fn(conn)
+	}
+	if err != nil || !ok {
+		rollback()
 		return err
 	}
 	if _, err := conn.ExecContext(ctx, "COMMIT"); err != nil {
-		_, _ = conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
+		rollback()
 		return fmt.Errorf("commit: %w", err)
 	}
 	return nil
@@ -126,15 +140,27 @@ func (t catalogTable) createIndexes(name string, generation int64) []string {
 // database, and counts the products of a catalog loaded before
 // catalog_meta kept the count.
 func ensureCatalog(ctx context.Context, db *sql.DB) error {
-	return immediate(ctx, db, func(conn *sql.Conn) error {
+	var missing []catalogTable
+	pending := func(q queryer) (bool, error) {
+		missing = missing[:0]
 		for _, t := range catalogTables {
 			var n int
-			if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = ?", t.name).Scan(&n); err != nil {
-				return err
+			if err := q.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = ?", t.name).Scan(&n); err != nil {
+				return false, err
 			}
-			if n > 0 {
-				continue
+			if n == 0 {
+				missing = append(missing, t)
 			}
+		}
+		if len(missing) > 0 {
+			return true, nil
+		}
+		var uncounted bool
+		err := q.QueryRowContext(ctx, "SELECT generation > 0 AND products = 0 FROM catalog_meta").Scan(&uncounted)
+		return uncounted, err
+	}
+	return withWriteLock(ctx, db, pending, func(conn *sql.Conn) error {
+		for _, t := range missing {
 			stmts := append([]string{t.createTable(t.name)}, t.createIndexes(t.name, 0)...)
 			for _, s := range stmts {
 				if _, err := conn.ExecContext(ctx, s); err != nil {
