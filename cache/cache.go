@@ -89,15 +89,26 @@ func (c *Cache[K]) Stats() Stats {
 		Entries: c.c.EstimatedSize(), Bytes: c.c.WeightedSize(), MaxBytes: c.c.GetMaximum()}
 }
 
+// Describer tells which catalog a store serves, as catalog.Loader does.
+type Describer interface {
+	CatalogInfo(ctx context.Context) (catalog.CatalogInfo, error)
+}
+
+// pollTimeout bounds each question Watch asks the store.
+const pollTimeout = 5 * time.Second
+
 // Watch polls the store's catalog generation every interval until ctx ends
 // and passes it to the cache, so that a reload made by another process
-// (catalog load) reaches the cache within an interval. Errors are reported
-// to onErr and retried at the next tick; the cache keeps its generation.
-func (c *Cache[K]) Watch(ctx context.Context, store catalog.Loader, interval time.Duration, onErr func(error)) {
+// (catalog load) reaches the cache within an interval. Errors, a poll that
+// takes over pollTimeout among them, are reported to onErr and retried at
+// the next tick; the cache keeps its generation meanwhile.
+func (c *Cache[K]) Watch(ctx context.Context, store Describer, interval time.Duration, onErr func(error)) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
-		info, err := store.CatalogInfo(ctx)
+		pctx, cancel := context.WithTimeout(ctx, pollTimeout)
+		info, err := store.CatalogInfo(pctx)
+		cancel()
 		switch {
 		case ctx.Err() != nil:
 			return

@@ -87,21 +87,46 @@ func TestCache_Get(t *testing.T) {
 		}
 	})
 	// The caller that starts a load may go away; the load goes on for the
-	// others, bounded by its own timeout.
+	// others waiting for it, bounded by its own timeout.
 	t.Run("CallerGone", func(t *testing.T) {
 		c := cache.New[key](1 << 20)
-		cctx, cancel := context.WithCancel(ctx)
-		var loadErr error
-		_, _ = c.Get(cctx, key{1}, time.Second, func(lctx context.Context) ([]byte, error) {
-			cancel()
-			loadErr = lctx.Err()
-			if _, ok := lctx.Deadline(); !ok {
-				return nil, errors.New("load has no deadline")
+		started, release := make(chan struct{}), make(chan struct{})
+		loadErr := make(chan error, 1)
+		firstCtx, cancelFirst := context.WithCancel(ctx)
+		firstDone := make(chan error, 1)
+		go func() {
+			_, err := c.Get(firstCtx, key{1}, time.Second, func(lctx context.Context) ([]byte, error) {
+				close(started)
+				<-release
+				if _, ok := lctx.Deadline(); !ok {
+					loadErr <- errors.New("the load has no deadline")
+				} else {
+					loadErr <- lctx.Err()
+				}
+				return []byte("x"), nil
+			})
+			firstDone <- err
+		}()
+		<-started
+		waiter := make(chan []byte, 1)
+		go func() {
+			got, err := c.Get(ctx, key{1}, time.Second, func(context.Context) ([]byte, error) {
+				return nil, errors.New("a second load ran")
+			})
+			if err != nil {
+				t.Errorf("waiter: %v", err)
 			}
-			return []byte("x"), nil
-		})
-		if loadErr != nil {
-			t.Fatalf("the load's context ended with its caller's: %v", loadErr)
+			waiter <- got
+		}()
+		time.Sleep(20 * time.Millisecond) // the waiter joins the load
+		cancelFirst()
+		close(release)
+		<-firstDone // it ran the load itself, so it may have its value
+		if err := <-loadErr; err != nil {
+			t.Fatalf("the load's context: %v, want it alive after its caller left", err)
+		}
+		if got := <-waiter; string(got) != "x" {
+			t.Fatalf("waiter got %q, want the shared load's x", got)
 		}
 	})
 	t.Run("Timeout", func(t *testing.T) {
@@ -119,8 +144,8 @@ func TestCache_Get(t *testing.T) {
 
 // The bound counts bytes: many small responses, or few large ones.
 func TestCache_Bound(t *testing.T) {
-	const max = 64 << 10
-	c := cache.New[key](max)
+	const bound = 64 << 10
+	c := cache.New[key](bound)
 	body := make([]byte, 1000)
 	for i := range 1000 {
 		if _, err := c.Get(context.Background(), key{int64(i)}, time.Second, func(context.Context) ([]byte, error) { return body, nil }); err != nil {
@@ -128,8 +153,8 @@ func TestCache_Bound(t *testing.T) {
 		}
 	}
 	st := c.Stats()
-	if st.Bytes > max || st.MaxBytes != max {
-		t.Fatalf("cache holds %d bytes of %d; want at most %d", st.Bytes, st.MaxBytes, max)
+	if st.Bytes > bound || st.MaxBytes != bound {
+		t.Fatalf("cache holds %d bytes of %d; want at most %d", st.Bytes, st.MaxBytes, bound)
 	}
 	// Entries is an estimate, which may count entries on their way out.
 	if st.Evictions < 800 || st.Entries == 0 {
@@ -173,15 +198,16 @@ func TestCache_Watch(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer served.Close()
-	loader, err := sqlite.Open(ctx, path)
+	other, err := sqlite.Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer loader.Close()
-	storetest.Load(t, loader, storetest.NewFixture())
+	defer other.Close()
+	storetest.Load(t, other, storetest.NewFixture())
 
 	c := cache.New[key](1 << 20)
 	wctx, stop := context.WithCancel(ctx)
+	defer stop()
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -196,7 +222,7 @@ func TestCache_Watch(t *testing.T) {
 		}
 	}
 	waitFor(1)
-	storetest.Load(t, loader, storetest.NewFixture())
+	storetest.Load(t, other, storetest.NewFixture())
 	waitFor(2)
 	stop()
 	select {

@@ -16,12 +16,12 @@ type Cache interface {
 	Get(ctx context.Context, k CacheKey, timeout time.Duration, load func(context.Context) ([]byte, error)) ([]byte, error)
 }
 
-// CacheKey names one response of the catalog: the route, the product id or
-// page number, and the page size.
+// CacheKey names one response of the catalog: the route, and the product
+// id or the page it is of.
 type CacheKey struct {
 	Route Route
 	ID    int64
-	Size  int64
+	Page  catalog.Page
 }
 
 // Route is a cacheable route of the API.
@@ -42,11 +42,16 @@ func (s *Server) storeContext(r *http.Request) (context.Context, context.CancelF
 // respond writes the 200 body that fill appends from what it reads from the
 // store, from the cache when the server has one.
 func (s *Server) respond(w http.ResponseWriter, r *http.Request, k CacheKey, fill func(ctx context.Context, b []byte) ([]byte, error)) {
+	ctx, cancel := s.storeContext(r)
+	defer cancel()
 	if s.cfg.Cache != nil {
-		body, err := s.cfg.Cache.Get(r.Context(), k, s.cfg.RequestTimeout, func(ctx context.Context) ([]byte, error) {
+		// ctx bounds the wait; the load itself runs detached, for whoever
+		// else waits for it, bounded by the same timeout.
+		body, err := s.cfg.Cache.Get(ctx, k, s.cfg.RequestTimeout, func(ctx context.Context) ([]byte, error) {
 			bp := bufPool.Get().(*[]byte)
 			b, err := fill(ctx, (*bp)[:0])
 			if err != nil {
+				bufPool.Put(bp)
 				return nil, err
 			}
 			// The cache holds an exact-size copy; the buffer goes back.
@@ -61,11 +66,10 @@ func (s *Server) respond(w http.ResponseWriter, r *http.Request, k CacheKey, fil
 		writeBody(w, http.StatusOK, jsonType, body)
 		return
 	}
-	ctx, cancel := s.storeContext(r)
-	defer cancel()
 	bp := bufPool.Get().(*[]byte)
 	b, err := fill(ctx, (*bp)[:0])
 	if err != nil {
+		bufPool.Put(bp)
 		s.Error(w, r, err)
 		return
 	}
@@ -79,7 +83,7 @@ func (s *Server) handleListProducts(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	s.respond(w, r, CacheKey{Route: RouteProducts, ID: page.Number, Size: page.Size}, func(ctx context.Context, b []byte) ([]byte, error) {
+	s.respond(w, r, CacheKey{Route: RouteProducts, Page: page}, func(ctx context.Context, b []byte) ([]byte, error) {
 		products, err := s.products.ListProducts(ctx, page)
 		if err != nil {
 			return nil, err
