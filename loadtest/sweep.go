@@ -3,6 +3,8 @@ package loadtest
 import (
 	"context"
 	"maps"
+	"net"
+	"net/http"
 	"slices"
 	"strconv"
 	"strings"
@@ -46,8 +48,8 @@ var DefaultOptions = Options{
 
 // Step is what one rate of a sweep measured.
 type Step struct {
-	// Rate is the offered rate per second; Achieved is the rate of answers
-	// over the step's length and the wait for its last answers.
+	// Rate is the offered rate per second; Achieved is the rate of
+	// successful (2xx) answers over the time requests were being sent.
 	Rate     int     `json:"rate"`
 	Achieved float64 `json:"achieved"`
 	Requests int     `json:"requests"`
@@ -82,20 +84,36 @@ func Sweep(ctx context.Context, targets vegeta.Targeter, opts Options) ([]Step, 
 }
 
 func runStep(ctx context.Context, targets vegeta.Targeter, rate, index int, opts Options) Step {
+	workers := max(opts.MaxWorkers, 1)
+	// A transport of the step's own, whose connections are closed when it
+	// ends: the next step does not share the server with this one's idle
+	// connections.
+	transport := &http.Transport{
+		DialContext:         (&net.Dialer{KeepAlive: 30 * time.Second}).DialContext,
+		MaxIdleConnsPerHost: workers,
+		IdleConnTimeout:     30 * time.Second,
+	}
+	defer transport.CloseIdleConnections()
 	atk := vegeta.NewAttacker(
+		vegeta.Client(&http.Client{Transport: transport}),
 		vegeta.Timeout(opts.Timeout),
-		vegeta.MaxWorkers(uint64(max(opts.MaxWorkers, 1))),
-		vegeta.Workers(uint64(min(max(rate/100, 10), max(opts.MaxWorkers, 1)))),
+		vegeta.MaxWorkers(uint64(workers)),
+		vegeta.Workers(uint64(min(max(rate/100, 10), workers))),
 		vegeta.MaxBody(0), // bodies are counted by the server, not kept here
-		vegeta.KeepAlive(true),
 		vegeta.Redirects(vegeta.NoFollow),
 	)
 	stop := context.AfterFunc(ctx, func() { atk.Stop() })
 	defer stop()
-	start := time.Now()
 	var latencies []time.Duration
+	var first, last time.Time
 	errs := map[string]int{}
 	for res := range atk.Attack(targets, vegeta.Rate{Freq: rate, Per: time.Second}, opts.Duration, strconv.Itoa(rate)) {
+		if len(latencies) == 0 || res.Timestamp.Before(first) {
+			first = res.Timestamp
+		}
+		if res.Timestamp.After(last) {
+			last = res.Timestamp
+		}
 		latencies = append(latencies, res.Latency)
 		if res.Code < 200 || res.Code >= 300 {
 			errs[errorKind(res)]++
@@ -104,21 +122,23 @@ func runStep(ctx context.Context, targets vegeta.Targeter, rate, index int, opts
 			opts.Progress(index, len(latencies))
 		}
 	}
-	elapsed := time.Since(start)
 	s := Step{Rate: rate, Requests: len(latencies), Errors: errs}
 	if len(latencies) == 0 {
 		s.Failed = "no requests were made"
 		return s
 	}
-	s.Achieved = float64(len(latencies)) / elapsed.Seconds()
-	slices.Sort(latencies)
-	s.P50, s.P90, s.P99 = ms(quantile(latencies, 0.50)), ms(quantile(latencies, 0.90)), ms(quantile(latencies, 0.99))
-	s.Max = ms(latencies[len(latencies)-1])
 	failed := 0
 	for _, n := range errs {
 		failed += n
 	}
+	// n requests sent at the rate span n-1 intervals; one more is the
+	// sending time they stand for.
+	sending := last.Sub(first) + time.Second/time.Duration(rate)
+	s.Achieved = float64(len(latencies)-failed) / sending.Seconds()
 	s.ErrorRate = float64(failed) / float64(len(latencies))
+	slices.Sort(latencies)
+	s.P50, s.P90, s.P99 = ms(quantile(latencies, 0.50)), ms(quantile(latencies, 0.90)), ms(quantile(latencies, 0.99))
+	s.Max = ms(latencies[len(latencies)-1])
 	switch {
 	case s.ErrorRate > opts.StopErrorRate:
 		s.Failed = "errors over " + strconv.FormatFloat(opts.StopErrorRate*100, 'g', -1, 64) + "%"

@@ -44,8 +44,9 @@ func TestSweep(t *testing.T) {
 		total := 0
 		for i, s := range steps {
 			want := opts.Rates[i] * 3 / 10
-			if s.Rate != opts.Rates[i] || s.Requests < want-2 || s.Requests > want+2 || s.ErrorRate != 0 || s.Failed != "" {
-				t.Errorf("step %d = %+v, want about %d requests and no errors", i, s, want)
+			if s.Rate != opts.Rates[i] || s.Requests < want-2 || s.Requests > want+2 || s.ErrorRate != 0 || s.Failed != "" ||
+				s.Achieved < 0.8*float64(s.Rate) || s.Achieved > 1.2*float64(s.Rate) {
+				t.Errorf("step %d = %+v, want about %d requests, no errors, about the rate achieved", i, s, want)
 			}
 			if s.P50 <= 0 || s.P50 > s.P90 || s.P90 > s.P99 || s.P99 > s.Max {
 				t.Errorf("step %d percentiles out of order: %+v", i, s)

@@ -61,7 +61,7 @@ func ParseMix(s string) (Mix, error) {
 		return Classic, nil
 	}
 	var m Mix
-	total := 0
+	var seen [len(routeNames)]bool
 	for part := range strings.SplitSeq(s, ",") {
 		name, weight, ok := strings.Cut(strings.TrimSpace(part), "=")
 		r := slices.Index(routeNames[:], name)
@@ -72,10 +72,12 @@ func ParseMix(s string) (Mix, error) {
 		if err != nil || w < 0 || w > 1000 {
 			return Mix{}, fmt.Errorf("mix %q: the weight of %s is not a whole number from 0 to 1000", s, name)
 		}
-		m[r] = w
-		total += w
+		if seen[r] {
+			return Mix{}, fmt.Errorf("mix %q: %s is given twice", s, name)
+		}
+		seen[r], m[r] = true, w
 	}
-	if total == 0 {
+	if m == (Mix{}) {
 		return Mix{}, fmt.Errorf("mix %q: no route has a weight", s)
 	}
 	return m, nil
@@ -159,7 +161,7 @@ func NewTargets(base string, mix Mix, ids IDs, products int64, seed uint64) *Tar
 	}
 	switch ids {
 	case Last10:
-		t.first = t.products - t.products/10
+		t.first = t.products - t.products/10 + 1
 	case Zipf:
 		t.zipf = rand.NewZipf(t.rng, zipfS, 1, uint64(t.products-1))
 	}

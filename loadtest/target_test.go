@@ -29,6 +29,7 @@ func TestParseMix(t *testing.T) {
 		{"product=-1", loadtest.Mix{}, "not a whole number"},
 		{"product=1001", loadtest.Mix{}, "not a whole number"},
 		{"product=x", loadtest.Mix{}, "not a whole number"},
+		{"product=5,product=0", loadtest.Mix{}, "given twice"},
 	} {
 		t.Run(tc.in, func(t *testing.T) {
 			got, err := loadtest.ParseMix(tc.in)
@@ -138,10 +139,14 @@ func TestTargets(t *testing.T) {
 			}
 		}
 		for id := range ids {
-			// A list request names its page's first id: 896 for ids 900-.
-			if id < 896 || id > 1000 {
+			// The last tenth of 1..1000 is 901..1000; a list request names
+			// its page's first id, and 901 starts a page.
+			if id < 901 || id > 1000 {
 				t.Fatalf("id %d outside the last tenth of 1..1000", id)
 			}
+		}
+		if ids[901] == 0 || ids[1000] == 0 {
+			t.Fatalf("ids 901 and 1000 drawn %d and %d times, want both", ids[901], ids[1000])
 		}
 	})
 	t.Run("Uniform", func(t *testing.T) {

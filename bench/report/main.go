@@ -62,7 +62,8 @@ func main() {
 
 	b.WriteString("# Benchmarks\n\n")
 	b.WriteString("Written by `bash bench/run.sh` (the numbers below are from one run of it; rerun it to check them).\n")
-	b.WriteString("The machine is shared and noisy: compare the ratios measured in the same run, not the absolute figures across runs.\n\n")
+	b.WriteString("The machine is shared and noisy: compare the ratios measured in the same run, not the absolute figures across runs.\n")
+	b.WriteString("What the CPU profiles showed, and what was changed for it, is in [profiles.md](profiles.md).\n\n")
 	b.WriteString("## Machine and settings\n\n")
 	for _, l := range strings.Split(strings.TrimSpace(machine), "\n") {
 		fmt.Fprintf(&b, "- %s\n", l)
@@ -189,12 +190,12 @@ func stepAt(r *loadtest.Report, rate int) (loadtest.Step, bool) {
 	return loadtest.Step{}, false
 }
 
-// millis parses a latency as wrk prints it (950.00us, 1.23ms, 1.02s).
+// millis parses a latency as wrk prints it (950.00us, 1.23ms, 1.02s, 1.50m).
 func millis(s string) float64 {
 	for _, u := range []struct {
 		suffix string
 		scale  time.Duration
-	}{{"us", time.Microsecond}, {"ms", time.Millisecond}, {"s", time.Second}} {
+	}{{"us", time.Microsecond}, {"ms", time.Millisecond}, {"s", time.Second}, {"m", time.Minute}, {"h", time.Hour}} {
 		if v, ok := strings.CutSuffix(s, u.suffix); ok {
 			f, err := strconv.ParseFloat(v, 64)
 			if err != nil {
