@@ -15,6 +15,7 @@
 #                response of the hot set (bench/warm.lua) [120s]
 #   RATES        the open-model sweep [100,1000,2000,5000,10000]
 #   STORES       which stores to measure [sqlite postgres]
+#   RESULTS      where the raw results are kept [bench-results/run-<UTC time>]
 #
 # Needs wrk (installed from Debian if missing), psql for PostgreSQL, and
 # about 8 GB of disk for the dataset and the SQLite file the first time.
@@ -30,6 +31,8 @@ RATES=${RATES:-100,1000,2000,5000,10000}
 STORES=${STORES:-sqlite postgres}
 PORT=3710 ADMIN=3711 CEILING=3712
 work=$(mktemp -d)
+# The raw results stay, for a second look or to rewrite the report.
+res=${RESULTS:-bench-results/run-$(date -u +%Y%m%dT%H%M%SZ)}
 pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
@@ -44,7 +47,6 @@ go build -o "$work/catalog" ./cmd/catalog
 go build -o "$work/ceiling" ./bench/ceiling
 go build -o "$work/report" ./bench/report
 catalog=$work/catalog
-res=$work/results
 mkdir -p "$res"
 
 # Stores: generate and load what is missing.
@@ -55,7 +57,7 @@ ensure_data() {
 for store in $STORES; do
   case $store in
   sqlite)
-    if [ ! -f "$SQLITE_DB" ]; then
+    if [ ! -s "$SQLITE_DB" ]; then
       echo "== loading $SQLITE_DB" >&2
       ensure_data
       mkdir -p "$(dirname "$SQLITE_DB")"
@@ -64,8 +66,8 @@ for store in $STORES; do
   postgres)
     admin_url="${PG_URL%/*}/postgres"
     dbname=${PG_URL##*/}; dbname=${dbname%%\?*}
-    psql "$admin_url" -qAtc "SELECT 1 FROM pg_database WHERE datname = '$dbname'" | grep -q 1 ||
-      psql "$admin_url" -qc "CREATE DATABASE $dbname"
+    [ "$(psql "$admin_url" -qAtc "SELECT 1 FROM pg_database WHERE datname = '$dbname'")" = 1 ] ||
+      psql "$admin_url" -qc "CREATE DATABASE \"$dbname\""
     if [ "$(psql "$PG_URL" -qAtc "SELECT generation FROM catalog_meta" 2>/dev/null || echo 0)" = 0 ]; then
       echo "== loading $PG_URL" >&2
       ensure_data
@@ -89,13 +91,20 @@ start_serve() {
   local db=$SQLITE_DB
   [ "$1" = postgres ] && db=$PG_URL
   "$catalog" serve --db "$db" --addr 127.0.0.1:$PORT --admin-addr 127.0.0.1:$ADMIN --cache-mb "$2" \
-    --log-level warn 2>>"$work/serve.log" &
+    --demo-products 0 --log-level warn 2>>"$work/serve.log" &
   serve_pid=$!
   pids+=("$serve_pid")
-  for _ in $(seq 100); do curl -fso /dev/null http://127.0.0.1:$PORT/products/1 && return; sleep 0.1; done
+  for _ in $(seq 100); do
+    if curl -so /dev/null http://127.0.0.1:$PORT/products/1; then
+      # The store must hold the catalog the ids are drawn from.
+      curl -fso /dev/null "http://127.0.0.1:$PORT/products/$PRODUCTS" && return
+      echo "$db does not serve product $PRODUCTS: delete it (or set PRODUCTS) and run again" >&2; exit 1
+    fi
+    sleep 0.1
+  done
   echo "serve did not start:" >&2; cat "$work/serve.log" >&2; exit 1
 }
-stop_serve() { kill "$serve_pid"; wait "$serve_pid" 2>/dev/null || true; }
+stop_serve() { kill "$serve_pid" 2>/dev/null || true; wait "$serve_pid" 2>/dev/null || true; }
 rss() { grep -E '^(VmRSS|VmHWM|RssAnon|RssFile):' /proc/"$serve_pid"/status | awk '{printf "\"%s\":%d,", $1, $2}' | sed 's/:"/"/g; s/,$//'; }
 
 ceiling() {
@@ -108,12 +117,13 @@ ceiling() {
 }
 
 ceiling before
-last10=$((PRODUCTS - PRODUCTS / 10))
+last10=$((PRODUCTS - PRODUCTS / 10 + 1))
 for store in $STORES; do
   # Hot: the default cache, filled with the hot set, then the classic test.
   start_serve "$store" 512
   echo "== warming the cache: wrk -t2 -c64 -d$WARMUP -s bench/warm.lua" >&2
   wrk -t2 -c64 -d"$WARMUP" -s bench/warm.lua http://127.0.0.1:$PORT -- "$last10" "$PRODUCTS" 2 > "$work/warm.txt"
+  sleep 10 # let the store settle after the warm-up's burst of reads
   curl -s http://127.0.0.1:$ADMIN/debug/cache > "$res/$store-cache-before.json"
   sed -n 's/^ *\([0-9]*\) requests in.*/{"requests":\1}/p' "$work/warm.txt" > "$res/$store-warmup.json"
   wrk_run "$store-hot" http://127.0.0.1:$PORT "$last10" "$PRODUCTS"
@@ -151,4 +161,4 @@ ceiling after
   echo "settings: wrk -t2 -c64 -d$DURATION -s bench/mix.lua (cache warmed first by bench/warm.lua, at most $WARMUP); catalog bench --rates $RATES --duration $DURATION; $PRODUCTS products"
 } > "$res/machine.txt"
 "$work/report" --in "$res" --stores "$STORES" --out docs/benchmarks.md
-echo "written docs/benchmarks.md" >&2
+echo "written docs/benchmarks.md; the raw results are in $res" >&2
