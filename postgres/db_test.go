@@ -78,22 +78,31 @@ func TestOpen_Unreachable(t *testing.T) {
 	}
 }
 
-// An interrupted load leaves its tables behind; the next load clears them,
-// and the catalog being served is untouched.
-func TestLoad_Leftovers(t *testing.T) {
+// openLoadedWithConn opens a store of a new database holding the fixture,
+// and a plain connection to the database for a test to look or meddle with.
+func openLoadedWithConn(t *testing.T) (*postgres.DB, *pgx.Conn) {
+	t.Helper()
 	ctx := context.Background()
 	url := pgtest.NewDatabase(t)
 	db, err := postgres.Open(ctx, url, postgres.Config{Migrate: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
+	t.Cleanup(func() { db.Close() })
 	storetest.Load(t, db, storetest.NewFixture())
 	conn, err := pgx.Connect(ctx, url)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer conn.Close(ctx)
+	t.Cleanup(func() { conn.Close(context.Background()) })
+	return db, conn
+}
+
+// An interrupted load leaves its tables behind; the next load clears them,
+// and the catalog being served is untouched.
+func TestLoad_Leftovers(t *testing.T) {
+	ctx := context.Background()
+	db, conn := openLoadedWithConn(t)
 	for _, q := range []string{
 		"CREATE TABLE products_new (id integer, junk text)",
 		"INSERT INTO products_new VALUES (1, 'half-loaded')",
@@ -129,18 +138,7 @@ func TestLoad_Leftovers(t *testing.T) {
 // scans.
 func TestLoad_Vacuumed(t *testing.T) {
 	ctx := context.Background()
-	url := pgtest.NewDatabase(t)
-	db, err := postgres.Open(ctx, url, postgres.Config{Migrate: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	storetest.Load(t, db, storetest.NewFixture())
-	conn, err := pgx.Connect(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
+	_, conn := openLoadedWithConn(t)
 	rows, err := conn.Query(ctx, `SELECT relname, relpages, relallvisible FROM pg_class
 		WHERE relname IN ('products', 'features', 'styles', 'photos', 'skus', 'related') ORDER BY relname`)
 	if err != nil {

@@ -105,17 +105,9 @@ func TestOpen(t *testing.T) {
 	t.Run("WhileWriteLocked", func(t *testing.T) {
 		db, raw := openLoadedWithRaw(t)
 		db.Close()
-		conn, err := raw.Conn(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer conn.Close()
-		if _, err := conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
-			t.Fatal(err)
-		}
-		defer conn.ExecContext(ctx, "ROLLBACK")
+		holdWriteLock(t, raw)
 		start := time.Now()
-		db, err = sqlite.Open(ctx, dbPath(t, raw))
+		db, err := sqlite.Open(ctx, dbPath(t, raw))
 		if err != nil {
 			t.Fatalf("open while write-locked: %v after %v", err, time.Since(start))
 		}
@@ -219,15 +211,7 @@ func TestLoad_Leftovers(t *testing.T) {
 func TestAddToCart_DuringCatalogWrite(t *testing.T) {
 	ctx := context.Background()
 	db, raw := openLoadedWithRaw(t)
-	conn, err := raw.Conn(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	if _, err := conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
-		t.Fatal(err)
-	}
-	defer conn.ExecContext(ctx, "ROLLBACK")
+	holdWriteLock(t, raw)
 
 	start := time.Now()
 	cctx, cancel := context.WithTimeout(ctx, 2*time.Second)
@@ -245,6 +229,24 @@ func TestAddToCart_DuringCatalogWrite(t *testing.T) {
 	if _, err := os.Stat(sqlite.CartsPath(carts)); err != nil {
 		t.Fatalf("carts file: %v", err)
 	}
+}
+
+// holdWriteLock takes the write lock of raw's file until the test ends, as
+// a load holds it for a batch or an index build.
+func holdWriteLock(t *testing.T, raw *sql.DB) {
+	t.Helper()
+	ctx := context.Background()
+	conn, err := raw.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_, _ = conn.ExecContext(ctx, "ROLLBACK")
+		conn.Close()
+	})
 }
 
 // dbPath returns the file a plain pool is open on.
