@@ -29,6 +29,17 @@ type Config struct {
 	Logger *slog.Logger
 	// Cache, when set, keeps encoded catalog responses.
 	Cache Cache
+	// Catalog, when set, is asked by /readyz whether a catalog is loaded.
+	Catalog Describer
+	// Observer, when set, is told of every request: when it starts, and
+	// its route pattern, status and duration when it ends.
+	Observer Observer
+}
+
+// Observer watches requests, for metrics.
+type Observer interface {
+	Begin()
+	End(pattern string, status int, d time.Duration)
 }
 
 // DefaultRequestTimeout is the request timeout when Config leaves it zero.
@@ -55,7 +66,11 @@ func NewServer(products catalog.ProductService, carts catalog.CartService, cfg C
 	s := &Server{products: products, carts: carts, cfg: cfg, prefix: "/api/fec2/" + cfg.Campus}
 	mux := http.NewServeMux()
 	s.routes(mux)
-	s.handler = s.recoverPanics(cfg.CORS.wrap(s.stripPrefix(canonicalPaths(mux))))
+	var routed http.Handler = mux
+	if cfg.Observer != nil {
+		routed = observe(cfg.Observer, mux)
+	}
+	s.handler = s.recoverPanics(cfg.CORS.wrap(s.stripPrefix(canonicalPaths(routed))))
 	// The http.Server exists before Serve runs, so that a Shutdown that
 	// comes first (a signal right after start) is not lost.
 	s.srv = &http.Server{
@@ -75,6 +90,8 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /products/{id}", byProductID(s, RouteProduct, s.products.FindProduct, s.renderProduct))
 	mux.HandleFunc("GET /products/{id}/styles", byProductID(s, RouteStyles, s.products.FindStyles, appendStyles))
 	mux.HandleFunc("GET /products/{id}/related", byProductID(s, RouteRelated, s.products.FindRelated, renderRelated))
+	mux.HandleFunc("GET /healthz", s.handleHealth)
+	mux.HandleFunc("GET /readyz", s.handleReady)
 	mux.HandleFunc("GET /cart", s.handleCart)
 	mux.HandleFunc("POST /cart", s.handleAddToCart)
 	// Any other method on a known path is 405 with Allow, as JSON.
@@ -84,6 +101,8 @@ func (s *Server) routes(mux *http.ServeMux) {
 		"/products/{id}/styles":  "GET, HEAD",
 		"/products/{id}/related": "GET, HEAD",
 		"/cart":                  "GET, HEAD, POST",
+		"/healthz":               "GET, HEAD",
+		"/readyz":                "GET, HEAD",
 	} {
 		mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Allow", allow)
@@ -94,6 +113,38 @@ func (s *Server) routes(mux *http.ServeMux) {
 		writeError(w, r, http.StatusNotFound, "no such path: "+r.URL.Path)
 	})
 }
+
+// observe tells o of each request next serves. It wraps the mux itself,
+// which sets the request's Pattern as it routes it.
+func observe(o Observer, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		o.Begin()
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+		defer func() {
+			pattern := r.Pattern
+			if pattern == "" {
+				pattern = "none"
+			}
+			o.End(pattern, sw.status, time.Since(start))
+		}()
+		next.ServeHTTP(sw, r)
+	})
+}
+
+// statusWriter remembers the status a handler wrote.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(status int) {
+	w.status = status
+	w.ResponseWriter.WriteHeader(status)
+}
+
+// Unwrap gives http.ResponseController the writer underneath.
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // Handler returns the server's handler, for tests and for mounting.
 func (s *Server) Handler() http.Handler { return s.handler }
