@@ -183,7 +183,7 @@ func freeAddr(t *testing.T) string {
 // TestRun_Serve: an empty store is seeded with a demo catalog, served, and
 // shut down cleanly when the context ends (as on SIGINT or SIGTERM).
 func TestRun_Serve(t *testing.T) {
-	args := []string{"serve", "--db", filepath.Join(t.TempDir(), "c.db"), "--addr", freeAddr(t), "--demo-products", "120"}
+	args := []string{"serve", "--db", filepath.Join(t.TempDir(), "c.db"), "--addr", freeAddr(t), "--admin-addr", "", "--demo-products", "120"}
 	logs, body := serveBriefly(t, args, "/products?count=200", 200)
 	if strings.Count(body, `"campus":"hr-rfp"`) != 120 {
 		t.Fatalf("GET /products: %.300s", body)
@@ -201,7 +201,7 @@ func TestRun_Postgres(t *testing.T) {
 	ctx := context.Background()
 	url := pgtest.NewDatabase(t)
 	addr := freeAddr(t)
-	err := run(ctx, []string{"serve", "--db", url, "--addr", addr}, noEnv, io.Discard, io.Discard)
+	err := run(ctx, []string{"serve", "--db", url, "--addr", addr, "--admin-addr", ""}, noEnv, io.Discard, io.Discard)
 	if err == nil || !strings.Contains(err.Error(), "catalog migrate") {
 		t.Fatalf("serve on an empty database: %v, want a refusal that says to migrate", err)
 	}
@@ -210,7 +210,7 @@ func TestRun_Postgres(t *testing.T) {
 		t.Fatalf("migrate: %v %q", err, out.String())
 	}
 	// An empty PostgreSQL catalog is served as it is, not seeded.
-	logs, _ := serveBriefly(t, []string{"serve", "--db", url, "--addr", addr}, "/products/1", 404)
+	logs, _ := serveBriefly(t, []string{"serve", "--db", url, "--addr", addr, "--admin-addr", ""}, "/products/1", 404)
 	if !strings.Contains(logs, "the catalog is empty") || strings.Contains(logs, "demo") {
 		t.Fatalf("logs of an empty catalog:\n%s", logs)
 	}
@@ -221,7 +221,7 @@ func TestRun_Postgres(t *testing.T) {
 	if err := run(ctx, []string{"load", "--db", url, data}, noEnv, io.Discard, io.Discard); err != nil {
 		t.Fatal(err)
 	}
-	logs, _ = serveBriefly(t, []string{"serve", "--db", url, "--addr", addr, "--db-max-conns", "3", "--db-statement-timeout", "2s"}, "/products/200/styles", 200)
+	logs, _ = serveBriefly(t, []string{"serve", "--db", url, "--addr", addr, "--admin-addr", "", "--db-max-conns", "3", "--db-statement-timeout", "2s"}, "/products/200/styles", 200)
 	if strings.Contains(logs, "demo") || !strings.Contains(logs, `"products":200`) {
 		t.Fatalf("logs:\n%s", logs)
 	}
@@ -286,7 +286,7 @@ func TestRun_ServeStopsOnEarlySignal(t *testing.T) {
 		w := &cancelOn{word: `"listening"`, cancel: cancel}
 		done := make(chan error, 1)
 		go func() {
-			done <- run(ctx, []string{"serve", "--db", filepath.Join(dir, "c.db"), "--addr", freeAddr(t), "--demo-products", "20"}, noEnv, io.Discard, w)
+			done <- run(ctx, []string{"serve", "--db", filepath.Join(dir, "c.db"), "--addr", freeAddr(t), "--admin-addr", "", "--demo-products", "20"}, noEnv, io.Discard, w)
 		}()
 		select {
 		case err := <-done:
@@ -366,6 +366,19 @@ func TestRun_Bench(t *testing.T) {
 	if st.Hits+st.Misses < sent || st.Hits == 0 {
 		t.Fatalf("cache counters %+v after %d requests of the sweep; want them all counted", st, sent)
 	}
+	// The same counters, and the catalog, in Prometheus's format.
+	resp, err = http.Get("http://" + admin + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	metrics, _ := io.ReadAll(resp.Body)
+	for _, want := range []string{"\ncatalog_generation 1\n", "\ncatalog_products 120\n", "\ncatalog_cache_hits_total ",
+		`catalog_http_request_duration_seconds_count{route="GET /products/{id}/styles",status="2xx"} `} {
+		if !strings.Contains(string(metrics), want) {
+			t.Errorf("/metrics lacks %q", want)
+		}
+	}
 }
 
 func TestRun_BenchErrors(t *testing.T) {
@@ -389,5 +402,18 @@ func TestRun_AdminNotPublic(t *testing.T) {
 	err := run(context.Background(), []string{"serve", "--db", filepath.Join(t.TempDir(), "c.db"), "--addr", freeAddr(t), "--demo-products", "5", "--admin-addr", "0.0.0.0:0"}, noEnv, io.Discard, io.Discard)
 	if err == nil || !strings.Contains(err.Error(), "loopback") {
 		t.Fatalf("err = %v, want a refusal of a public admin address", err)
+	}
+}
+
+// A taken admin port stops serve with a message that says what to do.
+func TestRun_AdminPortTaken(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	err = run(context.Background(), []string{"serve", "--db", filepath.Join(t.TempDir(), "c.db"), "--addr", freeAddr(t), "--demo-products", "5", "--admin-addr", ln.Addr().String()}, noEnv, io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "--admin-addr another loopback port") {
+		t.Fatalf("err = %v, want the taken admin port explained", err)
 	}
 }

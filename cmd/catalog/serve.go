@@ -20,6 +20,7 @@ import (
 	"catalog/csv"
 	"catalog/generate"
 	cataloghttp "catalog/http"
+	"catalog/metrics"
 )
 
 // DefaultCacheMB is the default bound of the response cache: it holds all
@@ -31,6 +32,9 @@ const DefaultCacheMB = 512
 // garbage collector works harder to stay under the limit: connections,
 // buffers, the store's page caches.
 const memoryHeadroom = 384 << 20
+
+// DefaultAdminAddr is where the admin listener listens unless told.
+const DefaultAdminAddr = "127.0.0.1:9090"
 
 // DemoProducts is the size of the demo catalog an empty store is seeded with.
 const DemoProducts = 10_000
@@ -45,7 +49,7 @@ func runServe(ctx context.Context, args []string, env environment, stdout, stder
 	grace := fs.Duration("shutdown-timeout", 30*time.Second, "how long a shutdown waits for requests in flight")
 	cors := fs.String("cors-origins", "*", "browser origins that may call the API, comma-separated: * for any (without cookies), or origins such as https://shop.example (with cookies); empty for none")
 	level := fs.String("log-level", "info", "debug, info, warn or error")
-	adminAddr := fs.String("admin-addr", "", "the loopback address of the admin listener: cache counters at /debug/cache, pprof at /debug/pprof/ (empty: none)")
+	adminAddr := fs.String("admin-addr", DefaultAdminAddr, "the loopback address of the admin listener: Prometheus metrics at /metrics, cache counters at /debug/cache, pprof at /debug/pprof/ (empty: none)")
 	cacheMB := fs.Int("cache-mb", DefaultCacheMB, "MiB of encoded responses kept in memory (0: no cache)")
 	poll := fs.Duration("catalog-poll", time.Second, "how often to look for a reload of the catalog, which empties the cache")
 	if err := env.parse(fs, args); err != nil {
@@ -98,10 +102,6 @@ func runServe(ctx context.Context, args []string, env environment, stdout, stder
 			"loaded_at", info.LoadedAt)
 	}
 
-	ln, err := net.Listen("tcp", *addr)
-	if err != nil {
-		return err
-	}
 	var origins []string
 	for _, o := range strings.Split(*cors, ",") {
 		if o = strings.TrimSpace(o); o != "" {
@@ -109,8 +109,10 @@ func runServe(ctx context.Context, args []string, env environment, stdout, stder
 		}
 	}
 	var stats func() any // the cache's counters, for the admin listener
+	m := metrics.New()
+	m.WatchCatalog(db)
 	cfg := cataloghttp.Config{Campus: *campus, RequestTimeout: *timeout, Logger: logger,
-		CORS: cataloghttp.CORS{AllowOrigins: origins}}
+		CORS: cataloghttp.CORS{AllowOrigins: origins}, Catalog: db, Observer: m}
 	if *cacheMB > 0 {
 		if _, ok := os.LookupEnv("GOMEMLIMIT"); !ok {
 			// A soft limit: the heap of a full cache may not grow to twice
@@ -119,6 +121,10 @@ func runServe(ctx context.Context, args []string, env environment, stdout, stder
 		}
 		c := cache.New[cataloghttp.CacheKey](int64(*cacheMB) << 20)
 		stats = func() any { return c.Stats() }
+		m.WatchCache(func() metrics.CacheStats {
+			st := c.Stats()
+			return metrics.CacheStats{Hits: st.Hits, Misses: st.Misses, Evictions: st.Evictions, Bytes: st.Bytes, MaxBytes: st.MaxBytes, Entries: st.Entries}
+		})
 		c.SetGeneration(info.Generation)
 		wctx, stopWatch := context.WithCancel(ctx)
 		defer stopWatch()
@@ -127,11 +133,15 @@ func runServe(ctx context.Context, args []string, env environment, stdout, stder
 	}
 	srv := cataloghttp.NewServer(db, db, cfg)
 	if *adminAddr != "" {
-		admin, err := startAdmin(*adminAddr, stats, logger)
+		admin, err := startAdmin(*adminAddr, m.Handler(), stats, logger)
 		if err != nil {
-			return err
+			return fmt.Errorf("admin listener: %w (give --admin-addr another loopback port, or an empty one for none)", err)
 		}
 		defer admin.Close()
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
 	}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
@@ -192,14 +202,15 @@ func checkAdminAddr(addr string) error {
 	return nil
 }
 
-// startAdmin serves the admin endpoints (the cache's counters, pprof) on
-// addr.
-func startAdmin(addr string, cacheStats func() any, logger *slog.Logger) (*http.Server, error) {
+// startAdmin serves the admin endpoints (Prometheus metrics, the cache's
+// counters, pprof) on addr.
+func startAdmin(addr string, metrics http.Handler, cacheStats func() any, logger *slog.Logger) (*http.Server, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, err
 	}
 	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", metrics)
 	mux.HandleFunc("GET /debug/cache", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		var v any = map[string]string{"cache": "off"}
@@ -215,6 +226,6 @@ func startAdmin(addr string, cacheStats func() any, logger *slog.Logger) (*http.
 	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 	go func() { _ = srv.Serve(ln) }()
-	logger.Info("admin listening", "addr", "http://"+ln.Addr().String()+"/debug/pprof/")
+	logger.Info("admin listening", "metrics", "http://"+ln.Addr().String()+"/metrics", "pprof", "http://"+ln.Addr().String()+"/debug/pprof/")
 	return srv, nil
 }

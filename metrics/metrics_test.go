@@ -1,0 +1,89 @@
+package metrics_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"catalog"
+	"catalog/metrics"
+)
+
+type store struct {
+	info catalog.CatalogInfo
+	err  error
+}
+
+func (s store) CatalogInfo(context.Context) (catalog.CatalogInfo, error) { return s.info, s.err }
+
+func scrape(t *testing.T, m *metrics.Metrics) string {
+	t.Helper()
+	w := httptest.NewRecorder()
+	m.Handler().ServeHTTP(w, httptest.NewRequest("GET", "/metrics", nil))
+	body, _ := io.ReadAll(w.Result().Body)
+	if w.Code != 200 {
+		t.Fatalf("scrape: %d %s", w.Code, body)
+	}
+	return string(body)
+}
+
+func wantLines(t *testing.T, body string, lines ...string) {
+	t.Helper()
+	for _, l := range lines {
+		if !strings.Contains(body, "\n"+l+"\n") {
+			t.Errorf("metrics lack %q", l)
+		}
+	}
+}
+
+func TestMetrics(t *testing.T) {
+	t.Run("Requests", func(t *testing.T) {
+		m := metrics.New()
+		m.Begin()
+		m.Begin()
+		m.End("GET /products/{id}", 200, 3*time.Millisecond)
+		m.Begin()
+		m.End("GET /products/{id}", 404, time.Millisecond)
+		m.End("GET /products/{id}", 503, 2*time.Second)
+		body := scrape(t, m)
+		wantLines(t, body,
+			`catalog_http_request_duration_seconds_count{route="GET /products/{id}",status="2xx"} 1`,
+			`catalog_http_request_duration_seconds_count{route="GET /products/{id}",status="4xx"} 1`,
+			`catalog_http_request_duration_seconds_bucket{route="GET /products/{id}",status="2xx",le="0.0025"} 0`,
+			`catalog_http_request_duration_seconds_bucket{route="GET /products/{id}",status="2xx",le="0.005"} 1`,
+			`catalog_http_request_duration_seconds_bucket{route="GET /products/{id}",status="5xx",le="1"} 0`,
+			`catalog_http_requests_in_flight 0`,
+		)
+		if !strings.Contains(body, "go_goroutines") {
+			t.Error("no Go runtime metrics")
+		}
+	})
+	t.Run("Cache", func(t *testing.T) {
+		m := metrics.New()
+		st := metrics.CacheStats{Hits: 7, Misses: 3, Evictions: 1, Bytes: 4096, MaxBytes: 1 << 20, Entries: 2}
+		m.WatchCache(func() metrics.CacheStats { return st })
+		wantLines(t, scrape(t, m), "catalog_cache_hits_total 7", "catalog_cache_misses_total 3", "catalog_cache_evictions_total 1",
+			"catalog_cache_bytes 4096", "catalog_cache_max_bytes 1.048576e+06", "catalog_cache_entries 2")
+		st.Hits = 9
+		wantLines(t, scrape(t, m), "catalog_cache_hits_total 9")
+	})
+	t.Run("Catalog", func(t *testing.T) {
+		m := metrics.New()
+		m.WatchCatalog(store{info: catalog.CatalogInfo{Generation: 3, Products: 1000, LoadedAt: time.UnixMilli(1_700_000_000_500)}})
+		wantLines(t, scrape(t, m), "catalog_store_up 1", "catalog_generation 3", "catalog_products 1000",
+			"catalog_loaded_timestamp_seconds 1.7000000005e+09")
+	})
+	t.Run("StoreDown", func(t *testing.T) {
+		m := metrics.New()
+		m.WatchCatalog(store{err: errors.New("connection refused")})
+		body := scrape(t, m)
+		wantLines(t, body, "catalog_store_up 0")
+		if strings.Contains(body, "catalog_generation") {
+			t.Error("a generation reported for a store that did not answer")
+		}
+	})
+}
