@@ -4,6 +4,7 @@ package cache
 
 import (
 	"context"
+	"strconv"
 	"sync/atomic"
 	"time"
 
@@ -24,6 +25,24 @@ type Cache[K comparable] struct {
 	c          *otter.Cache[key[K], []byte]
 	stats      *stats.Counter
 	generation atomic.Int64
+	remote     Remote
+	name       func(K) string
+}
+
+// Remote is a second tier shared by instances, such as redis.Tier: asked
+// on a miss before the store, and given what the store answered. It never
+// fails a request: a Remote that is down just misses.
+type Remote interface {
+	Get(ctx context.Context, key string) ([]byte, bool)
+	Set(ctx context.Context, key string, value []byte)
+}
+
+// WithRemote makes the cache ask r on a miss before loading, and store in
+// r what it loads. name turns a key into the string r keys it by; the
+// catalog generation is put in front of it.
+func (c *Cache[K]) WithRemote(r Remote, name func(K) string) *Cache[K] {
+	c.remote, c.name = r, name
+	return c
 }
 
 type key[K comparable] struct {
@@ -53,10 +72,21 @@ func New[K comparable](maxBytes int64) *Cache[K] {
 // them.
 func (c *Cache[K]) Get(ctx context.Context, k K, timeout time.Duration, load func(context.Context) ([]byte, error)) ([]byte, error) {
 	kk := key[K]{generation: c.generation.Load(), k: k}
-	return c.c.Get(ctx, kk, otter.LoaderFunc[key[K], []byte](func(ctx context.Context, _ key[K]) ([]byte, error) {
+	return c.c.Get(ctx, kk, otter.LoaderFunc[key[K], []byte](func(ctx context.Context, kk key[K]) ([]byte, error) {
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), timeout)
 		defer cancel()
-		return load(ctx)
+		if c.remote == nil {
+			return load(ctx)
+		}
+		name := strconv.FormatInt(kk.generation, 10) + ":" + c.name(kk.k)
+		if b, ok := c.remote.Get(ctx, name); ok {
+			return b, nil
+		}
+		b, err := load(ctx)
+		if err == nil {
+			c.remote.Set(ctx, name, b)
+		}
+		return b, err
 	}))
 }
 

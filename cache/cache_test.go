@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -12,6 +13,8 @@ import (
 
 	"catalog"
 	"catalog/cache"
+	"catalog/internal/redistest"
+	"catalog/redis"
 	"catalog/sqlite"
 	"catalog/storetest"
 )
@@ -239,4 +242,39 @@ func ExampleCache() {
 	})
 	fmt.Println(string(body))
 	// Output: {"id":1}
+}
+
+// Instances sharing a remote tier load a response from the store once:
+// the second instance's miss is answered by the tier. A new generation is
+// a new key there too.
+func TestCache_Remote(t *testing.T) {
+	ctx := context.Background()
+	url, prefix := redistest.Shared(t)
+	tier, err := redis.Open(url, redis.Options{Prefix: prefix})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tier.Close()
+	name := func(k key) string { return strconv.FormatInt(k.id, 10) }
+	a := cache.New[key](1<<20).WithRemote(tier, name)
+	b := cache.New[key](1<<20).WithRemote(tier, name)
+	a.SetGeneration(1)
+	b.SetGeneration(1)
+	var calls atomic.Int64
+	if got, err := a.Get(ctx, key{1}, time.Second, loader(&calls, "from the store")); err != nil || string(got) != "from the store" {
+		t.Fatalf("instance a: %q, %v", got, err)
+	}
+	if got, err := b.Get(ctx, key{1}, time.Second, loader(&calls, "loaded again")); err != nil || string(got) != "from the store" {
+		t.Fatalf("instance b: %q, %v; want the shared tier's answer", got, err)
+	}
+	b.SetGeneration(2)
+	if got, _ := b.Get(ctx, key{1}, time.Second, loader(&calls, "generation 2")); string(got) != "generation 2" {
+		t.Fatalf("after a reload: %q, want a fresh load", got)
+	}
+	if calls.Load() != 2 {
+		t.Fatalf("%d loads from the store, want 2", calls.Load())
+	}
+	if st := tier.Stats(); st.Hits != 1 || st.Misses != 2 {
+		t.Fatalf("tier stats %+v, want 1 hit and 2 misses", st)
+	}
 }

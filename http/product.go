@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"net/http"
+	"strconv"
 	"time"
 
 	"catalog"
@@ -22,6 +23,22 @@ type CacheKey struct {
 	Route Route
 	ID    int64
 	Page  catalog.Page
+}
+
+// String names the response, for a cache shared between instances:
+// "product/1", "styles/1", "related/1", "products/2/5".
+func (k CacheKey) String() string {
+	switch k.Route {
+	case RouteProducts:
+		return "products/" + strconv.FormatInt(k.Page.Number, 10) + "/" + strconv.FormatInt(k.Page.Size, 10)
+	case RouteProduct:
+		return "product/" + strconv.FormatInt(k.ID, 10)
+	case RouteStyles:
+		return "styles/" + strconv.FormatInt(k.ID, 10)
+	case RouteRelated:
+		return "related/" + strconv.FormatInt(k.ID, 10)
+	}
+	return "route" + strconv.Itoa(int(k.Route)) + "/" + strconv.FormatInt(k.ID, 10)
 }
 
 // Route is a cacheable route of the API.

@@ -87,6 +87,32 @@ func (m *Metrics) WatchCache(stats func() CacheStats) {
 	)
 }
 
+// RemoteStats are the counters of a shared cache tier.
+type RemoteStats struct {
+	Hits, Misses, Errors, Skipped uint64
+}
+
+// WatchRemote exposes a shared cache tier's counters, read at each scrape.
+func (m *Metrics) WatchRemote(stats func() RemoteStats) {
+	vec := prometheus.NewDesc("catalog_remote_cache_requests_total",
+		"Calls to the shared cache tier by outcome: hit, miss, error (failed or timed out), skipped (after a recent error).", []string{"outcome"}, nil)
+	m.reg.MustRegister(collectorFunc{desc: vec, collect: func(ch chan<- prometheus.Metric) {
+		s := stats()
+		for outcome, v := range map[string]uint64{"hit": s.Hits, "miss": s.Misses, "error": s.Errors, "skipped": s.Skipped} {
+			ch <- prometheus.MustNewConstMetric(vec, prometheus.CounterValue, float64(v), outcome)
+		}
+	}})
+}
+
+// collectorFunc is a collector of one described metric.
+type collectorFunc struct {
+	desc    *prometheus.Desc
+	collect func(chan<- prometheus.Metric)
+}
+
+func (c collectorFunc) Describe(ch chan<- *prometheus.Desc) { ch <- c.desc }
+func (c collectorFunc) Collect(ch chan<- prometheus.Metric) { c.collect(ch) }
+
 // Describer tells which catalog a store serves.
 type Describer interface {
 	CatalogInfo(ctx context.Context) (catalog.CatalogInfo, error)
