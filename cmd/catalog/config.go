@@ -104,10 +104,10 @@ func (f storeFlags) open(ctx context.Context, migrate bool) (catalog.Store, erro
 	return db, nil
 }
 
-// redact hides a password in a database URL.
+// redact hides a password in a database or Redis URL.
 func redact(dsn string) string {
-	if !isPostgres(dsn) {
-		return dsn
+	if !strings.Contains(dsn, "://") {
+		return dsn // a file path
 	}
 	u, err := url.Parse(dsn)
 	if err != nil {

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"catalog/internal/pgtest"
+	"catalog/internal/redistest"
 )
 
 func noEnv(string) (string, bool) { return "", false }
@@ -305,28 +306,10 @@ func TestRun_ServeStopsOnEarlySignal(t *testing.T) {
 // answers on the admin listener.
 func TestRun_Bench(t *testing.T) {
 	addr, admin := freeAddr(t), freeAddr(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	var logs syncBuffer
-	go func() {
-		done <- run(ctx, []string{"serve", "--db", filepath.Join(t.TempDir(), "c.db"), "--addr", addr, "--admin-addr", admin, "--demo-products", "120"}, noEnv, io.Discard, &logs)
-	}()
-	defer func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("serve: %v", err)
-		}
-	}()
-	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(50 * time.Millisecond) {
-		resp, err := http.Get("http://" + addr + "/products/1")
-		if err == nil {
-			resp.Body.Close()
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("server never answered: %v\n%s", err, logs.String())
-		}
-	}
+	ctx := context.Background()
+	startServe(t, "--db", filepath.Join(t.TempDir(), "c.db"), "--addr", addr, "--admin-addr", admin, "--demo-products", "120")
+	get(t, "http://"+addr+"/products/1")
+	get(t, "http://"+addr+"/products/1") // a hit, whatever the sweep draws
 	out := filepath.Join(t.TempDir(), "report")
 	var stdout, stderr bytes.Buffer
 	err := run(ctx, []string{"bench", "--rates", "20,40", "--duration", "300ms", "--out", out, "--ids", "uniform", "--progress=false", "http://" + addr}, noEnv, &stdout, &stderr)
@@ -415,5 +398,71 @@ func TestRun_AdminPortTaken(t *testing.T) {
 	err = run(context.Background(), []string{"serve", "--db", filepath.Join(t.TempDir(), "c.db"), "--addr", freeAddr(t), "--demo-products", "5", "--admin-addr", ln.Addr().String()}, noEnv, io.Discard, io.Discard)
 	if err == nil || !strings.Contains(err.Error(), "--admin-addr another loopback port") {
 		t.Fatalf("err = %v, want the taken admin port explained", err)
+	}
+}
+
+// startServe runs serve with args until the test ends, and waits until it
+// answers.
+func startServe(t *testing.T, args ...string) {
+	t.Helper()
+	addr := args[slices.Index(args, "--addr")+1]
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	var logs syncBuffer
+	go func() { done <- run(ctx, append([]string{"serve"}, args...), noEnv, io.Discard, &logs) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("serve: %v", err)
+		}
+	})
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		resp, err := http.Get("http://" + addr + "/healthz")
+		if err == nil {
+			resp.Body.Close()
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("server never answered: %v\n%s", err, logs.String())
+		}
+	}
+}
+
+func get(t *testing.T, url string) string {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 200 {
+		t.Fatalf("GET %s: %d %s", url, resp.StatusCode, b)
+	}
+	return string(b)
+}
+
+// TestRun_SharedCache: two instances of one store share a Redis tier, so
+// the second answers from it what the first loaded.
+func TestRun_SharedCache(t *testing.T) {
+	url, prefix := redistest.Shared(t)
+	db := filepath.Join(t.TempDir(), "c.db")
+	a, b, adminB := freeAddr(t), freeAddr(t), freeAddr(t)
+	common := []string{"--db", db, "--demo-products", "50", "--redis", url, "--redis-prefix", prefix}
+	startServe(t, append([]string{"--addr", a, "--admin-addr", ""}, common...)...)
+	startServe(t, append([]string{"--addr", b, "--admin-addr", adminB}, common...)...)
+	fromA := get(t, "http://"+a+"/products/7/styles")
+	if fromB := get(t, "http://"+b+"/products/7/styles"); fromB != fromA {
+		t.Fatalf("instances disagree:\n%s\n%s", fromA, fromB)
+	}
+	if m := get(t, "http://"+adminB+"/metrics"); !strings.Contains(m, `catalog_remote_cache_requests_total{outcome="hit"} 1`) {
+		t.Fatalf("instance b's metrics lack its one hit in the shared tier:\n%s", m)
+	}
+}
+
+func TestRun_RedisNeedsCache(t *testing.T) {
+	err := run(context.Background(), []string{"serve", "--db", filepath.Join(t.TempDir(), "c.db"), "--cache-mb", "0", "--redis", "redis://127.0.0.1:6379/0"}, noEnv, io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "--cache-mb") {
+		t.Fatalf("err = %v, want --redis refused without a cache", err)
 	}
 }

@@ -21,6 +21,7 @@ import (
 	"catalog/generate"
 	cataloghttp "catalog/http"
 	"catalog/metrics"
+	"catalog/redis"
 )
 
 // DefaultCacheMB is the default bound of the response cache: it holds all
@@ -51,6 +52,8 @@ func runServe(ctx context.Context, args []string, env environment, stdout, stder
 	level := fs.String("log-level", "info", "debug, info, warn or error")
 	adminAddr := fs.String("admin-addr", DefaultAdminAddr, "the loopback address of the admin listener: Prometheus metrics at /metrics, cache counters at /debug/cache, pprof at /debug/pprof/ (empty: none)")
 	cacheMB := fs.Int("cache-mb", DefaultCacheMB, "MiB of encoded responses kept in memory (0: no cache)")
+	redisURL := fs.String("redis", "", "a Redis URL (redis://host:6379/0) for a cache tier shared by instances of one store, behind the in-process cache (empty: none)")
+	redisPrefix := fs.String("redis-prefix", "catalog:", "the prefix of this store's keys in Redis: instances of one store share it, other stores sharing the Redis need their own")
 	poll := fs.Duration("catalog-poll", time.Second, "how often to look for a reload of the catalog, which empties the cache")
 	if err := env.parse(fs, args); err != nil {
 		return err
@@ -65,6 +68,9 @@ func runServe(ctx context.Context, args []string, env environment, stdout, stder
 		if err := checkAdminAddr(*adminAddr); err != nil {
 			return err
 		}
+	}
+	if *redisURL != "" && *cacheMB == 0 {
+		return errors.New("--redis is a tier behind the in-process cache: give --cache-mb more than 0")
 	}
 	if *poll <= 0 {
 		return fmt.Errorf("--catalog-poll %v: want a positive duration", *poll)
@@ -125,6 +131,22 @@ func runServe(ctx context.Context, args []string, env environment, stdout, stder
 			st := c.Stats()
 			return metrics.CacheStats{Hits: st.Hits, Misses: st.Misses, Evictions: st.Evictions, Bytes: st.Bytes, MaxBytes: st.MaxBytes, Entries: st.Entries}
 		})
+		if *redisURL != "" {
+			tier, err := redis.Open(*redisURL, redis.Options{Prefix: *redisPrefix})
+			if err != nil {
+				return err
+			}
+			defer tier.Close()
+			if err := tier.Ping(ctx); err != nil {
+				logger.Warn("the shared cache tier does not answer: serving without it until it does", "error", err)
+			}
+			c.WithRemote(tier, cataloghttp.CacheKey.String)
+			m.WatchRemote(func() metrics.RemoteStats {
+				st := tier.Stats()
+				return metrics.RemoteStats{Hits: st.Hits, Misses: st.Misses, Errors: st.Errors, Skipped: st.Skipped}
+			})
+			logger.Info("shared cache tier", "redis", redact(*redisURL))
+		}
 		c.SetGeneration(info.Generation)
 		wctx, stopWatch := context.WithCancel(ctx)
 		defer stopWatch()
