@@ -34,6 +34,8 @@ type Config struct {
 	// Observer, when set, is told of every request: when it starts, and
 	// its route pattern, status and duration when it ends.
 	Observer Observer
+	// LogSample is the share of requests logged, from 0 (none) to 1 (all).
+	LogSample float64
 }
 
 // Observer watches requests, for metrics.
@@ -68,7 +70,10 @@ func NewServer(products catalog.ProductService, carts catalog.CartService, cfg C
 	s.routes(mux)
 	var routed http.Handler = mux
 	if cfg.Observer != nil {
-		routed = observe(cfg.Observer, mux)
+		routed = observe(cfg.Observer, routed)
+	}
+	if cfg.LogSample > 0 {
+		routed = s.logRequests(routed)
 	}
 	s.handler = s.recoverPanics(cfg.CORS.wrap(s.stripPrefix(canonicalPaths(routed))))
 	// The http.Server exists before Serve runs, so that a Shutdown that

@@ -51,6 +51,7 @@ func runServe(ctx context.Context, args []string, env environment, stdout, stder
 	cors := fs.String("cors-origins", "*", "browser origins that may call the API, comma-separated: * for any (without cookies), or origins such as https://shop.example (with cookies); empty for none")
 	level := fs.String("log-level", "info", "debug, info, warn or error")
 	adminAddr := fs.String("admin-addr", DefaultAdminAddr, "the loopback address of the admin listener: Prometheus metrics at /metrics, cache counters at /debug/cache, pprof at /debug/pprof/ (empty: none)")
+	logRequests := fs.Float64("log-requests", 0, "the share of requests logged, with their request ids: 0 (none) to 1 (all)")
 	cacheMB := fs.Int("cache-mb", DefaultCacheMB, "MiB of encoded responses kept in memory (0: no cache)")
 	redisURL := fs.String("redis", "", "a Redis URL (redis://host:6379/0) for a cache tier shared by instances of one store, behind the in-process cache (empty: none)")
 	redisPrefix := fs.String("redis-prefix", "catalog:", "the prefix of this store's keys in Redis: instances of one store share it, other stores sharing the Redis need their own")
@@ -68,6 +69,9 @@ func runServe(ctx context.Context, args []string, env environment, stdout, stder
 		if err := checkAdminAddr(*adminAddr); err != nil {
 			return err
 		}
+	}
+	if *logRequests < 0 || *logRequests > 1 {
+		return fmt.Errorf("--log-requests %g: want a share from 0 to 1", *logRequests)
 	}
 	if *redisURL != "" && *cacheMB == 0 {
 		return errors.New("--redis is a tier behind the in-process cache: give --cache-mb more than 0")
@@ -118,7 +122,7 @@ func runServe(ctx context.Context, args []string, env environment, stdout, stder
 	m := metrics.New()
 	m.WatchCatalog(db)
 	cfg := cataloghttp.Config{Campus: *campus, RequestTimeout: *timeout, Logger: logger,
-		CORS: cataloghttp.CORS{AllowOrigins: origins}, Catalog: db, Observer: m}
+		CORS: cataloghttp.CORS{AllowOrigins: origins}, Catalog: db, Observer: m, LogSample: *logRequests}
 	if *cacheMB > 0 {
 		if _, ok := os.LookupEnv("GOMEMLIMIT"); !ok {
 			// A soft limit: the heap of a full cache may not grow to twice

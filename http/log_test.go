@@ -1,0 +1,100 @@
+package http_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+
+	cataloghttp "catalog/http"
+	"catalog/storetest"
+)
+
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func TestServer_RequestLogs(t *testing.T) {
+	store := openStore(t, "sqlite")
+	storetest.Load(t, store, storetest.NewFixture())
+	logged := func(sample float64, header map[string]string, n int) []map[string]any {
+		t.Helper()
+		var buf lockedBuffer
+		h := cataloghttp.NewServer(store, store, cataloghttp.Config{Campus: "c", LogSample: sample,
+			Logger: slog.New(slog.NewJSONHandler(&buf, nil))}).Handler()
+		for range n {
+			serve(h, request{path: "/products/2/related", header: header})
+		}
+		var out []map[string]any
+		for _, line := range strings.Split(strings.TrimSpace(buf.b.String()), "\n") {
+			if line == "" {
+				continue
+			}
+			var rec map[string]any
+			if err := json.Unmarshal([]byte(line), &rec); err != nil {
+				t.Fatalf("log line %q: %v", line, err)
+			}
+			out = append(out, rec)
+		}
+		return out
+	}
+	t.Run("All", func(t *testing.T) {
+		recs := logged(1, map[string]string{"X-Request-Id": "abc-123"}, 1)
+		if len(recs) != 1 {
+			t.Fatalf("%d records, want 1", len(recs))
+		}
+		r := recs[0]
+		if r["msg"] != "request" || r["request_id"] != "abc-123" || r["route"] != "GET /products/{id}/related" ||
+			r["status_code"] != float64(200) || r["method"] != "GET" || r["path"] != "/products/2/related" {
+			t.Fatalf("record %v", r)
+		}
+		if _, ok := r["duration_ms"].(float64); !ok {
+			t.Fatalf("record %v has no duration", r)
+		}
+	})
+	t.Run("None", func(t *testing.T) {
+		if recs := logged(0, nil, 20); len(recs) != 0 {
+			t.Fatalf("%d records with logging off", len(recs))
+		}
+	})
+	t.Run("Sampled", func(t *testing.T) {
+		if recs := logged(0.25, nil, 400); len(recs) < 50 || len(recs) > 150 {
+			t.Fatalf("%d of 400 requests logged at a quarter", len(recs))
+		}
+	})
+	// A request id that could forge log lines, or is too long, is replaced.
+	t.Run("HostileID", func(t *testing.T) {
+		for _, id := range []string{"a\"b", "x y", strings.Repeat("a", 65), "é"} {
+			recs := logged(1, map[string]string{"X-Request-Id": id}, 1)
+			got, _ := recs[0]["request_id"].(string)
+			if got == id || len(got) != 16 {
+				t.Errorf("id %q logged as %q, want a new 16-hex id", id, got)
+			}
+		}
+	})
+}
+
+func FuzzValidRequestID(f *testing.F) {
+	for _, s := range []string{"abc-123", "", "a\"b", "\n", strings.Repeat("z", 64), strings.Repeat("z", 65)} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, id string) {
+		if !cataloghttp.ValidRequestID(id) {
+			return
+		}
+		if len(id) == 0 || len(id) > 64 || strings.ContainsFunc(id, func(r rune) bool {
+			return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.')
+		}) {
+			t.Fatalf("accepted %q", id)
+		}
+	})
+}
