@@ -23,58 +23,12 @@ RATE=${RATE:-1000}
 DURATION=${DURATION:-20s}
 PORT=${PORT:-8080}
 work=$(mktemp -d)
-declare -A pid
-nginx_pid=
-cleanup() {
-  for p in "${pid[@]}"; do kill "$p" 2>/dev/null || true; done
-  [ -n "$nginx_pid" ] && kill "$nginx_pid" 2>/dev/null || true
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-command -v nginx >/dev/null || { apt-get update -qq && apt-get install -y -qq nginx-light >/dev/null; }
-go build -o "$work/catalog" ./cmd/catalog
 db=${CATALOG_DB:-$work/catalog.db}
-
-# start I: starts instance I (port 3000+I) and waits until it is ready.
-start() {
-  local i=$1
-  "$work/catalog" serve --db "$db" --addr 127.0.0.1:$((3000 + i)) --admin-addr "" --log-level warn \
-    2>>"$work/serve-$i.log" &
-  pid[$i]=$!
-  for _ in $(seq 300); do
-    curl -fso /dev/null http://127.0.0.1:$((3000 + i))/readyz && return
-    sleep 0.1
-  done
-  echo "instance $i did not become ready:" >&2; cat "$work/serve-$i.log" >&2; exit 1
-}
-# stop I SIGNAL: stops instance I and waits for it to exit.
-stop() { kill -s "$2" "${pid[$1]}"; wait "${pid[$1]}" 2>/dev/null || true; }
+# shellcheck source=deploy/nginx/lib.sh
+source deploy/nginx/lib.sh
 
 for i in $(seq "$INSTANCES"); do start "$i"; done
-
-# nginx.conf around deploy/nginx/catalog.conf, with this trial's upstreams.
-servers=$(for i in $(seq "$INSTANCES"); do printf '    server 127.0.0.1:%d max_fails=3 fail_timeout=2s;\\n' $((3000 + i)); done)
-sed -e '/^    server 127.0.0.1:300[0-9]/d' -e "s|^upstream catalog {|upstream catalog {\n$servers|" \
-  -e "s|listen 8080|listen 127.0.0.1:$PORT|" deploy/nginx/catalog.conf > "$work/catalog.conf"
-cat > "$work/nginx.conf" <<EOF
-worker_processes auto;
-pid $work/nginx.pid;
-error_log $work/nginx-error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  client_body_temp_path $work/tmp;
-  proxy_temp_path $work/tmp;
-  include $work/catalog.conf;
-}
-EOF
-mkdir -p "$work/tmp"
-nginx -t -p "$work" -c "$work/nginx.conf" 2>/dev/null || { nginx -t -p "$work" -c "$work/nginx.conf"; exit 1; }
-nginx -p "$work" -c "$work/nginx.conf" -g 'daemon off;' &
-nginx_pid=$!
-for _ in $(seq 50); do curl -fso /dev/null http://127.0.0.1:$PORT/readyz && break; sleep 0.1; done
+start_nginx "$INSTANCES"
 
 # trial NAME: runs the load for DURATION in the background; the caller
 # makes the fault meanwhile, then calls finish.
