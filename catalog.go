@@ -142,12 +142,18 @@ type CatalogInfo struct {
 	Products   int64
 }
 
-// Loader replaces a store's catalog with a new one.
-type Loader interface {
-	// BeginLoad starts building a new catalog beside the one being served.
-	BeginLoad(ctx context.Context) (Load, error)
+// Describer tells which catalog a store serves: for readiness, metrics,
+// and noticing a reload.
+type Describer interface {
 	// CatalogInfo describes the catalog being served.
 	CatalogInfo(ctx context.Context) (CatalogInfo, error)
+}
+
+// Loader replaces a store's catalog with a new one.
+type Loader interface {
+	Describer
+	// BeginLoad starts building a new catalog beside the one being served.
+	BeginLoad(ctx context.Context) (Load, error)
 }
 
 // Load is a new catalog being written. Rows arrive in batches, parents before

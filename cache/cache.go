@@ -119,11 +119,6 @@ func (c *Cache[K]) Stats() Stats {
 		Entries: c.c.EstimatedSize(), Bytes: c.c.WeightedSize(), MaxBytes: c.c.GetMaximum()}
 }
 
-// Describer tells which catalog a store serves, as catalog.Loader does.
-type Describer interface {
-	CatalogInfo(ctx context.Context) (catalog.CatalogInfo, error)
-}
-
 // pollTimeout bounds each question Watch asks the store.
 const pollTimeout = 5 * time.Second
 
@@ -132,7 +127,7 @@ const pollTimeout = 5 * time.Second
 // (catalog load) reaches the cache within an interval. Errors, a poll that
 // takes over pollTimeout among them, are reported to onErr and retried at
 // the next tick; the cache keeps its generation meanwhile.
-func (c *Cache[K]) Watch(ctx context.Context, store Describer, interval time.Duration, onErr func(error)) {
+func (c *Cache[K]) Watch(ctx context.Context, store catalog.Describer, interval time.Duration, onErr func(error)) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {

@@ -5,14 +5,7 @@ import (
 	"net/http"
 	"strconv"
 	"time"
-
-	"catalog"
 )
-
-// Describer tells which catalog a store serves, for readiness.
-type Describer interface {
-	CatalogInfo(ctx context.Context) (catalog.CatalogInfo, error)
-}
 
 // readyTimeout bounds the store check of /readyz: a load balancer asks
 // often and must get an answer soon.

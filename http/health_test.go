@@ -26,7 +26,7 @@ func TestServer_Health(t *testing.T) {
 	storetest.Load(t, store, storetest.NewFixture())
 	for _, tc := range []struct {
 		name    string
-		catalog cataloghttp.Describer
+		catalog catalog.Describer
 		path    string
 		status  int
 		body    string

@@ -30,7 +30,7 @@ type Config struct {
 	// Cache, when set, keeps encoded catalog responses.
 	Cache Cache
 	// Catalog, when set, is asked by /readyz whether a catalog is loaded.
-	Catalog Describer
+	Catalog catalog.Describer
 	// Observer, when set, is told of every request: when it starts, and
 	// its route pattern, status and duration when it ends.
 	Observer Observer

@@ -7,7 +7,6 @@ package metrics
 import (
 	"context"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -54,13 +53,17 @@ func (m *Metrics) End(pattern string, status int, d time.Duration) {
 	m.duration.WithLabelValues(pattern, statusClass(status)).Observe(d.Seconds())
 }
 
+// statusClasses are the label values of status classes, made once rather
+// than per request.
+var statusClasses = [...]string{"1xx", "2xx", "3xx", "4xx", "5xx"}
+
 // statusClass is "2xx", "4xx" and so on: few label values, whatever the
 // statuses.
 func statusClass(status int) string {
 	if status < 100 || status > 599 {
 		return "other"
 	}
-	return strconv.Itoa(status/100) + "xx"
+	return statusClasses[status/100-1]
 }
 
 // CacheStats are the counters of a response cache.
@@ -113,14 +116,9 @@ type collectorFunc struct {
 func (c collectorFunc) Describe(ch chan<- *prometheus.Desc) { ch <- c.desc }
 func (c collectorFunc) Collect(ch chan<- prometheus.Metric) { c.collect(ch) }
 
-// Describer tells which catalog a store serves.
-type Describer interface {
-	CatalogInfo(ctx context.Context) (catalog.CatalogInfo, error)
-}
-
 // WatchCatalog exposes the generation, size and load time of the catalog
 // a store serves, asked at each scrape.
-func (m *Metrics) WatchCatalog(store Describer) {
+func (m *Metrics) WatchCatalog(store catalog.Describer) {
 	m.reg.MustRegister(&catalogCollector{store: store,
 		generation: prometheus.NewDesc("catalog_generation", "Loads made live in the store; 0 before any.", nil, nil),
 		products:   prometheus.NewDesc("catalog_products", "Products in the catalog being served.", nil, nil),
@@ -130,7 +128,7 @@ func (m *Metrics) WatchCatalog(store Describer) {
 }
 
 type catalogCollector struct {
-	store                              Describer
+	store                              catalog.Describer
 	generation, products, loadedAt, up *prometheus.Desc
 }
 

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"database/sql"
+	"flag"
 	"io"
 	"os/exec"
 	"path/filepath"
@@ -14,8 +15,6 @@ import (
 	_ "modernc.org/sqlite"
 
 	"catalog/internal/pgtest"
-	"catalog/postgres"
-	"catalog/sqlite"
 )
 
 // startCatalog builds the catalog command (as users run it: without the
@@ -111,33 +110,20 @@ func TestLoad_KilledMidway(t *testing.T) {
 
 			check := func(wantGen, wantProducts int64) {
 				t.Helper()
-				var info struct{ gen, products int64 }
-				var err error
-				if kind == "sqlite" {
-					s, e := sqlite.Open(ctx, db)
-					if e != nil {
-						t.Fatal(e)
-					}
-					defer s.Close()
-					i, e := s.CatalogInfo(ctx)
-					info.gen, info.products, err = i.Generation, i.Products, e
-					if _, e := s.FindStyles(ctx, wantProducts); e != nil {
-						t.Fatalf("last product's styles: %v", e)
-					}
-				} else {
-					s, e := postgres.Open(ctx, db, postgres.Config{})
-					if e != nil {
-						t.Fatal(e)
-					}
-					defer s.Close()
-					i, e := s.CatalogInfo(ctx)
-					info.gen, info.products, err = i.Generation, i.Products, e
-					if _, e := s.FindStyles(ctx, wantProducts); e != nil {
-						t.Fatalf("last product's styles: %v", e)
-					}
+				// Opened as serve opens it.
+				flags := addStoreFlags(flag.NewFlagSet("check", flag.ContinueOnError))
+				*flags.db = db
+				s, err := flags.open(ctx, false)
+				if err != nil {
+					t.Fatal(err)
 				}
-				if err != nil || info.gen != wantGen || info.products != wantProducts {
-					t.Fatalf("catalog generation %d with %d products (%v), want %d with %d", info.gen, info.products, err, wantGen, wantProducts)
+				defer s.Close()
+				info, err := s.CatalogInfo(ctx)
+				if _, e := s.FindStyles(ctx, wantProducts); e != nil {
+					t.Fatalf("last product's styles: %v", e)
+				}
+				if err != nil || info.Generation != wantGen || info.Products != wantProducts {
+					t.Fatalf("catalog generation %d with %d products (%v), want %d with %d", info.Generation, info.Products, err, wantGen, wantProducts)
 				}
 			}
 			check(1, 300) // the old catalog serves
