@@ -1,0 +1,177 @@
+package pgtest
+
+import (
+	"bytes"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"os/user"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"syscall"
+	"testing"
+)
+
+// Cluster is a PostgreSQL server of a test's own: a data directory made by
+// initdb (or pg_basebackup, for a replica) in a temporary directory, on a
+// free loopback port, with trust authentication. The test may stop and start
+// it; it is stopped and removed when the test ends. The shared server is
+// never touched.
+type Cluster struct {
+	tb   testing.TB
+	bin  string
+	base string // holds data/ and the server's log
+	port int
+	cred *syscall.Credential
+}
+
+// StartCluster makes and starts a new cluster. Without PostgreSQL's server
+// programs (initdb, pg_ctl; $CATALOG_TEST_PGBIN names their directory) the
+// test skips, or fails under CI=true.
+func StartCluster(tb testing.TB) *Cluster {
+	tb.Helper()
+	c := newCluster(tb)
+	c.run("initdb", "--auth=trust", "--username=postgres", "--encoding=UTF8", "--no-sync", "-D", c.data())
+	c.Start()
+	return c
+}
+
+// StartReplica makes a streaming replica of c with pg_basebackup, and
+// starts it in hot standby on a port of its own.
+func (c *Cluster) StartReplica(tb testing.TB) *Cluster {
+	tb.Helper()
+	r := newCluster(tb)
+	r.run("pg_basebackup", "-h", "127.0.0.1", "-p", strconv.Itoa(c.port), "-U", "postgres",
+		"-D", r.data(), "--write-recovery-conf", "--wal-method=stream", "--checkpoint=fast", "--no-sync")
+	r.Start()
+	return r
+}
+
+func newCluster(tb testing.TB) *Cluster {
+	tb.Helper()
+	bin, err := serverBin()
+	if err != nil {
+		unavailable(tb, "PostgreSQL's server programs: %v", err)
+	}
+	base, err := os.MkdirTemp("", "catalog-pgtest-")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	c := &Cluster{tb: tb, bin: bin, base: base, port: freePort(tb)}
+	// The server refuses to run as root: it runs as the postgres user,
+	// which must own its directories.
+	if os.Geteuid() == 0 {
+		u, err := user.Lookup("postgres")
+		if err != nil {
+			tb.Fatalf("running as root, a test cluster needs the postgres user: %v", err)
+		}
+		uid, _ := strconv.Atoi(u.Uid)
+		gid, _ := strconv.Atoi(u.Gid)
+		c.cred = &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}
+		if err := os.Chown(base, uid, gid); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	tb.Cleanup(func() {
+		_ = c.pgctl("stop", "-m", "immediate")
+		os.RemoveAll(base)
+	})
+	return c
+}
+
+func unavailable(tb testing.TB, format string, args ...any) {
+	tb.Helper()
+	if os.Getenv("CI") == "true" {
+		tb.Fatalf(format+", and CI must test it", args...)
+	}
+	tb.Skipf(format, args...)
+}
+
+// serverBin finds the directory of initdb, pg_ctl and pg_basebackup: $CATALOG_TEST_PGBIN,
+// the PATH, or Debian's /usr/lib/postgresql/N/bin, newest first.
+func serverBin() (string, error) {
+	if d := os.Getenv("CATALOG_TEST_PGBIN"); d != "" {
+		return d, nil
+	}
+	// A link on the PATH leads to the directory of the other programs.
+	if p, err := exec.LookPath("initdb"); err == nil {
+		if p, err = filepath.EvalSymlinks(p); err == nil {
+			return filepath.Dir(p), nil
+		}
+	}
+	found, _ := filepath.Glob("/usr/lib/postgresql/*/bin/initdb")
+	slices.SortFunc(found, func(a, b string) int { return versionOf(b) - versionOf(a) })
+	if len(found) == 0 {
+		return "", fmt.Errorf("initdb is not on the PATH nor in /usr/lib/postgresql/*/bin (set CATALOG_TEST_PGBIN)")
+	}
+	return filepath.Dir(found[0]), nil
+}
+
+func versionOf(initdb string) int {
+	v, _ := strconv.Atoi(filepath.Base(filepath.Dir(filepath.Dir(initdb))))
+	return v
+}
+
+func freePort(tb testing.TB) int {
+	tb.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port
+}
+
+func (c *Cluster) data() string { return filepath.Join(c.base, "data") }
+
+// URL is the address of a database of the cluster.
+func (c *Cluster) URL(database string) string {
+	return fmt.Sprintf("postgres://postgres@127.0.0.1:%d/%s?sslmode=disable", c.port, database)
+}
+
+// Port is the cluster's port.
+func (c *Cluster) Port() int { return c.port }
+
+// Start starts the cluster and waits until it accepts connections.
+func (c *Cluster) Start() {
+	c.tb.Helper()
+	opts := fmt.Sprintf("-p %d -k %s -c listen_addresses=127.0.0.1 -c fsync=off -c shared_buffers=32MB -c max_connections=60",
+		c.port, c.base)
+	if err := c.pgctl("start", "-w", "-t", "60", "-l", filepath.Join(c.base, "postgres.log"), "-o", opts); err != nil {
+		log, _ := os.ReadFile(filepath.Join(c.base, "postgres.log"))
+		c.tb.Fatalf("start the test cluster: %v\n%s", err, log)
+	}
+}
+
+// Stop stops the cluster, ending its sessions (pg_ctl stop -m fast).
+func (c *Cluster) Stop() {
+	c.tb.Helper()
+	if err := c.pgctl("stop", "-w", "-m", "fast"); err != nil {
+		c.tb.Fatalf("stop the test cluster: %v", err)
+	}
+}
+
+func (c *Cluster) pgctl(args ...string) error {
+	return c.command("pg_ctl", append([]string{"-D", c.data()}, args...)...)
+}
+
+func (c *Cluster) run(name string, args ...string) {
+	c.tb.Helper()
+	if err := c.command(name, args...); err != nil {
+		c.tb.Fatal(err)
+	}
+}
+
+func (c *Cluster) command(name string, args ...string) error {
+	cmd := exec.Command(filepath.Join(c.bin, name), args...)
+	cmd.Dir = c.base
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: c.cred}
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("%s %v: %v\n%s", name, args, err, out.Bytes())
+	}
+	return nil
+}
