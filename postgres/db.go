@@ -1,13 +1,17 @@
 // Package postgres stores the catalog in PostgreSQL through pgx: a pool for
-// reads, binary COPY for loads, migrations embedded and versioned.
+// reads, optionally spread over streaming replicas, binary COPY for loads,
+// migrations embedded and versioned.
 package postgres
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"runtime"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -26,6 +30,15 @@ type Config struct {
 	// Migrate brings the schema up to date on Open; without it, Open
 	// refuses a schema that is not this program's.
 	Migrate bool
+	// Replicas are the URLs of streaming replicas of the database that serve
+	// catalog reads (see replica.go).
+	Replicas []string
+	// ReplicaCheck is how often the replicas are checked; 0 means
+	// DefaultReplicaCheck.
+	ReplicaCheck time.Duration
+	// Logger is told when a replica is skipped or serves again; nil means
+	// no logs.
+	Logger *slog.Logger
 	// Now returns the current time; tests set it.
 	Now func() time.Time
 }
@@ -42,9 +55,16 @@ var DefaultMaxConns = int32(max(4, 4*runtime.GOMAXPROCS(0)))
 
 // DB is a catalog store in a PostgreSQL database.
 type DB struct {
-	pool *pgxpool.Pool
+	pool *pgxpool.Pool // the primary's
 	url  string
 	cfg  Config
+
+	replicas     []*replica
+	next         atomic.Uint64 // the replica to try first, in turn
+	generation   atomic.Int64  // the highest the primary has reported
+	primaryReads atomic.Int64
+	stopWatch    context.CancelFunc
+	watching     sync.WaitGroup
 }
 
 // Open connects to the database at url (postgres://…) and checks that its
@@ -56,21 +76,18 @@ func Open(ctx context.Context, url string, cfg Config) (*DB, error) {
 	if cfg.StatementTimeout <= 0 {
 		cfg.StatementTimeout = DefaultStatementTimeout
 	}
+	if cfg.ReplicaCheck <= 0 {
+		cfg.ReplicaCheck = DefaultReplicaCheck
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	pc, err := pgxpool.ParseConfig(url)
+	pc, err := poolConfig(url, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("database URL: %w", err)
-	}
-	pc.MaxConns = cfg.MaxConns
-	if pc.ConnConfig.ConnectTimeout == 0 {
-		pc.ConnConfig.ConnectTimeout = 5 * time.Second
-	}
-	rp := pc.ConnConfig.RuntimeParams
-	rp["statement_timeout"] = fmt.Sprint(cfg.StatementTimeout.Milliseconds())
-	if rp["application_name"] == "" {
-		rp["application_name"] = "catalog"
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, pc)
 	if err != nil {
@@ -81,7 +98,35 @@ func Open(ctx context.Context, url string, cfg Config) (*DB, error) {
 		pool.Close()
 		return nil, err
 	}
+	if db.replicas, err = openReplicas(ctx, cfg.Replicas, cfg); err != nil {
+		pool.Close()
+		return nil, err
+	}
+	if len(db.replicas) > 0 {
+		db.checkReplicas(ctx)
+		wctx, stop := context.WithCancel(context.WithoutCancel(ctx))
+		db.stopWatch = stop
+		db.watching.Go(func() { db.watchReplicas(wctx) })
+	}
 	return db, nil
+}
+
+// poolConfig is the configuration of a pool of the primary or a replica.
+func poolConfig(url string, cfg Config) (*pgxpool.Config, error) {
+	pc, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, err
+	}
+	pc.MaxConns = cfg.MaxConns
+	if pc.ConnConfig.ConnectTimeout == 0 {
+		pc.ConnConfig.ConnectTimeout = 5 * time.Second
+	}
+	rp := pc.ConnConfig.RuntimeParams
+	rp["statement_timeout"] = fmt.Sprint(cfg.StatementTimeout.Milliseconds())
+	if rp["application_name"] == "" {
+		rp["application_name"] = "catalog"
+	}
+	return pc, nil
 }
 
 // checkSchema migrates, or checks the schema version.
@@ -109,17 +154,46 @@ func (db *DB) checkSchema(ctx context.Context) error {
 	return nil
 }
 
-// Close closes the pool.
+// Close closes the pools.
 func (db *DB) Close() error {
+	if db.stopWatch != nil {
+		db.stopWatch()
+		db.watching.Wait()
+	}
+	closeReplicas(db.replicas)
 	db.pool.Close()
 	return nil
 }
 
-// CatalogInfo describes the catalog being served.
+// CatalogInfo describes the catalog being served, as the primary knows it;
+// while the primary is unavailable, as a replica that answers does.
 func (db *DB) CatalogInfo(ctx context.Context) (catalog.CatalogInfo, error) {
+	info, err := catalogInfo(ctx, db.pool)
+	if err == nil {
+		db.sawGeneration(info.Generation)
+		return info, nil
+	}
+	if catalog.ErrorCode(err) != catalog.EUNAVAILABLE {
+		return info, err
+	}
+	for _, r := range db.replicas {
+		if ctx.Err() != nil {
+			break
+		}
+		if r.state.Load() != replicaUp {
+			continue
+		}
+		if ri, rerr := catalogInfo(ctx, r.pool); rerr == nil {
+			return ri, nil
+		}
+	}
+	return info, err
+}
+
+func catalogInfo(ctx context.Context, q querier) (catalog.CatalogInfo, error) {
 	var info catalog.CatalogInfo
 	var loadedAt *time.Time
-	err := db.pool.QueryRow(ctx, `SELECT generation, loaded_at, products FROM catalog_meta`).
+	err := q.QueryRow(ctx, `SELECT generation, loaded_at, products FROM catalog_meta`).
 		Scan(&info.Generation, &loadedAt, &info.Products)
 	if err != nil {
 		return info, storeError("read catalog info", err)

@@ -61,12 +61,22 @@ func finishProduct(p *catalog.Product, slogan, description, category *string) {
 // ListProducts returns a page of products in id order.
 func (db *DB) ListProducts(ctx context.Context, page catalog.Page) ([]catalog.Product, error) {
 	first := (page.Number-1)*page.Size + 1
-	rows, err := db.pool.Query(ctx, listProductsSQL, first, first+page.Size-1)
+	var products []catalog.Product
+	err := db.read(ctx, func(q querier) error {
+		var err error
+		products, err = listProducts(ctx, q, first, first+page.Size-1)
+		return err
+	})
+	return products, err
+}
+
+func listProducts(ctx context.Context, q querier, first, last int64) ([]catalog.Product, error) {
+	rows, err := q.Query(ctx, listProductsSQL, first, last)
 	if err != nil {
 		return nil, storeError("list products", err)
 	}
 	defer rows.Close()
-	products := make([]catalog.Product, 0, min(page.Size, 100))
+	products := make([]catalog.Product, 0, min(last-first+1, 100))
 	for rows.Next() {
 		var p catalog.Product
 		var slogan, description, category *string
@@ -90,12 +100,8 @@ func (db *DB) FindProduct(ctx context.Context, id int64) (catalog.Product, error
 	var fnames []string
 	var fvalues []*string
 	dest := append(productFields(&p, &slogan, &description, &category), &fids, &fnames, &fvalues)
-	err := db.pool.QueryRow(ctx, findProductSQL, id).Scan(dest...)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return p, catalog.Errorf(catalog.ENOTFOUND, "product %d does not exist", id)
-	}
-	if err != nil {
-		return p, storeError("find product", err)
+	if err := db.readRow(ctx, "find product", id, findProductSQL, dest...); err != nil {
+		return p, err
 	}
 	finishProduct(&p, slogan, description, category)
 	p.Features = make([]catalog.Feature, len(fids))
@@ -107,7 +113,17 @@ func (db *DB) FindProduct(ctx context.Context, id int64) (catalog.Product, error
 
 // FindStyles returns a product's styles with their photos and SKUs.
 func (db *DB) FindStyles(ctx context.Context, productID int64) ([]catalog.Style, error) {
-	rows, err := db.pool.Query(ctx, findStylesSQL, productID)
+	var styles []catalog.Style
+	err := db.read(ctx, func(q querier) error {
+		var err error
+		styles, err = findStyles(ctx, q, productID)
+		return err
+	})
+	return styles, err
+}
+
+func findStyles(ctx context.Context, q querier, productID int64) ([]catalog.Style, error) {
+	rows, err := q.Query(ctx, findStylesSQL, productID)
 	if err != nil {
 		return nil, storeError("find styles", err)
 	}
@@ -154,12 +170,8 @@ func (db *DB) FindStyles(ctx context.Context, productID int64) ([]catalog.Style,
 // FindRelated returns the ids a product links to, in link order.
 func (db *DB) FindRelated(ctx context.Context, productID int64) ([]int64, error) {
 	var ids []*int64
-	err := db.pool.QueryRow(ctx, findRelatedSQL, productID).Scan(&ids)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, catalog.Errorf(catalog.ENOTFOUND, "product %d does not exist", productID)
-	}
-	if err != nil {
-		return nil, storeError("find related", err)
+	if err := db.readRow(ctx, "find related", productID, findRelatedSQL, &ids); err != nil {
+		return nil, err
 	}
 	out := make([]int64, 0, len(ids))
 	for _, id := range ids {
@@ -168,6 +180,18 @@ func (db *DB) FindRelated(ctx context.Context, productID int64) ([]int64, error)
 		}
 	}
 	return out, nil
+}
+
+// readRow reads the one row a statement of product id returns, on a
+// replica or the primary; no row means the product does not exist.
+func (db *DB) readRow(ctx context.Context, what string, id int64, sql string, dest ...any) error {
+	return db.read(ctx, func(q querier) error {
+		err := q.QueryRow(ctx, sql, id).Scan(dest...)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return catalog.Errorf(catalog.ENOTFOUND, "product %d does not exist", id)
+		}
+		return storeError(what, err)
+	})
 }
 
 func (db *DB) now() time.Time { return db.cfg.Now() }

@@ -1,0 +1,204 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"catalog"
+)
+
+// Catalog reads may go to streaming replicas; writes (carts, loads), cart
+// reads (a client reads its cart right after adding to it) and the
+// catalog's description go to the primary.
+//
+// A replica serves reads while it answers its checks, has this program's
+// schema, and has replayed the catalog generation the primary last
+// reported. The last rule keeps a replica that lags a load from serving
+// the old catalog after the service has moved on to the new one: the
+// response cache would otherwise keep old answers under the new
+// generation's keys.
+
+// DefaultReplicaCheck is how often replicas are checked when Config leaves
+// ReplicaCheck zero.
+const DefaultReplicaCheck = time.Second
+
+// replicaCheckTimeout bounds one round of checks.
+const replicaCheckTimeout = 2 * time.Second
+
+// The states of a replica, as its last check or read found it.
+const (
+	replicaUnchecked int32 = iota
+	replicaUp
+	replicaBehind
+	replicaDown
+)
+
+type replica struct {
+	name       string
+	pool       *pgxpool.Pool
+	state      atomic.Int32
+	generation atomic.Int64
+	reads      atomic.Int64
+}
+
+// usable reports whether the replica may serve a read of generation known.
+func (r *replica) usable(known int64) bool {
+	return r.state.Load() == replicaUp && r.generation.Load() >= known
+}
+
+// set records the replica's state and logs a change.
+func (r *replica) set(state int32, err error, log *slog.Logger) {
+	if r.state.Swap(state) == state {
+		return
+	}
+	switch state {
+	case replicaUp:
+		log.Info("replica serves catalog reads", "replica", r.name, "generation", r.generation.Load())
+	case replicaBehind:
+		log.Warn("replica skipped: it has not replayed the primary's catalog yet", "replica", r.name, "generation", r.generation.Load())
+	case replicaDown:
+		log.Warn("replica skipped until it answers a check", "replica", r.name, "error", err)
+	}
+}
+
+// check asks the replica for its schema version and catalog generation.
+func (r *replica) check(ctx context.Context, known int64, log *slog.Logger) {
+	var version int
+	var gen int64
+	err := r.pool.QueryRow(ctx, `SELECT s.version, m.generation FROM schema_version s CROSS JOIN catalog_meta m`).Scan(&version, &gen)
+	if err == nil && version != SchemaVersion() {
+		err = fmt.Errorf("its schema is at version %d, this program's at %d", version, SchemaVersion())
+	}
+	if err != nil {
+		r.set(replicaDown, err, log)
+		return
+	}
+	r.generation.Store(gen)
+	if gen < known {
+		r.set(replicaBehind, nil, log)
+		return
+	}
+	r.set(replicaUp, nil, log)
+}
+
+// openReplicas opens a pool per replica URL; none connects yet.
+func openReplicas(ctx context.Context, urls []string, cfg Config) ([]*replica, error) {
+	var out []*replica
+	for _, u := range urls {
+		pc, err := poolConfig(u, cfg)
+		if err != nil {
+			closeReplicas(out)
+			return nil, fmt.Errorf("replica URL: %w", err)
+		}
+		pool, err := pgxpool.NewWithConfig(ctx, pc)
+		if err != nil {
+			closeReplicas(out)
+			return nil, storeError("replica", err)
+		}
+		name := "replica " + net.JoinHostPort(pc.ConnConfig.Host, strconv.Itoa(int(pc.ConnConfig.Port)))
+		out = append(out, &replica{name: name, pool: pool})
+	}
+	return out, nil
+}
+
+func closeReplicas(rs []*replica) {
+	for _, r := range rs {
+		r.pool.Close()
+	}
+}
+
+// sawGeneration records a catalog generation the primary reported.
+func (db *DB) sawGeneration(gen int64) {
+	for {
+		old := db.generation.Load()
+		if gen <= old || db.generation.CompareAndSwap(old, gen) {
+			return
+		}
+	}
+}
+
+// checkReplicas reads the primary's catalog generation, then each
+// replica's state.
+func (db *DB) checkReplicas(ctx context.Context) {
+	ctx, cancel := context.WithTimeout(ctx, replicaCheckTimeout)
+	defer cancel()
+	var gen int64
+	if err := db.pool.QueryRow(ctx, `SELECT generation FROM catalog_meta`).Scan(&gen); err == nil {
+		db.sawGeneration(gen)
+	}
+	known := db.generation.Load()
+	var wg sync.WaitGroup
+	for _, r := range db.replicas {
+		wg.Go(func() { r.check(ctx, known, db.cfg.Logger) })
+	}
+	wg.Wait()
+}
+
+// watchReplicas checks the replicas every cfg.ReplicaCheck until ctx ends.
+func (db *DB) watchReplicas(ctx context.Context) {
+	t := time.NewTicker(db.cfg.ReplicaCheck)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			db.checkReplicas(ctx)
+		}
+	}
+}
+
+// querier runs statements: a pool of the primary or of a replica.
+type querier interface {
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+// read runs a catalog read on a usable replica, in turn, moving on to the
+// next, then to the primary, when one fails as unavailable. A replica that
+// fails is skipped until its next check finds it well.
+func (db *DB) read(ctx context.Context, f func(querier) error) error {
+	if n := uint64(len(db.replicas)); n > 0 {
+		known := db.generation.Load()
+		start := db.next.Add(1)
+		for i := range n {
+			r := db.replicas[(start+i)%n]
+			if !r.usable(known) {
+				continue
+			}
+			err := f(r.pool)
+			if err == nil || catalog.ErrorCode(err) != catalog.EUNAVAILABLE || ctx.Err() != nil {
+				r.reads.Add(1)
+				return err
+			}
+			r.set(replicaDown, err, db.cfg.Logger)
+		}
+	}
+	db.primaryReads.Add(1)
+	return f(db.pool)
+}
+
+// PoolStats describes the primary's pool and each replica's.
+func (db *DB) PoolStats() []catalog.PoolStats {
+	stats := func(name string, p *pgxpool.Pool, reads int64, usable bool) catalog.PoolStats {
+		s := p.Stat()
+		return catalog.PoolStats{Name: name, MaxConns: int64(s.MaxConns()), Conns: int64(s.TotalConns()),
+			InUse: int64(s.AcquiredConns()), Waits: s.EmptyAcquireCount(), WaitTime: s.EmptyAcquireWaitTime(),
+			Reads: reads, Usable: usable}
+	}
+	out := []catalog.PoolStats{stats("primary", db.pool, db.primaryReads.Load(), true)}
+	known := db.generation.Load()
+	for _, r := range db.replicas {
+		out = append(out, stats(r.name, r.pool, r.reads.Load(), r.usable(known)))
+	}
+	return out
+}

@@ -1,0 +1,220 @@
+package postgres_test
+
+import (
+	"context"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"catalog"
+	"catalog/internal/pgtest"
+	"catalog/postgres"
+	"catalog/storetest"
+)
+
+// poolStats returns the stats of the primary and of the one replica.
+func poolStats(t *testing.T, db *postgres.DB) (primary, replica catalog.PoolStats) {
+	t.Helper()
+	st := db.PoolStats()
+	if len(st) != 2 || st[0].Name != "primary" {
+		t.Fatalf("pool stats: %+v, want the primary's and one replica's", st)
+	}
+	return st[0], st[1]
+}
+
+func waitFor(t *testing.T, what string, ok func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for !ok() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// readAll makes the four catalog reads of product 1 and returns what they
+// found.
+func readAll(t *testing.T, s catalog.ProductService) []any {
+	t.Helper()
+	ctx := context.Background()
+	p, err := s.FindProduct(ctx, 1)
+	if err != nil {
+		t.Fatalf("FindProduct: %v", err)
+	}
+	styles, err := s.FindStyles(ctx, 1)
+	if err != nil {
+		t.Fatalf("FindStyles: %v", err)
+	}
+	related, err := s.FindRelated(ctx, 1)
+	if err != nil {
+		t.Fatalf("FindRelated: %v", err)
+	}
+	page, err := s.ListProducts(ctx, catalog.Page{Number: 1, Size: 5})
+	if err != nil {
+		t.Fatalf("ListProducts: %v", err)
+	}
+	return []any{p, styles, related, page}
+}
+
+func execOn(t *testing.T, url, sql string) {
+	t.Helper()
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, sql); err != nil {
+		t.Fatalf("%s: %v", sql, err)
+	}
+}
+
+// TestDB_Replicas runs a primary and a real streaming replica, each a
+// cluster of the test's own, and checks where reads go as the replica
+// serves, lags a load, stops and comes back, and as the primary stops.
+func TestDB_Replicas(t *testing.T) {
+	ctx := context.Background()
+	primary := pgtest.StartCluster(t)
+	replica := primary.StartReplica(t)
+	url, replicaURL := primary.URL("postgres"), replica.URL("postgres")
+
+	clock := storetest.NewClock(storetest.T0)
+	direct, err := postgres.Open(ctx, url, postgres.Config{Migrate: true, Now: clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer direct.Close()
+	fixture := storetest.NewFixture()
+	storetest.Load(t, direct, fixture)
+
+	db, err := postgres.Open(ctx, url, postgres.Config{Replicas: []string{replicaURL}, ReplicaCheck: 50 * time.Millisecond, Now: clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	usable := func() bool { _, r := poolStats(t, db); return r.Usable }
+	waitFor(t, "the replica to replay the load", usable)
+
+	t.Run("ReadsGoToReplica", func(t *testing.T) {
+		p0, r0 := poolStats(t, db)
+		got, want := readAll(t, db), readAll(t, direct)
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("reads through the replica:\n got %+v\nwant %+v", got, want)
+		}
+		p1, r1 := poolStats(t, db)
+		if r1.Reads-r0.Reads != 4 || p1.Reads != p0.Reads {
+			t.Errorf("reads served: replica %d, primary %d; want 4 and 0", r1.Reads-r0.Reads, p1.Reads-p0.Reads)
+		}
+	})
+
+	t.Run("CartOnPrimary", func(t *testing.T) {
+		sku := fixture.SKUs[0].ID
+		if err := db.AddToCart(ctx, "replica-test", sku); err != nil {
+			t.Fatalf("AddToCart: %v", err)
+		}
+		// Read right after the write: from the primary, so it is there.
+		got, err := db.Cart(ctx, "replica-test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := []catalog.CartItem{{SKUID: sku, Count: 1}}; !reflect.DeepEqual(got, want) {
+			t.Errorf("cart: got %+v, want %+v", got, want)
+		}
+	})
+
+	t.Run("BehindReplicaSkipped", func(t *testing.T) {
+		// The replica stops replaying; a new catalog goes live on the
+		// primary. Once the service has seen the new generation, no read
+		// may answer from the old catalog.
+		execOn(t, replicaURL, "SELECT pg_wal_replay_pause()")
+		next := storetest.NewFixture()
+		next.Products[0].Name = "Harbor Parka II"
+		storetest.Load(t, direct, next)
+		info, err := db.CatalogInfo(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if info.Generation != 2 {
+			t.Fatalf("generation %d, want 2", info.Generation)
+		}
+		_, r0 := poolStats(t, db)
+		for range 20 {
+			p, err := db.FindProduct(ctx, 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p.Name != "Harbor Parka II" {
+				t.Fatalf("read the old catalog from a replica that is behind: %q", p.Name)
+			}
+		}
+		if _, r1 := poolStats(t, db); r1.Reads != r0.Reads || r1.Usable {
+			t.Errorf("a replica behind the primary served %d reads (usable %v)", r1.Reads-r0.Reads, r1.Usable)
+		}
+		execOn(t, replicaURL, "SELECT pg_wal_replay_resume()")
+		waitFor(t, "the replica to catch up", usable)
+		got, want := readAll(t, db), readAll(t, direct)
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("reads after catching up:\n got %+v\nwant %+v", got, want)
+		}
+	})
+
+	t.Run("ReplicaStopped", func(t *testing.T) {
+		want := readAll(t, direct)
+		// A store that checks its replica only once, at Open: with no
+		// check to notice, only the reads themselves can find that the
+		// replica has gone.
+		unchecked, err := postgres.Open(ctx, url, postgres.Config{Replicas: []string{replicaURL}, ReplicaCheck: time.Hour})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer unchecked.Close()
+		_, r0 := poolStats(t, unchecked)
+		readAll(t, unchecked)
+		if _, r1 := poolStats(t, unchecked); r1.Reads-r0.Reads != 4 {
+			t.Fatalf("the replica served %d of 4 reads before it stopped", r1.Reads-r0.Reads)
+		}
+		replica.Stop()
+		// Every read answers, right from the first: a read the replica
+		// fails moves on to the primary.
+		for i := range 25 {
+			for _, s := range []*postgres.DB{unchecked, db} {
+				if got := readAll(t, s); !reflect.DeepEqual(got, want) {
+					t.Fatalf("read %d with the replica stopped:\n got %+v\nwant %+v", i, got, want)
+				}
+			}
+		}
+		if _, r := poolStats(t, unchecked); r.Usable {
+			t.Error("a replica that failed a read is still counted usable")
+		}
+		if usable() {
+			t.Error("a stopped replica is still counted usable")
+		}
+		replica.Start()
+		waitFor(t, "the replica to serve again", usable)
+		_, r0 = poolStats(t, db)
+		readAll(t, db)
+		if _, r1 := poolStats(t, db); r1.Reads-r0.Reads != 4 {
+			t.Errorf("the replica served %d of 4 reads after it came back", r1.Reads-r0.Reads)
+		}
+	})
+
+	t.Run("PrimaryStopped", func(t *testing.T) {
+		want := readAll(t, direct)
+		primary.Stop()
+		defer primary.Start()
+		if got := readAll(t, db); !reflect.DeepEqual(got, want) {
+			t.Errorf("reads with the primary stopped:\n got %+v\nwant %+v", got, want)
+		}
+		info, err := db.CatalogInfo(ctx)
+		if err != nil || info.Generation != 2 {
+			t.Errorf("CatalogInfo with the primary stopped: %+v, %v; want generation 2 from the replica", info, err)
+		}
+		err = db.AddToCart(ctx, "replica-test", fixture.SKUs[0].ID)
+		if code := catalog.ErrorCode(err); code != catalog.EUNAVAILABLE {
+			t.Errorf("AddToCart with the primary stopped: %v, want %s", err, catalog.EUNAVAILABLE)
+		}
+	})
+}
