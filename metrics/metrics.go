@@ -1,7 +1,8 @@
 // Package metrics exposes the service's workings to Prometheus
 // (client_golang): request durations by route and status class, requests
-// in flight, the response cache's counters, the catalog being served, and
-// the Go runtime's and the process's own metrics.
+// in flight, the response cache's counters, the catalog being served, the
+// store's connection pools, an import's progress, and the Go runtime's and
+// the process's own metrics.
 package metrics
 
 import (
@@ -21,6 +22,11 @@ type Metrics struct {
 	reg      *prometheus.Registry
 	duration *prometheus.HistogramVec
 	inFlight prometheus.Gauge
+
+	importSize  *prometheus.GaugeVec
+	importRead  *prometheus.CounterVec
+	importRows  *prometheus.CounterVec
+	importFiles *prometheus.CounterVec
 }
 
 // New returns the service's metrics, with the Go runtime's and the
@@ -39,10 +45,44 @@ func New() *Metrics {
 			Help: "Requests being answered.",
 		}),
 	}
-	m.reg.MustRegister(m.duration, m.inFlight,
+	m.importSize = prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Name: "catalog_import_file_size_bytes",
+		Help: "The size of each file of the import under way or last made.",
+	}, []string{"file"})
+	m.importRead = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "catalog_import_read_bytes_total",
+		Help: "Bytes of each dataset file read by imports.",
+	}, []string{"file"})
+	m.importRows = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "catalog_import_rows_total",
+		Help: "Records of each dataset file read by imports: accepted (handed to the store) or rejected.",
+	}, []string{"file", "outcome"})
+	m.importFiles = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "catalog_import_files_total",
+		Help: "Dataset files imports started and finished (or abandoned).",
+	}, []string{"state"})
+	m.reg.MustRegister(m.duration, m.inFlight, m.importSize, m.importRead, m.importRows, m.importFiles,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
+
+// ImportStarted records the start of a file's import.
+func (m *Metrics) ImportStarted(file string, size int64) {
+	m.importFiles.WithLabelValues("started").Inc()
+	m.importSize.WithLabelValues(file).Set(float64(size))
+}
+
+// ImportRead records bytes of a file read by an import.
+func (m *Metrics) ImportRead(file string, n int) { m.importRead.WithLabelValues(file).Add(float64(n)) }
+
+// ImportRows records records of a file accepted and rejected by an import.
+func (m *Metrics) ImportRows(file string, accepted, rejected int64) {
+	m.importRows.WithLabelValues(file, "accepted").Add(float64(accepted))
+	m.importRows.WithLabelValues(file, "rejected").Add(float64(rejected))
+}
+
+// ImportDone records the end of a file's import.
+func (m *Metrics) ImportDone(string) { m.importFiles.WithLabelValues("done").Inc() }
 
 // Begin counts a request in flight.
 func (m *Metrics) Begin() { m.inFlight.Inc() }
@@ -99,22 +139,16 @@ type RemoteStats struct {
 func (m *Metrics) WatchRemote(stats func() RemoteStats) {
 	vec := prometheus.NewDesc("catalog_remote_cache_requests_total",
 		"Calls to the shared cache tier by outcome: hit, miss, error (failed or timed out), skipped (after a recent error).", []string{"outcome"}, nil)
-	m.reg.MustRegister(collectorFunc{desc: vec, collect: func(ch chan<- prometheus.Metric) {
-		s := stats()
-		for outcome, v := range map[string]uint64{"hit": s.Hits, "miss": s.Misses, "error": s.Errors, "skipped": s.Skipped} {
-			ch <- prometheus.MustNewConstMetric(vec, prometheus.CounterValue, float64(v), outcome)
-		}
-	}})
+	m.reg.MustRegister(collector{
+		describe: func(ch chan<- *prometheus.Desc) { ch <- vec },
+		collect: func(ch chan<- prometheus.Metric) {
+			s := stats()
+			for outcome, v := range map[string]uint64{"hit": s.Hits, "miss": s.Misses, "error": s.Errors, "skipped": s.Skipped} {
+				ch <- prometheus.MustNewConstMetric(vec, prometheus.CounterValue, float64(v), outcome)
+			}
+		},
+	})
 }
-
-// collectorFunc is a collector of one described metric.
-type collectorFunc struct {
-	desc    *prometheus.Desc
-	collect func(chan<- prometheus.Metric)
-}
-
-func (c collectorFunc) Describe(ch chan<- *prometheus.Desc) { ch <- c.desc }
-func (c collectorFunc) Collect(ch chan<- prometheus.Metric) { c.collect(ch) }
 
 // WatchCatalog exposes the generation, size and load time of the catalog
 // a store serves, asked at each scrape.
@@ -154,6 +188,63 @@ func (c *catalogCollector) Collect(ch chan<- prometheus.Metric) {
 		ch <- prometheus.MustNewConstMetric(c.loadedAt, prometheus.GaugeValue, float64(info.LoadedAt.UnixMilli())/1000)
 	}
 }
+
+// WatchPools exposes the state of a store's connection pools, read at each
+// scrape.
+func (m *Metrics) WatchPools(stats func() []catalog.PoolStats) {
+	desc := func(name, help string) *prometheus.Desc {
+		return prometheus.NewDesc(name, help, []string{"pool"}, nil)
+	}
+	type metric struct {
+		desc  *prometheus.Desc
+		typ   prometheus.ValueType
+		value func(catalog.PoolStats) float64
+	}
+	all := []metric{
+		{desc("catalog_store_pool_max_conns", "The most connections the pool opens."), prometheus.GaugeValue,
+			func(s catalog.PoolStats) float64 { return float64(s.MaxConns) }},
+		{desc("catalog_store_pool_conns", "Connections open."), prometheus.GaugeValue,
+			func(s catalog.PoolStats) float64 { return float64(s.Conns) }},
+		{desc("catalog_store_pool_conns_in_use", "Connections busy with a statement or transaction."), prometheus.GaugeValue,
+			func(s catalog.PoolStats) float64 { return float64(s.InUse) }},
+		{desc("catalog_store_pool_waits_total", "Times a caller waited for a connection."), prometheus.CounterValue,
+			func(s catalog.PoolStats) float64 { return float64(s.Waits) }},
+		{desc("catalog_store_pool_wait_seconds_total", "Time callers waited for a connection."), prometheus.CounterValue,
+			func(s catalog.PoolStats) float64 { return s.WaitTime.Seconds() }},
+		{desc("catalog_store_pool_reads_total", "Catalog reads the pool served."), prometheus.CounterValue,
+			func(s catalog.PoolStats) float64 { return float64(s.Reads) }},
+		{desc("catalog_store_pool_usable", "1 if the pool may serve; 0 for a replica skipped as down or behind the primary."), prometheus.GaugeValue,
+			func(s catalog.PoolStats) float64 {
+				if s.Usable {
+					return 1
+				}
+				return 0
+			}},
+	}
+	m.reg.MustRegister(collector{
+		describe: func(ch chan<- *prometheus.Desc) {
+			for _, x := range all {
+				ch <- x.desc
+			}
+		},
+		collect: func(ch chan<- prometheus.Metric) {
+			for _, s := range stats() {
+				for _, x := range all {
+					ch <- prometheus.MustNewConstMetric(x.desc, x.typ, x.value(s), s.Name)
+				}
+			}
+		},
+	})
+}
+
+// collector is a collector of several described metrics.
+type collector struct {
+	describe func(chan<- *prometheus.Desc)
+	collect  func(chan<- prometheus.Metric)
+}
+
+func (c collector) Describe(ch chan<- *prometheus.Desc) { c.describe(ch) }
+func (c collector) Collect(ch chan<- prometheus.Metric) { c.collect(ch) }
 
 // Handler serves the metrics in Prometheus's text format.
 func (m *Metrics) Handler() http.Handler {

@@ -86,4 +86,39 @@ func TestMetrics(t *testing.T) {
 			t.Error("a generation reported for a store that did not answer")
 		}
 	})
+	t.Run("Pools", func(t *testing.T) {
+		m := metrics.New()
+		m.WatchPools(func() []catalog.PoolStats {
+			return []catalog.PoolStats{
+				{Name: "primary", MaxConns: 8, Conns: 3, InUse: 1, Waits: 2, WaitTime: 1500 * time.Millisecond, Reads: 40, Usable: true},
+				{Name: "replica 10.0.0.2:5432", MaxConns: 8, Reads: 7},
+			}
+		})
+		wantLines(t, scrape(t, m),
+			`catalog_store_pool_max_conns{pool="primary"} 8`,
+			`catalog_store_pool_conns{pool="primary"} 3`,
+			`catalog_store_pool_conns_in_use{pool="primary"} 1`,
+			`catalog_store_pool_waits_total{pool="primary"} 2`,
+			`catalog_store_pool_wait_seconds_total{pool="primary"} 1.5`,
+			`catalog_store_pool_reads_total{pool="primary"} 40`,
+			`catalog_store_pool_usable{pool="primary"} 1`,
+			`catalog_store_pool_reads_total{pool="replica 10.0.0.2:5432"} 7`,
+			`catalog_store_pool_usable{pool="replica 10.0.0.2:5432"} 0`)
+	})
+	t.Run("Import", func(t *testing.T) {
+		m := metrics.New()
+		m.ImportStarted("product.csv", 1000)
+		m.ImportRead("product.csv", 600)
+		m.ImportRead("product.csv", 400)
+		m.ImportRows("product.csv", 2048, 3)
+		m.ImportRows("product.csv", 10, 0)
+		m.ImportDone("product.csv")
+		wantLines(t, scrape(t, m),
+			`catalog_import_file_size_bytes{file="product.csv"} 1000`,
+			`catalog_import_read_bytes_total{file="product.csv"} 1000`,
+			`catalog_import_rows_total{file="product.csv",outcome="accepted"} 2058`,
+			`catalog_import_rows_total{file="product.csv",outcome="rejected"} 3`,
+			`catalog_import_files_total{state="started"} 1`,
+			`catalog_import_files_total{state="done"} 1`)
+	})
 }

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net/url"
 	"runtime"
+	"sync/atomic"
 	"time"
 
 	"modernc.org/sqlite"
@@ -29,6 +30,8 @@ type DB struct {
 	stmts      *readStmts
 	// carts reads the carts file; cartWrite is its one writer.
 	carts, cartWrite *sql.DB
+	// reads counts the catalog reads served.
+	reads atomic.Int64
 	// now returns the current time; tests set it.
 	now func() time.Time
 }
@@ -112,6 +115,22 @@ func (db *DB) Close() error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// PoolStats describes the connection pools: the catalog's readers, its one
+// loader, the carts' readers and their one writer.
+func (db *DB) PoolStats() []catalog.PoolStats {
+	stats := func(name string, p *sql.DB, reads int64) catalog.PoolStats {
+		s := p.Stats()
+		return catalog.PoolStats{Name: name, MaxConns: int64(s.MaxOpenConnections), Conns: int64(s.OpenConnections),
+			InUse: int64(s.InUse), Waits: s.WaitCount, WaitTime: s.WaitDuration, Reads: reads, Usable: true}
+	}
+	return []catalog.PoolStats{
+		stats("catalog", db.read, db.reads.Load()),
+		stats("catalog load", db.load, 0),
+		stats("carts", db.carts, 0),
+		stats("cart writes", db.cartWrite, 0),
+	}
 }
 
 // CatalogInfo describes the catalog being served.

@@ -89,6 +89,7 @@ func scanProduct(row interface{ Scan(...any) error }) (catalog.Product, error) {
 
 // ListProducts returns a page of products in id order.
 func (db *DB) ListProducts(ctx context.Context, page catalog.Page) ([]catalog.Product, error) {
+	db.reads.Add(1)
 	first := (page.Number-1)*page.Size + 1
 	rows, err := db.stmts.listProducts.QueryContext(ctx, first, first+page.Size-1)
 	if err != nil {
@@ -111,6 +112,7 @@ func (db *DB) ListProducts(ctx context.Context, page catalog.Page) ([]catalog.Pr
 
 // FindProduct returns a product with its features.
 func (db *DB) FindProduct(ctx context.Context, id int64) (catalog.Product, error) {
+	db.reads.Add(1)
 	var p catalog.Product
 	err := db.readTx(ctx, "find product", func(tx *sql.Tx) error {
 		var err error
@@ -144,6 +146,7 @@ func (db *DB) FindProduct(ctx context.Context, id int64) (catalog.Product, error
 // FindStyles returns a product's styles with their photos and SKUs: three
 // queries, whatever the number of styles.
 func (db *DB) FindStyles(ctx context.Context, productID int64) ([]catalog.Style, error) {
+	db.reads.Add(1)
 	var styles []catalog.Style
 	err := db.readTx(ctx, "find styles", func(tx *sql.Tx) error {
 		rows, err := tx.StmtContext(ctx, db.stmts.findStyles).QueryContext(ctx, productID)
@@ -248,6 +251,7 @@ func (db *DB) findSKUs(ctx context.Context, tx *sql.Tx, productID int64, styles 
 
 // FindRelated returns the ids a product links to, in link order.
 func (db *DB) FindRelated(ctx context.Context, productID int64) ([]int64, error) {
+	db.reads.Add(1)
 	rows, err := db.stmts.findRelated.QueryContext(ctx, productID)
 	if err != nil {
 		return nil, storeError("find related", err)
