@@ -35,6 +35,9 @@ type Progress interface {
 type FileProgress interface {
 	// Read is told each run of bytes read.
 	Read(n int)
+	// Rows is told how many more records were accepted (handed to the
+	// store) and rejected, after each batch and at the end.
+	Rows(accepted, rejected int64)
 	// Done is called when the file is finished, or abandoned.
 	Done()
 }
@@ -236,12 +239,13 @@ func importFile[T any](ctx context.Context, im *importer, t *Table[T], add func(
 	}
 	defer f.Close()
 	var in io.Reader = f
+	var fp FileProgress = noProgress{}
 	if im.opts.Progress != nil {
 		st, err := f.Stat()
 		if err != nil {
 			return FileReport{}, err
 		}
-		fp := im.opts.Progress.StartFile(t.File, st.Size())
+		fp = im.opts.Progress.StartFile(t.File, st.Size())
 		defer fp.Done()
 		in = &progressReader{r: f, p: fp}
 	}
@@ -259,7 +263,7 @@ func importFile[T any](ctx context.Context, im *importer, t *Table[T], add func(
 	go func() {
 		defer wg.Done()
 		defer close(batches)
-		fr, readErr = decodeFile(ctx, im, t, in, check, batches, free)
+		fr, readErr = decodeFile(ctx, im, t, in, fp, check, batches, free)
 	}()
 	var writeErr error
 	for b := range batches {
@@ -285,7 +289,7 @@ func importFile[T any](ctx context.Context, im *importer, t *Table[T], add func(
 
 // decodeFile reads a file's records, sends the good rows in batches and
 // rejects the others, accounting for every line.
-func decodeFile[T any](ctx context.Context, im *importer, t *Table[T], r io.Reader, check func(T) error, out chan<- []T, free <-chan []T) (FileReport, error) {
+func decodeFile[T any](ctx context.Context, im *importer, t *Table[T], r io.Reader, fp FileProgress, check func(T) error, out chan<- []T, free <-chan []T) (FileReport, error) {
 	fr := FileReport{File: t.File}
 	// The field count is known once the header has been read.
 	dec := NewDecoder(r, 0, t.lead)
@@ -295,12 +299,19 @@ func decodeFile[T any](ctx context.Context, im *importer, t *Table[T], r io.Read
 		batch   = make([]T, 0, batchSize)
 		started = false
 	)
+	var told FileReport // the counts fp has been told
+	tell := func() {
+		fp.Rows(fr.Loaded-told.Loaded, fr.Rejected-told.Rejected)
+		told.Loaded, told.Rejected = fr.Loaded, fr.Rejected
+	}
+	defer tell()
 	send := func() error {
 		select {
 		case out <- batch:
 		case <-ctx.Done():
 			return ctx.Err()
 		}
+		tell()
 		select {
 		case batch = <-free:
 		default:
@@ -455,6 +466,13 @@ func (r *rejectWriter) write(file string, line int, reason string, raw []byte) {
 		_, r.err = r.w.Write(append(b, '\n'))
 	}
 }
+
+// noProgress follows nothing.
+type noProgress struct{}
+
+func (noProgress) Read(int)          {}
+func (noProgress) Rows(int64, int64) {}
+func (noProgress) Done()             {}
 
 type progressReader struct {
 	r io.Reader

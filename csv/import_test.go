@@ -5,11 +5,13 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 
 	"catalog"
@@ -403,4 +405,74 @@ func FuzzImport_Accounting(f *testing.F) {
 			t.Fatalf("%s: report says %d loaded, the store got %d", name, fr.Loaded, got)
 		}
 	})
+}
+
+// progress records what an import tells its Progress, per file.
+type progress struct {
+	mu    sync.Mutex
+	files map[string]*fileProgress
+}
+
+type fileProgress struct {
+	size, read         int64
+	accepted, rejected int64
+	rowCalls, done     int
+}
+
+func (p *progress) StartFile(name string, size int64) csv.FileProgress {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	f := &fileProgress{size: size}
+	p.files[name] = f
+	return f
+}
+
+func (f *fileProgress) Read(n int) { f.read += int64(n) }
+func (f *fileProgress) Rows(accepted, rejected int64) {
+	f.accepted += accepted
+	f.rejected += rejected
+	f.rowCalls++
+}
+func (f *fileProgress) Done() { f.done++ }
+
+func TestImport_Progress(t *testing.T) {
+	// Enough products for several batches, every seventh one rejected.
+	var products strings.Builder
+	products.WriteString(csv.Products.Header() + "\n")
+	const n = 5000
+	for i := 1; i <= n; i++ {
+		price := "10"
+		if i%7 == 0 {
+			price = "ten"
+		}
+		fmt.Fprintf(&products, "%d,\"P%d\",\"s\",\"d\",\"c\",%s\n", i, i, price)
+	}
+	dir := writeDataset(t, map[string]string{
+		csv.Products.File: products.String(),
+		csv.Styles.File:   csv.Styles.Header() + "\n1,1,\"A\",null,10,1\n2,7,\"B\",null,10,1\n",
+	})
+	p := &progress{files: map[string]*fileProgress{}}
+	rep, err := csv.Import(context.Background(), dir, &storetest.Recorder{}, csv.Options{Progress: p})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, fr := range rep.Files {
+		if fr.Absent {
+			continue
+		}
+		f := p.files[fr.File]
+		if f == nil {
+			t.Errorf("%s: no progress", fr.File)
+			continue
+		}
+		if f.read != f.size || f.done != 1 {
+			t.Errorf("%s: read %d of %d bytes, done %d times; want all, once", fr.File, f.read, f.size, f.done)
+		}
+		if f.accepted != fr.Loaded || f.rejected != fr.Rejected {
+			t.Errorf("%s: progress told %d accepted, %d rejected; the report says %d, %d", fr.File, f.accepted, f.rejected, fr.Loaded, fr.Rejected)
+		}
+	}
+	if f := p.files[csv.Products.File]; f.rowCalls < 3 || f.rejected != n/7 {
+		t.Errorf("products: told %d times with %d rejected, want a count per batch with %d rejected", f.rowCalls, f.rejected, n/7)
+	}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -67,6 +68,32 @@ type storeFlags struct {
 	db               *string
 	maxConns         *int
 	statementTimeout *time.Duration
+	// replicas are PostgreSQL read replicas; only serve has the flag.
+	replicas *urlList
+	// logger is told of replicas going and coming; nil for none.
+	logger *slog.Logger
+}
+
+// addReplicaFlag adds --db-replica, for the commands that read.
+func (f *storeFlags) addReplicaFlag(fs *flag.FlagSet) {
+	f.replicas = &urlList{}
+	fs.Var(f.replicas, "db-replica", "PostgreSQL: a streaming replica's URL, to serve catalog reads; repeat the flag for more (in the environment, separate them with spaces)")
+}
+
+// urlList is a repeatable flag of URLs; one value may hold several,
+// separated by spaces (PostgreSQL URLs may hold commas, never spaces).
+type urlList []string
+
+func (l *urlList) String() string { return strings.Join(*l, " ") }
+
+func (l *urlList) Set(v string) error {
+	for _, u := range strings.Fields(v) {
+		if !isPostgres(u) {
+			return fmt.Errorf("%q is not a postgres:// URL", redact(u))
+		}
+		*l = append(*l, u)
+	}
+	return nil
 }
 
 func addStoreFlags(fs *flag.FlagSet) storeFlags {
@@ -90,13 +117,22 @@ func isPostgres(dsn string) bool {
 // (A SQLite file is always brought up to date: it is the program's own.)
 func (f storeFlags) open(ctx context.Context, migrate bool) (catalog.Store, error) {
 	dsn := *f.db
+	var replicas []string
+	if f.replicas != nil {
+		replicas = *f.replicas
+	}
 	if !isPostgres(dsn) {
+		if len(replicas) > 0 {
+			return nil, errors.New("--db-replica: read replicas are PostgreSQL's; --db names a SQLite file")
+		}
 		return sqlite.Open(ctx, dsn)
 	}
 	db, err := postgres.Open(ctx, dsn, postgres.Config{
 		MaxConns:         int32(*f.maxConns),
 		StatementTimeout: *f.statementTimeout,
 		Migrate:          migrate,
+		Replicas:         replicas,
+		Logger:           f.logger,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", redact(dsn), err)

@@ -5,15 +5,17 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
-	"sync"
 	"text/tabwriter"
 	"time"
 
 	"github.com/vbauerster/mpb/v8"
 	"github.com/vbauerster/mpb/v8/decor"
 
+	"catalog"
 	"catalog/csv"
+	"catalog/metrics"
 )
 
 func runLoad(ctx context.Context, args []string, env environment, stdout, stderr io.Writer) error {
@@ -22,6 +24,7 @@ func runLoad(ctx context.Context, args []string, env environment, stdout, stderr
 	rejects := fs.String("rejects", "rejects.jsonl", "where rejected rows go, as JSON lines (created only if a row is rejected)")
 	allow := fs.Bool("allow-rejects", false, "exit 0 even when rows were rejected")
 	progress := fs.Bool("progress", isTerminal(stderr), "show progress bars")
+	adminAddr := fs.String("admin-addr", "", "a loopback address to serve the import's Prometheus metrics and pprof on while it runs (empty: none)")
 	if err := env.parse(fs, args); err != nil {
 		return err
 	}
@@ -30,6 +33,11 @@ func runLoad(ctx context.Context, args []string, env environment, stdout, stderr
 		return fmt.Errorf("load takes one directory, got %d arguments", fs.NArg())
 	}
 	dir := fs.Arg(0)
+	if *adminAddr != "" {
+		if err := checkAdminAddr(*adminAddr); err != nil {
+			return err
+		}
+	}
 
 	db, err := store.open(ctx, true)
 	if err != nil {
@@ -43,16 +51,26 @@ func runLoad(ctx context.Context, args []string, env environment, stdout, stderr
 	}
 	rw := &lazyFile{path: *rejects}
 	defer rw.Close()
-	opts := csv.Options{Rejects: rw}
-	var bars *barProgress
+	var follow importProgress
+	if *adminAddr != "" {
+		follow.metrics = metrics.New()
+		follow.metrics.WatchCatalog(db)
+		if p, ok := db.(poolStater); ok {
+			follow.metrics.WatchPools(p.PoolStats)
+		}
+		admin, err := startAdmin(*adminAddr, follow.metrics.Handler(), nil, newLogger(stderr, slog.LevelInfo))
+		if err != nil {
+			return fmt.Errorf("admin listener: %w (give --admin-addr another loopback port, or none)", err)
+		}
+		defer admin.Close()
+	}
 	if *progress {
-		bars = newBarProgress(ctx, stderr)
-		opts.Progress = bars
+		follow.bars = mpb.NewWithContext(ctx, mpb.WithOutput(stderr), mpb.WithWidth(40))
 	}
 	start := time.Now()
-	rep, err := csv.Import(ctx, dir, db, opts)
-	if bars != nil {
-		bars.wait()
+	rep, err := csv.Import(ctx, dir, db, csv.Options{Rejects: rw, Progress: follow})
+	if follow.bars != nil {
+		follow.bars.Wait()
 	}
 	if err != nil {
 		return err
@@ -127,29 +145,57 @@ func (l *lazyFile) Close() error {
 	return err
 }
 
-// barProgress shows a progress bar per file.
-type barProgress struct {
-	p  *mpb.Progress
-	mu sync.Mutex
+// poolStater is a store that tells the state of its connection pools.
+type poolStater interface {
+	PoolStats() []catalog.PoolStats
 }
 
-func newBarProgress(ctx context.Context, w io.Writer) *barProgress {
-	return &barProgress{p: mpb.NewWithContext(ctx, mpb.WithOutput(w), mpb.WithWidth(40))}
+// importProgress follows an import with a progress bar per file, metrics,
+// both or neither.
+type importProgress struct {
+	bars    *mpb.Progress
+	metrics *metrics.Metrics
 }
 
-func (b *barProgress) StartFile(name string, size int64) csv.FileProgress {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	bar := b.p.AddBar(size,
-		mpb.PrependDecorators(decor.Name(name, decor.WC{W: 13, C: decor.DindentRight})),
-		mpb.AppendDecorators(decor.CountersKibiByte("% .1f / % .1f", decor.WC{W: 24}), decor.Percentage(decor.WC{W: 6})))
-	return &fileBar{bar: bar}
+func (p importProgress) StartFile(name string, size int64) csv.FileProgress {
+	f := &fileProgress{name: name, metrics: p.metrics}
+	if p.bars != nil {
+		f.bar = p.bars.AddBar(size,
+			mpb.PrependDecorators(decor.Name(name, decor.WC{W: 13, C: decor.DindentRight})),
+			mpb.AppendDecorators(decor.CountersKibiByte("% .1f / % .1f", decor.WC{W: 24}), decor.Percentage(decor.WC{W: 6})))
+	}
+	if p.metrics != nil {
+		p.metrics.ImportStarted(name, size)
+	}
+	return f
 }
 
-func (b *barProgress) wait() { b.p.Wait() }
+type fileProgress struct {
+	name    string
+	bar     *mpb.Bar
+	metrics *metrics.Metrics
+}
 
-type fileBar struct{ bar *mpb.Bar }
+func (f *fileProgress) Read(n int) {
+	if f.bar != nil {
+		f.bar.IncrBy(n)
+	}
+	if f.metrics != nil {
+		f.metrics.ImportRead(f.name, n)
+	}
+}
 
-func (f *fileBar) Read(n int) { f.bar.IncrBy(n) }
+func (f *fileProgress) Rows(accepted, rejected int64) {
+	if f.metrics != nil {
+		f.metrics.ImportRows(f.name, accepted, rejected)
+	}
+}
 
-func (f *fileBar) Done() { f.bar.SetTotal(-1, true) }
+func (f *fileProgress) Done() {
+	if f.bar != nil {
+		f.bar.SetTotal(-1, true)
+	}
+	if f.metrics != nil {
+		f.metrics.ImportDone(f.name)
+	}
+}

@@ -382,9 +382,15 @@ func TestRun_BenchErrors(t *testing.T) {
 
 // The admin listener serves profiles: never on a public address.
 func TestRun_AdminNotPublic(t *testing.T) {
-	err := run(context.Background(), []string{"serve", "--db", filepath.Join(t.TempDir(), "c.db"), "--addr", freeAddr(t), "--demo-products", "5", "--admin-addr", "0.0.0.0:0"}, noEnv, io.Discard, io.Discard)
-	if err == nil || !strings.Contains(err.Error(), "loopback") {
-		t.Fatalf("err = %v, want a refusal of a public admin address", err)
+	db := filepath.Join(t.TempDir(), "c.db")
+	for _, args := range [][]string{
+		{"serve", "--db", db, "--addr", freeAddr(t), "--demo-products", "5", "--admin-addr", "0.0.0.0:0"},
+		{"load", "--db", db, "--admin-addr", "[::]:9091", t.TempDir()},
+	} {
+		err := run(context.Background(), args, noEnv, io.Discard, io.Discard)
+		if err == nil || !strings.Contains(err.Error(), "loopback") {
+			t.Errorf("%s: err = %v, want a refusal of a public admin address", args[0], err)
+		}
 	}
 }
 
@@ -464,5 +470,93 @@ func TestRun_RedisNeedsCache(t *testing.T) {
 	err := run(context.Background(), []string{"serve", "--db", filepath.Join(t.TempDir(), "c.db"), "--cache-mb", "0", "--redis", "redis://127.0.0.1:6379/0"}, noEnv, io.Discard, io.Discard)
 	if err == nil || !strings.Contains(err.Error(), "--cache-mb") {
 		t.Fatalf("err = %v, want --redis refused without a cache", err)
+	}
+}
+
+// TestRun_Replica: serve reads the catalog from a streaming replica given
+// by --db-replica, and says so in its metrics.
+func TestRun_Replica(t *testing.T) {
+	ctx := context.Background()
+	primary := pgtest.StartCluster(t)
+	replica := primary.StartReplica(t)
+	url := primary.URL("postgres")
+	data := filepath.Join(t.TempDir(), "data")
+	if err := run(ctx, []string{"generate", "--out", data, "--products", "50"}, noEnv, io.Discard, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if err := run(ctx, []string{"load", "--db", url, data}, noEnv, io.Discard, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	addr, admin := freeAddr(t), freeAddr(t)
+	startServe(t, "--db", url, "--db-replica", replica.URL("postgres"), "--addr", addr, "--admin-addr", admin, "--cache-mb", "0")
+	pool := fmt.Sprintf(`pool="replica 127.0.0.1:%d"`, replica.Port())
+	// The replica serves once it has replayed the load.
+	for deadline := time.Now().Add(20 * time.Second); !strings.Contains(get(t, "http://"+admin+"/metrics"), "catalog_store_pool_usable{"+pool+"} 1"); time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the replica never became usable")
+		}
+	}
+	for id := 1; id <= 10; id++ {
+		get(t, fmt.Sprintf("http://%s/products/%d", addr, id))
+	}
+	m := get(t, "http://"+admin+"/metrics")
+	for _, want := range []string{"catalog_store_pool_reads_total{" + pool + "} 10", `catalog_store_pool_reads_total{pool="primary"} 0`} {
+		if !strings.Contains(m, want+"\n") {
+			t.Errorf("metrics lack %q:\n%s", want, grepLines(m, "catalog_store_pool"))
+		}
+	}
+}
+
+func grepLines(s, substr string) string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if strings.Contains(l, substr) {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
+}
+
+func TestRun_ReplicaFlag(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		args []string
+		env  map[string]string
+		want string
+	}{
+		{"SQLite", []string{"--db-replica", "postgres://127.0.0.1:5433/db"}, nil, "--db names a SQLite file"},
+		{"NotAURL", []string{"--db-replica", "replica.example:5432"}, nil, "is not a postgres:// URL"},
+		{"EnvNotAURL", nil, map[string]string{"CATALOG_DB_REPLICA": "postgres://a/db mysql://b/db"}, "is not a postgres:// URL"},
+		{"SQLiteFromEnv", nil, map[string]string{"CATALOG_DB_REPLICA": "postgres://a:1/db postgresql://b:2/db"}, "--db names a SQLite file"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			args := append([]string{"serve", "--db", filepath.Join(t.TempDir(), "c.db"), "--admin-addr", ""}, tc.args...)
+			err := run(context.Background(), args, envOf(tc.env), io.Discard, io.Discard)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("err = %v, want %q", err, tc.want)
+			}
+		})
+	}
+}
+
+// TestRun_ServeMetrics: the SQLite store's pools and the demo seed's import
+// are in serve's metrics.
+func TestRun_ServeMetrics(t *testing.T) {
+	addr, admin := freeAddr(t), freeAddr(t)
+	startServe(t, "--db", filepath.Join(t.TempDir(), "c.db"), "--addr", addr, "--admin-addr", admin, "--demo-products", "30", "--cache-mb", "0")
+	for id := 1; id <= 3; id++ {
+		get(t, fmt.Sprintf("http://%s/products/%d/related", addr, id))
+	}
+	m := get(t, "http://"+admin+"/metrics")
+	for _, want := range []string{
+		`catalog_store_pool_reads_total{pool="catalog"} 3`,
+		`catalog_store_pool_max_conns{pool="cart writes"} 1`,
+		`catalog_import_rows_total{file="product.csv",outcome="accepted"} 30`,
+		`catalog_import_rows_total{file="product.csv",outcome="rejected"} 0`,
+		`catalog_import_files_total{state="done"} 6`, // the demo has no cart.csv
+	} {
+		if !strings.Contains(m, want+"\n") {
+			t.Errorf("metrics lack %q:\n%s", want, grepLines(m, "catalog_"))
+		}
 	}
 }

@@ -43,6 +43,7 @@ const DemoProducts = 10_000
 func runServe(ctx context.Context, args []string, env environment, stdout, stderr io.Writer) error {
 	fs := newFlagSet("serve", "serve [flags]", stderr)
 	store := addStoreFlags(fs)
+	store.addReplicaFlag(fs)
 	addr := fs.String("addr", "127.0.0.1:3000", "the address to listen on")
 	campus := fs.String("campus", "hr-rfp", "the campus every product carries")
 	demo := fs.Int("demo-products", DemoProducts, "products in the demo catalog seeded into an empty SQLite store (0: none)")
@@ -85,11 +86,17 @@ func runServe(ctx context.Context, args []string, env environment, stdout, stder
 	}
 	logger := newLogger(stderr, lvl)
 
+	store.logger = logger
 	db, err := store.open(ctx, false)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
+	m := metrics.New()
+	m.WatchCatalog(db)
+	if p, ok := db.(poolStater); ok {
+		m.WatchPools(p.PoolStats)
+	}
 	info, err := db.CatalogInfo(ctx)
 	if err != nil {
 		return err
@@ -98,7 +105,7 @@ func runServe(ctx context.Context, args []string, env environment, stdout, stder
 	case info.Generation == 0 && *demo > 0 && !isPostgres(*store.db):
 		// Only the embedded store seeds itself: an empty production
 		// database is a fact to report, not to paper over.
-		if err := seedDemo(ctx, db, *demo, logger); err != nil {
+		if err := seedDemo(ctx, db, *demo, importProgress{metrics: m}, logger); err != nil {
 			return fmt.Errorf("seed the demo catalog: %w", err)
 		}
 		logger.Info("the store was empty: seeded a demo catalog of generated products",
@@ -119,8 +126,6 @@ func runServe(ctx context.Context, args []string, env environment, stdout, stder
 		}
 	}
 	var stats func() any // the cache's counters, for the admin listener
-	m := metrics.New()
-	m.WatchCatalog(db)
 	cfg := cataloghttp.Config{Campus: *campus, RequestTimeout: *timeout, Logger: logger,
 		CORS: cataloghttp.CORS{AllowOrigins: origins}, Catalog: db, Observer: m, LogSample: *logRequests}
 	if *cacheMB > 0 {
@@ -195,7 +200,7 @@ func runServe(ctx context.Context, args []string, env environment, stdout, stder
 
 // seedDemo generates a small dataset and loads it through the importer, as
 // a user's files would be.
-func seedDemo(ctx context.Context, store catalog.Loader, products int, logger *slog.Logger) error {
+func seedDemo(ctx context.Context, store catalog.Loader, products int, progress csv.Progress, logger *slog.Logger) error {
 	dir, err := os.MkdirTemp("", "catalog-demo-")
 	if err != nil {
 		return err
@@ -205,7 +210,7 @@ func seedDemo(ctx context.Context, store catalog.Loader, products int, logger *s
 	if _, err := generate.Write(ctx, dir, generate.Options{Products: products, Seed: 1}); err != nil {
 		return err
 	}
-	rep, err := csv.Import(ctx, dir, store, csv.Options{})
+	rep, err := csv.Import(ctx, dir, store, csv.Options{Progress: progress})
 	if err != nil {
 		return err
 	}
