@@ -130,6 +130,25 @@ func (m *Metrics) WatchCache(stats func() CacheStats) {
 	)
 }
 
+// LimiterStats are the counters of the bound on calls to the store.
+type LimiterStats struct {
+	Admitted, Queued, Shed, Waiting int64
+}
+
+// WatchLimiter exposes the store limiter's counters, read at each scrape.
+func (m *Metrics) WatchLimiter(stats func() LimiterStats) {
+	counter := func(name, help string, v func(LimiterStats) int64) prometheus.Collector {
+		return prometheus.NewCounterFunc(prometheus.CounterOpts{Name: name, Help: help}, func() float64 { return float64(v(stats())) })
+	}
+	m.reg.MustRegister(
+		counter("catalog_store_calls_admitted_total", "Calls to the store let through by the bound on calls in flight.", func(s LimiterStats) int64 { return s.Admitted }),
+		counter("catalog_store_calls_queued_total", "Admitted calls that waited for a slot first.", func(s LimiterStats) int64 { return s.Queued }),
+		counter("catalog_store_calls_shed_total", "Calls refused with 503 because the store was at its bound and the queue full, or the wait too long.", func(s LimiterStats) int64 { return s.Shed }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "catalog_store_calls_waiting", Help: "Calls waiting for a slot."},
+			func() float64 { return float64(stats().Waiting) }),
+	)
+}
+
 // RemoteStats are the counters of a shared cache tier.
 type RemoteStats struct {
 	Hits, Misses, Errors, Skipped uint64

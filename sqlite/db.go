@@ -42,6 +42,10 @@ type Option func(*DB)
 // WithClock makes the DB read the time from now, for tests.
 func WithClock(now func() time.Time) Option { return func(db *DB) { db.now = now } }
 
+// Readers is how many connections serve the catalog's reads (and as many
+// the carts'): a couple per CPU, as SQLite's work is this process's own.
+var Readers = max(4, 2*runtime.GOMAXPROCS(0))
+
 // busyTimeout is how long a connection waits for another's lock.
 const busyTimeout = 5 * time.Second
 
@@ -60,7 +64,7 @@ func Open(ctx context.Context, path string, opts ...Option) (_ *DB, err error) {
 			db.Close()
 		}
 	}()
-	readers := max(4, 2*runtime.GOMAXPROCS(0))
+	readers := Readers
 	// Each file's single writer comes first: it sets WAL mode and migrates.
 	if db.load, err = openPool(path, 1, "_pragma=journal_mode(WAL)", "_pragma=synchronous(NORMAL)"); err != nil {
 		return nil, err

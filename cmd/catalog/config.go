@@ -80,6 +80,18 @@ func (f *storeFlags) addReplicaFlag(fs *flag.FlagSet) {
 	fs.Var(f.replicas, "db-replica", "PostgreSQL: a streaming replica's URL, to serve catalog reads; repeat the flag for more (in the environment, separate them with spaces)")
 }
 
+// readConns is how many connections serve the store's catalog reads.
+func (f *storeFlags) readConns() int {
+	if !isPostgres(*f.db) {
+		return sqlite.Readers
+	}
+	n := 1
+	if f.replicas != nil {
+		n += len(*f.replicas)
+	}
+	return *f.maxConns * n
+}
+
 // urlList is a repeatable flag of URLs; one value may hold several,
 // separated by spaces (PostgreSQL URLs may hold commas, never spaces).
 type urlList []string

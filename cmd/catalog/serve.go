@@ -20,6 +20,7 @@ import (
 	"catalog/csv"
 	"catalog/generate"
 	cataloghttp "catalog/http"
+	"catalog/limit"
 	"catalog/metrics"
 	"catalog/redis"
 )
@@ -57,6 +58,8 @@ func runServe(ctx context.Context, args []string, env environment, stdout, stder
 	redisURL := fs.String("redis", "", "a Redis URL (redis://host:6379/0) for a cache tier shared by instances of one store, behind the in-process cache (empty: none)")
 	redisPrefix := fs.String("redis-prefix", "catalog:", "the prefix of this store's keys in Redis: instances of one store share it, other stores sharing the Redis need their own")
 	poll := fs.Duration("catalog-poll", time.Second, "how often to look for a reload of the catalog, which empties the cache")
+	maxCalls := fs.Int("max-store-calls", 0, "calls in the store at once; as many more wait, up to --max-store-wait, and the rest are answered 503 at once (0: the store's read connections)")
+	maxWait := fs.Duration("max-store-wait", limit.DefaultMaxWait, "the longest a request waits for a turn at the store before it is answered 503")
 	if err := env.parse(fs, args); err != nil {
 		return err
 	}
@@ -79,6 +82,9 @@ func runServe(ctx context.Context, args []string, env environment, stdout, stder
 	}
 	if *poll <= 0 {
 		return fmt.Errorf("--catalog-poll %v: want a positive duration", *poll)
+	}
+	if *maxCalls < 0 || *maxWait <= 0 {
+		return fmt.Errorf("--max-store-calls %d, --max-store-wait %v: want 0 or more calls, and a positive wait", *maxCalls, *maxWait)
 	}
 	var lvl slog.Level
 	if err := lvl.UnmarshalText([]byte(*level)); err != nil {
@@ -162,7 +168,15 @@ func runServe(ctx context.Context, args []string, env environment, stdout, stder
 		go c.Watch(wctx, db, *poll, func(err error) { logger.Warn("cannot read the catalog generation", "error", err) })
 		cfg.Cache = c
 	}
-	srv := cataloghttp.NewServer(db, db, cfg)
+	if *maxCalls == 0 {
+		*maxCalls = store.readConns()
+	}
+	lim := limit.New(limit.Config{Calls: *maxCalls, MaxWait: *maxWait})
+	m.WatchLimiter(func() metrics.LimiterStats {
+		st := lim.Stats()
+		return metrics.LimiterStats{Admitted: st.Admitted, Queued: st.Queued, Shed: st.Shed, Waiting: st.Waiting}
+	})
+	srv := cataloghttp.NewServer(lim.Products(db), lim.Carts(db), cfg)
 	if *adminAddr != "" {
 		admin, err := startAdmin(*adminAddr, m.Handler(), stats, logger)
 		if err != nil {

@@ -1,0 +1,134 @@
+package limit_test
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"catalog"
+	"catalog/limit"
+)
+
+// gate is a store whose calls block until it is opened, counting those in
+// flight.
+type gate struct {
+	open              chan struct{}
+	inFlight, maxSeen atomic.Int64
+}
+
+func newGate() *gate { return &gate{open: make(chan struct{})} }
+
+func (g *gate) enter() {
+	n := g.inFlight.Add(1)
+	for {
+		m := g.maxSeen.Load()
+		if n <= m || g.maxSeen.CompareAndSwap(m, n) {
+			break
+		}
+	}
+	<-g.open
+	g.inFlight.Add(-1)
+}
+
+func (g *gate) ListProducts(context.Context, catalog.Page) ([]catalog.Product, error) {
+	g.enter()
+	return nil, nil
+}
+func (g *gate) FindProduct(context.Context, int64) (catalog.Product, error) {
+	g.enter()
+	return catalog.Product{ID: 1}, nil
+}
+func (g *gate) FindStyles(context.Context, int64) ([]catalog.Style, error) { g.enter(); return nil, nil }
+func (g *gate) FindRelated(context.Context, int64) ([]int64, error)      { g.enter(); return nil, nil }
+func (g *gate) Cart(context.Context, string) ([]catalog.CartItem, error) { g.enter(); return nil, nil }
+func (g *gate) AddToCart(context.Context, string, int64) error           { g.enter(); return nil }
+
+func waitUntil(t *testing.T, what string, ok func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(5 * time.Second); !ok(); time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+	}
+}
+
+func TestLimiter(t *testing.T) {
+	ctx := context.Background()
+	t.Run("ShedsPastQueue", func(t *testing.T) {
+		g := newGate()
+		l := limit.New(limit.Config{Calls: 3, Queue: 2, MaxWait: time.Minute})
+		p, c := l.Products(g), l.Carts(g)
+		var wg sync.WaitGroup
+		errs := make(chan error, 5)
+		calls := []func() error{
+			func() error { _, err := p.FindProduct(ctx, 1); return err },
+			func() error { _, err := p.FindStyles(ctx, 1); return err },
+			func() error { _, err := p.ListProducts(ctx, catalog.Page{Number: 1, Size: 5}); return err },
+			func() error { return c.AddToCart(ctx, "s", 1) },
+			func() error { _, err := c.Cart(ctx, "s"); return err },
+		}
+		for _, f := range calls {
+			wg.Go(func() { errs <- f() })
+		}
+		waitUntil(t, "3 calls in flight and 2 waiting", func() bool { return g.inFlight.Load() == 3 && l.Stats().Waiting == 2 })
+		// The sixth is shed at once.
+		start := time.Now()
+		_, err := p.FindRelated(ctx, 1)
+		if !limit.IsOverloaded(err) || catalog.ErrorCode(err) != catalog.EUNAVAILABLE {
+			t.Fatalf("a call past the queue: %v, want shed as unavailable", err)
+		}
+		if d := time.Since(start); d > time.Second {
+			t.Errorf("shedding took %v", d)
+		}
+		close(g.open)
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			if err != nil {
+				t.Errorf("an admitted call failed: %v", err)
+			}
+		}
+		if got := g.maxSeen.Load(); got != 3 {
+			t.Errorf("%d calls were in the store at once, want at most 3", got)
+		}
+		if st := l.Stats(); st != (limit.Stats{Admitted: 5, Queued: 2, Shed: 1}) {
+			t.Errorf("stats %+v", st)
+		}
+	})
+	t.Run("WaitIsBounded", func(t *testing.T) {
+		g := newGate()
+		defer close(g.open)
+		l := limit.New(limit.Config{Calls: 1, MaxWait: 30 * time.Millisecond})
+		p := l.Products(g)
+		go p.FindProduct(ctx, 1)
+		waitUntil(t, "a call in flight", func() bool { return g.inFlight.Load() == 1 })
+		start := time.Now()
+		_, err := p.FindProduct(ctx, 2)
+		if !limit.IsOverloaded(err) {
+			t.Fatalf("a call that waited past MaxWait: %v, want shed", err)
+		}
+		if d := time.Since(start); d < 30*time.Millisecond || d > 2*time.Second {
+			t.Errorf("shed after %v, want about 30ms", d)
+		}
+	})
+	t.Run("CallerGivesUp", func(t *testing.T) {
+		g := newGate()
+		defer close(g.open)
+		l := limit.New(limit.Config{Calls: 1, MaxWait: time.Minute})
+		p := l.Products(g)
+		go p.FindProduct(ctx, 1)
+		waitUntil(t, "a call in flight", func() bool { return g.inFlight.Load() == 1 })
+		cctx, cancel := context.WithTimeout(ctx, 20*time.Millisecond)
+		defer cancel()
+		_, err := p.FindProduct(cctx, 2)
+		if !errors.Is(err, context.DeadlineExceeded) || limit.IsOverloaded(err) {
+			t.Fatalf("a caller whose deadline passed in the queue: %v, want its own deadline", err)
+		}
+		if st := l.Stats(); st.Shed != 0 || st.Waiting != 0 {
+			t.Errorf("stats %+v: a caller's own deadline is not shedding", st)
+		}
+	})
+}
