@@ -41,7 +41,10 @@ func (g *gate) FindProduct(context.Context, int64) (catalog.Product, error) {
 	g.enter()
 	return catalog.Product{ID: 1}, nil
 }
-func (g *gate) FindStyles(context.Context, int64) ([]catalog.Style, error) { g.enter(); return nil, nil }
+func (g *gate) FindStyles(context.Context, int64) ([]catalog.Style, error) {
+	g.enter()
+	return nil, nil
+}
 func (g *gate) FindRelated(context.Context, int64) ([]int64, error)      { g.enter(); return nil, nil }
 func (g *gate) Cart(context.Context, string) ([]catalog.CartItem, error) { g.enter(); return nil, nil }
 func (g *gate) AddToCart(context.Context, string, int64) error           { g.enter(); return nil }
