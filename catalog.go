@@ -152,7 +152,7 @@ type Describer interface {
 // PoolStats is the state of one of a store's connection pools, for
 // metrics: a PostgreSQL primary or replica, or a SQLite file's readers.
 type PoolStats struct {
-	// Name names the pool: "primary", "replica 10.0.0.2:5432", "catalog".
+	// Name names the pool: "primary", "replica 10.0.0.2:5432/catalog", "catalog".
 	Name string
 	// MaxConns bounds the pool; Conns are open, InUse of them busy.
 	MaxConns, Conns, InUse int64

@@ -299,10 +299,12 @@ func decodeFile[T any](ctx context.Context, im *importer, t *Table[T], r io.Read
 		batch   = make([]T, 0, batchSize)
 		started = false
 	)
-	var told FileReport // the counts fp has been told
+	// fp is told of records as they are handed to the store (sent) or
+	// rejected; a batch left unsent by an abort is neither.
+	var sent, told, toldRejected int64
 	tell := func() {
-		fp.Rows(fr.Loaded-told.Loaded, fr.Rejected-told.Rejected)
-		told.Loaded, told.Rejected = fr.Loaded, fr.Rejected
+		fp.Rows(sent-told, fr.Rejected-toldRejected)
+		told, toldRejected = sent, fr.Rejected
 	}
 	defer tell()
 	send := func() error {
@@ -311,6 +313,7 @@ func decodeFile[T any](ctx context.Context, im *importer, t *Table[T], r io.Read
 		case <-ctx.Done():
 			return ctx.Err()
 		}
+		sent += int64(len(batch))
 		tell()
 		select {
 		case batch = <-free:

@@ -91,7 +91,7 @@ func TestMetrics(t *testing.T) {
 		m.WatchPools(func() []catalog.PoolStats {
 			return []catalog.PoolStats{
 				{Name: "primary", MaxConns: 8, Conns: 3, InUse: 1, Waits: 2, WaitTime: 1500 * time.Millisecond, Reads: 40, Usable: true},
-				{Name: "replica 10.0.0.2:5432", MaxConns: 8, Reads: 7},
+				{Name: "replica 10.0.0.2:5432/catalog", MaxConns: 8, Reads: 7},
 			}
 		})
 		wantLines(t, scrape(t, m),
@@ -102,8 +102,8 @@ func TestMetrics(t *testing.T) {
 			`catalog_store_pool_wait_seconds_total{pool="primary"} 1.5`,
 			`catalog_store_pool_reads_total{pool="primary"} 40`,
 			`catalog_store_pool_usable{pool="primary"} 1`,
-			`catalog_store_pool_reads_total{pool="replica 10.0.0.2:5432"} 7`,
-			`catalog_store_pool_usable{pool="replica 10.0.0.2:5432"} 0`)
+			`catalog_store_pool_reads_total{pool="replica 10.0.0.2:5432/catalog"} 7`,
+			`catalog_store_pool_usable{pool="replica 10.0.0.2:5432/catalog"} 0`)
 	})
 	t.Run("Import", func(t *testing.T) {
 		m := metrics.New()

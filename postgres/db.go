@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"runtime"
@@ -176,11 +177,14 @@ func (db *DB) CatalogInfo(ctx context.Context) (catalog.CatalogInfo, error) {
 	if catalog.ErrorCode(err) != catalog.EUNAVAILABLE {
 		return info, err
 	}
+	// Only a replica that has the catalog last seen on the primary may
+	// answer: an older generation would take the cache back to it.
+	known := db.generation.Load()
 	for _, r := range db.replicas {
 		if ctx.Err() != nil {
 			break
 		}
-		if r.state.Load() != replicaUp {
+		if !r.usable(known) {
 			continue
 		}
 		if ri, rerr := catalogInfo(ctx, r.pool); rerr == nil {
@@ -213,7 +217,7 @@ func storeError(what string, err error) error {
 		return nil
 	}
 	unavailable := func(msg string) error {
-		return fmt.Errorf("%s: %w (%v)", what, catalog.Errorf(catalog.EUNAVAILABLE, "%s", msg), err)
+		return fmt.Errorf("%s: %w (%w)", what, catalog.Errorf(catalog.EUNAVAILABLE, "%s", msg), err)
 	}
 	var pe *pgconn.PgError
 	if errors.As(err, &pe) {
@@ -227,8 +231,11 @@ func storeError(what string, err error) error {
 		}
 		return fmt.Errorf("%s: %w", what, err)
 	}
+	// A connection cut without a word from the server (a crash, a proxy)
+	// ends in EOF; a pool closed under a call, in net.ErrClosed.
 	var ne net.Error
-	if errors.As(err, &ne) || pgconn.SafeToRetry(err) || errors.Is(err, context.DeadlineExceeded) {
+	if errors.As(err, &ne) || pgconn.SafeToRetry(err) || errors.Is(err, context.DeadlineExceeded) ||
+		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, net.ErrClosed) {
 		return unavailable("the store is unavailable; retry shortly")
 	}
 	var ce *pgconn.ConnectError

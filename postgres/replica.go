@@ -2,15 +2,19 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net"
+	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"catalog"
@@ -31,8 +35,12 @@ import (
 // ReplicaCheck zero.
 const DefaultReplicaCheck = time.Second
 
-// replicaCheckTimeout bounds one round of checks.
+// replicaCheckTimeout bounds the check of the primary and of each replica.
 const replicaCheckTimeout = 2 * time.Second
+
+// replicaConnectTimeout bounds a connection to a replica, unless its URL
+// says otherwise.
+const replicaConnectTimeout = time.Second
 
 // The states of a replica, as its last check or read found it.
 const (
@@ -70,8 +78,11 @@ func (r *replica) set(state int32, err error, log *slog.Logger) {
 	}
 }
 
-// check asks the replica for its schema version and catalog generation.
-func (r *replica) check(ctx context.Context, known int64, log *slog.Logger) {
+// check asks the replica for its schema version and catalog generation,
+// within its own time.
+func (r *replica) check(ctx context.Context, known func() int64, log *slog.Logger) {
+	ctx, cancel := context.WithTimeout(ctx, replicaCheckTimeout)
+	defer cancel()
 	var version int
 	var gen int64
 	err := r.pool.QueryRow(ctx, `SELECT s.version, m.generation FROM schema_version s CROSS JOIN catalog_meta m`).Scan(&version, &gen)
@@ -83,7 +94,7 @@ func (r *replica) check(ctx context.Context, known int64, log *slog.Logger) {
 		return
 	}
 	r.generation.Store(gen)
-	if gen < known {
+	if gen < known() {
 		r.set(replicaBehind, nil, log)
 		return
 	}
@@ -99,12 +110,20 @@ func openReplicas(ctx context.Context, urls []string, cfg Config) ([]*replica, e
 			closeReplicas(out)
 			return nil, fmt.Errorf("replica URL: %w", err)
 		}
+		if _, set := pc.ConnConfig.RuntimeParams["connect_timeout"]; !set && !strings.Contains(u, "connect_timeout") {
+			// A replica that does not answer costs a read this long
+			// before it moves on, well within a request's time.
+			pc.ConnConfig.ConnectTimeout = replicaConnectTimeout
+		}
 		pool, err := pgxpool.NewWithConfig(ctx, pc)
 		if err != nil {
 			closeReplicas(out)
 			return nil, storeError("replica", err)
 		}
-		name := "replica " + net.JoinHostPort(pc.ConnConfig.Host, strconv.Itoa(int(pc.ConnConfig.Port)))
+		name := "replica " + net.JoinHostPort(pc.ConnConfig.Host, strconv.Itoa(int(pc.ConnConfig.Port))) + "/" + pc.ConnConfig.Database
+		if slices.ContainsFunc(out, func(r *replica) bool { return r.name == name }) {
+			name += "#" + strconv.Itoa(len(out)+1)
+		}
 		out = append(out, &replica{name: name, pool: pool})
 	}
 	return out, nil
@@ -126,19 +145,21 @@ func (db *DB) sawGeneration(gen int64) {
 	}
 }
 
-// checkReplicas reads the primary's catalog generation, then each
-// replica's state.
+// checkReplicas reads the primary's catalog generation and each replica's
+// state, side by side, each within its own time: a slow primary must not
+// make the replicas look down.
 func (db *DB) checkReplicas(ctx context.Context) {
-	ctx, cancel := context.WithTimeout(ctx, replicaCheckTimeout)
-	defer cancel()
-	var gen int64
-	if err := db.pool.QueryRow(ctx, `SELECT generation FROM catalog_meta`).Scan(&gen); err == nil {
-		db.sawGeneration(gen)
-	}
-	known := db.generation.Load()
 	var wg sync.WaitGroup
+	wg.Go(func() {
+		ctx, cancel := context.WithTimeout(ctx, replicaCheckTimeout)
+		defer cancel()
+		var gen int64
+		if err := db.pool.QueryRow(ctx, `SELECT generation FROM catalog_meta`).Scan(&gen); err == nil {
+			db.sawGeneration(gen)
+		}
+	})
 	for _, r := range db.replicas {
-		wg.Go(func() { r.check(ctx, known, db.cfg.Logger) })
+		wg.Go(func() { r.check(ctx, db.generation.Load, db.cfg.Logger) })
 	}
 	wg.Wait()
 }
@@ -176,15 +197,31 @@ func (db *DB) read(ctx context.Context, f func(querier) error) error {
 				continue
 			}
 			err := f(r.pool)
-			if err == nil || catalog.ErrorCode(err) != catalog.EUNAVAILABLE || ctx.Err() != nil {
+			if err == nil || catalog.ErrorCode(err) != catalog.EUNAVAILABLE {
 				r.reads.Add(1)
 				return err
 			}
 			r.set(replicaDown, err, db.cfg.Logger)
+			if ctx.Err() != nil {
+				return err
+			}
 		}
 	}
 	db.primaryReads.Add(1)
-	return f(db.pool)
+	err := f(db.pool)
+	if conflicted(err) && ctx.Err() == nil {
+		// Chosen as a deadlock's victim, or cancelled by a conflict: the
+		// other party (a load's swap) has gone on, so once more succeeds.
+		err = f(db.pool)
+	}
+	return err
+}
+
+// conflicted reports whether err is a statement cancelled by a deadlock or
+// a serialization conflict: worth a second try for a read.
+func conflicted(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && (pe.Code == "40P01" || pe.Code == "40001")
 }
 
 // PoolStats describes the primary's pool and each replica's.

@@ -111,11 +111,14 @@ func TestDB_Replicas(t *testing.T) {
 	})
 
 	t.Run("CartOnPrimary", func(t *testing.T) {
+		// With the replica's replay paused, a cart read there would miss
+		// the write.
+		execOn(t, replicaURL, "SELECT pg_wal_replay_pause()")
+		defer execOn(t, replicaURL, "SELECT pg_wal_replay_resume()")
 		sku := fixture.SKUs[0].ID
 		if err := db.AddToCart(ctx, "replica-test", sku); err != nil {
 			t.Fatalf("AddToCart: %v", err)
 		}
-		// Read right after the write: from the primary, so it is there.
 		got, err := db.Cart(ctx, "replica-test")
 		if err != nil {
 			t.Fatal(err)
@@ -176,7 +179,7 @@ func TestDB_Replicas(t *testing.T) {
 		if _, r1 := poolStats(t, unchecked); r1.Reads-r0.Reads != 4 {
 			t.Fatalf("the replica served %d of 4 reads before it stopped", r1.Reads-r0.Reads)
 		}
-		replica.Stop()
+		replica.Stop(t)
 		// Every read answers, right from the first: a read the replica
 		// fails moves on to the primary.
 		for i := range 25 {
@@ -192,7 +195,7 @@ func TestDB_Replicas(t *testing.T) {
 		if usable() {
 			t.Error("a stopped replica is still counted usable")
 		}
-		replica.Start()
+		replica.Start(t)
 		waitFor(t, "the replica to serve again", usable)
 		_, r0 = poolStats(t, db)
 		readAll(t, db)
@@ -203,8 +206,8 @@ func TestDB_Replicas(t *testing.T) {
 
 	t.Run("PrimaryStopped", func(t *testing.T) {
 		want := readAll(t, direct)
-		primary.Stop()
-		defer primary.Start()
+		primary.Stop(t)
+		defer primary.Start(t)
 		if got := readAll(t, db); !reflect.DeepEqual(got, want) {
 			t.Errorf("reads with the primary stopped:\n got %+v\nwant %+v", got, want)
 		}
@@ -215,6 +218,35 @@ func TestDB_Replicas(t *testing.T) {
 		err = db.AddToCart(ctx, "replica-test", fixture.SKUs[0].ID)
 		if code := catalog.ErrorCode(err); code != catalog.EUNAVAILABLE {
 			t.Errorf("AddToCart with the primary stopped: %v, want %s", err, catalog.EUNAVAILABLE)
+		}
+	})
+
+	t.Run("BehindAndPrimaryStopped", func(t *testing.T) {
+		// The service has seen generation 3 on the primary; the replica
+		// has only 2 when the primary goes. The replica must not answer
+		// for the catalog: its generation would take the cache back.
+		// A store with no checks after Open: only the generation rule can
+		// keep the replica out.
+		waitFor(t, "the replica to serve", usable)
+		unchecked, err := postgres.Open(ctx, url, postgres.Config{Replicas: []string{replicaURL}, ReplicaCheck: time.Hour})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer unchecked.Close()
+		execOn(t, replicaURL, "SELECT pg_wal_replay_pause()")
+		defer execOn(t, replicaURL, "SELECT pg_wal_replay_resume()")
+		storetest.Load(t, direct, fixture)
+		if info, err := unchecked.CatalogInfo(ctx); err != nil || info.Generation != 3 {
+			t.Fatalf("CatalogInfo: %+v, %v; want generation 3", info, err)
+		}
+		primary.Stop(t)
+		defer primary.Start(t)
+		info, err := unchecked.CatalogInfo(ctx)
+		if err == nil {
+			t.Errorf("CatalogInfo with the primary stopped and the replica behind: %+v, want unavailable", info)
+		}
+		if p, err := unchecked.FindProduct(ctx, 1); err == nil {
+			t.Errorf("FindProduct with the primary stopped and the replica behind: %q from the old catalog, want unavailable", p.Name)
 		}
 	})
 }

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -28,20 +29,27 @@ func envName(flagName string) string {
 }
 
 // parse parses a command's flags: each starts at its default, is set by its
-// environment variable if present, then by the flag if given.
+// environment variable if present, then by the flag if given. The flags are
+// parsed first, so that a repeatable flag given on the command line replaces
+// its variable rather than adding to it.
 func (env environment) parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
 	var err error
 	fs.VisitAll(func(f *flag.Flag) {
-		if v, ok := env(envName(f.Name)); ok && err == nil {
+		if given[f.Name] || err != nil {
+			return
+		}
+		if v, ok := env(envName(f.Name)); ok {
 			if e := f.Value.Set(v); e != nil {
 				err = fmt.Errorf("%s=%q: %v", envName(f.Name), v, e)
 			}
 		}
 	})
-	if err != nil {
-		return err
-	}
-	return fs.Parse(args)
+	return err
 }
 
 // newFlagSet returns a command's flag set, whose help lists the environment
@@ -103,7 +111,9 @@ func (l *urlList) Set(v string) error {
 		if !isPostgres(u) {
 			return fmt.Errorf("%q is not a postgres:// URL", redact(u))
 		}
-		*l = append(*l, u)
+		if !slices.Contains(*l, u) {
+			*l = append(*l, u)
+		}
 	}
 	return nil
 }

@@ -489,7 +489,7 @@ func TestRun_Replica(t *testing.T) {
 	}
 	addr, admin := freeAddr(t), freeAddr(t)
 	startServe(t, "--db", url, "--db-replica", replica.URL("postgres"), "--addr", addr, "--admin-addr", admin, "--cache-mb", "0")
-	pool := fmt.Sprintf(`pool="replica 127.0.0.1:%d"`, replica.Port())
+	pool := fmt.Sprintf(`pool="replica 127.0.0.1:%d/postgres"`, replica.Port())
 	// The replica serves once it has replayed the load.
 	for deadline := time.Now().Add(20 * time.Second); !strings.Contains(get(t, "http://"+admin+"/metrics"), "catalog_store_pool_usable{"+pool+"} 1"); time.Sleep(50 * time.Millisecond) {
 		if time.Now().After(deadline) {
@@ -530,8 +530,11 @@ func TestRun_ReplicaFlag(t *testing.T) {
 		{"SQLiteFromEnv", nil, map[string]string{"CATALOG_DB_REPLICA": "postgres://a:1/db postgresql://b:2/db"}, "--db names a SQLite file"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			args := append([]string{"serve", "--db", filepath.Join(t.TempDir(), "c.db"), "--admin-addr", ""}, tc.args...)
-			err := run(context.Background(), args, envOf(tc.env), io.Discard, io.Discard)
+			args := append([]string{"serve", "--db", filepath.Join(t.TempDir(), "c.db"), "--addr", freeAddr(t), "--admin-addr", "", "--demo-products", "5"}, tc.args...)
+			// Were the flag let through, serve would run: bound it.
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+			err := run(ctx, args, envOf(tc.env), io.Discard, io.Discard)
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("err = %v, want %q", err, tc.want)
 			}

@@ -34,7 +34,7 @@ func StartCluster(tb testing.TB) *Cluster {
 	tb.Helper()
 	c := newCluster(tb)
 	c.run("initdb", "--auth=trust", "--username=postgres", "--encoding=UTF8", "--no-sync", "-D", c.data())
-	c.Start()
+	c.Start(tb)
 	return c
 }
 
@@ -45,7 +45,7 @@ func (c *Cluster) StartReplica(tb testing.TB) *Cluster {
 	r := newCluster(tb)
 	r.run("pg_basebackup", "-h", "127.0.0.1", "-p", strconv.Itoa(c.port), "-U", "postgres",
 		"-D", r.data(), "--write-recovery-conf", "--wal-method=stream", "--checkpoint=fast", "--no-sync")
-	r.Start()
+	r.Start(tb)
 	return r
 }
 
@@ -60,12 +60,16 @@ func newCluster(tb testing.TB) *Cluster {
 		tb.Fatal(err)
 	}
 	c := &Cluster{tb: tb, bin: bin, base: base, port: freePort(tb)}
+	tb.Cleanup(func() {
+		_ = c.pgctl("stop", "-m", "immediate")
+		os.RemoveAll(base)
+	})
 	// The server refuses to run as root: it runs as the postgres user,
 	// which must own its directories.
 	if os.Geteuid() == 0 {
 		u, err := user.Lookup("postgres")
 		if err != nil {
-			tb.Fatalf("running as root, a test cluster needs the postgres user: %v", err)
+			unavailable(tb, "running as root, a test cluster needs the postgres user: %v", err)
 		}
 		uid, _ := strconv.Atoi(u.Uid)
 		gid, _ := strconv.Atoi(u.Gid)
@@ -74,10 +78,6 @@ func newCluster(tb testing.TB) *Cluster {
 			tb.Fatal(err)
 		}
 	}
-	tb.Cleanup(func() {
-		_ = c.pgctl("stop", "-m", "immediate")
-		os.RemoveAll(base)
-	})
 	return c
 }
 
@@ -134,22 +134,23 @@ func (c *Cluster) URL(database string) string {
 // Port is the cluster's port.
 func (c *Cluster) Port() int { return c.port }
 
-// Start starts the cluster and waits until it accepts connections.
-func (c *Cluster) Start() {
-	c.tb.Helper()
+// Start starts the cluster and waits until it accepts connections; tb is
+// the (sub)test that fails if it cannot.
+func (c *Cluster) Start(tb testing.TB) {
+	tb.Helper()
 	opts := fmt.Sprintf("-p %d -k %s -c listen_addresses=127.0.0.1 -c fsync=off -c shared_buffers=32MB -c max_connections=60",
 		c.port, c.base)
 	if err := c.pgctl("start", "-w", "-t", "60", "-l", filepath.Join(c.base, "postgres.log"), "-o", opts); err != nil {
 		log, _ := os.ReadFile(filepath.Join(c.base, "postgres.log"))
-		c.tb.Fatalf("start the test cluster: %v\n%s", err, log)
+		tb.Fatalf("start the test cluster: %v\n%s", err, log)
 	}
 }
 
 // Stop stops the cluster, ending its sessions (pg_ctl stop -m fast).
-func (c *Cluster) Stop() {
-	c.tb.Helper()
+func (c *Cluster) Stop(tb testing.TB) {
+	tb.Helper()
 	if err := c.pgctl("stop", "-w", "-m", "fast"); err != nil {
-		c.tb.Fatalf("stop the test cluster: %v", err)
+		tb.Fatalf("stop the test cluster: %v", err)
 	}
 }
 
