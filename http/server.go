@@ -36,6 +36,17 @@ type Config struct {
 	Observer Observer
 	// LogSample is the share of requests logged, from 0 (none) to 1 (all).
 	LogSample float64
+	// Admission, when set, bounds the requests in flight: a request it
+	// refuses is answered 503 with Retry-After. Health checks pass by it.
+	Admission Admission
+}
+
+// Admission admits requests, up to a bound.
+type Admission interface {
+	// Acquire admits a request, or fails (as EUNAVAILABLE when over
+	// capacity); an admitted request calls Release when done.
+	Acquire(ctx context.Context) error
+	Release()
 }
 
 // Observer watches requests, for metrics.
@@ -69,6 +80,10 @@ func NewServer(products catalog.ProductService, carts catalog.CartService, cfg C
 	mux := http.NewServeMux()
 	s.routes(mux)
 	var routed http.Handler = mux
+	if cfg.Admission != nil {
+		// Inside the observer and the logs: shed requests count too.
+		routed = s.admit(routed)
+	}
 	if cfg.Observer != nil {
 		routed = observe(cfg.Observer, routed)
 	}
@@ -134,6 +149,24 @@ func observe(o Observer, next http.Handler) http.Handler {
 			o.End(pattern, sw.status, time.Since(start))
 		}()
 		next.ServeHTTP(sw, r)
+	})
+}
+
+// admit serves a request once the admission admits it, and answers 503
+// when it does not. Health checks are cheap and must answer under load:
+// they pass by.
+func (s *Server) admit(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/healthz" || r.URL.Path == "/readyz" {
+			next.ServeHTTP(w, r)
+			return
+		}
+		if err := s.cfg.Admission.Acquire(r.Context()); err != nil {
+			s.Error(w, r, err)
+			return
+		}
+		defer s.cfg.Admission.Release()
+		next.ServeHTTP(w, r)
 	})
 }
 

@@ -1,6 +1,7 @@
-// Package limit bounds the calls in flight to a store and sheds the excess:
-// past capacity, a call fails at once as EUNAVAILABLE (503 with Retry-After)
-// rather than joining a queue that makes every caller slow.
+// Package limit bounds work in flight (requests being served, calls to a
+// store) and sheds the excess: past capacity, work fails at once as
+// EUNAVAILABLE (503 with Retry-After) rather than joining a queue that makes
+// every caller slow.
 package limit
 
 import (
@@ -16,7 +17,7 @@ import (
 
 // DefaultMaxWait is how long a call may queue for a slot when Config
 // leaves MaxWait zero.
-const DefaultMaxWait = 100 * time.Millisecond
+const DefaultMaxWait = 50 * time.Millisecond
 
 // Config bounds a Limiter.
 type Config struct {
@@ -24,8 +25,8 @@ type Config struct {
 	// store's connections, as more would only queue for one.
 	Calls int
 	// Queue is how many calls may wait for a slot; one more is shed at
-	// once. 0 means as many as Calls: a waiter then waits about one call's
-	// time.
+	// once. 0 means 16 times Calls: a burst is absorbed, and MaxWait sheds
+	// a load that lasts.
 	Queue int
 	// MaxWait bounds a wait for a slot; 0 means DefaultMaxWait.
 	MaxWait time.Duration
@@ -46,7 +47,7 @@ type Limiter struct {
 func New(cfg Config) *Limiter {
 	calls := max(cfg.Calls, 1)
 	if cfg.Queue <= 0 {
-		cfg.Queue = calls
+		cfg.Queue = 16 * calls
 	}
 	if cfg.MaxWait <= 0 {
 		cfg.MaxWait = DefaultMaxWait
@@ -57,8 +58,10 @@ func New(cfg Config) *Limiter {
 // errOverloaded is what a shed call returns.
 var errOverloaded = catalog.Errorf(catalog.EUNAVAILABLE, "the service is over capacity; retry shortly")
 
-// acquire takes a slot, waiting in a bounded queue for a bounded time.
-func (l *Limiter) acquire(ctx context.Context) error {
+// Acquire takes a slot, waiting in a bounded queue for a bounded time; it
+// fails as EUNAVAILABLE when there is none, or with ctx's error. A caller
+// that acquired must Release.
+func (l *Limiter) Acquire(ctx context.Context) error {
 	if l.sem.TryAcquire(1) {
 		l.admitted.Add(1)
 		return nil
@@ -83,7 +86,8 @@ func (l *Limiter) acquire(ctx context.Context) error {
 	return nil
 }
 
-func (l *Limiter) release() { l.sem.Release(1) }
+// Release gives back a slot Acquire took.
+func (l *Limiter) Release() { l.sem.Release(1) }
 
 // Stats are a limiter's counters.
 type Stats struct {
@@ -104,11 +108,11 @@ func IsOverloaded(err error) bool { return errors.Is(err, errOverloaded) }
 
 // call runs f within a slot.
 func call[T any](ctx context.Context, l *Limiter, f func() (T, error)) (T, error) {
-	if err := l.acquire(ctx); err != nil {
+	if err := l.Acquire(ctx); err != nil {
 		var zero T
 		return zero, err
 	}
-	defer l.release()
+	defer l.Release()
 	return f()
 }
 

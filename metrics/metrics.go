@@ -135,16 +135,27 @@ type LimiterStats struct {
 	Admitted, Queued, Shed, Waiting int64
 }
 
-// WatchLimiter exposes the store limiter's counters, read at each scrape.
+// WatchLimiter exposes the counters of the bound on calls to the store,
+// read at each scrape.
 func (m *Metrics) WatchLimiter(stats func() LimiterStats) {
+	m.watchLimit("catalog_store_calls", "calls to the store", stats)
+}
+
+// WatchAdmission exposes the counters of the bound on requests in flight,
+// read at each scrape.
+func (m *Metrics) WatchAdmission(stats func() LimiterStats) {
+	m.watchLimit("catalog_http_requests", "requests", stats)
+}
+
+func (m *Metrics) watchLimit(prefix, what string, stats func() LimiterStats) {
 	counter := func(name, help string, v func(LimiterStats) int64) prometheus.Collector {
-		return prometheus.NewCounterFunc(prometheus.CounterOpts{Name: name, Help: help}, func() float64 { return float64(v(stats())) })
+		return prometheus.NewCounterFunc(prometheus.CounterOpts{Name: prefix + name, Help: help}, func() float64 { return float64(v(stats())) })
 	}
 	m.reg.MustRegister(
-		counter("catalog_store_calls_admitted_total", "Calls to the store let through by the bound on calls in flight.", func(s LimiterStats) int64 { return s.Admitted }),
-		counter("catalog_store_calls_queued_total", "Admitted calls that waited for a slot first.", func(s LimiterStats) int64 { return s.Queued }),
-		counter("catalog_store_calls_shed_total", "Calls refused with 503 because the store was at its bound and the queue full, or the wait too long.", func(s LimiterStats) int64 { return s.Shed }),
-		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "catalog_store_calls_waiting", Help: "Calls waiting for a slot."},
+		counter("_admitted_total", "The "+what+" let through by their bound.", func(s LimiterStats) int64 { return s.Admitted }),
+		counter("_queued_total", "The admitted "+what+" that waited for a turn first.", func(s LimiterStats) int64 { return s.Queued }),
+		counter("_shed_total", "The "+what+" answered 503 because their bound was reached and the queue full, or the wait too long.", func(s LimiterStats) int64 { return s.Shed }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: prefix + "_waiting", Help: "The " + what + " waiting for a turn."},
 			func() float64 { return float64(stats().Waiting) }),
 	)
 }

@@ -41,15 +41,24 @@ func TestStoreError(t *testing.T) {
 	}
 }
 
-// TestConflicted: a read the store chose as a deadlock's victim is known
-// as such through storeError's wrapping, and is tried again.
-func TestConflicted(t *testing.T) {
-	for code, want := range map[string]bool{"40P01": true, "40001": true, "57014": false, "42601": false} {
-		if got := conflicted(storeError("list products", &pgconn.PgError{Code: code})); got != want {
-			t.Errorf("conflicted(%s) = %v, want %v", code, got, want)
+// TestRetryable: a read chosen as a deadlock's victim, or whose
+// connection failed, is tried once more; one that ran out of time is not.
+func TestRetryable(t *testing.T) {
+	for _, tc := range []struct {
+		err  error
+		want bool
+	}{
+		{&pgconn.PgError{Code: "40P01"}, true},
+		{&pgconn.PgError{Code: "40001"}, true},
+		{&pgconn.PgError{Code: "57P01"}, true},
+		{fmt.Errorf("receive: %w", io.ErrUnexpectedEOF), true},
+		{&net.OpError{Op: "read", Err: errors.New("connection reset by peer")}, true},
+		{&pgconn.PgError{Code: "57014"}, false},
+		{context.DeadlineExceeded, false},
+		{&pgconn.PgError{Code: "42601"}, false},
+	} {
+		if got := retryable(storeError("list products", tc.err)); got != tc.want {
+			t.Errorf("retryable(%v) = %v, want %v", tc.err, got, tc.want)
 		}
-	}
-	if conflicted(io.EOF) {
-		t.Error("EOF counted as a conflict")
 	}
 }

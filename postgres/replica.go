@@ -209,19 +209,23 @@ func (db *DB) read(ctx context.Context, f func(querier) error) error {
 	}
 	db.primaryReads.Add(1)
 	err := f(db.pool)
-	if conflicted(err) && ctx.Err() == nil {
-		// Chosen as a deadlock's victim, or cancelled by a conflict: the
-		// other party (a load's swap) has gone on, so once more succeeds.
+	if retryable(err) && ctx.Err() == nil {
 		err = f(db.pool)
 	}
 	return err
 }
 
-// conflicted reports whether err is a statement cancelled by a deadlock or
-// a serialization conflict: worth a second try for a read.
-func conflicted(err error) bool {
+// retryable reports whether a read that failed is worth once more on the
+// primary: it was chosen as a deadlock's victim or cancelled by a conflict
+// (the other party, a load's swap, has gone on), or its connection failed,
+// as the pool's connections do when the database restarts. Not a statement
+// that ran out of time: once more would double the wait.
+func retryable(err error) bool {
 	var pe *pgconn.PgError
-	return errors.As(err, &pe) && (pe.Code == "40P01" || pe.Code == "40001")
+	if errors.As(err, &pe) {
+		return pe.Code == "40P01" || pe.Code == "40001" || pe.Code == "57P01"
+	}
+	return catalog.ErrorCode(err) == catalog.EUNAVAILABLE && !errors.Is(err, context.DeadlineExceeded)
 }
 
 // PoolStats describes the primary's pool and each replica's.

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/http/pprof"
 	"os"
+	"runtime"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -38,6 +39,13 @@ const memoryHeadroom = 384 << 20
 // DefaultAdminAddr is where the admin listener listens unless told.
 const DefaultAdminAddr = "127.0.0.1:9090"
 
+// DefaultInFlightWait is how long a request may wait for its turn when
+// --max-in-flight requests are being served.
+const DefaultInFlightWait = 10 * time.Millisecond
+
+// cartWait is how long a cart call may wait for its turn at the store.
+const cartWait = time.Second
+
 // DemoProducts is the size of the demo catalog an empty store is seeded with.
 const DemoProducts = 10_000
 
@@ -58,7 +66,9 @@ func runServe(ctx context.Context, args []string, env environment, stdout, stder
 	redisURL := fs.String("redis", "", "a Redis URL (redis://host:6379/0) for a cache tier shared by instances of one store, behind the in-process cache (empty: none)")
 	redisPrefix := fs.String("redis-prefix", "catalog:", "the prefix of this store's keys in Redis: instances of one store share it, other stores sharing the Redis need their own")
 	poll := fs.Duration("catalog-poll", time.Second, "how often to look for a reload of the catalog, which empties the cache")
-	maxCalls := fs.Int("max-store-calls", 0, "calls in the store at once; as many more wait, up to --max-store-wait, and the rest are answered 503 at once (0: the store's read connections)")
+	maxInFlight := fs.Int("max-in-flight", 0, "requests served at once; as many more wait, up to --max-in-flight-wait, and the rest are answered 503 at once (0: 64 per CPU)")
+	maxInFlightWait := fs.Duration("max-in-flight-wait", DefaultInFlightWait, "the longest a request waits for its turn before it is answered 503")
+	maxCalls := fs.Int("max-store-calls", 0, "calls in the store at once; 16 times as many more wait, up to --max-store-wait, and the rest are answered 503 at once (0: the store's read connections)")
 	maxWait := fs.Duration("max-store-wait", limit.DefaultMaxWait, "the longest a request waits for a turn at the store before it is answered 503")
 	if err := env.parse(fs, args); err != nil {
 		return err
@@ -83,8 +93,9 @@ func runServe(ctx context.Context, args []string, env environment, stdout, stder
 	if *poll <= 0 {
 		return fmt.Errorf("--catalog-poll %v: want a positive duration", *poll)
 	}
-	if *maxCalls < 0 || *maxWait <= 0 {
-		return fmt.Errorf("--max-store-calls %d, --max-store-wait %v: want 0 or more calls, and a positive wait", *maxCalls, *maxWait)
+	if *maxCalls < 0 || *maxWait <= 0 || *maxInFlight < 0 || *maxInFlightWait <= 0 {
+		return fmt.Errorf("--max-in-flight %d, --max-store-calls %d: want 0 or more; --max-in-flight-wait %v, --max-store-wait %v: want positive waits",
+			*maxInFlight, *maxCalls, *maxInFlightWait, *maxWait)
 	}
 	var lvl slog.Level
 	if err := lvl.UnmarshalText([]byte(*level)); err != nil {
@@ -176,7 +187,19 @@ func runServe(ctx context.Context, args []string, env environment, stdout, stder
 		st := lim.Stats()
 		return metrics.LimiterStats{Admitted: st.Admitted, Queued: st.Queued, Shed: st.Shed, Waiting: st.Waiting}
 	})
-	srv := cataloghttp.NewServer(lim.Products(db), lim.Carts(db), cfg)
+	if *maxInFlight == 0 {
+		*maxInFlight = 64 * runtime.GOMAXPROCS(0)
+	}
+	admission := limit.New(limit.Config{Calls: *maxInFlight, MaxWait: *maxInFlightWait})
+	m.WatchAdmission(func() metrics.LimiterStats {
+		st := admission.Stats()
+		return metrics.LimiterStats{Admitted: st.Admitted, Queued: st.Queued, Shed: st.Shed, Waiting: st.Waiting}
+	})
+	cfg.Admission = admission
+	// Cart writes to one cart wait on each other, a burst of them longer
+	// than a read would: they have a bound of their own, with a longer wait.
+	cartLim := limit.New(limit.Config{Calls: *maxCalls, MaxWait: cartWait})
+	srv := cataloghttp.NewServer(lim.Products(db), cartLim.Carts(db), cfg)
 	if *adminAddr != "" {
 		admin, err := startAdmin(*adminAddr, m.Handler(), stats, logger)
 		if err != nil {

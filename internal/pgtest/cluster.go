@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 )
@@ -175,4 +176,15 @@ func (c *Cluster) command(name string, args ...string) error {
 		return fmt.Errorf("%s %v: %v\n%s", name, args, err, out.Bytes())
 	}
 	return nil
+}
+
+// PID is the process id of the cluster's postmaster, which the server's
+// backends are forked from.
+func (c *Cluster) PID() (int, error) {
+	b, err := os.ReadFile(filepath.Join(c.data(), "postmaster.pid"))
+	if err != nil {
+		return 0, err
+	}
+	first, _, _ := strings.Cut(string(b), "\n")
+	return strconv.Atoi(strings.TrimSpace(first))
 }

@@ -1,0 +1,421 @@
+//go:build faults
+
+// Package faults runs the reliability trials of docs/reliability.md against
+// real processes on loopback: `bash test/faults/run.sh`. Each trial adds a
+// row to the table printed at the end: trial, requests, errors, what was
+// expected, what was measured, and whether it held. The trials are bounded
+// in requests and time, and assert nothing about time to the test runner
+// beyond the table: they are a measurement, not part of CI.
+package faults_test
+
+import (
+	"bufio"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	vegeta "github.com/tsenart/vegeta/v12/lib"
+
+	"catalog/internal/pgtest"
+)
+
+var (
+	bin  string // the catalog command, built once
+	work string // where the trials keep their files
+
+	mu   sync.Mutex
+	rows []row
+)
+
+type row struct {
+	trial              string
+	requests, errors   int
+	expected, measured string
+	held               bool
+}
+
+func record(t *testing.T, r row) {
+	t.Helper()
+	mu.Lock()
+	rows = append(rows, r)
+	mu.Unlock()
+	t.Logf("%s: %d requests, %d errors; expected %s; measured %s; held %v", r.trial, r.requests, r.errors, r.expected, r.measured, r.held)
+	if !r.held {
+		t.Errorf("%s did not hold", r.trial)
+	}
+}
+
+func TestMain(m *testing.M) {
+	var err error
+	if work, err = os.MkdirTemp("", "catalog-faults-"); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	bin = filepath.Join(work, "catalog")
+	build := exec.Command("go", "build", "-o", bin, "./cmd/catalog")
+	build.Dir = "../.."
+	if out, err := build.CombinedOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "go build: %v\n%s", err, out)
+		os.Exit(2)
+	}
+	code := m.Run()
+	table := renderTable()
+	fmt.Print("\n" + table)
+	if out := os.Getenv("FAULTS_OUT"); out != "" {
+		if err := os.WriteFile(out, []byte(table), 0o644); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+		}
+	}
+	os.RemoveAll(work)
+	os.Exit(code)
+}
+
+func renderTable() string {
+	var b strings.Builder
+	b.WriteString("| trial | requests | errors | expected | measured | held |\n|---|---:|---:|---|---|---|\n")
+	for _, r := range rows {
+		held := "yes"
+		if !r.held {
+			held = "**no**"
+		}
+		fmt.Fprintf(&b, "| %s | %d | %d | %s | %s | %s |\n", r.trial, r.requests, r.errors, r.expected, r.measured, held)
+	}
+	return b.String()
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// server is a `catalog serve` process.
+type server struct {
+	cmd         *exec.Cmd
+	addr, admin string
+	base        string
+	logs        *os.File
+}
+
+// startServe starts catalog serve with args and waits until it is ready.
+func startServe(t *testing.T, args ...string) *server {
+	t.Helper()
+	s := &server{addr: freeAddr(t), admin: freeAddr(t)}
+	s.base = "http://" + s.addr
+	logs, err := os.CreateTemp(work, "serve-*.log")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.logs = logs
+	args = append([]string{"serve", "--addr", s.addr, "--admin-addr", s.admin}, args...)
+	if cpus := os.Getenv("FAULTS_SERVER_CPUS"); cpus != "" {
+		// The server on cores of its own, the load generator on the
+		// others: on a small machine, else the generator's own work
+		// would be measured as the server's latency.
+		s.cmd = exec.Command("taskset", append([]string{"-c", cpus, bin}, args...)...)
+	} else {
+		s.cmd = exec.Command(bin, args...)
+	}
+	s.cmd.Stdout, s.cmd.Stderr = logs, logs
+	if err := s.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.stop() })
+	for deadline := time.Now().Add(3 * time.Minute); ; time.Sleep(100 * time.Millisecond) {
+		if resp, err := http.Get(s.base + "/readyz"); err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				return s
+			}
+		}
+		if time.Now().After(deadline) {
+			log, _ := os.ReadFile(logs.Name())
+			t.Fatalf("serve never became ready:\n%s", log)
+		}
+	}
+}
+
+// stop ends the server gracefully.
+func (s *server) stop() {
+	if s.cmd.ProcessState == nil {
+		_ = s.cmd.Process.Signal(syscall.SIGTERM)
+		_ = s.cmd.Wait()
+	}
+}
+
+// kill ends the server as a crash would.
+func (s *server) kill() {
+	_ = s.cmd.Process.Kill()
+	_ = s.cmd.Wait()
+}
+
+// metric reads one unlabelled value from the server's /metrics.
+func (s *server) metric(name string) float64 {
+	resp, err := http.Get("http://" + s.admin + "/metrics")
+	if err != nil {
+		return -1
+	}
+	defer resp.Body.Close()
+	sc := bufio.NewScanner(resp.Body)
+	for sc.Scan() {
+		if v, ok := strings.CutPrefix(sc.Text(), name+" "); ok {
+			f, _ := strconv.ParseFloat(v, 64)
+			return f
+		}
+	}
+	return -1
+}
+
+// startPostgres starts a PostgreSQL cluster of the test's own and returns
+// its URL. With FAULTS_DB_CPUS set it runs on those cores.
+func startPostgres(t *testing.T) (url string) {
+	t.Helper()
+	c := pgtest.StartCluster(t)
+	pinPostgres(t, c)
+	return c.URL("postgres")
+}
+
+func pinPostgres(t *testing.T, c *pgtest.Cluster) {
+	t.Helper()
+	cpus := os.Getenv("FAULTS_DB_CPUS")
+	if cpus == "" {
+		return
+	}
+	pid, err := c.PID()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// -a: the postmaster's processes now; backends forked later inherit.
+	if out, err := exec.Command("taskset", "-a", "-p", "-c", cpus, strconv.Itoa(pid)).CombinedOutput(); err != nil {
+		t.Fatalf("taskset: %v\n%s", err, out)
+	}
+}
+
+// rssMiB is the process's resident memory.
+func (s *server) rssMiB() float64 {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", s.cmd.Process.Pid))
+	if err != nil {
+		return -1
+	}
+	for _, l := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(l, "VmRSS:"); ok {
+			kb, _ := strconv.ParseFloat(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 64)
+			return kb / 1024
+		}
+	}
+	return -1
+}
+
+// sample calls f every interval until the returned stop is called, and
+// returns the largest value seen.
+func sample(interval time.Duration, f func() float64) (stop func() float64) {
+	done := make(chan struct{})
+	peak := make(chan float64, 1)
+	go func() {
+		top := f()
+		t := time.NewTicker(interval)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				peak <- max(top, f())
+				return
+			case <-t.C:
+				top = max(top, f())
+			}
+		}
+	}()
+	return func() float64 { close(done); return <-peak }
+}
+
+// run loads the catalog into db from a generated dataset of n products.
+func run(t *testing.T, args ...string) {
+	t.Helper()
+	out, err := exec.Command(bin, args...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("catalog %v: %v\n%s", args, err, out)
+	}
+}
+
+func generated(t *testing.T, products int) string {
+	t.Helper()
+	dir := filepath.Join(work, fmt.Sprintf("data-%d", products))
+	if _, err := os.Stat(filepath.Join(dir, "product.csv")); err == nil {
+		return dir
+	}
+	run(t, "generate", "--out", dir, "--products", strconv.Itoa(products))
+	return dir
+}
+
+// attack sends rate requests a second for d (rate 0: as fast as workers
+// allow, a closed loop of workers) and returns every result.
+func attack(tr vegeta.Targeter, rate int, d time.Duration, workers uint64) []vegeta.Result {
+	opts := []func(*vegeta.Attacker){vegeta.Timeout(10 * time.Second), vegeta.KeepAlive(true), vegeta.Workers(workers)}
+	if rate == 0 {
+		opts = append(opts, vegeta.MaxWorkers(workers))
+	} else {
+		opts = append(opts, vegeta.MaxWorkers(1000))
+	}
+	a := vegeta.NewAttacker(opts...)
+	var out []vegeta.Result
+	for res := range a.Attack(tr, vegeta.Rate{Freq: rate, Per: time.Second}, d, "faults") {
+		out = append(out, *res)
+	}
+	return out
+}
+
+// summary counts results by status (0: no answer) and gives percentiles of
+// the latency of those with a status in ok.
+type summary struct {
+	n       int
+	byCode  map[uint16]int
+	latency []time.Duration // of the ok ones, sorted
+}
+
+func summarize(rs []vegeta.Result, ok ...uint16) summary {
+	s := summary{n: len(rs), byCode: map[uint16]int{}}
+	for _, r := range rs {
+		s.byCode[r.Code]++
+		if slices.Contains(ok, r.Code) {
+			s.latency = append(s.latency, r.Latency)
+		}
+	}
+	slices.Sort(s.latency)
+	return s
+}
+
+func (s summary) p(q float64) time.Duration {
+	if len(s.latency) == 0 {
+		return 0
+	}
+	return s.latency[min(len(s.latency)-1, int(q*float64(len(s.latency))))]
+}
+
+func (s summary) count(codes ...uint16) int {
+	n := 0
+	for _, c := range codes {
+		n += s.byCode[c]
+	}
+	return n
+}
+
+func (s summary) codes() string {
+	keys := make([]int, 0, len(s.byCode))
+	for c := range s.byCode {
+		keys = append(keys, int(c))
+	}
+	slices.Sort(keys)
+	var parts []string
+	for _, c := range keys {
+		name := strconv.Itoa(c)
+		if c == 0 {
+			name = "no answer"
+		}
+		parts = append(parts, fmt.Sprintf("%s: %d", name, s.byCode[uint16(c)]))
+	}
+	return strings.Join(parts, ", ")
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d.Microseconds())/1000) }
+
+// uniform targets GET path(id) for ids drawn from [lo, hi].
+func uniform(base string, lo, hi int64, path func(int64) string) vegeta.Targeter {
+	var mu sync.Mutex
+	var n uint64
+	return func(tgt *vegeta.Target) error {
+		mu.Lock()
+		n = n*6364136223846793005 + 1442695040888963407
+		id := lo + int64(n>>33)%(hi-lo+1)
+		mu.Unlock()
+		tgt.Method, tgt.URL = http.MethodGet, base+path(id)
+		return nil
+	}
+}
+
+func productPath(id int64) string { return fmt.Sprintf("/products/%d", id) }
+
+func classic(base string, products int64) vegeta.Targeter {
+	routes := []func(int64) string{
+		productPath,
+		func(id int64) string { return fmt.Sprintf("/products/%d/styles", id) },
+		func(id int64) string { return fmt.Sprintf("/products/%d/related", id) },
+	}
+	var mu sync.Mutex
+	var n uint64
+	return func(tgt *vegeta.Target) error {
+		mu.Lock()
+		n = n*6364136223846793005 + 1442695040888963407
+		id := 1 + int64(n>>33)%products
+		r := routes[(n>>20)%3]
+		mu.Unlock()
+		tgt.Method, tgt.URL = http.MethodGet, base+r(id)
+		return nil
+	}
+}
+
+func newSession() string {
+	var b [16]byte
+	rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// post adds a SKU to a session's cart and returns the status (0: no
+// answer).
+func post(client *http.Client, base, session string, sku int64) int {
+	req, _ := http.NewRequest(http.MethodPost, base+"/cart", strings.NewReader(fmt.Sprintf(`{"sku_id":%d}`, sku)))
+	req.Header.Set("Content-Type", "application/json")
+	req.AddCookie(&http.Cookie{Name: "user_session", Value: session})
+	resp, err := client.Do(req)
+	if err != nil {
+		return 0
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+// cartCounts reads a session's cart as SKU → count.
+func cartCounts(t *testing.T, base, session string) map[int64]int64 {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, base+"/cart", nil)
+	req.AddCookie(&http.Cookie{Name: "user_session", Value: session})
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 200 {
+		t.Fatalf("GET /cart: %d %s", resp.StatusCode, body)
+	}
+	var items []struct {
+		SKUID int64 `json:"sku_id"`
+		Count int64 `json:"count"`
+	}
+	if err := json.Unmarshal(body, &items); err != nil {
+		t.Fatalf("GET /cart: %v: %s", err, body)
+	}
+	out := map[int64]int64{}
+	for _, it := range items {
+		out[it.SKUID] += it.Count
+	}
+	return out
+}

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# The reliability trials of docs/reliability.md, on loopback: overload,
+# PostgreSQL and Redis stopped mid-load, kill -9 during cart writes, a race
+# for one SKU. Each trial is bounded in time and requests; the whole run
+# takes about four minutes. It prints a table and writes it to
+# $OUT/faults.md.
+#
+# The server and its database run on the cores in SERVER_CPUS, the load
+# generator on CLIENT_CPUS: on a small machine, the generator's own work
+# would otherwise be counted as the server's latency.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+SERVER_CPUS=${SERVER_CPUS:-0}
+CLIENT_CPUS=${CLIENT_CPUS:-1}
+OUT=${OUT:-fault-results}
+RUN=${RUN:-.}
+
+for cmd in taskset redis-server; do
+  command -v "$cmd" >/dev/null || { echo "run.sh needs $cmd (apt-get install util-linux redis-server)"; exit 1; }
+done
+mkdir -p "$OUT"
+echo "== settings: server and database on CPU $SERVER_CPUS, load generator (vegeta) on CPU $CLIENT_CPUS; trials matching '$RUN'"
+echo "== $(nproc) CPUs, $(go version)"
+FAULTS_SERVER_CPUS=$SERVER_CPUS FAULTS_DB_CPUS=$SERVER_CPUS FAULTS_OUT=$PWD/$OUT/faults.md \
+  taskset -c "$CLIENT_CPUS" go test -tags faults -count=1 -timeout 15m -v -run "$RUN" ./test/faults

@@ -1,0 +1,309 @@
+//go:build faults
+
+package faults_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	vegeta "github.com/tsenart/vegeta/v12/lib"
+
+	"catalog/internal/pgtest"
+	"catalog/internal/redistest"
+)
+
+// TestPostgresStopped stops PostgreSQL in the middle of a steady load:
+// cached products are still served, the rest fail fast with 503, nothing
+// piles up, and the service recovers by itself once the database is back.
+func TestPostgresStopped(t *testing.T) {
+	const products, cached = 2000, 200
+	c := pgtest.StartCluster(t)
+	pinPostgres(t, c)
+	url := c.URL("postgres")
+	run(t, "load", "--db", url, generated(t, products))
+	s := startServe(t, "--db", url, "--cache-mb", "64")
+	for id := int64(1); id <= cached; id++ {
+		resp, err := http.Get(s.base + productPath(id))
+		if err != nil || resp.StatusCode != 200 {
+			t.Fatalf("warm product %d: %v %v", id, resp, err)
+		}
+		resp.Body.Close()
+	}
+	// Half the requests are for cached products, half for the others.
+	hot, cold := uniform(s.base, 1, cached, productPath), uniform(s.base, cached+1, products, productPath)
+	var n atomic.Uint64
+	tr := func(tgt *vegeta.Target) error {
+		if n.Add(1)%2 == 0 {
+			return hot(tgt)
+		}
+		return cold(tgt)
+	}
+	const rate, duration = 400, 20 * time.Second
+	stopAt, startAt := 5*time.Second, 11*time.Second
+	var stopped, restarted time.Time
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		time.Sleep(stopAt)
+		c.Stop(t)
+		stopped = time.Now()
+		time.Sleep(startAt - stopAt)
+		c.Start(t)
+		restarted = time.Now()
+	})
+	stopGo := sample(100*time.Millisecond, func() float64 { return s.metric("go_goroutines") })
+	res := attack(tr, rate, duration, 16)
+	peakGo := stopGo()
+	wg.Wait()
+
+	isHot := func(r vegeta.Result) bool {
+		var id int64
+		fmt.Sscanf(r.URL[strings.LastIndex(r.URL, "/")+1:], "%d", &id)
+		return id <= cached
+	}
+	var hotRes, outage, afterRes []vegeta.Result
+	var firstOK time.Time
+	for _, r := range res {
+		switch {
+		case isHot(r):
+			hotRes = append(hotRes, r)
+		case r.Timestamp.After(stopped) && r.Timestamp.Before(restarted):
+			outage = append(outage, r)
+		case r.Timestamp.After(restarted):
+			afterRes = append(afterRes, r)
+			if r.Code == 200 && (firstOK.IsZero() || r.Timestamp.Before(firstOK)) {
+				firstOK = r.Timestamp
+			}
+		}
+	}
+	h := summarize(hotRes, 200)
+	record(t, row{trial: "PostgreSQL stopped 6 s mid-load: cached products", requests: h.n, errors: h.n - h.count(200),
+		expected: "no errors", measured: h.codes(), held: h.n == h.count(200)})
+	// Products asked for before the stop are cached by then: 200.
+	o := summarize(outage, 503)
+	record(t, row{trial: "PostgreSQL stopped: other products, during the outage", requests: o.n, errors: o.n - o.count(200, 503),
+		expected: "200 from the cache, or 503 answered within 1 s; goroutines < 500",
+		measured: fmt.Sprintf("%s; p99 of the 503s %s; peak %.0f goroutines", o.codes(), ms(o.p(0.99)), peakGo),
+		held:     o.n == o.count(200, 503) && o.p(0.99) < time.Second && peakGo < 500})
+	// After the first 200, every request is answered.
+	var late []vegeta.Result
+	for _, r := range afterRes {
+		if !firstOK.IsZero() && r.Timestamp.After(firstOK) {
+			late = append(late, r)
+		}
+	}
+	l := summarize(late, 200)
+	recovery := firstOK.Sub(restarted)
+	record(t, row{trial: "PostgreSQL back: other products", requests: len(afterRes), errors: l.n - l.count(200),
+		expected: "answered again within 5 s of the restart, with no restart of the service; then under 1% errors while the pool reconnects",
+		measured: fmt.Sprintf("first 200 %.2f s after the restart; after it %s", recovery.Seconds(), l.codes()),
+		held:     !firstOK.IsZero() && recovery < 5*time.Second && 100*(l.n-l.count(200)) < l.n})
+}
+
+// TestRedisStopped kills the shared cache tier mid-load and starts it
+// again: it is only a cache, so no request may fail.
+func TestRedisStopped(t *testing.T) {
+	const products = 2000
+	r := redistest.Start(t)
+	db := filepath.Join(work, "redis.db")
+	run(t, "load", "--db", db, generated(t, products))
+	// A small local cache, so that most requests ask Redis.
+	s := startServe(t, "--db", db, "--cache-mb", "1", "--redis", r.URL())
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		time.Sleep(4 * time.Second)
+		r.Stop()
+		time.Sleep(5 * time.Second)
+		r.Start()
+	})
+	res := summarize(attack(classic(s.base, products), 500, 15*time.Second, 16), 200)
+	wg.Wait()
+	remote := scrapeLines(s, "catalog_remote_cache_requests_total")
+	record(t, row{trial: "Redis killed 5 s mid-load", requests: res.n, errors: res.n - res.count(200),
+		expected: "no errors", measured: res.codes() + "; Redis calls: " + remote, held: res.n == res.count(200)})
+}
+
+// scrapeLines gives the outcomes of a labelled counter in /metrics, as
+// "hit 10, miss 3".
+func scrapeLines(s *server, name string) string {
+	resp, err := http.Get("http://" + s.admin + "/metrics")
+	if err != nil {
+		return err.Error()
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	var parts []string
+	for _, l := range strings.Split(string(body), "\n") {
+		if rest, ok := strings.CutPrefix(l, name+`{outcome="`); ok {
+			parts = append(parts, strings.Replace(rest, `"} `, " ", 1))
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// stylesSKUs reads the SKUs of a product's styles: id → quantity.
+func stylesSKUs(t *testing.T, base string, product int64) map[int64]int64 {
+	t.Helper()
+	resp, err := http.Get(fmt.Sprintf("%s/products/%d/styles", base, product))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var body struct {
+		Results []struct {
+			SKUs map[string]struct {
+				Quantity int64 `json:"quantity"`
+			} `json:"skus"`
+		} `json:"results"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil {
+		t.Fatalf("styles of product %d: %v", product, err)
+	}
+	out := map[int64]int64{}
+	for _, st := range body.Results {
+		for id, sku := range st.SKUs {
+			if n, err := strconv.ParseInt(id, 10, 64); err == nil {
+				out[n] = sku.Quantity
+			}
+		}
+	}
+	return out
+}
+
+// skusOf returns n SKUs in stock, from products first on.
+func skusOf(t *testing.T, base string, first int64, n int) []int64 {
+	t.Helper()
+	var out []int64
+	for p := first; len(out) < n && p < first+500; p++ {
+		for id, q := range stylesSKUs(t, base, p) {
+			if q > 0 && len(out) < n {
+				out = append(out, id)
+			}
+		}
+	}
+	if len(out) < n {
+		t.Fatalf("found %d SKUs in stock, want %d", len(out), n)
+	}
+	return out
+}
+
+// scarceSKU returns a SKU with fewer than 50 in stock, and its stock.
+func scarceSKU(t *testing.T, base string) (int64, int64) {
+	t.Helper()
+	for p := int64(1); p < 500; p++ {
+		for id, q := range stylesSKUs(t, base, p) {
+			if q > 1 && q < 50 {
+				return id, q
+			}
+		}
+	}
+	t.Fatal("no SKU with 2 to 49 in stock")
+	return 0, 0
+}
+
+// stores are the two stores the cart trials run on.
+func stores(t *testing.T) map[string]string {
+	return map[string]string{
+		"SQLite":     filepath.Join(t.TempDir(), "carts.db"),
+		"PostgreSQL": startPostgres(t),
+	}
+}
+
+// TestCartKilled kills the service with SIGKILL while clients add to their
+// carts, restarts it, and checks that every add answered 201 is there.
+func TestCartKilled(t *testing.T) {
+	for name, db := range stores(t) {
+		t.Run(name, func(t *testing.T) {
+			run(t, "load", "--db", db, generated(t, 2000))
+			s := startServe(t, "--db", db)
+			skus := skusOf(t, s.base, 1, 40)
+			type key struct {
+				session string
+				sku     int64
+			}
+			var mu sync.Mutex
+			acked := map[key]int64{}
+			var sent atomic.Int64
+			stop := make(chan struct{})
+			var wg sync.WaitGroup
+			for w := range 16 {
+				wg.Go(func() {
+					client := &http.Client{Timeout: 5 * time.Second}
+					session := newSession()
+					for i := 0; ; i++ {
+						select {
+						case <-stop:
+							return
+						default:
+						}
+						sku := skus[(w*7+i)%len(skus)]
+						sent.Add(1)
+						if post(client, s.base, session, sku) == 201 {
+							mu.Lock()
+							acked[key{session, sku}]++
+							mu.Unlock()
+						}
+					}
+				})
+			}
+			time.Sleep(2 * time.Second)
+			s.kill()
+			close(stop)
+			wg.Wait()
+			s2 := startServe(t, "--db", db)
+			lost, total := int64(0), int64(0)
+			bySession := map[string]map[int64]int64{}
+			for k, n := range acked {
+				if bySession[k.session] == nil {
+					bySession[k.session] = cartCounts(t, s2.base, k.session)
+				}
+				total += n
+				lost += max(0, n-bySession[k.session][k.sku])
+			}
+			record(t, row{trial: "kill -9 during cart writes, " + name, requests: int(sent.Load()), errors: int(lost),
+				expected: "every add answered 201 is in the cart after a restart",
+				measured: fmt.Sprintf("%d adds answered 201, %d of them lost", total, lost), held: total > 0 && lost == 0})
+		})
+	}
+}
+
+// TestCartRace: 50 clients add the same SKU to the same cart at once; the
+// cart never holds more than the stock.
+func TestCartRace(t *testing.T) {
+	for name, db := range stores(t) {
+		t.Run(name, func(t *testing.T) {
+			run(t, "load", "--db", db, generated(t, 2000))
+			s := startServe(t, "--db", db)
+			sku, quantity := scarceSKU(t, s.base)
+			session := newSession()
+			var created, refused, other atomic.Int64
+			var wg sync.WaitGroup
+			for range 50 {
+				wg.Go(func() {
+					switch post(&http.Client{Timeout: 10 * time.Second}, s.base, session, sku) {
+					case 201:
+						created.Add(1)
+					case 422:
+						refused.Add(1)
+					default:
+						other.Add(1)
+					}
+				})
+			}
+			wg.Wait()
+			got := cartCounts(t, s.base, session)[sku]
+			record(t, row{trial: fmt.Sprintf("50 clients add one SKU (stock %d) to one cart, %s", quantity, name), requests: 50, errors: int(other.Load()),
+				expected: "exactly the stock answered 201, the rest 422; the cart holds the stock; within 10 s",
+				measured: fmt.Sprintf("201: %d, 422: %d, other: %d; the cart holds %d", created.Load(), refused.Load(), other.Load(), got),
+				held:     created.Load() == quantity && refused.Load() == 50-quantity && got == quantity && other.Load() == 0})
+		})
+	}
+}
