@@ -349,3 +349,41 @@ func TestServer_CacheReload(t *testing.T) {
 		t.Fatalf("after the reload: %s", body)
 	}
 }
+
+// admission admits while open, and counts what it admitted and released.
+type admission struct {
+	open              bool
+	acquired, release int
+}
+
+func (a *admission) Acquire(context.Context) error {
+	if !a.open {
+		return catalog.Errorf(catalog.EUNAVAILABLE, "the service is over capacity; retry shortly")
+	}
+	a.acquired++
+	return nil
+}
+
+func (a *admission) Release() { a.release++ }
+
+// TestServer_Admission: a request the admission refuses is answered 503
+// with Retry-After, before the store; health checks pass by it; an admitted
+// request gives its turn back.
+func TestServer_Admission(t *testing.T) {
+	store := &stubStore{err: errors.New("the store must not be reached")}
+	adm := &admission{}
+	h := cataloghttp.NewServer(store, store, cataloghttp.Config{Campus: "c", Logger: quietLogger(), Admission: adm}).Handler()
+	resp := serve(h, request{path: "/products/1"})
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 503 || resp.Header.Get("Retry-After") == "" || !strings.Contains(errorMessage(t, body), "over capacity") {
+		t.Fatalf("refused request: %d %q Retry-After %q", resp.StatusCode, body, resp.Header.Get("Retry-After"))
+	}
+	if resp := serve(h, request{path: "/healthz"}); resp.StatusCode != 200 {
+		t.Fatalf("/healthz while refusing: %d", resp.StatusCode)
+	}
+	adm.open = true
+	serve(h, request{path: "/products/1"})
+	if adm.acquired != 1 || adm.release != 1 {
+		t.Fatalf("admitted %d, released %d; want 1 and 1", adm.acquired, adm.release)
+	}
+}

@@ -1,0 +1,120 @@
+package http_test
+
+import (
+	"bufio"
+	"io"
+	"net"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	cataloghttp "catalog/http"
+)
+
+// startWire serves a stub store on a loopback listener, for requests that
+// only a real connection can send.
+func startWire(t *testing.T) (addr string, store *stubStore) {
+	t.Helper()
+	store = &stubStore{}
+	srv := cataloghttp.NewServer(store, store, cataloghttp.Config{Campus: "c", Logger: quietLogger()})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+	return ln.Addr().String(), store
+}
+
+// raw sends a request as written and reads the response.
+func raw(t *testing.T, addr, req string) *http.Response {
+	t.Helper()
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	conn.SetDeadline(time.Now().Add(10 * time.Second))
+	if _, err := io.WriteString(conn, req); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatalf("read the response: %v", err)
+	}
+	return resp
+}
+
+// TestServer_HostileWire: requests no well-behaved client sends are
+// refused before the store, and cannot inject into the response.
+func TestServer_HostileWire(t *testing.T) {
+	addr, store := startWire(t)
+	t.Run("OversizedHeader", func(t *testing.T) {
+		resp := raw(t, addr, "GET /products/1 HTTP/1.1\r\nHost: x\r\nX-Big: "+strings.Repeat("a", 64<<10)+"\r\n\r\n")
+		if resp.StatusCode != http.StatusRequestHeaderFieldsTooLarge {
+			t.Fatalf("status %d, want 431", resp.StatusCode)
+		}
+	})
+	t.Run("InvalidUTF8Path", func(t *testing.T) {
+		resp := raw(t, addr, "GET /products/\xff\xfe HTTP/1.1\r\nHost: x\r\n\r\n")
+		if resp.StatusCode/100 != 4 {
+			t.Fatalf("status %d, want a 4xx", resp.StatusCode)
+		}
+	})
+	t.Run("CookieInjection", func(t *testing.T) {
+		before := store.calls.Load()
+		resp := raw(t, addr, "GET /cart HTTP/1.1\r\nHost: x\r\nCookie: user_session=x'; DROP TABLE cart;--%0d%0aX-Injected: 1\r\n\r\n")
+		if resp.StatusCode != 200 || resp.Header.Get("X-Injected") != "" {
+			t.Fatalf("status %d, headers %v", resp.StatusCode, resp.Header)
+		}
+		// The hostile value is ignored: a new, random session is issued.
+		if c := resp.Header.Get("Set-Cookie"); !regexp.MustCompile(`^user_session=[0-9a-f]{32};`).MatchString(c) {
+			t.Fatalf("Set-Cookie %q, want a new 128-bit session", c)
+		}
+		if store.calls.Load() != before+1 {
+			t.Fatal("the cart was not read with the new session")
+		}
+	})
+	t.Run("HugeCount", func(t *testing.T) {
+		before := store.calls.Load()
+		resp := raw(t, addr, "GET /products?count=99999999999999999999 HTTP/1.1\r\nHost: x\r\n\r\n")
+		if resp.StatusCode != 400 || store.calls.Load() != before {
+			t.Fatalf("status %d, store calls %d; want 400 before the store", resp.StatusCode, store.calls.Load()-before)
+		}
+	})
+	t.Run("SlowHeader", func(t *testing.T) {
+		// Slowloris: a header that never ends is cut off by the server's
+		// header timeout (5 s), not held open.
+		conn, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		start := time.Now()
+		io.WriteString(conn, "GET /products/1 HTTP/1.1\r\nHost: x\r\n")
+		conn.SetReadDeadline(time.Now().Add(15 * time.Second))
+		for {
+			if _, err := io.WriteString(conn, "X-Slow: 1\r\n"); err != nil {
+				break
+			}
+			buf := make([]byte, 512)
+			conn.SetReadDeadline(time.Now().Add(time.Second))
+			if _, err := conn.Read(buf); err != nil && !isTimeout(err) {
+				break // closed by the server
+			}
+			if time.Since(start) > 15*time.Second {
+				t.Fatal("the server kept a never-ending header open for 15 s")
+			}
+		}
+		if d := time.Since(start); d < 4*time.Second {
+			t.Fatalf("cut off after %v, before the 5 s header timeout", d)
+		}
+	})
+}
+
+func isTimeout(err error) bool {
+	ne, ok := err.(net.Error)
+	return ok && ne.Timeout()
+}
