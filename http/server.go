@@ -162,6 +162,7 @@ func (s *Server) admit(next http.Handler) http.Handler {
 			return
 		}
 		if err := s.cfg.Admission.Acquire(r.Context()); err != nil {
+			r.Pattern = "shed" // for the observer: no route was reached
 			s.Error(w, r, err)
 			return
 		}

@@ -22,7 +22,8 @@ const DefaultMaxWait = 50 * time.Millisecond
 // Config bounds a Limiter.
 type Config struct {
 	// Calls is how many calls may be in the store at once: about the
-	// store's connections, as more would only queue for one.
+	// store's connections, as more would only queue for one. Less than 1
+	// counts as 1.
 	Calls int
 	// Queue is how many calls may wait for a slot; one more is shed at
 	// once. 0 means 16 times Calls: a burst is absorbed, and MaxWait sheds
@@ -62,6 +63,9 @@ var errOverloaded = catalog.Errorf(catalog.EUNAVAILABLE, "the service is over ca
 // fails as EUNAVAILABLE when there is none, or with ctx's error. A caller
 // that acquired must Release.
 func (l *Limiter) Acquire(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	if l.sem.TryAcquire(1) {
 		l.admitted.Add(1)
 		return nil

@@ -141,6 +141,12 @@ func (m *Metrics) WatchLimiter(stats func() LimiterStats) {
 	m.watchLimit("catalog_store_calls", "calls to the store", stats)
 }
 
+// WatchCartLimiter exposes the counters of the bound on cart calls to the
+// store, read at each scrape.
+func (m *Metrics) WatchCartLimiter(stats func() LimiterStats) {
+	m.watchLimit("catalog_store_cart_calls", "cart calls to the store", stats)
+}
+
 // WatchAdmission exposes the counters of the bound on requests in flight,
 // read at each scrape.
 func (m *Metrics) WatchAdmission(stats func() LimiterStats) {

@@ -100,6 +100,15 @@ func (f *storeFlags) readConns() int {
 	return *f.maxConns * n
 }
 
+// writeConns is how many connections serve the store's cart calls: the
+// primary's, or SQLite's carts readers (its one writer is behind them).
+func (f *storeFlags) writeConns() int {
+	if !isPostgres(*f.db) {
+		return sqlite.Readers
+	}
+	return *f.maxConns
+}
+
 // urlList is a repeatable flag of URLs; one value may hold several,
 // separated by spaces (PostgreSQL URLs may hold commas, never spaces).
 type urlList []string

@@ -66,7 +66,7 @@ func runServe(ctx context.Context, args []string, env environment, stdout, stder
 	redisURL := fs.String("redis", "", "a Redis URL (redis://host:6379/0) for a cache tier shared by instances of one store, behind the in-process cache (empty: none)")
 	redisPrefix := fs.String("redis-prefix", "catalog:", "the prefix of this store's keys in Redis: instances of one store share it, other stores sharing the Redis need their own")
 	poll := fs.Duration("catalog-poll", time.Second, "how often to look for a reload of the catalog, which empties the cache")
-	maxInFlight := fs.Int("max-in-flight", 0, "requests served at once; as many more wait, up to --max-in-flight-wait, and the rest are answered 503 at once (0: 64 per CPU)")
+	maxInFlight := fs.Int("max-in-flight", 0, "requests served at once; 16 times as many more wait, up to --max-in-flight-wait, and the rest are answered 503 at once (0: 64 per CPU)")
 	maxInFlightWait := fs.Duration("max-in-flight-wait", DefaultInFlightWait, "the longest a request waits for its turn before it is answered 503")
 	maxCalls := fs.Int("max-store-calls", 0, "calls in the store at once; 16 times as many more wait, up to --max-store-wait, and the rest are answered 503 at once (0: the store's read connections)")
 	maxWait := fs.Duration("max-store-wait", limit.DefaultMaxWait, "the longest a request waits for a turn at the store before it is answered 503")
@@ -198,7 +198,11 @@ func runServe(ctx context.Context, args []string, env environment, stdout, stder
 	cfg.Admission = admission
 	// Cart writes to one cart wait on each other, a burst of them longer
 	// than a read would: they have a bound of their own, with a longer wait.
-	cartLim := limit.New(limit.Config{Calls: *maxCalls, MaxWait: cartWait})
+	cartLim := limit.New(limit.Config{Calls: store.writeConns(), MaxWait: cartWait})
+	m.WatchCartLimiter(func() metrics.LimiterStats {
+		st := cartLim.Stats()
+		return metrics.LimiterStats{Admitted: st.Admitted, Queued: st.Queued, Shed: st.Shed, Waiting: st.Waiting}
+	})
 	srv := cataloghttp.NewServer(lim.Products(db), cartLim.Carts(db), cfg)
 	if *adminAddr != "" {
 		admin, err := startAdmin(*adminAddr, m.Handler(), stats, logger)

@@ -139,20 +139,37 @@ func (c *Cluster) Port() int { return c.port }
 // the (sub)test that fails if it cannot.
 func (c *Cluster) Start(tb testing.TB) {
 	tb.Helper()
+	if err := c.TryStart(); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// TryStart starts the cluster, as Start does, and returns what failed: for
+// a goroutine other than the test's.
+func (c *Cluster) TryStart() error {
 	opts := fmt.Sprintf("-p %d -k %s -c listen_addresses=127.0.0.1 -c fsync=off -c shared_buffers=32MB -c max_connections=60",
 		c.port, c.base)
 	if err := c.pgctl("start", "-w", "-t", "60", "-l", filepath.Join(c.base, "postgres.log"), "-o", opts); err != nil {
 		log, _ := os.ReadFile(filepath.Join(c.base, "postgres.log"))
-		tb.Fatalf("start the test cluster: %v\n%s", err, log)
+		return fmt.Errorf("start the test cluster: %v\n%s", err, log)
 	}
+	return nil
 }
 
 // Stop stops the cluster, ending its sessions (pg_ctl stop -m fast).
 func (c *Cluster) Stop(tb testing.TB) {
 	tb.Helper()
-	if err := c.pgctl("stop", "-w", "-m", "fast"); err != nil {
-		tb.Fatalf("stop the test cluster: %v", err)
+	if err := c.TryStop(); err != nil {
+		tb.Fatal(err)
 	}
+}
+
+// TryStop stops the cluster, as Stop does, and returns what failed.
+func (c *Cluster) TryStop() error {
+	if err := c.pgctl("stop", "-w", "-m", "fast"); err != nil {
+		return fmt.Errorf("stop the test cluster: %v", err)
+	}
+	return nil
 }
 
 func (c *Cluster) pgctl(args ...string) error {

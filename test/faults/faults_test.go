@@ -70,6 +70,7 @@ func TestMain(m *testing.M) {
 	build.Dir = "../.."
 	if out, err := build.CombinedOutput(); err != nil {
 		fmt.Fprintf(os.Stderr, "go build: %v\n%s", err, out)
+		os.RemoveAll(work)
 		os.Exit(2)
 	}
 	code := m.Run()
@@ -135,6 +136,9 @@ func startServe(t *testing.T, args ...string) *server {
 		s.cmd = exec.Command(bin, args...)
 	}
 	s.cmd.Stdout, s.cmd.Stderr = logs, logs
+	// Should the test binary die (a -timeout panic skips cleanups), so does
+	// the server.
+	s.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	if err := s.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -159,6 +163,7 @@ func (s *server) stop() {
 		_ = s.cmd.Process.Signal(syscall.SIGTERM)
 		_ = s.cmd.Wait()
 	}
+	s.logs.Close()
 }
 
 // kill ends the server as a crash would.
@@ -195,18 +200,26 @@ func startPostgres(t *testing.T) (url string) {
 
 func pinPostgres(t *testing.T, c *pgtest.Cluster) {
 	t.Helper()
+	if err := pin(c); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// pin puts the cluster on FAULTS_DB_CPUS, if set.
+func pin(c *pgtest.Cluster) error {
 	cpus := os.Getenv("FAULTS_DB_CPUS")
 	if cpus == "" {
-		return
+		return nil
 	}
 	pid, err := c.PID()
 	if err != nil {
-		t.Fatal(err)
+		return err
 	}
 	// -a: the postmaster's processes now; backends forked later inherit.
 	if out, err := exec.Command("taskset", "-a", "-p", "-c", cpus, strconv.Itoa(pid)).CombinedOutput(); err != nil {
-		t.Fatalf("taskset: %v\n%s", err, out)
+		return fmt.Errorf("taskset: %v\n%s", err, out)
 	}
+	return nil
 }
 
 // rssMiB is the process's resident memory.
