@@ -127,6 +127,8 @@ func startServe(t *testing.T, args ...string) *server {
 	}
 	s.logs = logs
 	args = append([]string{"serve", "--addr", s.addr, "--admin-addr", s.admin}, args...)
+	// FAULTS_SERVE_ARGS adds flags to every server, to try other bounds.
+	args = append(args, strings.Fields(os.Getenv("FAULTS_SERVE_ARGS"))...)
 	if cpus := os.Getenv("FAULTS_SERVER_CPUS"); cpus != "" {
 		// The server on cores of its own, the load generator on the
 		// others: on a small machine, else the generator's own work

@@ -7,7 +7,9 @@
 #
 # The server and its database run on the cores in SERVER_CPUS, the load
 # generator on CLIENT_CPUS: on a small machine, the generator's own work
-# would otherwise be counted as the server's latency.
+# would otherwise be counted as the server's latency. RUN picks trials by
+# name (go test -run); FAULTS_SERVE_ARGS adds flags to every `catalog serve`,
+# to try other bounds (e.g. "--max-store-calls 2 --max-store-wait 2ms").
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -20,7 +22,7 @@ for cmd in taskset redis-server; do
   command -v "$cmd" >/dev/null || { echo "run.sh needs $cmd (apt-get install util-linux redis-server)"; exit 1; }
 done
 mkdir -p "$OUT"
-echo "== settings: server and database on CPU $SERVER_CPUS, load generator (vegeta) on CPU $CLIENT_CPUS; trials matching '$RUN'"
+echo "== settings: server and database on CPU $SERVER_CPUS, load generator (vegeta) on CPU $CLIENT_CPUS; trials matching '$RUN'; extra serve flags '${FAULTS_SERVE_ARGS:-}'"
 echo "== $(nproc) CPUs, $(go version)"
 FAULTS_SERVER_CPUS=$SERVER_CPUS FAULTS_DB_CPUS=$SERVER_CPUS FAULTS_OUT=$PWD/$OUT/faults.md \
   taskset -c "$CLIENT_CPUS" go test -tags faults -count=1 -timeout 15m -v -run "$RUN" ./test/faults
