@@ -183,26 +183,17 @@ func runServe(ctx context.Context, args []string, env environment, stdout, stder
 		*maxCalls = store.readConns()
 	}
 	lim := limit.New(limit.Config{Calls: *maxCalls, MaxWait: *maxWait})
-	m.WatchLimiter(func() metrics.LimiterStats {
-		st := lim.Stats()
-		return metrics.LimiterStats{Admitted: st.Admitted, Queued: st.Queued, Shed: st.Shed, Waiting: st.Waiting}
-	})
+	m.WatchLimiter(limiterStats(lim))
 	if *maxInFlight == 0 {
 		*maxInFlight = 64 * runtime.GOMAXPROCS(0)
 	}
 	admission := limit.New(limit.Config{Calls: *maxInFlight, MaxWait: *maxInFlightWait})
-	m.WatchAdmission(func() metrics.LimiterStats {
-		st := admission.Stats()
-		return metrics.LimiterStats{Admitted: st.Admitted, Queued: st.Queued, Shed: st.Shed, Waiting: st.Waiting}
-	})
+	m.WatchAdmission(limiterStats(admission))
 	cfg.Admission = admission
 	// Cart writes to one cart wait on each other, a burst of them longer
 	// than a read would: they have a bound of their own, with a longer wait.
 	cartLim := limit.New(limit.Config{Calls: store.writeConns(), MaxWait: cartWait})
-	m.WatchCartLimiter(func() metrics.LimiterStats {
-		st := cartLim.Stats()
-		return metrics.LimiterStats{Admitted: st.Admitted, Queued: st.Queued, Shed: st.Shed, Waiting: st.Waiting}
-	})
+	m.WatchCartLimiter(limiterStats(cartLim))
 	srv := cataloghttp.NewServer(lim.Products(db), cartLim.Carts(db), cfg)
 	if *adminAddr != "" {
 		admin, err := startAdmin(*adminAddr, m.Handler(), stats, logger)
@@ -237,6 +228,14 @@ func runServe(ctx context.Context, args []string, env environment, stdout, stder
 	}
 	logger.Info("stopped")
 	return nil
+}
+
+// limiterStats reads a limiter's counters for the metrics.
+func limiterStats(l *limit.Limiter) func() metrics.LimiterStats {
+	return func() metrics.LimiterStats {
+		st := l.Stats()
+		return metrics.LimiterStats{Admitted: st.Admitted, Queued: st.Queued, Shed: st.Shed, Waiting: st.Waiting}
+	}
 }
 
 // seedDemo generates a small dataset and loads it through the importer, as

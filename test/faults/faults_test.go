@@ -9,7 +9,6 @@
 package faults_test
 
 import (
-	"bufio"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
@@ -31,6 +30,7 @@ import (
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 
 	"catalog/internal/pgtest"
+	"catalog/loadtest"
 )
 
 var (
@@ -174,16 +174,23 @@ func (s *server) kill() {
 	_ = s.cmd.Wait()
 }
 
-// metric reads one unlabelled value from the server's /metrics.
-func (s *server) metric(name string) float64 {
+// scrape returns the lines of the server's /metrics; none if it does not
+// answer.
+func (s *server) scrape() []string {
 	resp, err := http.Get("http://" + s.admin + "/metrics")
 	if err != nil {
-		return -1
+		return nil
 	}
 	defer resp.Body.Close()
-	sc := bufio.NewScanner(resp.Body)
-	for sc.Scan() {
-		if v, ok := strings.CutPrefix(sc.Text(), name+" "); ok {
+	body, _ := io.ReadAll(resp.Body)
+	return strings.Split(string(body), "\n")
+}
+
+// metric reads one unlabelled value from the server's /metrics; -1 if it
+// is not there.
+func (s *server) metric(name string) float64 {
+	for _, l := range s.scrape() {
+		if v, ok := strings.CutPrefix(l, name+" "); ok {
 			f, _ := strconv.ParseFloat(v, 64)
 			return f
 		}
@@ -367,23 +374,10 @@ func uniform(base string, lo, hi int64, path func(int64) string) vegeta.Targeter
 
 func productPath(id int64) string { return fmt.Sprintf("/products/%d", id) }
 
+// classic targets the classic test's mix of the four routes, ids uniform
+// over the catalog: the load of `catalog bench --mix classic --ids uniform`.
 func classic(base string, products int64) vegeta.Targeter {
-	routes := []func(int64) string{
-		productPath,
-		func(id int64) string { return fmt.Sprintf("/products/%d/styles", id) },
-		func(id int64) string { return fmt.Sprintf("/products/%d/related", id) },
-	}
-	var mu sync.Mutex
-	var n uint64
-	return func(tgt *vegeta.Target) error {
-		mu.Lock()
-		n = n*6364136223846793005 + 1442695040888963407
-		id := 1 + int64(n>>33)%products
-		r := routes[(n>>20)%3]
-		mu.Unlock()
-		tgt.Method, tgt.URL = http.MethodGet, base+r(id)
-		return nil
-	}
+	return loadtest.NewTargets(base, loadtest.Classic, loadtest.Uniform, products, 1).Targeter()
 }
 
 func newSession() string {

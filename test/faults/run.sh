@@ -21,8 +21,9 @@ RUN=${RUN:-.}
 for cmd in taskset redis-server; do
   command -v "$cmd" >/dev/null || { echo "run.sh needs $cmd (apt-get install util-linux redis-server)"; exit 1; }
 done
+case $OUT in /*) ;; *) OUT=$PWD/$OUT ;; esac
 mkdir -p "$OUT"
 echo "== settings: server and database on CPU $SERVER_CPUS, load generator (vegeta) on CPU $CLIENT_CPUS; trials matching '$RUN'; extra serve flags '${FAULTS_SERVE_ARGS:-}'"
 echo "== $(nproc) CPUs, $(go version)"
-FAULTS_SERVER_CPUS=$SERVER_CPUS FAULTS_DB_CPUS=$SERVER_CPUS FAULTS_OUT=$PWD/$OUT/faults.md \
+FAULTS_SERVER_CPUS=$SERVER_CPUS FAULTS_DB_CPUS=$SERVER_CPUS FAULTS_OUT=$OUT/faults.md \
   taskset -c "$CLIENT_CPUS" go test -tags faults -count=1 -timeout 15m -v -run "$RUN" ./test/faults

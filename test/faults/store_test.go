@@ -5,7 +5,6 @@ package faults_test
 import (
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"path/filepath"
 	"strconv"
@@ -154,14 +153,8 @@ func TestRedisStopped(t *testing.T) {
 // scrapeLines gives the outcomes of a labelled counter in /metrics, as
 // "hit 10, miss 3".
 func scrapeLines(s *server, name string) string {
-	resp, err := http.Get("http://" + s.admin + "/metrics")
-	if err != nil {
-		return err.Error()
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
 	var parts []string
-	for _, l := range strings.Split(string(body), "\n") {
+	for _, l := range s.scrape() {
 		if rest, ok := strings.CutPrefix(l, name+`{outcome="`); ok {
 			parts = append(parts, strings.Replace(rest, `"} `, " ", 1))
 		}
