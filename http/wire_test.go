@@ -84,9 +84,54 @@ func TestServer_HostileWire(t *testing.T) {
 			t.Fatalf("status %d, store calls %d; want 400 before the store", resp.StatusCode, store.calls.Load()-before)
 		}
 	})
+	t.Run("SlowBody", func(t *testing.T) {
+		// A body sent a byte a second is cut off by the server's read
+		// timeout (10 s for the whole request), and never reaches the
+		// store.
+		t.Parallel()
+		before := store.calls.Load()
+		conn, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		start := time.Now()
+		io.WriteString(conn, "POST /cart HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{")
+		answered := make(chan int, 1)
+		go func() {
+			conn.SetReadDeadline(time.Now().Add(20 * time.Second))
+			resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+			if err != nil {
+				answered <- 0 // closed without an answer
+				return
+			}
+			resp.Body.Close()
+			answered <- resp.StatusCode
+		}()
+		tick := time.NewTicker(time.Second)
+		defer tick.Stop()
+		for {
+			select {
+			case status := <-answered:
+				if d := time.Since(start); d < 9*time.Second || d > 15*time.Second {
+					t.Fatalf("cut off after %v, want the 10 s read timeout", d)
+				}
+				if status != 0 && status/100 != 4 {
+					t.Fatalf("status %d, want a 4xx or a closed connection", status)
+				}
+				if n := store.calls.Load() - before; n != 0 {
+					t.Fatalf("%d store calls for a body never sent", n)
+				}
+				return
+			case <-tick.C:
+				io.WriteString(conn, " ") // JSON whitespace, a byte at a time
+			}
+		}
+	})
 	t.Run("SlowHeader", func(t *testing.T) {
 		// Slowloris: a header that never ends is cut off by the server's
 		// header timeout (5 s), not held open.
+		t.Parallel()
 		conn, err := net.Dial("tcp", addr)
 		if err != nil {
 			t.Fatal(err)

@@ -2,11 +2,18 @@
 // store) and sheds the excess: past capacity, work fails at once as
 // EUNAVAILABLE (503 with Retry-After) rather than joining a queue that makes
 // every caller slow.
+//
+// Its queue is managed as CoDel manages a router's (the "controlled delay"
+// of Facebook's "Fail at Scale", 2015): a queue that empties now and then is
+// a burst, and a call may wait for it up to MaxWait; a queue that has not
+// emptied for an Interval is a load past capacity, where waiting only adds
+// latency to every call admitted, so a call then waits at most StandingWait.
 package limit
 
 import (
 	"context"
 	"errors"
+	"math"
 	"sync/atomic"
 	"time"
 
@@ -15,9 +22,12 @@ import (
 	"catalog"
 )
 
-// DefaultMaxWait is how long a call may queue for a slot when Config
-// leaves MaxWait zero.
-const DefaultMaxWait = 50 * time.Millisecond
+// Defaults for the durations Config leaves zero.
+const (
+	DefaultMaxWait      = 50 * time.Millisecond
+	DefaultStandingWait = time.Millisecond
+	DefaultInterval     = 100 * time.Millisecond
+)
 
 // Config bounds a Limiter.
 type Config struct {
@@ -29,19 +39,35 @@ type Config struct {
 	// once. 0 means 16 times Calls: a burst is absorbed, and MaxWait sheds
 	// a load that lasts.
 	Queue int
-	// MaxWait bounds a wait for a slot; 0 means DefaultMaxWait.
+	// MaxWait bounds a wait for a slot while the queue comes and goes;
+	// 0 means DefaultMaxWait.
 	MaxWait time.Duration
+	// StandingWait bounds a wait for a slot once the queue has not been
+	// empty for Interval; 0 means DefaultStandingWait, and it is never more
+	// than MaxWait. Equal to MaxWait, the queue is not managed.
+	StandingWait time.Duration
+	// Interval is how long a queue must stand to be a load and not a
+	// burst; 0 means DefaultInterval.
+	Interval time.Duration
+	// Throttle, when set, bounds the rate of calls as well: a call past
+	// its rate is shed before it looks for a slot.
+	Throttle *Throttle
 }
 
 // Limiter admits calls to a store, up to its bounds.
 type Limiter struct {
-	sem     *semaphore.Weighted
-	queue   int64
-	maxWait time.Duration
+	sem                   *semaphore.Weighted
+	queue                 int64
+	maxWait, standingWait time.Duration
+	interval              time.Duration
+	throttle              *Throttle
+	epoch                 time.Time // lastEmpty counts from it, on the monotonic clock
 
-	waiting          atomic.Int64
+	waiting   atomic.Int64
+	lastEmpty atomic.Int64 // when the queue was last seen empty, in ns since epoch
+
 	admitted, queued atomic.Int64
-	shed             atomic.Int64
+	shed, standing   atomic.Int64
 }
 
 // New returns a limiter of cfg.Calls calls in flight.
@@ -53,8 +79,25 @@ func New(cfg Config) *Limiter {
 	if cfg.MaxWait <= 0 {
 		cfg.MaxWait = DefaultMaxWait
 	}
-	return &Limiter{sem: semaphore.NewWeighted(int64(calls)), queue: int64(cfg.Queue), maxWait: cfg.MaxWait}
+	if cfg.StandingWait <= 0 {
+		cfg.StandingWait = DefaultStandingWait
+	}
+	if cfg.Interval <= 0 {
+		cfg.Interval = DefaultInterval
+	}
+	return &Limiter{
+		sem:          semaphore.NewWeighted(int64(calls)),
+		queue:        int64(cfg.Queue),
+		maxWait:      cfg.MaxWait,
+		standingWait: min(cfg.StandingWait, cfg.MaxWait),
+		interval:     cfg.Interval,
+		throttle:     cfg.Throttle,
+		epoch:        time.Now(),
+	}
 }
+
+// now is the time since the limiter's epoch.
+func (l *Limiter) now() int64 { return int64(time.Since(l.epoch)) }
 
 // errOverloaded is what a shed call returns.
 var errOverloaded = catalog.Errorf(catalog.EUNAVAILABLE, "the service is over capacity; retry shortly")
@@ -66,17 +109,31 @@ func (l *Limiter) Acquire(ctx context.Context) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if l.sem.TryAcquire(1) {
-		l.admitted.Add(1)
-		return nil
-	}
-	if l.waiting.Add(1) > l.queue {
-		l.waiting.Add(-1)
+	if l.throttle != nil && !l.throttle.Allow() {
 		l.shed.Add(1)
 		return errOverloaded
 	}
-	defer l.waiting.Add(-1)
-	wctx, cancel := context.WithTimeout(ctx, l.maxWait)
+	if l.sem.TryAcquire(1) {
+		// A slot was free, so no one waited: the queue is empty.
+		l.lastEmpty.Store(l.now())
+		l.admitted.Add(1)
+		return nil
+	}
+	if l.throttle != nil {
+		l.throttle.Contended()
+	}
+	if l.waiting.Add(1) > l.queue {
+		l.leave()
+		l.shed.Add(1)
+		return errOverloaded
+	}
+	defer l.leave()
+	wait := l.maxWait
+	if l.now()-l.lastEmpty.Load() > int64(l.interval) {
+		wait = l.standingWait
+		l.standing.Add(1)
+	}
+	wctx, cancel := context.WithTimeout(ctx, wait)
 	defer cancel()
 	if err := l.sem.Acquire(wctx, 1); err != nil {
 		if ctx.Err() != nil {
@@ -90,21 +147,40 @@ func (l *Limiter) Acquire(ctx context.Context) error {
 	return nil
 }
 
+// leave takes a call out of the queue, noting when the queue empties.
+func (l *Limiter) leave() {
+	if l.waiting.Add(-1) == 0 {
+		l.lastEmpty.Store(l.now())
+	}
+}
+
 // Release gives back a slot Acquire took.
 func (l *Limiter) Release() { l.sem.Release(1) }
 
 // Stats are a limiter's counters.
 type Stats struct {
 	// Admitted counts calls let through, Queued those of them that waited,
-	// Shed those refused.
-	Admitted, Queued, Shed int64
+	// Shed those refused. Standing counts the calls that found the queue
+	// standing, and so waited at most StandingWait.
+	Admitted, Queued, Shed, Standing int64
 	// Waiting is how many wait now.
 	Waiting int64
+	// Throttled counts the calls of Shed that the throttle refused; Rate is
+	// its bound on calls a second now (+Inf: none, or no throttle).
+	Throttled int64
+	Rate      float64
 }
 
 // Stats returns the limiter's counters.
 func (l *Limiter) Stats() Stats {
-	return Stats{Admitted: l.admitted.Load(), Queued: l.queued.Load(), Shed: l.shed.Load(), Waiting: l.waiting.Load()}
+	st := Stats{
+		Admitted: l.admitted.Load(), Queued: l.queued.Load(), Shed: l.shed.Load(),
+		Standing: l.standing.Load(), Waiting: l.waiting.Load(), Rate: math.Inf(1),
+	}
+	if l.throttle != nil {
+		st.Throttled, st.Rate = l.throttle.Shed(), l.throttle.Rate()
+	}
+	return st
 }
 
 // IsOverloaded reports whether err is a call the limiter shed.

@@ -97,7 +97,7 @@ func TestLimiter(t *testing.T) {
 		if got := g.maxSeen.Load(); got != 3 {
 			t.Errorf("%d calls were in the store at once, want at most 3", got)
 		}
-		if st := l.Stats(); st != (limit.Stats{Admitted: 5, Queued: 2, Shed: 1}) {
+		if st := l.Stats(); st.Admitted != 5 || st.Queued != 2 || st.Shed != 1 || st.Waiting != 0 {
 			t.Errorf("stats %+v", st)
 		}
 	})
@@ -134,4 +134,36 @@ func TestLimiter(t *testing.T) {
 			t.Errorf("stats %+v: a caller's own deadline is not shedding", st)
 		}
 	})
+}
+
+func TestLimiter_StandingQueue(t *testing.T) {
+	ctx := context.Background()
+	g := newGate()
+	defer close(g.open)
+	// One slot, held throughout: the queue behind it never empties.
+	l := limit.New(limit.Config{Calls: 1, MaxWait: time.Minute, StandingWait: 5 * time.Millisecond, Interval: 50 * time.Millisecond})
+	p := l.Products(g)
+	go p.FindProduct(ctx, 1)
+	waitUntil(t, "a call in flight", func() bool { return g.inFlight.Load() == 1 })
+	// A queue younger than the interval is a burst: a call waits long.
+	burst := make(chan error, 1)
+	go func() { _, err := p.FindProduct(ctx, 2); burst <- err }()
+	waitUntil(t, "a call waiting", func() bool { return l.Stats().Waiting == 1 })
+	time.Sleep(100 * time.Millisecond) // the queue has now stood past the interval
+	select {
+	case err := <-burst:
+		t.Fatalf("a call that came while the queue was a burst gave up early: %v", err)
+	default:
+	}
+	start := time.Now()
+	_, err := p.FindProduct(ctx, 3)
+	if !limit.IsOverloaded(err) {
+		t.Fatalf("a call behind a standing queue: %v, want shed", err)
+	}
+	if d := time.Since(start); d < 5*time.Millisecond || d > time.Second {
+		t.Errorf("shed after %v, want about the standing wait (5ms), not MaxWait", d)
+	}
+	if st := l.Stats(); st.Standing != 1 || st.Shed != 1 {
+		t.Errorf("stats %+v, want one call that met a standing queue, shed", st)
+	}
 }

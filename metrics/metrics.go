@@ -132,7 +132,11 @@ func (m *Metrics) WatchCache(stats func() CacheStats) {
 
 // LimiterStats are the counters of the bound on calls to the store.
 type LimiterStats struct {
-	Admitted, Queued, Shed, Waiting int64
+	Admitted, Queued, Shed, Standing, Waiting int64
+	// Throttled counts the calls of Shed refused by a throttle, whose bound
+	// is Rate calls a second (+Inf: none).
+	Throttled int64
+	Rate      float64
 }
 
 // WatchLimiter exposes the counters of the bound on calls to the store,
@@ -161,8 +165,12 @@ func (m *Metrics) watchLimit(prefix, what string, stats func() LimiterStats) {
 		counter("_admitted_total", "The "+what+" let through by their bound.", func(s LimiterStats) int64 { return s.Admitted }),
 		counter("_queued_total", "The admitted "+what+" that waited for a turn first.", func(s LimiterStats) int64 { return s.Queued }),
 		counter("_shed_total", "The "+what+" answered 503 because their bound was reached and the queue full, or the wait too long.", func(s LimiterStats) int64 { return s.Shed }),
+		counter("_standing_total", "The "+what+" that found a standing queue (one not empty for its interval), and so could wait only briefly.", func(s LimiterStats) int64 { return s.Standing }),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: prefix + "_waiting", Help: "The " + what + " waiting for a turn."},
 			func() float64 { return float64(stats().Waiting) }),
+		counter("_throttled_total", "The shed "+what+" refused by the throttle, which bounds their rate while goroutines wait long to run.", func(s LimiterStats) int64 { return s.Throttled }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: prefix + "_rate_limit", Help: "The throttle's bound on " + what + " a second now; +Inf when it bounds nothing."},
+			func() float64 { return stats().Rate }),
 	)
 }
 

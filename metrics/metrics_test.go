@@ -124,9 +124,10 @@ func TestMetrics(t *testing.T) {
 	t.Run("Limiter", func(t *testing.T) {
 		m := metrics.New()
 		m.WatchLimiter(func() metrics.LimiterStats {
-			return metrics.LimiterStats{Admitted: 90, Queued: 12, Shed: 7, Waiting: 3}
+			return metrics.LimiterStats{Admitted: 90, Queued: 12, Shed: 7, Standing: 5, Waiting: 3, Throttled: 4, Rate: 2500}
 		})
 		wantLines(t, scrape(t, m), "catalog_store_calls_admitted_total 90", "catalog_store_calls_queued_total 12",
-			"catalog_store_calls_shed_total 7", "catalog_store_calls_waiting 3")
+			"catalog_store_calls_shed_total 7", "catalog_store_calls_standing_total 5", "catalog_store_calls_waiting 3",
+			"catalog_store_calls_throttled_total 4", "catalog_store_calls_rate_limit 2500")
 	})
 }

@@ -70,6 +70,8 @@ func runServe(ctx context.Context, args []string, env environment, stdout, stder
 	maxInFlightWait := fs.Duration("max-in-flight-wait", DefaultInFlightWait, "the longest a request waits for its turn before it is answered 503")
 	maxCalls := fs.Int("max-store-calls", 0, "calls in the store at once; 16 times as many more wait, up to --max-store-wait, and the rest are answered 503 at once (0: the store's read connections)")
 	maxWait := fs.Duration("max-store-wait", limit.DefaultMaxWait, "the longest a request waits for a turn at the store before it is answered 503")
+	throttleTarget := fs.Duration("throttle-target", 0, "when the 99th percentile of how long goroutines wait to run goes over this while calls to the store find it busy, those calls are cut to a rate under the one they come at, and the rest answered 503 at once; it trades served requests for their latency (0: no throttle; try 2ms)")
+	standingWait := fs.Duration("standing-wait", limit.DefaultStandingWait, "the longest a request waits, for its turn or at the store, once that queue has not emptied for 100ms: a load past capacity, not a burst (at most the waits above)")
 	if err := env.parse(fs, args); err != nil {
 		return err
 	}
@@ -182,17 +184,23 @@ func runServe(ctx context.Context, args []string, env environment, stdout, stder
 	if *maxCalls == 0 {
 		*maxCalls = store.readConns()
 	}
-	lim := limit.New(limit.Config{Calls: *maxCalls, MaxWait: *maxWait})
+	var throttle *limit.Throttle
+	if *throttleTarget > 0 {
+		throttle = limit.NewThrottle(limit.ThrottleConfig{Target: *throttleTarget})
+		go throttle.Run(ctx)
+	}
+	lim := limit.New(limit.Config{Calls: *maxCalls, MaxWait: *maxWait, StandingWait: *standingWait, Throttle: throttle})
 	m.WatchLimiter(limiterStats(lim))
 	if *maxInFlight == 0 {
 		*maxInFlight = 64 * runtime.GOMAXPROCS(0)
 	}
-	admission := limit.New(limit.Config{Calls: *maxInFlight, MaxWait: *maxInFlightWait})
+	admission := limit.New(limit.Config{Calls: *maxInFlight, MaxWait: *maxInFlightWait, StandingWait: *standingWait})
 	m.WatchAdmission(limiterStats(admission))
 	cfg.Admission = admission
 	// Cart writes to one cart wait on each other, a burst of them longer
-	// than a read would: they have a bound of their own, with a longer wait.
-	cartLim := limit.New(limit.Config{Calls: store.writeConns(), MaxWait: cartWait})
+	// than a read would: they have a bound of their own, with a longer wait
+	// that a standing queue does not cut (a queue of adds is one cart's).
+	cartLim := limit.New(limit.Config{Calls: store.writeConns(), MaxWait: cartWait, StandingWait: cartWait})
 	m.WatchCartLimiter(limiterStats(cartLim))
 	srv := cataloghttp.NewServer(lim.Products(db), cartLim.Carts(db), cfg)
 	if *adminAddr != "" {
@@ -234,7 +242,10 @@ func runServe(ctx context.Context, args []string, env environment, stdout, stder
 func limiterStats(l *limit.Limiter) func() metrics.LimiterStats {
 	return func() metrics.LimiterStats {
 		st := l.Stats()
-		return metrics.LimiterStats{Admitted: st.Admitted, Queued: st.Queued, Shed: st.Shed, Waiting: st.Waiting}
+		return metrics.LimiterStats{
+			Admitted: st.Admitted, Queued: st.Queued, Shed: st.Shed, Standing: st.Standing, Waiting: st.Waiting,
+			Throttled: st.Throttled, Rate: st.Rate,
+		}
 	}
 }
 

@@ -14,6 +14,12 @@ import (
 // most requests reach the store, small enough to load in seconds.
 var overloadProducts = envInt("FAULTS_OVERLOAD_PRODUCTS", 100_000)
 
+// overloadFactor is how many times the capacity the overload trial offers.
+// The issue asks for 3; on two cores the generator's one core cannot always
+// offer that much without measuring its own lateness (see
+// docs/reliability.md), so a run may ask for less, and says so.
+var overloadFactor = envInt("FAULTS_OVERLOAD_FACTOR", 3)
+
 func envInt(name string, def int) int {
 	if v, err := strconv.Atoi(os.Getenv(name)); err == nil && v > 0 {
 		return v
@@ -47,7 +53,7 @@ func TestOverload(t *testing.T) {
 	stopRSS := sample(100*time.Millisecond, s.rssMiB)
 	stopGo := sample(100*time.Millisecond, func() float64 { return s.metric("go_goroutines") })
 	start := time.Now()
-	overRes := attack(tr, 3*capacity, 15*time.Second, 64)
+	overRes := attack(tr, overloadFactor*capacity, 15*time.Second, 64)
 	sent := float64(len(overRes)) / time.Since(start).Seconds()
 	over := summarize(overRes, 200)
 	peakRSS, peakGo := stopRSS(), stopGo()
@@ -60,7 +66,7 @@ func TestOverload(t *testing.T) {
 	})
 	overErrors := over.n - over.count(200, 503)
 	record(t, row{
-		trial:    fmt.Sprintf("overload: %d req/s offered, 3× capacity (%.0f req/s sent)", 3*capacity, sent),
+		trial:    fmt.Sprintf("overload: %d req/s offered, %d× capacity (%.0f req/s sent)", overloadFactor*capacity, overloadFactor, sent),
 		requests: over.n, errors: overErrors,
 		expected: fmt.Sprintf("the excess answered 503; p99 of the 200s ≤ 3× unloaded (%s); RSS < 1 GiB", ms(3*p99)),
 		measured: fmt.Sprintf("200: %d, 503: %d (p99 %s); p99 of the 200s %s; peak RSS %.0f MiB, %.0f goroutines",

@@ -9,7 +9,9 @@
 # generator on CLIENT_CPUS: on a small machine, the generator's own work
 # would otherwise be counted as the server's latency. RUN picks trials by
 # name (go test -run); FAULTS_SERVE_ARGS adds flags to every `catalog serve`,
-# to try other bounds (e.g. "--max-store-calls 2 --max-store-wait 2ms").
+# to try other bounds (e.g. "--max-store-calls 2 --max-store-wait 2ms");
+# FAULTS_OVERLOAD_FACTOR sets the overload trial's multiple of the capacity
+# (default 3).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -23,7 +25,7 @@ for cmd in taskset redis-server; do
 done
 case $OUT in /*) ;; *) OUT=$PWD/$OUT ;; esac
 mkdir -p "$OUT"
-echo "== settings: server and database on CPU $SERVER_CPUS, load generator (vegeta) on CPU $CLIENT_CPUS; trials matching '$RUN'; extra serve flags '${FAULTS_SERVE_ARGS:-}'"
+echo "== settings: server and database on CPU $SERVER_CPUS, load generator (vegeta) on CPU $CLIENT_CPUS; trials matching '$RUN'; extra serve flags '${FAULTS_SERVE_ARGS:-}'; overload ${FAULTS_OVERLOAD_FACTOR:-3}× capacity"
 echo "== $(nproc) CPUs, $(go version)"
 FAULTS_SERVER_CPUS=$SERVER_CPUS FAULTS_DB_CPUS=$SERVER_CPUS FAULTS_OUT=$OUT/faults.md \
   taskset -c "$CLIENT_CPUS" go test -tags faults -count=1 -timeout 15m -v -run "$RUN" ./test/faults
