@@ -122,12 +122,18 @@ func (l *Limiter) Acquire(ctx context.Context) error {
 	if l.throttle != nil {
 		l.throttle.Contended()
 	}
-	if l.waiting.Add(1) > l.queue {
+	n := l.waiting.Add(1)
+	if n > l.queue {
 		l.leave()
 		l.shed.Add(1)
 		return errOverloaded
 	}
 	defer l.leave()
+	if n == 1 {
+		// The queue was empty until now, however long the calls in the
+		// slots have taken: not a standing queue.
+		l.lastEmpty.Store(l.now())
+	}
 	wait := l.maxWait
 	if l.now()-l.lastEmpty.Load() > int64(l.interval) {
 		wait = l.standingWait

@@ -167,3 +167,25 @@ func TestLimiter_StandingQueue(t *testing.T) {
 		t.Errorf("stats %+v, want one call that met a standing queue, shed", st)
 	}
 }
+
+func TestLimiter_SlowCallsAreNotAStandingQueue(t *testing.T) {
+	ctx := context.Background()
+	g := newGate()
+	defer close(g.open)
+	l := limit.New(limit.Config{Calls: 1, MaxWait: 200 * time.Millisecond, StandingWait: time.Millisecond, Interval: 20 * time.Millisecond})
+	p := l.Products(g)
+	go p.FindProduct(ctx, 1)
+	waitUntil(t, "a call in flight", func() bool { return g.inFlight.Load() == 1 })
+	time.Sleep(60 * time.Millisecond) // a slow call, no one waiting
+	start := time.Now()
+	_, err := p.FindProduct(ctx, 2)
+	if !limit.IsOverloaded(err) {
+		t.Fatalf("a call behind a slot held past MaxWait: %v, want shed", err)
+	}
+	if d := time.Since(start); d < 150*time.Millisecond {
+		t.Errorf("shed after %v: an empty queue was taken for a standing one", d)
+	}
+	if st := l.Stats(); st.Standing != 0 {
+		t.Errorf("stats %+v, want no standing queue", st)
+	}
+}
