@@ -301,20 +301,19 @@ func decodeFile[T any](ctx context.Context, im *importer, t *Table[T], r io.Read
 	)
 	// fp is told of records as they are handed to the store (sent) or
 	// rejected; a batch left unsent by an abort is neither.
-	var sent, told, toldRejected int64
-	tell := func() {
-		fp.Rows(sent-told, fr.Rejected-toldRejected)
-		told, toldRejected = sent, fr.Rejected
+	var toldRejected int64
+	tell := func(sent int) {
+		fp.Rows(int64(sent), fr.Rejected-toldRejected)
+		toldRejected = fr.Rejected
 	}
-	defer tell()
+	defer tell(0)
 	send := func() error {
 		select {
 		case out <- batch:
 		case <-ctx.Done():
 			return ctx.Err()
 		}
-		sent += int64(len(batch))
-		tell()
+		tell(len(batch))
 		select {
 		case batch = <-free:
 		default:

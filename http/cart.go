@@ -1,8 +1,6 @@
 package http
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"io"
 	"net/http"
@@ -26,11 +24,7 @@ func session(w http.ResponseWriter, r *http.Request) string {
 }
 
 // newSession returns a random session name of 128 bits.
-func newSession() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:]) // never fails: see crypto/rand.Read
-	return hex.EncodeToString(b[:])
-}
+func newSession() string { return randomHex(16) }
 
 func (s *Server) handleCart(w http.ResponseWriter, r *http.Request) {
 	sess := session(w, r)

@@ -14,7 +14,8 @@ import (
 // or a new one. Sampling keeps logging from becoming the bottleneck.
 func (s *Server) logRequests(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if s.cfg.LogSample <= 0 || (s.cfg.LogSample < 1 && mathrand.Float64() >= s.cfg.LogSample) {
+		// NewServer installs this only for a LogSample over 0.
+		if s.cfg.LogSample < 1 && mathrand.Float64() >= s.cfg.LogSample {
 			next.ServeHTTP(w, r)
 			return
 		}
@@ -52,8 +53,12 @@ func validRequestID(id string) bool {
 	return true
 }
 
-func newRequestID() string {
-	var b [8]byte
-	_, _ = rand.Read(b[:])
-	return hex.EncodeToString(b[:])
+// newRequestID returns a random request id of 64 bits.
+func newRequestID() string { return randomHex(8) }
+
+// randomHex returns n random bytes as hex.
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b) // never fails: see crypto/rand.Read
+	return hex.EncodeToString(b)
 }

@@ -58,6 +58,20 @@ func waitUntil(t *testing.T, what string, ok func() bool) {
 	}
 }
 
+// slotHeld returns a limiter of one slot, and its products, with that slot
+// held by a call that ends when the test does.
+func slotHeld(t *testing.T, cfg limit.Config) (*limit.Limiter, catalog.ProductService) {
+	t.Helper()
+	g := newGate()
+	t.Cleanup(func() { close(g.open) })
+	cfg.Calls = 1
+	l := limit.New(cfg)
+	p := l.Products(g)
+	go p.FindProduct(context.Background(), 1)
+	waitUntil(t, "a call in flight", func() bool { return g.inFlight.Load() == 1 })
+	return l, p
+}
+
 func TestLimiter(t *testing.T) {
 	ctx := context.Background()
 	t.Run("ShedsPastQueue", func(t *testing.T) {
@@ -102,12 +116,7 @@ func TestLimiter(t *testing.T) {
 		}
 	})
 	t.Run("WaitIsBounded", func(t *testing.T) {
-		g := newGate()
-		defer close(g.open)
-		l := limit.New(limit.Config{Calls: 1, MaxWait: 30 * time.Millisecond})
-		p := l.Products(g)
-		go p.FindProduct(ctx, 1)
-		waitUntil(t, "a call in flight", func() bool { return g.inFlight.Load() == 1 })
+		_, p := slotHeld(t, limit.Config{MaxWait: 30 * time.Millisecond})
 		start := time.Now()
 		_, err := p.FindProduct(ctx, 2)
 		if !limit.IsOverloaded(err) {
@@ -118,12 +127,7 @@ func TestLimiter(t *testing.T) {
 		}
 	})
 	t.Run("CallerGivesUp", func(t *testing.T) {
-		g := newGate()
-		defer close(g.open)
-		l := limit.New(limit.Config{Calls: 1, MaxWait: time.Minute})
-		p := l.Products(g)
-		go p.FindProduct(ctx, 1)
-		waitUntil(t, "a call in flight", func() bool { return g.inFlight.Load() == 1 })
+		l, p := slotHeld(t, limit.Config{MaxWait: time.Minute})
 		cctx, cancel := context.WithTimeout(ctx, 20*time.Millisecond)
 		defer cancel()
 		_, err := p.FindProduct(cctx, 2)
@@ -138,13 +142,8 @@ func TestLimiter(t *testing.T) {
 
 func TestLimiter_StandingQueue(t *testing.T) {
 	ctx := context.Background()
-	g := newGate()
-	defer close(g.open)
 	// One slot, held throughout: the queue behind it never empties.
-	l := limit.New(limit.Config{Calls: 1, MaxWait: time.Minute, StandingWait: 5 * time.Millisecond, Interval: 50 * time.Millisecond})
-	p := l.Products(g)
-	go p.FindProduct(ctx, 1)
-	waitUntil(t, "a call in flight", func() bool { return g.inFlight.Load() == 1 })
+	l, p := slotHeld(t, limit.Config{MaxWait: time.Minute, StandingWait: 5 * time.Millisecond, Interval: 50 * time.Millisecond})
 	// A queue younger than the interval is a burst: a call waits long.
 	burst := make(chan error, 1)
 	go func() { _, err := p.FindProduct(ctx, 2); burst <- err }()
@@ -170,12 +169,7 @@ func TestLimiter_StandingQueue(t *testing.T) {
 
 func TestLimiter_SlowCallsAreNotAStandingQueue(t *testing.T) {
 	ctx := context.Background()
-	g := newGate()
-	defer close(g.open)
-	l := limit.New(limit.Config{Calls: 1, MaxWait: 200 * time.Millisecond, StandingWait: time.Millisecond, Interval: 20 * time.Millisecond})
-	p := l.Products(g)
-	go p.FindProduct(ctx, 1)
-	waitUntil(t, "a call in flight", func() bool { return g.inFlight.Load() == 1 })
+	l, p := slotHeld(t, limit.Config{MaxWait: 200 * time.Millisecond, StandingWait: time.Millisecond, Interval: 20 * time.Millisecond})
 	time.Sleep(60 * time.Millisecond) // a slow call, no one waiting
 	start := time.Now()
 	_, err := p.FindProduct(ctx, 2)

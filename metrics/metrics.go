@@ -108,8 +108,9 @@ func statusClass(status int) string {
 
 // CacheStats are the counters of a response cache.
 type CacheStats struct {
-	Hits, Misses, Evictions, Bytes, MaxBytes uint64
-	Entries                                  int
+	Hits, Misses, Evictions uint64
+	Entries                 int
+	Bytes, MaxBytes         uint64
 }
 
 // WatchCache exposes a cache's counters, read at each scrape.
@@ -130,7 +131,8 @@ func (m *Metrics) WatchCache(stats func() CacheStats) {
 	)
 }
 
-// LimiterStats are the counters of the bound on calls to the store.
+// LimiterStats are the counters of a bound on work in flight (limit.Stats,
+// converted).
 type LimiterStats struct {
 	Admitted, Queued, Shed, Standing, Waiting int64
 	// Throttled counts the calls of Shed refused by a throttle, whose bound

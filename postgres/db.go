@@ -86,7 +86,7 @@ func Open(ctx context.Context, url string, cfg Config) (*DB, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	pc, err := poolConfig(url, cfg)
+	pc, err := poolConfig(url, cfg, 5*time.Second)
 	if err != nil {
 		return nil, fmt.Errorf("database URL: %w", err)
 	}
@@ -112,15 +112,17 @@ func Open(ctx context.Context, url string, cfg Config) (*DB, error) {
 	return db, nil
 }
 
-// poolConfig is the configuration of a pool of the primary or a replica.
-func poolConfig(url string, cfg Config) (*pgxpool.Config, error) {
+// poolConfig is the configuration of a pool of the primary or a replica,
+// whose connections time out after connectTimeout unless the URL or the
+// environment (PGCONNECT_TIMEOUT) says otherwise.
+func poolConfig(url string, cfg Config, connectTimeout time.Duration) (*pgxpool.Config, error) {
 	pc, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		return nil, err
 	}
 	pc.MaxConns = cfg.MaxConns
 	if pc.ConnConfig.ConnectTimeout == 0 {
-		pc.ConnConfig.ConnectTimeout = 5 * time.Second
+		pc.ConnConfig.ConnectTimeout = connectTimeout
 	}
 	rp := pc.ConnConfig.RuntimeParams
 	rp["statement_timeout"] = fmt.Sprint(cfg.StatementTimeout.Milliseconds())

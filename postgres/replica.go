@@ -8,7 +8,6 @@ import (
 	"net"
 	"slices"
 	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -86,8 +85,8 @@ func (r *replica) check(ctx context.Context, known func() int64, log *slog.Logge
 	var version int
 	var gen int64
 	err := r.pool.QueryRow(ctx, `SELECT s.version, m.generation FROM schema_version s CROSS JOIN catalog_meta m`).Scan(&version, &gen)
-	if err == nil && version != SchemaVersion() {
-		err = fmt.Errorf("its schema is at version %d, this program's at %d", version, SchemaVersion())
+	if want := SchemaVersion(); err == nil && version != want {
+		err = fmt.Errorf("its schema is at version %d, this program's at %d", version, want)
 	}
 	if err != nil {
 		r.set(replicaDown, err, log)
@@ -105,15 +104,12 @@ func (r *replica) check(ctx context.Context, known func() int64, log *slog.Logge
 func openReplicas(ctx context.Context, urls []string, cfg Config) ([]*replica, error) {
 	var out []*replica
 	for _, u := range urls {
-		pc, err := poolConfig(u, cfg)
+		// A replica that does not answer costs a read this long before it
+		// moves on, well within a request's time.
+		pc, err := poolConfig(u, cfg, replicaConnectTimeout)
 		if err != nil {
 			closeReplicas(out)
 			return nil, fmt.Errorf("replica URL: %w", err)
-		}
-		if _, set := pc.ConnConfig.RuntimeParams["connect_timeout"]; !set && !strings.Contains(u, "connect_timeout") {
-			// A replica that does not answer costs a read this long
-			// before it moves on, well within a request's time.
-			pc.ConnConfig.ConnectTimeout = replicaConnectTimeout
 		}
 		pool, err := pgxpool.NewWithConfig(ctx, pc)
 		if err != nil {
@@ -153,9 +149,8 @@ func (db *DB) checkReplicas(ctx context.Context) {
 	wg.Go(func() {
 		ctx, cancel := context.WithTimeout(ctx, replicaCheckTimeout)
 		defer cancel()
-		var gen int64
-		if err := db.pool.QueryRow(ctx, `SELECT generation FROM catalog_meta`).Scan(&gen); err == nil {
-			db.sawGeneration(gen)
+		if info, err := catalogInfo(ctx, db.pool); err == nil {
+			db.sawGeneration(info.Generation)
 		}
 	})
 	for _, r := range db.replicas {

@@ -5,6 +5,7 @@ import (
 	"embed"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/jackc/pgx/v5"
 
@@ -19,13 +20,17 @@ var migrationFS embed.FS
 func migrations() ([]string, error) { return schema.Migrations(migrationFS, "migrations") }
 
 // SchemaVersion is the schema version this program knows.
-func SchemaVersion() int {
+func SchemaVersion() int { return schemaVersion() }
+
+// schemaVersion counts the embedded migrations once: the replica checks ask
+// every second.
+var schemaVersion = sync.OnceValue(func() int {
 	m, err := migrations()
 	if err != nil {
 		panic(err) // the migrations are embedded: this is a build defect
 	}
 	return len(m)
-}
+})
 
 // migrationLock is the advisory lock key that serializes migrations.
 const migrationLock = 0x63617461_6c6f6701 // "catalog" + 1

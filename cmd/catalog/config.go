@@ -77,15 +77,14 @@ type storeFlags struct {
 	maxConns         *int
 	statementTimeout *time.Duration
 	// replicas are PostgreSQL read replicas; only serve has the flag.
-	replicas *urlList
+	replicas urlList
 	// logger is told of replicas going and coming; nil for none.
 	logger *slog.Logger
 }
 
 // addReplicaFlag adds --db-replica, for the commands that read.
 func (f *storeFlags) addReplicaFlag(fs *flag.FlagSet) {
-	f.replicas = &urlList{}
-	fs.Var(f.replicas, "db-replica", "PostgreSQL: a streaming replica's URL, to serve catalog reads; repeat the flag for more (in the environment, separate them with spaces)")
+	fs.Var(&f.replicas, "db-replica", "PostgreSQL: a streaming replica's URL, to serve catalog reads; repeat the flag for more (in the environment, separate them with spaces)")
 }
 
 // readConns is how many connections serve the store's catalog reads.
@@ -93,11 +92,7 @@ func (f *storeFlags) readConns() int {
 	if !isPostgres(*f.db) {
 		return sqlite.Readers
 	}
-	n := 1
-	if f.replicas != nil {
-		n += len(*f.replicas)
-	}
-	return *f.maxConns * n
+	return *f.maxConns * (1 + len(f.replicas))
 }
 
 // writeConns is how many connections serve the store's cart calls: the
@@ -148,10 +143,7 @@ func isPostgres(dsn string) bool {
 // (A SQLite file is always brought up to date: it is the program's own.)
 func (f storeFlags) open(ctx context.Context, migrate bool) (catalog.Store, error) {
 	dsn := *f.db
-	var replicas []string
-	if f.replicas != nil {
-		replicas = *f.replicas
-	}
+	replicas := []string(f.replicas)
 	if !isPostgres(dsn) {
 		if len(replicas) > 0 {
 			return nil, errors.New("--db-replica: read replicas are PostgreSQL's; --db names a SQLite file")

@@ -53,14 +53,10 @@ func runLoad(ctx context.Context, args []string, env environment, stdout, stderr
 	defer rw.Close()
 	var follow importProgress
 	if *adminAddr != "" {
-		follow.metrics = metrics.New()
-		follow.metrics.WatchCatalog(db)
-		if p, ok := db.(poolStater); ok {
-			follow.metrics.WatchPools(p.PoolStats)
-		}
+		follow.metrics = storeMetrics(db)
 		admin, err := startAdmin(*adminAddr, follow.metrics.Handler(), nil, newLogger(stderr, slog.LevelInfo))
 		if err != nil {
-			return fmt.Errorf("admin listener: %w (give --admin-addr another loopback port, or none)", err)
+			return err
 		}
 		defer admin.Close()
 	}
@@ -68,7 +64,11 @@ func runLoad(ctx context.Context, args []string, env environment, stdout, stderr
 		follow.bars = mpb.NewWithContext(ctx, mpb.WithOutput(stderr), mpb.WithWidth(40))
 	}
 	start := time.Now()
-	rep, err := csv.Import(ctx, dir, db, csv.Options{Rejects: rw, Progress: follow})
+	opts := csv.Options{Rejects: rw}
+	if follow.bars != nil || follow.metrics != nil {
+		opts.Progress = follow // else no file is stat'd or its reads counted
+	}
+	rep, err := csv.Import(ctx, dir, db, opts)
 	if follow.bars != nil {
 		follow.bars.Wait()
 	}

@@ -111,11 +111,7 @@ func runServe(ctx context.Context, args []string, env environment, stdout, stder
 		return err
 	}
 	defer db.Close()
-	m := metrics.New()
-	m.WatchCatalog(db)
-	if p, ok := db.(poolStater); ok {
-		m.WatchPools(p.PoolStats)
-	}
+	m := storeMetrics(db)
 	info, err := db.CatalogInfo(ctx)
 	if err != nil {
 		return err
@@ -155,10 +151,7 @@ func runServe(ctx context.Context, args []string, env environment, stdout, stder
 		}
 		c := cache.New[cataloghttp.CacheKey](int64(*cacheMB) << 20)
 		stats = func() any { return c.Stats() }
-		m.WatchCache(func() metrics.CacheStats {
-			st := c.Stats()
-			return metrics.CacheStats{Hits: st.Hits, Misses: st.Misses, Evictions: st.Evictions, Bytes: st.Bytes, MaxBytes: st.MaxBytes, Entries: st.Entries}
-		})
+		m.WatchCache(func() metrics.CacheStats { return metrics.CacheStats(c.Stats()) })
 		if *redisURL != "" {
 			tier, err := redis.Open(*redisURL, redis.Options{Prefix: *redisPrefix})
 			if err != nil {
@@ -169,10 +162,7 @@ func runServe(ctx context.Context, args []string, env environment, stdout, stder
 				logger.Warn("the shared cache tier does not answer: serving without it until it does", "error", err)
 			}
 			c.WithRemote(tier, cataloghttp.CacheKey.String)
-			m.WatchRemote(func() metrics.RemoteStats {
-				st := tier.Stats()
-				return metrics.RemoteStats{Hits: st.Hits, Misses: st.Misses, Errors: st.Errors, Skipped: st.Skipped}
-			})
+			m.WatchRemote(func() metrics.RemoteStats { return metrics.RemoteStats(tier.Stats()) })
 			logger.Info("shared cache tier", "redis", redact(*redisURL))
 		}
 		c.SetGeneration(info.Generation)
@@ -206,7 +196,7 @@ func runServe(ctx context.Context, args []string, env environment, stdout, stder
 	if *adminAddr != "" {
 		admin, err := startAdmin(*adminAddr, m.Handler(), stats, logger)
 		if err != nil {
-			return fmt.Errorf("admin listener: %w (give --admin-addr another loopback port, or an empty one for none)", err)
+			return err
 		}
 		defer admin.Close()
 	}
@@ -238,15 +228,20 @@ func runServe(ctx context.Context, args []string, env environment, stdout, stder
 	return nil
 }
 
+// storeMetrics returns the metrics of a store: its catalog, and its pools
+// where it has them.
+func storeMetrics(db catalog.Store) *metrics.Metrics {
+	m := metrics.New()
+	m.WatchCatalog(db)
+	if p, ok := db.(poolStater); ok {
+		m.WatchPools(p.PoolStats)
+	}
+	return m
+}
+
 // limiterStats reads a limiter's counters for the metrics.
 func limiterStats(l *limit.Limiter) func() metrics.LimiterStats {
-	return func() metrics.LimiterStats {
-		st := l.Stats()
-		return metrics.LimiterStats{
-			Admitted: st.Admitted, Queued: st.Queued, Shed: st.Shed, Standing: st.Standing, Waiting: st.Waiting,
-			Throttled: st.Throttled, Rate: st.Rate,
-		}
-	}
+	return func() metrics.LimiterStats { return metrics.LimiterStats(l.Stats()) }
 }
 
 // seedDemo generates a small dataset and loads it through the importer, as
@@ -289,7 +284,7 @@ func checkAdminAddr(addr string) error {
 func startAdmin(addr string, metrics http.Handler, cacheStats func() any, logger *slog.Logger) (*http.Server, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("admin listener: %w (give --admin-addr another loopback port, or an empty one for none)", err)
 	}
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", metrics)

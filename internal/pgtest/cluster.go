@@ -3,7 +3,6 @@ package pgtest
 import (
 	"bytes"
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
 	"os/user"
@@ -13,6 +12,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"catalog/internal/testenv"
 )
 
 // Cluster is a PostgreSQL server of a test's own: a data directory made by
@@ -54,13 +55,13 @@ func newCluster(tb testing.TB) *Cluster {
 	tb.Helper()
 	bin, err := serverBin()
 	if err != nil {
-		unavailable(tb, "PostgreSQL's server programs: %v", err)
+		testenv.Unavailable(tb, "PostgreSQL's server programs: %v", err)
 	}
 	base, err := os.MkdirTemp("", "catalog-pgtest-")
 	if err != nil {
 		tb.Fatal(err)
 	}
-	c := &Cluster{tb: tb, bin: bin, base: base, port: freePort(tb)}
+	c := &Cluster{tb: tb, bin: bin, base: base, port: testenv.FreePort(tb)}
 	tb.Cleanup(func() {
 		_ = c.pgctl("stop", "-m", "immediate")
 		os.RemoveAll(base)
@@ -70,7 +71,7 @@ func newCluster(tb testing.TB) *Cluster {
 	if os.Geteuid() == 0 {
 		u, err := user.Lookup("postgres")
 		if err != nil {
-			unavailable(tb, "running as root, a test cluster needs the postgres user: %v", err)
+			testenv.Unavailable(tb, "running as root, a test cluster needs the postgres user: %v", err)
 		}
 		uid, _ := strconv.Atoi(u.Uid)
 		gid, _ := strconv.Atoi(u.Gid)
@@ -80,14 +81,6 @@ func newCluster(tb testing.TB) *Cluster {
 		}
 	}
 	return c
-}
-
-func unavailable(tb testing.TB, format string, args ...any) {
-	tb.Helper()
-	if os.Getenv("CI") == "true" {
-		tb.Fatalf(format+", and CI must test it", args...)
-	}
-	tb.Skipf(format, args...)
 }
 
 // serverBin finds the directory of initdb, pg_ctl and pg_basebackup: $CATALOG_TEST_PGBIN,
@@ -113,16 +106,6 @@ func serverBin() (string, error) {
 func versionOf(initdb string) int {
 	v, _ := strconv.Atoi(filepath.Base(filepath.Dir(filepath.Dir(initdb))))
 	return v
-}
-
-func freePort(tb testing.TB) int {
-	tb.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
 }
 
 func (c *Cluster) data() string { return filepath.Join(c.base, "data") }

@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"catalog/internal/testenv"
 )
 
 // DefaultServer is the server used when CATALOG_TEST_POSTGRES is unset.
@@ -36,7 +38,7 @@ func NewDatabase(tb testing.TB) string {
 	defer cancel()
 	admin, err := pgx.Connect(ctx, Server())
 	if err != nil {
-		unavailable(tb, "PostgreSQL at %s is unreachable (set CATALOG_TEST_POSTGRES): %v", Server(), err)
+		testenv.Unavailable(tb, "PostgreSQL at %s is unreachable (set CATALOG_TEST_POSTGRES): %v", Server(), err)
 	}
 	defer admin.Close(context.Background())
 	var b [6]byte

@@ -18,6 +18,8 @@ import (
 	"time"
 
 	goredis "github.com/redis/go-redis/v9"
+
+	"catalog/internal/testenv"
 )
 
 // DefaultServer is the Redis used when CATALOG_TEST_REDIS is unset.
@@ -29,14 +31,6 @@ func Server() string {
 		return s
 	}
 	return DefaultServer
-}
-
-func unavailable(tb testing.TB, format string, args ...any) {
-	tb.Helper()
-	if os.Getenv("CI") == "true" {
-		tb.Fatalf(format+", and CI must test it", args...)
-	}
-	tb.Skipf(format, args...)
 }
 
 // Shared returns the shared Redis's URL and a key prefix no other test
@@ -52,7 +46,7 @@ func Shared(tb testing.TB) (url, prefix string) {
 	defer cancel()
 	if err := c.Ping(ctx).Err(); err != nil {
 		c.Close()
-		unavailable(tb, "Redis at %s is unreachable (set CATALOG_TEST_REDIS): %v", Server(), err)
+		testenv.Unavailable(tb, "Redis at %s is unreachable (set CATALOG_TEST_REDIS): %v", Server(), err)
 	}
 	var b [6]byte
 	rand.Read(b[:])
@@ -83,15 +77,9 @@ type Throwaway struct {
 func Start(tb testing.TB) *Throwaway {
 	tb.Helper()
 	if _, err := exec.LookPath("redis-server"); err != nil {
-		unavailable(tb, "redis-server is not installed: %v", err)
+		testenv.Unavailable(tb, "redis-server is not installed: %v", err)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	port := ln.Addr().(*net.TCPAddr).Port
-	ln.Close()
-	r := &Throwaway{tb: tb, port: port}
+	r := &Throwaway{tb: tb, port: testenv.FreePort(tb)}
 	r.Start()
 	tb.Cleanup(r.Stop)
 	return r

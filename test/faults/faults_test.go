@@ -14,7 +14,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -30,6 +29,7 @@ import (
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 
 	"catalog/internal/pgtest"
+	"catalog/internal/testenv"
 	"catalog/loadtest"
 )
 
@@ -98,16 +98,6 @@ func renderTable() string {
 	return b.String()
 }
 
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
-}
-
 // server is a `catalog serve` process.
 type server struct {
 	cmd         *exec.Cmd
@@ -119,7 +109,7 @@ type server struct {
 // startServe starts catalog serve with args and waits until it is ready.
 func startServe(t *testing.T, args ...string) *server {
 	t.Helper()
-	s := &server{addr: freeAddr(t), admin: freeAddr(t)}
+	s := &server{addr: testenv.FreeAddr(t), admin: testenv.FreeAddr(t)}
 	s.base = "http://" + s.addr
 	logs, err := os.CreateTemp(work, "serve-*.log")
 	if err != nil {
