@@ -18,6 +18,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
@@ -34,8 +35,9 @@ import (
 )
 
 var (
-	bin  string // the catalog command, built once
-	work string // where the trials keep their files
+	bin     string // the catalog command, built once
+	ceiling string // bench/ceiling, the fixed-body yardstick
+	work    string // where the trials keep their files
 
 	mu   sync.Mutex
 	rows []row
@@ -65,13 +67,15 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(2)
 	}
-	bin = filepath.Join(work, "catalog")
-	build := exec.Command("go", "build", "-o", bin, "./cmd/catalog")
-	build.Dir = "../.."
-	if out, err := build.CombinedOutput(); err != nil {
-		fmt.Fprintf(os.Stderr, "go build: %v\n%s", err, out)
-		os.RemoveAll(work)
-		os.Exit(2)
+	bin, ceiling = filepath.Join(work, "catalog"), filepath.Join(work, "ceiling")
+	for out, pkg := range map[string]string{bin: "./cmd/catalog", ceiling: "./bench/ceiling"} {
+		build := exec.Command("go", "build", "-o", out, pkg)
+		build.Dir = "../.."
+		if out, err := build.CombinedOutput(); err != nil {
+			fmt.Fprintf(os.Stderr, "go build %s: %v\n%s", pkg, err, out)
+			os.RemoveAll(work)
+			os.Exit(2)
+		}
 	}
 	code := m.Run()
 	table := renderTable()
@@ -98,7 +102,7 @@ func renderTable() string {
 	return b.String()
 }
 
-// server is a `catalog serve` process.
+// server is a `catalog serve` process, or the yardstick (no admin).
 type server struct {
 	cmd         *exec.Cmd
 	addr, admin string
@@ -109,23 +113,41 @@ type server struct {
 // startServe starts catalog serve with args and waits until it is ready.
 func startServe(t *testing.T, args ...string) *server {
 	t.Helper()
-	s := &server{addr: testenv.FreeAddr(t), admin: testenv.FreeAddr(t)}
-	s.base = "http://" + s.addr
+	addr, admin := testenv.FreeAddr(t), testenv.FreeAddr(t)
+	args = append([]string{"serve", "--addr", addr, "--admin-addr", admin}, args...)
+	// FAULTS_SERVE_ARGS adds flags to every server, to try other bounds.
+	args = append(args, strings.Fields(os.Getenv("FAULTS_SERVE_ARGS"))...)
+	s := start(t, addr, "/readyz", bin, args...)
+	s.admin = admin
+	return s
+}
+
+// startCeiling starts the yardstick of the benchmarks, bench/ceiling: a
+// server that answers every request with one fixed body and does nothing
+// else. The same load against it shows how late the generator itself is.
+func startCeiling(t *testing.T) *server {
+	t.Helper()
+	addr := testenv.FreeAddr(t)
+	return start(t, addr, "/", ceiling, "--addr", addr)
+}
+
+// start runs a server on the cores in FAULTS_SERVER_CPUS, if set, and
+// waits until GET ready answers 200.
+func start(t *testing.T, addr, ready, name string, args ...string) *server {
+	t.Helper()
+	s := &server{addr: addr, base: "http://" + addr}
 	logs, err := os.CreateTemp(work, "serve-*.log")
 	if err != nil {
 		t.Fatal(err)
 	}
 	s.logs = logs
-	args = append([]string{"serve", "--addr", s.addr, "--admin-addr", s.admin}, args...)
-	// FAULTS_SERVE_ARGS adds flags to every server, to try other bounds.
-	args = append(args, strings.Fields(os.Getenv("FAULTS_SERVE_ARGS"))...)
 	if cpus := os.Getenv("FAULTS_SERVER_CPUS"); cpus != "" {
 		// The server on cores of its own, the load generator on the
 		// others: on a small machine, else the generator's own work
 		// would be measured as the server's latency.
-		s.cmd = exec.Command("taskset", append([]string{"-c", cpus, bin}, args...)...)
+		s.cmd = exec.Command("taskset", append([]string{"-c", cpus, name}, args...)...)
 	} else {
-		s.cmd = exec.Command(bin, args...)
+		s.cmd = exec.Command(name, args...)
 	}
 	s.cmd.Stdout, s.cmd.Stderr = logs, logs
 	// Should the test binary die (a -timeout panic skips cleanups), so does
@@ -136,7 +158,7 @@ func startServe(t *testing.T, args ...string) *server {
 	}
 	t.Cleanup(func() { s.stop() })
 	for deadline := time.Now().Add(3 * time.Minute); ; time.Sleep(100 * time.Millisecond) {
-		if resp, err := http.Get(s.base + "/readyz"); err == nil {
+		if resp, err := http.Get(s.base + ready); err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == 200 {
 				return s
@@ -144,7 +166,7 @@ func startServe(t *testing.T, args ...string) *server {
 		}
 		if time.Now().After(deadline) {
 			log, _ := os.ReadFile(logs.Name())
-			t.Fatalf("serve never became ready:\n%s", log)
+			t.Fatalf("%s never became ready:\n%s", filepath.Base(name), log)
 		}
 	}
 }
@@ -280,21 +302,123 @@ func generated(t *testing.T, products int) string {
 // attack sends rate requests a second for d (rate 0: as fast as workers
 // allow, a closed loop of workers) and returns every result.
 func attack(tr vegeta.Targeter, rate int, d time.Duration, workers uint64) []vegeta.Result {
+	return attackPaced(tr, vegeta.Rate{Freq: rate, Per: time.Second}, d, workers)
+}
+
+// attackPaced sends requests at the pace p sets for d (a vegeta.Rate of 0:
+// as fast as workers allow) and returns every result. A paced attack starts
+// workers (each with its own connection), and more when all are busy, up to
+// 1000.
+//
+// The generator must not be measured as the server's latency, and on its
+// one core three of its habits were (docs/reliability.md has the figures):
+//   - Collecting garbage. It collects none while it attacks, up to a bound
+//     on its heap far above what a trial's results take.
+//   - Growing its results: each growth copies them while every worker
+//     waits to hand over its result. They have their room from the start.
+//   - Starting workers on demand: at a sudden rate, each new one dials a
+//     connection just when the generator is busiest, and that cascades.
+//     Start as many as the attack may need (the overload trial: 1000).
+func attackPaced(tr vegeta.Targeter, p vegeta.Pacer, d time.Duration, workers uint64) []vegeta.Result {
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(4 << 30))
+	defer debug.SetGCPercent(debug.SetGCPercent(-1))
 	// No bodies kept: reading them into every result costs the generator
 	// enough CPU, at the overload trial's rates, to be measured as latency.
 	opts := []func(*vegeta.Attacker){vegeta.Timeout(10 * time.Second), vegeta.KeepAlive(true), vegeta.Workers(workers), vegeta.MaxBody(0)}
-	if rate == 0 {
+	if r, ok := p.(vegeta.Rate); ok && r.Freq == 0 {
 		opts = append(opts, vegeta.MaxWorkers(workers))
 	} else {
-		opts = append(opts, vegeta.MaxWorkers(1000))
+		opts = append(opts, vegeta.MaxWorkers(max(workers, 1000)))
 	}
-	a := vegeta.NewAttacker(opts...)
-	var out []vegeta.Result
-	for res := range a.Attack(tr, vegeta.Rate{Freq: rate, Per: time.Second}, d, "faults") {
+	due := 0.0
+	for t := time.Duration(0); t < d; t += 100 * time.Millisecond {
+		due += p.Rate(t) / 10
+	}
+	out := make([]vegeta.Result, 0, int(due)+1024)
+	for res := range vegeta.NewAttacker(opts...).Attack(tr, p, d, "faults") {
 		out = append(out, *res)
 	}
 	return out
 }
+
+// phases are the steps of an attack's pace: constant rates, one after
+// another, on the same connections. A change of load meets a service that
+// was already serving, and the generator's own start (its workers, their
+// dials) falls in the first phase.
+type phases []phase
+
+type phase struct {
+	rate int // requests a second, more than 0
+	d    time.Duration
+}
+
+func (ps phases) total() time.Duration {
+	var d time.Duration
+	for _, p := range ps {
+		d += p.d
+	}
+	return d
+}
+
+// at returns the phase of time t, and the time since it began.
+func (ps phases) at(t time.Duration) (int, time.Duration) {
+	i := 0
+	for ; i < len(ps)-1 && t >= ps[i].d; i++ {
+		t -= ps[i].d
+	}
+	return i, t
+}
+
+// pacer returns a vegeta.Pacer of the phases. A phase starts from the hits
+// sent: a generator behind in one phase does not catch up in the next,
+// which would send a burst that the next phase's figures would count.
+func (ps phases) pacer() vegeta.Pacer { return &phasePacer{ps: ps} }
+
+type phasePacer struct {
+	ps    phases
+	cur   int    // the phase of the last call
+	start uint64 // the hits sent when it began
+}
+
+// Pace implements vegeta.Pacer; vegeta calls it from one goroutine.
+func (p *phasePacer) Pace(elapsed time.Duration, hits uint64) (time.Duration, bool) {
+	if elapsed >= p.ps.total() {
+		return 0, true
+	}
+	i, t := p.ps.at(elapsed)
+	if i != p.cur {
+		p.cur, p.start = i, hits
+	}
+	rate := float64(p.ps[i].rate)
+	due := float64(p.start) + rate*t.Seconds()
+	if float64(hits) < due {
+		return 0, false
+	}
+	return time.Duration((float64(hits) + 1 - due) / rate * float64(time.Second)), false
+}
+
+// Rate implements vegeta.Pacer.
+func (p *phasePacer) Rate(elapsed time.Duration) float64 {
+	i, _ := p.ps.at(elapsed)
+	return float64(p.ps[i].rate)
+}
+
+// split parts results by the phase in which they were sent, counting from
+// the first send.
+func (ps phases) split(rs []vegeta.Result) [][]vegeta.Result {
+	out := make([][]vegeta.Result, len(ps))
+	if len(rs) == 0 {
+		return out
+	}
+	t0 := slices.MinFunc(rs, byTime).Timestamp
+	for _, r := range rs {
+		i, _ := ps.at(r.Timestamp.Sub(t0))
+		out[i] = append(out[i], r)
+	}
+	return out
+}
+
+func byTime(a, b vegeta.Result) int { return a.Timestamp.Compare(b.Timestamp) }
 
 // summary counts results by status (0: no answer) and gives percentiles of
 // the latency of those with a status in ok.

@@ -34,8 +34,9 @@ func envInt(name string, def int) int {
 // whose every request reaches the store (no cache), and checks that the
 // requests it accepts stay fast, memory stays bounded, and it recovers at
 // once when the load drops. The store is PostgreSQL, a cluster of the
-// test's own: its capacity is one that the load generator, on its own core,
-// can offer three times over.
+// test's own. The same load is then sent to the yardstick, a server that
+// does nothing, to show what the generator adds: at three times this
+// capacity, its one core is near its own limit (docs/reliability.md).
 func TestOverload(t *testing.T) {
 	url := startPostgres(t)
 	run(t, "load", "--db", url, generated(t, overloadProducts))
@@ -49,22 +50,33 @@ func TestOverload(t *testing.T) {
 	capacity := capRun.count(200) / 8
 	t.Logf("capacity: %d req/s (%s)", capacity, capRun.codes())
 
+	// One attack on the same connections: a tenth of the capacity, then
+	// the overload at once, then a tenth again. All 1000 of the
+	// generator's workers start at once and take turns, so each has its
+	// connection before the overload.
 	low := max(capacity/10, 50)
-	base := summarize(attack(tr, low, 8*time.Second, 16), 200)
-	p99 := base.p(0.99)
-
+	overRate := overloadFactor * capacity
+	load := phases{{low, 8 * time.Second}, {overRate, 15 * time.Second}, {low, 5 * time.Second}}
 	stopRSS := sample(100*time.Millisecond, s.rssMiB)
 	stopGo := sample(100*time.Millisecond, func() float64 { return s.metric("go_goroutines") })
-	overRate := overloadFactor * capacity
-	overRes := attack(tr, overRate, 15*time.Second, 64)
+	parts := load.split(attackPaced(tr, load.pacer(), load.total(), 1000))
+	peakRSS, peakGo := stopRSS(), stopGo()
+	base, overRes, after := summarize(parts[0], 200), parts[1], summarize(parts[2], 200)
+	p99 := base.p(0.99)
 	// The rate sent, over the span of the sends: not the wait for the last
 	// answers.
-	byTime := func(a, b vegeta.Result) int { return a.Timestamp.Compare(b.Timestamp) }
 	span := slices.MaxFunc(overRes, byTime).Timestamp.Sub(slices.MinFunc(overRes, byTime).Timestamp)
 	sent := float64(len(overRes)) / (span + time.Second/time.Duration(overRate)).Seconds()
 	over := summarize(overRes, 200)
-	peakRSS, peakGo := stopRSS(), stopGo()
-	after := summarize(attack(tr, low, 5*time.Second, 16), 200)
+	s.stop()
+
+	// The same load against the yardstick, a server that does nothing: what
+	// the generator and this machine add to every figure above.
+	y := startCeiling(t)
+	yParts := load.split(attackPaced(classic(y.base, int64(overloadProducts)), load.pacer(), load.total(), 1000))
+	yBase, yOver := summarize(yParts[0], 200), summarize(yParts[1], 200)
+	y.stop()
+	yardstick := fmt.Sprintf("the yardstick (bench/ceiling), same load: p99 %s unloaded, %s overloaded", ms(yBase.p(0.99)), ms(yOver.p(0.99)))
 
 	record(t, row{
 		trial:    fmt.Sprintf("unloaded: %d req/s, a tenth of the capacity (%d req/s)", low, capacity),
@@ -76,14 +88,54 @@ func TestOverload(t *testing.T) {
 		trial:    fmt.Sprintf("overload: %d req/s offered, %d× capacity (%.0f req/s sent)", overRate, overloadFactor, sent),
 		requests: over.n, errors: overErrors,
 		expected: fmt.Sprintf("the excess answered 503; p99 of the 200s ≤ 3× unloaded (%s); RSS < 1 GiB", ms(3*p99)),
-		measured: fmt.Sprintf("200: %d, 503: %d (p99 %s); p99 of the 200s %s; peak RSS %.0f MiB, %.0f goroutines",
-			over.count(200), over.count(503), ms(summarize(overRes, 503).p(0.99)), ms(over.p(0.99)), peakRSS, peakGo),
+		measured: fmt.Sprintf("200: %d, 503: %d (p99 %s); p99 of the 200s %s; peak RSS %.0f MiB, %.0f goroutines; %s",
+			over.count(200), over.count(503), ms(summarize(overRes, 503).p(0.99)), ms(over.p(0.99)), peakRSS, peakGo, yardstick),
 		held: overErrors == 0 && over.count(503) > 0 && over.p(0.99) <= 3*p99 && peakRSS < 1024,
 	})
 	record(t, row{
-		trial:    fmt.Sprintf("right after: %d req/s", low),
+		trial:    fmt.Sprintf("right after: %d req/s, on the same connections", low),
 		requests: after.n, errors: after.n - after.count(200),
 		expected: fmt.Sprintf("no errors; p99 ≤ 3× unloaded (%s)", ms(3*p99)), measured: "p99 " + ms(after.p(0.99)),
 		held: after.n == after.count(200) && after.p(0.99) <= 3*p99,
 	})
+}
+
+// TestPhases checks the overload trial's pacer: hits due at each rate in
+// turn, a wait until the next one, no catching up across phases, the end,
+// and results parted by phase.
+func TestPhases(t *testing.T) {
+	ps := phases{{100, time.Second}, {1000, 2 * time.Second}}
+	p := ps.pacer()
+	for _, c := range []struct {
+		elapsed time.Duration
+		hits    uint64
+		wait    time.Duration
+		stop    bool
+	}{
+		{0, 0, 10 * time.Millisecond, false},
+		{500 * time.Millisecond, 10, 0, false}, // 50 due: behind
+		{500 * time.Millisecond, 50, 10 * time.Millisecond, false},
+		// The second phase began with 90 sent, 10 behind: from there, 500
+		// more are due by 1.5 s, not 510.
+		{1000 * time.Millisecond, 90, time.Millisecond, false},
+		{1500 * time.Millisecond, 590, time.Millisecond, false},
+		{1500 * time.Millisecond, 589, 0, false},
+		{3 * time.Second, 2100, 0, true},
+	} {
+		wait, stop := p.Pace(c.elapsed, c.hits)
+		if (wait-c.wait).Abs() > time.Microsecond || stop != c.stop {
+			t.Errorf("Pace(%v, %d) = %v, %v; want %v, %v", c.elapsed, c.hits, wait, stop, c.wait, c.stop)
+		}
+	}
+	if r := p.Rate(1500 * time.Millisecond); r != 1000 {
+		t.Errorf("Rate(1.5s) = %v, want 1000", r)
+	}
+	t0 := time.Now()
+	var rs []vegeta.Result
+	for _, at := range []time.Duration{0, 999 * time.Millisecond, time.Second, 2500 * time.Millisecond, 5 * time.Second} {
+		rs = append(rs, vegeta.Result{Timestamp: t0.Add(at)})
+	}
+	if got := ps.split(rs); len(got) != 2 || len(got[0]) != 2 || len(got[1]) != 3 {
+		t.Errorf("split: %d phases, of %d and %d; want 2 of 2 and 3", len(got), len(got[0]), len(got[1]))
+	}
 }

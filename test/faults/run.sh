@@ -2,7 +2,7 @@
 # The reliability trials of docs/reliability.md, on loopback: overload,
 # PostgreSQL and Redis stopped mid-load, kill -9 during cart writes, a race
 # for one SKU. Each trial is bounded in time and requests; the whole run
-# takes about four minutes. It prints a table and writes it to
+# takes about two minutes. It prints a table and writes it to
 # $OUT/faults.md.
 #
 # The server and its database run on the cores in SERVER_CPUS, the load
