@@ -189,8 +189,13 @@ func (db *DB) CatalogInfo(ctx context.Context) (catalog.CatalogInfo, error) {
 		if !r.usable(known) {
 			continue
 		}
-		if ri, rerr := catalogInfo(ctx, r.pool); rerr == nil {
+		ri, rerr := catalogInfo(ctx, r.pool)
+		if rerr == nil {
 			return ri, nil
+		}
+		if catalog.ErrorCode(rerr) == catalog.EUNAVAILABLE {
+			// As read does: skipped until a check finds it well.
+			r.set(replicaDown, rerr, db.cfg.Logger)
 		}
 	}
 	return info, err

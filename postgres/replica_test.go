@@ -249,4 +249,29 @@ func TestDB_Replicas(t *testing.T) {
 			t.Errorf("FindProduct with the primary stopped and the replica behind: %q from the old catalog, want unavailable", p.Name)
 		}
 	})
+
+	t.Run("BothStopped", func(t *testing.T) {
+		// A replica that fails the catalog's generation, asked when the
+		// primary has failed it too, is skipped from then on, as a read
+		// that fails there skips it. No check runs to notice instead.
+		waitFor(t, "the replica to serve", usable)
+		unchecked, err := postgres.Open(ctx, url, postgres.Config{Replicas: []string{replicaURL}, ReplicaCheck: time.Hour})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer unchecked.Close()
+		if _, r := poolStats(t, unchecked); !r.Usable {
+			t.Fatal("the replica is not usable before it stops")
+		}
+		replica.Stop(t)
+		defer replica.Start(t)
+		primary.Stop(t)
+		defer primary.Start(t)
+		if info, err := unchecked.CatalogInfo(ctx); catalog.ErrorCode(err) != catalog.EUNAVAILABLE {
+			t.Errorf("CatalogInfo with both stopped: %+v, %v; want %s", info, err, catalog.EUNAVAILABLE)
+		}
+		if _, r := poolStats(t, unchecked); r.Usable {
+			t.Error("a replica that failed CatalogInfo is still counted usable")
+		}
+	})
 }
