@@ -3,6 +3,7 @@ package postgres_test
 import (
 	"context"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -96,6 +97,32 @@ func openLoadedWithConn(t *testing.T) (*postgres.DB, *pgx.Conn) {
 	}
 	t.Cleanup(func() { conn.Close(context.Background()) })
 	return db, conn
+}
+
+// When every connection of the pool is lost at once, as when the database
+// restarts, a read still answers: its retry takes a new connection, not
+// another of the lost ones (the pool checks only connections idle for a
+// second before it lends them).
+func TestRead_AllConnectionsLost(t *testing.T) {
+	ctx := context.Background()
+	db, conn := openLoadedWithConn(t)
+	for deadline := time.Now().Add(10 * time.Second); db.PoolStats()[0].Conns < 3; {
+		if time.Now().After(deadline) {
+			t.Fatalf("the pool opened %d connections, want 3 or more", db.PoolStats()[0].Conns)
+		}
+		var wg sync.WaitGroup
+		for range 16 {
+			wg.Go(func() { db.FindStyles(ctx, 1) })
+		}
+		wg.Wait()
+	}
+	if _, err := conn.Exec(ctx, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+		WHERE datname = current_database() AND pid <> pg_backend_pid()`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.FindProduct(ctx, 1); err != nil {
+		t.Fatalf("the first read after every connection was lost: %v", err)
+	}
 }
 
 // An interrupted load leaves its tables behind; the next load clears them,

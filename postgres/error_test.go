@@ -62,3 +62,22 @@ func TestRetryable(t *testing.T) {
 		}
 	}
 }
+
+func TestLostConnection(t *testing.T) {
+	for _, tc := range []struct {
+		err  error
+		want bool
+	}{
+		{&pgconn.PgError{Code: "57P01"}, true},
+		{fmt.Errorf("receive: %w", io.ErrUnexpectedEOF), true},
+		{&net.OpError{Op: "read", Err: errors.New("connection reset by peer")}, true},
+		{&pgconn.PgError{Code: "40P01"}, false}, // a deadlock: the connection is fine
+		{&pgconn.ConnectError{}, false},         // no connection was made
+		{context.DeadlineExceeded, false},
+		{&pgconn.PgError{Code: "42601"}, false},
+	} {
+		if got := lostConnection(storeError("list products", tc.err)); got != tc.want {
+			t.Errorf("lostConnection(%v) = %v, want %v", tc.err, got, tc.want)
+		}
+	}
+}

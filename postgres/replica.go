@@ -205,9 +205,27 @@ func (db *DB) read(ctx context.Context, f func(querier) error) error {
 	db.primaryReads.Add(1)
 	err := f(db.pool)
 	if retryable(err) && ctx.Err() == nil {
+		if lostConnection(err) {
+			// The others in the pool are most likely gone too (a restart
+			// ends them all), and the retry would take one of them: it
+			// gets a new connection instead.
+			db.pool.Reset()
+		}
 		err = f(db.pool)
 	}
 	return err
+}
+
+// lostConnection reports whether err says the connection a read ran on is
+// gone: ended by the database's shutdown, or cut. Not a connection that
+// could not be made: there is nothing in the pool to let go.
+func lostConnection(err error) bool {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return pe.Code == "57P01"
+	}
+	var ce *pgconn.ConnectError
+	return catalog.ErrorCode(err) == catalog.EUNAVAILABLE && !errors.As(err, &ce) && !errors.Is(err, context.DeadlineExceeded)
 }
 
 // retryable reports whether a read that failed is worth once more on the
