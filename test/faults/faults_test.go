@@ -18,6 +18,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
 	"slices"
 	"strconv"
@@ -68,8 +69,8 @@ func TestMain(m *testing.M) {
 		os.Exit(2)
 	}
 	bin, ceiling = filepath.Join(work, "catalog"), filepath.Join(work, "ceiling")
-	for out, pkg := range map[string]string{bin: "./cmd/catalog", ceiling: "./bench/ceiling"} {
-		build := exec.Command("go", "build", "-o", out, pkg)
+	for file, pkg := range map[string]string{bin: "./cmd/catalog", ceiling: "./bench/ceiling"} {
+		build := exec.Command("go", "build", "-o", file, pkg)
 		build.Dir = "../.."
 		if out, err := build.CombinedOutput(); err != nil {
 			fmt.Fprintf(os.Stderr, "go build %s: %v\n%s", pkg, err, out)
@@ -306,22 +307,41 @@ func attack(tr vegeta.Targeter, rate int, d time.Duration, workers uint64) []veg
 }
 
 // attackPaced sends requests at the pace p sets for d (a vegeta.Rate of 0:
-// as fast as workers allow) and returns every result. A paced attack starts
-// workers (each with its own connection), and more when all are busy, up to
-// 1000.
+// as fast as workers allow) and returns every result. It starts workers
+// goroutines; a paced attack starts more when all are busy, up to 1000 or
+// workers. The workers share one pool of connections, dialled as more
+// requests are in flight at once than it holds.
 //
 // The generator must not be measured as the server's latency, and on its
-// one core three of its habits were (docs/reliability.md has the figures):
+// one core three of its habits were (docs/reliability.md):
 //   - Collecting garbage. It collects none while it attacks, up to a bound
-//     on its heap far above what a trial's results take.
+//     on its heap sized from the requests due (a request leaves several KiB
+//     of garbage); it says so on stderr if it had to collect all the same.
+//     It starts each attack with the previous one's garbage returned.
 //   - Growing its results: each growth copies them while every worker
-//     waits to hand over its result. They have their room from the start.
-//   - Starting workers on demand: at a sudden rate, each new one dials a
-//     connection just when the generator is busiest, and that cascades.
-//     Start as many as the attack may need (the overload trial: 1000).
+//     waits to hand over its result. A paced attack has their room from
+//     the start.
+//   - Starting workers on demand at a sudden rate. The overload trial
+//     starts all 1000 at once; with 64, and more started on demand, a step
+//     from a tenth to three times the capacity stalled the generator.
 func attackPaced(tr vegeta.Targeter, p vegeta.Pacer, d time.Duration, workers uint64) []vegeta.Result {
-	defer debug.SetMemoryLimit(debug.SetMemoryLimit(4 << 30))
+	due := 0.0
+	for t := time.Duration(0); t < d; t += 100 * time.Millisecond {
+		due += p.Rate(t) / 10
+	}
+	runtime.GC()
+	debug.FreeOSMemory()
+	var before runtime.MemStats
+	runtime.ReadMemStats(&before)
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(max(1<<30, int64(due)*16<<10)))
 	defer debug.SetGCPercent(debug.SetGCPercent(-1))
+	defer func() {
+		var after runtime.MemStats
+		runtime.ReadMemStats(&after)
+		if n := after.NumGC - before.NumGC; n > 0 {
+			fmt.Fprintf(os.Stderr, "faults: the generator collected garbage %d times during an attack of %v; its figures include the pauses\n", n, d)
+		}
+	}()
 	// No bodies kept: reading them into every result costs the generator
 	// enough CPU, at the overload trial's rates, to be measured as latency.
 	opts := []func(*vegeta.Attacker){vegeta.Timeout(10 * time.Second), vegeta.KeepAlive(true), vegeta.Workers(workers), vegeta.MaxBody(0)}
@@ -329,10 +349,6 @@ func attackPaced(tr vegeta.Targeter, p vegeta.Pacer, d time.Duration, workers ui
 		opts = append(opts, vegeta.MaxWorkers(workers))
 	} else {
 		opts = append(opts, vegeta.MaxWorkers(max(workers, 1000)))
-	}
-	due := 0.0
-	for t := time.Duration(0); t < d; t += 100 * time.Millisecond {
-		due += p.Rate(t) / 10
 	}
 	out := make([]vegeta.Result, 0, int(due)+1024)
 	for res := range vegeta.NewAttacker(opts...).Attack(tr, p, d, "faults") {
@@ -370,31 +386,35 @@ func (ps phases) at(t time.Duration) (int, time.Duration) {
 }
 
 // pacer returns a vegeta.Pacer of the phases. A phase starts from the hits
-// sent: a generator behind in one phase does not catch up in the next,
-// which would send a burst that the next phase's figures would count.
+// sent, when the pacer first sees it: a generator behind in one phase (or
+// late to see the next begin) does not catch up in the next, which would
+// send a burst that the next phase's figures would count.
 func (ps phases) pacer() vegeta.Pacer { return &phasePacer{ps: ps} }
 
 type phasePacer struct {
 	ps    phases
-	cur   int    // the phase of the last call
-	start uint64 // the hits sent when it began
+	cur   int           // the phase of the last call
+	start uint64        // the hits sent when the pacer saw it begin
+	from  time.Duration // how far into the phase that was
 }
 
-// Pace implements vegeta.Pacer; vegeta calls it from one goroutine.
+// Pace implements vegeta.Pacer; vegeta calls it from one goroutine. Hit
+// start+k is due k/rate after the pacer saw its phase begin.
 func (p *phasePacer) Pace(elapsed time.Duration, hits uint64) (time.Duration, bool) {
 	if elapsed >= p.ps.total() {
 		return 0, true
 	}
 	i, t := p.ps.at(elapsed)
 	if i != p.cur {
-		p.cur, p.start = i, hits
+		p.cur, p.start, p.from = i, hits, t
 	}
 	rate := float64(p.ps[i].rate)
-	due := float64(p.start) + rate*t.Seconds()
-	if float64(hits) < due {
+	due := float64(p.start) + rate*(t-p.from).Seconds()
+	if float64(hits) <= due {
 		return 0, false
 	}
-	return time.Duration((float64(hits) + 1 - due) / rate * float64(time.Second)), false
+	// Not past the phase's end: the next may go faster.
+	return min(time.Duration((float64(hits)-due)/rate*float64(time.Second)), p.ps[i].d-t), false
 }
 
 // Rate implements vegeta.Pacer.

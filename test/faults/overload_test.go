@@ -49,11 +49,13 @@ func TestOverload(t *testing.T) {
 	capRun := summarize(attack(tr, 0, 8*time.Second, 16), 200)
 	capacity := capRun.count(200) / 8
 	t.Logf("capacity: %d req/s (%s)", capacity, capRun.codes())
+	if capacity == 0 {
+		t.Fatal("no capacity to overload")
+	}
 
 	// One attack on the same connections: a tenth of the capacity, then
 	// the overload at once, then a tenth again. All 1000 of the
-	// generator's workers start at once and take turns, so each has its
-	// connection before the overload.
+	// generator's workers start at once.
 	low := max(capacity/10, 50)
 	overRate := overloadFactor * capacity
 	load := phases{{low, 8 * time.Second}, {overRate, 15 * time.Second}, {low, 5 * time.Second}}
@@ -63,10 +65,7 @@ func TestOverload(t *testing.T) {
 	peakRSS, peakGo := stopRSS(), stopGo()
 	base, overRes, after := summarize(parts[0], 200), parts[1], summarize(parts[2], 200)
 	p99 := base.p(0.99)
-	// The rate sent, over the span of the sends: not the wait for the last
-	// answers.
-	span := slices.MaxFunc(overRes, byTime).Timestamp.Sub(slices.MinFunc(overRes, byTime).Timestamp)
-	sent := float64(len(overRes)) / (span + time.Second/time.Duration(overRate)).Seconds()
+	sent := sentRate(overRes, overRate)
 	over := summarize(overRes, 200)
 	s.stop()
 
@@ -76,7 +75,8 @@ func TestOverload(t *testing.T) {
 	yParts := load.split(attackPaced(classic(y.base, int64(overloadProducts)), load.pacer(), load.total(), 1000))
 	yBase, yOver := summarize(yParts[0], 200), summarize(yParts[1], 200)
 	y.stop()
-	yardstick := fmt.Sprintf("the yardstick (bench/ceiling), same load: p99 %s unloaded, %s overloaded", ms(yBase.p(0.99)), ms(yOver.p(0.99)))
+	yardstick := fmt.Sprintf("the yardstick (bench/ceiling), same load: p99 %s unloaded, %s overloaded (%.0f req/s sent, %d not 200)",
+		ms(yBase.p(0.99)), ms(yOver.p(0.99)), sentRate(yParts[1], overRate), yBase.n+yOver.n-yBase.count(200)-yOver.count(200))
 
 	record(t, row{
 		trial:    fmt.Sprintf("unloaded: %d req/s, a tenth of the capacity (%d req/s)", low, capacity),
@@ -100,9 +100,20 @@ func TestOverload(t *testing.T) {
 	})
 }
 
+// sentRate is the rate of requests sent, over the span of their sends: not
+// the wait for the last answers.
+func sentRate(rs []vegeta.Result, rate int) float64 {
+	if len(rs) == 0 {
+		return 0
+	}
+	span := slices.MaxFunc(rs, byTime).Timestamp.Sub(slices.MinFunc(rs, byTime).Timestamp)
+	return float64(len(rs)) / (span + time.Second/time.Duration(rate)).Seconds()
+}
+
 // TestPhases checks the overload trial's pacer: hits due at each rate in
-// turn, a wait until the next one, no catching up across phases, the end,
-// and results parted by phase.
+// turn, a wait until the next one (also after a sleep that overshot), no
+// wait past a phase's end, no catching up across phases, the end, and
+// results parted by phase.
 func TestPhases(t *testing.T) {
 	ps := phases{{100, time.Second}, {1000, 2 * time.Second}}
 	p := ps.pacer()
@@ -112,14 +123,19 @@ func TestPhases(t *testing.T) {
 		wait    time.Duration
 		stop    bool
 	}{
-		{0, 0, 10 * time.Millisecond, false},
+		{0, 0, 0, false},                     // hit 0 is due at once
+		{0, 1, 10 * time.Millisecond, false}, // hit 1 in 10 ms
+		// A sleep that overshot a little: hit 2 is not due yet.
+		{10*time.Millisecond + 5*time.Microsecond, 2, 10*time.Millisecond - 5*time.Microsecond, false},
 		{500 * time.Millisecond, 10, 0, false}, // 50 due: behind
-		{500 * time.Millisecond, 50, 10 * time.Millisecond, false},
-		// The second phase began with 90 sent, 10 behind: from there, 500
-		// more are due by 1.5 s, not 510.
-		{1000 * time.Millisecond, 90, time.Millisecond, false},
-		{1500 * time.Millisecond, 590, time.Millisecond, false},
-		{1500 * time.Millisecond, 589, 0, false},
+		{500 * time.Millisecond, 51, 10 * time.Millisecond, false},
+		{995 * time.Millisecond, 101, 5 * time.Millisecond, false}, // not past the phase's end
+		// The second phase, seen 50 ms late with 95 sent: hit 95 goes
+		// at once and 96 a millisecond later, not 50 to catch up.
+		{1050 * time.Millisecond, 95, 0, false},
+		{1050 * time.Millisecond, 96, time.Millisecond, false},
+		{1550 * time.Millisecond, 596, time.Millisecond, false},
+		{1550 * time.Millisecond, 590, 0, false},
 		{3 * time.Second, 2100, 0, true},
 	} {
 		wait, stop := p.Pace(c.elapsed, c.hits)
