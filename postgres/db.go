@@ -193,8 +193,9 @@ func (db *DB) CatalogInfo(ctx context.Context) (catalog.CatalogInfo, error) {
 		if rerr == nil {
 			return ri, nil
 		}
-		if catalog.ErrorCode(rerr) == catalog.EUNAVAILABLE {
-			// As read does: skipped until a check finds it well.
+		if catalog.ErrorCode(rerr) == catalog.EUNAVAILABLE && ctx.Err() == nil {
+			// As read does: skipped until a check finds it well (unless
+			// it was the caller's time that ran out).
 			r.set(replicaDown, rerr, db.cfg.Logger)
 		}
 	}

@@ -116,7 +116,8 @@ func TestRead_AllConnectionsLost(t *testing.T) {
 		}
 		wg.Wait()
 	}
-	if _, err := conn.Exec(ctx, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+	// Each ended, not only asked to end (up to 5 s).
+	if _, err := conn.Exec(ctx, `SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity
 		WHERE datname = current_database() AND pid <> pg_backend_pid()`); err != nil {
 		t.Fatal(err)
 	}

@@ -196,10 +196,11 @@ func (db *DB) read(ctx context.Context, f func(querier) error) error {
 				r.reads.Add(1)
 				return err
 			}
-			r.set(replicaDown, err, db.cfg.Logger)
 			if ctx.Err() != nil {
+				// The caller's time ran out, not the replica.
 				return err
 			}
+			r.set(replicaDown, err, db.cfg.Logger)
 		}
 	}
 	db.primaryReads.Add(1)

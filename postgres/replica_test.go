@@ -110,6 +110,24 @@ func TestDB_Replicas(t *testing.T) {
 		}
 	})
 
+	t.Run("CallerDeadline", func(t *testing.T) {
+		// A read whose caller's time has run out fails, and the replica
+		// is not to blame: it stays in use. No check runs to restore it.
+		unchecked, err := postgres.Open(ctx, url, postgres.Config{Replicas: []string{replicaURL}, ReplicaCheck: time.Hour})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer unchecked.Close()
+		past, cancel := context.WithDeadline(ctx, time.Now().Add(-time.Second))
+		defer cancel()
+		if _, err := unchecked.FindProduct(past, 1); err == nil {
+			t.Fatal("a read past its deadline answered")
+		}
+		if _, r := poolStats(t, unchecked); !r.Usable {
+			t.Error("a read past its caller's deadline took the replica out")
+		}
+	})
+
 	t.Run("CartOnPrimary", func(t *testing.T) {
 		// With the replica's replay paused, a cart read there would miss
 		// the write.

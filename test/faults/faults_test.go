@@ -14,6 +14,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"os"
 	"os/exec"
@@ -315,9 +316,10 @@ func attack(tr vegeta.Targeter, rate int, d time.Duration, workers uint64) []veg
 // The generator must not be measured as the server's latency, and on its
 // one core three of its habits were (docs/reliability.md):
 //   - Collecting garbage. It collects none while it attacks, up to a bound
-//     on its heap sized from the requests due (a request leaves several KiB
-//     of garbage); it says so on stderr if it had to collect all the same.
-//     It starts each attack with the previous one's garbage returned.
+//     on its heap sized from the requests due (each leaves several KiB of
+//     garbage), at most 8 GiB; it says so on stderr if it had to collect
+//     all the same. It starts each attack with the last one's garbage
+//     returned.
 //   - Growing its results: each growth copies them while every worker
 //     waits to hand over its result. A paced attack has their room from
 //     the start.
@@ -333,7 +335,7 @@ func attackPaced(tr vegeta.Targeter, p vegeta.Pacer, d time.Duration, workers ui
 	debug.FreeOSMemory()
 	var before runtime.MemStats
 	runtime.ReadMemStats(&before)
-	defer debug.SetMemoryLimit(debug.SetMemoryLimit(max(1<<30, int64(due)*16<<10)))
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(min(8<<30, max(1<<30, int64(due)*16<<10))))
 	defer debug.SetGCPercent(debug.SetGCPercent(-1))
 	defer func() {
 		var after runtime.MemStats
@@ -389,32 +391,47 @@ func (ps phases) at(t time.Duration) (int, time.Duration) {
 // sent, when the pacer first sees it: a generator behind in one phase (or
 // late to see the next begin) does not catch up in the next, which would
 // send a burst that the next phase's figures would count.
-func (ps phases) pacer() vegeta.Pacer { return &phasePacer{ps: ps} }
+func (ps phases) pacer() *phasePacer {
+	starts := make([]uint64, len(ps))
+	for i := 1; i < len(starts); i++ {
+		starts[i] = math.MaxUint64 // not begun
+	}
+	return &phasePacer{ps: ps, starts: starts}
+}
 
 type phasePacer struct {
-	ps    phases
-	cur   int           // the phase of the last call
-	start uint64        // the hits sent when the pacer saw it begin
-	from  time.Duration // how far into the phase that was
+	ps     phases
+	cur    int           // the phase of the last call
+	from   time.Duration // how far into it the pacer saw it begin
+	starts []uint64      // the hits sent when each phase began
 }
 
 // Pace implements vegeta.Pacer; vegeta calls it from one goroutine. Hit
-// start+k is due k/rate after the pacer saw its phase begin.
+// starts[i]+k is due k/rate after the pacer saw phase i begin.
 func (p *phasePacer) Pace(elapsed time.Duration, hits uint64) (time.Duration, bool) {
 	if elapsed >= p.ps.total() {
 		return 0, true
 	}
 	i, t := p.ps.at(elapsed)
 	if i != p.cur {
-		p.cur, p.start, p.from = i, hits, t
+		p.cur, p.from, p.starts[i] = i, t, hits
 	}
 	rate := float64(p.ps[i].rate)
-	due := float64(p.start) + rate*(t-p.from).Seconds()
+	due := float64(p.starts[i]) + rate*(t-p.from).Seconds()
 	if float64(hits) <= due {
 		return 0, false
 	}
-	// Not past the phase's end: the next may go faster.
-	return min(time.Duration((float64(hits)-due)/rate*float64(time.Second)), p.ps[i].d-t), false
+	wait := time.Duration((float64(hits) - due) / rate * float64(time.Second))
+	if rest := p.ps[i].d - t; wait >= rest {
+		// The hit falls past the phase's end: the last phase is over,
+		// else the hit opens the next one, at its start.
+		if i == len(p.ps)-1 {
+			return 0, true
+		}
+		p.cur, p.from, p.starts[i+1] = i+1, 0, hits
+		return rest, false
+	}
+	return wait, false
 }
 
 // Rate implements vegeta.Pacer.
@@ -423,16 +440,15 @@ func (p *phasePacer) Rate(elapsed time.Duration) float64 {
 	return float64(p.ps[i].rate)
 }
 
-// split parts results by the phase in which they were sent, counting from
-// the first send.
-func (ps phases) split(rs []vegeta.Result) [][]vegeta.Result {
-	out := make([][]vegeta.Result, len(ps))
-	if len(rs) == 0 {
-		return out
-	}
-	t0 := slices.MinFunc(rs, byTime).Timestamp
+// split parts the results of an attack it paced by the phase of each hit,
+// by the hits sent when each phase began.
+func (p *phasePacer) split(rs []vegeta.Result) [][]vegeta.Result {
+	out := make([][]vegeta.Result, len(p.ps))
 	for _, r := range rs {
-		i, _ := ps.at(r.Timestamp.Sub(t0))
+		i := len(p.starts) - 1
+		for i > 0 && r.Seq < p.starts[i] {
+			i--
+		}
 		out[i] = append(out[i], r)
 	}
 	return out

@@ -61,7 +61,8 @@ func TestOverload(t *testing.T) {
 	load := phases{{low, 8 * time.Second}, {overRate, 15 * time.Second}, {low, 5 * time.Second}}
 	stopRSS := sample(100*time.Millisecond, s.rssMiB)
 	stopGo := sample(100*time.Millisecond, func() float64 { return s.metric("go_goroutines") })
-	parts := load.split(attackPaced(tr, load.pacer(), load.total(), 1000))
+	pacer := load.pacer()
+	parts := pacer.split(attackPaced(tr, pacer, load.total(), 1000))
 	peakRSS, peakGo := stopRSS(), stopGo()
 	base, overRes, after := summarize(parts[0], 200), parts[1], summarize(parts[2], 200)
 	p99 := base.p(0.99)
@@ -72,7 +73,8 @@ func TestOverload(t *testing.T) {
 	// The same load against the yardstick, a server that does nothing: what
 	// the generator and this machine add to every figure above.
 	y := startCeiling(t)
-	yParts := load.split(attackPaced(classic(y.base, int64(overloadProducts)), load.pacer(), load.total(), 1000))
+	yPacer := load.pacer()
+	yParts := yPacer.split(attackPaced(classic(y.base, int64(overloadProducts)), yPacer, load.total(), 1000))
 	yBase, yOver := summarize(yParts[0], 200), summarize(yParts[1], 200)
 	y.stop()
 	yardstick := fmt.Sprintf("the yardstick (bench/ceiling), same load: p99 %s unloaded, %s overloaded (%.0f req/s sent, %d not 200)",
@@ -95,7 +97,7 @@ func TestOverload(t *testing.T) {
 	record(t, row{
 		trial:    fmt.Sprintf("right after: %d req/s, on the same connections", low),
 		requests: after.n, errors: after.n - after.count(200),
-		expected: fmt.Sprintf("no errors; p99 ≤ 3× unloaded (%s)", ms(3*p99)), measured: "p99 " + ms(after.p(0.99)),
+		expected: fmt.Sprintf("no errors; p99 ≤ 3× unloaded (%s)", ms(3*p99)), measured: after.codes() + "; p99 " + ms(after.p(0.99)),
 		held: after.n == after.count(200) && after.p(0.99) <= 3*p99,
 	})
 }
@@ -111,47 +113,65 @@ func sentRate(rs []vegeta.Result, rate int) float64 {
 }
 
 // TestPhases checks the overload trial's pacer: hits due at each rate in
-// turn, a wait until the next one (also after a sleep that overshot), no
-// wait past a phase's end, no catching up across phases, the end, and
-// results parted by phase.
+// turn, a wait until the next one (also after a sleep that overshot), a
+// hit past a phase's end that opens the next one (no second hit at its
+// start), no catching up across phases, the end, and results parted by
+// phase.
 func TestPhases(t *testing.T) {
 	ps := phases{{100, time.Second}, {1000, 2 * time.Second}}
-	p := ps.pacer()
-	for _, c := range []struct {
+	type call struct {
 		elapsed time.Duration
 		hits    uint64
 		wait    time.Duration
 		stop    bool
-	}{
+	}
+	check := func(p *phasePacer, calls []call) {
+		t.Helper()
+		for _, c := range calls {
+			wait, stop := p.Pace(c.elapsed, c.hits)
+			if (wait-c.wait).Abs() > time.Microsecond || stop != c.stop {
+				t.Errorf("Pace(%v, %d) = %v, %v; want %v, %v", c.elapsed, c.hits, wait, stop, c.wait, c.stop)
+			}
+		}
+	}
+	p := ps.pacer()
+	check(p, []call{
 		{0, 0, 0, false},                     // hit 0 is due at once
 		{0, 1, 10 * time.Millisecond, false}, // hit 1 in 10 ms
 		// A sleep that overshot a little: hit 2 is not due yet.
 		{10*time.Millisecond + 5*time.Microsecond, 2, 10*time.Millisecond - 5*time.Microsecond, false},
 		{500 * time.Millisecond, 10, 0, false}, // 50 due: behind
 		{500 * time.Millisecond, 51, 10 * time.Millisecond, false},
-		{995 * time.Millisecond, 101, 5 * time.Millisecond, false}, // not past the phase's end
-		// The second phase, seen 50 ms late with 95 sent: hit 95 goes
-		// at once and 96 a millisecond later, not 50 to catch up.
+		// Hit 100 falls past the first phase's end: it opens the second.
+		{995 * time.Millisecond, 100, 5 * time.Millisecond, false},
+		{time.Second, 100, 0, false},
+		{time.Second, 101, time.Millisecond, false},
+		// Past the last phase's end: the attack is over.
+		{2999 * time.Millisecond, 2100, 0, true},
+		{3 * time.Second, 2100, 0, true},
+	})
+	if r := p.Rate(1500 * time.Millisecond); r != 1000 {
+		t.Errorf("Rate(1.5s) = %v, want 1000", r)
+	}
+	// The second phase seen 50 ms late, with 95 sent: hit 95 goes at once
+	// and 96 a millisecond later, not 50 at once to catch up.
+	check(ps.pacer(), []call{
+		{0, 0, 0, false},
 		{1050 * time.Millisecond, 95, 0, false},
 		{1050 * time.Millisecond, 96, time.Millisecond, false},
 		{1550 * time.Millisecond, 596, time.Millisecond, false},
 		{1550 * time.Millisecond, 590, 0, false},
-		{3 * time.Second, 2100, 0, true},
-	} {
-		wait, stop := p.Pace(c.elapsed, c.hits)
-		if (wait-c.wait).Abs() > time.Microsecond || stop != c.stop {
-			t.Errorf("Pace(%v, %d) = %v, %v; want %v, %v", c.elapsed, c.hits, wait, stop, c.wait, c.stop)
-		}
-	}
-	if r := p.Rate(1500 * time.Millisecond); r != 1000 {
-		t.Errorf("Rate(1.5s) = %v, want 1000", r)
-	}
-	t0 := time.Now()
+	})
+	// Hit 100 opened the second phase; an attack cut short leaves the rest
+	// in the phase it reached.
 	var rs []vegeta.Result
-	for _, at := range []time.Duration{0, 999 * time.Millisecond, time.Second, 2500 * time.Millisecond, 5 * time.Second} {
-		rs = append(rs, vegeta.Result{Timestamp: t0.Add(at)})
+	for _, seq := range []uint64{0, 99, 100, 500} {
+		rs = append(rs, vegeta.Result{Seq: seq})
 	}
-	if got := ps.split(rs); len(got) != 2 || len(got[0]) != 2 || len(got[1]) != 3 {
-		t.Errorf("split: %d phases, of %d and %d; want 2 of 2 and 3", len(got), len(got[0]), len(got[1]))
+	if got := p.split(rs); len(got) != 2 || len(got[0]) != 2 || len(got[1]) != 2 {
+		t.Errorf("split: %d phases, of %d and %d; want 2 of 2 and 2", len(got), len(got[0]), len(got[1]))
+	}
+	if got := ps.pacer().split(rs); len(got[0]) != 4 || len(got[1]) != 0 {
+		t.Errorf("split of a second phase never begun: %d and %d, want 4 and 0", len(got[0]), len(got[1]))
 	}
 }
