@@ -28,14 +28,21 @@ func startWire(t *testing.T) (addr string, store *stubStore) {
 	return ln.Addr().String(), store
 }
 
-// raw sends a request as written and reads the response.
-func raw(t *testing.T, addr, req string) *http.Response {
+// dial opens a connection to addr, closed when the test ends.
+func dial(t *testing.T, addr string) net.Conn {
 	t.Helper()
 	conn, err := net.Dial("tcp", addr)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { conn.Close() })
+	return conn
+}
+
+// raw sends a request as written and reads the response.
+func raw(t *testing.T, addr, req string) *http.Response {
+	t.Helper()
+	conn := dial(t, addr)
 	conn.SetDeadline(time.Now().Add(10 * time.Second))
 	if _, err := io.WriteString(conn, req); err != nil {
 		t.Fatal(err)
@@ -101,11 +108,7 @@ func TestServer_HostileWire(t *testing.T) {
 		// store.
 		t.Parallel()
 		before := store.calls.Load()
-		conn, err := net.Dial("tcp", addr)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer conn.Close()
+		conn := dial(t, addr)
 		start := time.Now()
 		io.WriteString(conn, "POST /cart HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{")
 		answered := make(chan int, 1)
@@ -143,18 +146,14 @@ func TestServer_HostileWire(t *testing.T) {
 		// Slowloris: a header that never ends is cut off by the server's
 		// header timeout (5 s), not held open.
 		t.Parallel()
-		conn, err := net.Dial("tcp", addr)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer conn.Close()
+		conn := dial(t, addr)
 		start := time.Now()
 		io.WriteString(conn, "GET /products/1 HTTP/1.1\r\nHost: x\r\n")
+		buf := make([]byte, 512)
 		for {
 			if _, err := io.WriteString(conn, "X-Slow: 1\r\n"); err != nil {
 				break
 			}
-			buf := make([]byte, 512)
 			conn.SetReadDeadline(time.Now().Add(time.Second))
 			if _, err := conn.Read(buf); err != nil && !isTimeout(err) {
 				break // closed by the server

@@ -114,8 +114,8 @@ func (l *Limiter) Acquire(ctx context.Context) error {
 		return errOverloaded
 	}
 	if l.sem.TryAcquire(1) {
-		// A slot was free, so no one waited: the queue is empty.
-		l.lastEmpty.Store(l.now())
+		// No one waits: the queue's last emptying is already noted, by
+		// leave or by the first call to join it.
 		l.admitted.Add(1)
 		return nil
 	}

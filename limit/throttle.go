@@ -41,11 +41,10 @@ type ThrottleConfig struct {
 // a signal of CPU contention (by default, how long goroutines wait to run)
 // and, while it reads over Target and calls find the store's slots full, cuts
 // the rate of calls it lets through to three quarters of the rate they came
-// in (multiplicative decrease); then it raises the rate 5% an interval
-// (additive increase), or half as much again while it sheds calls that would
-// have found a free slot, and lifts the bound once it has shed nothing for
-// ten intervals. Calls past the rate are shed
-// at once, which costs a small part of a served call.
+// in; then it raises the rate 5% an interval, or by half while it sheds
+// calls that would have found a free slot, and lifts the bound once it has
+// shed nothing for ten intervals. Calls past the rate are shed at once,
+// which costs a small part of a served call.
 type Throttle struct {
 	cfg ThrottleConfig
 	lim *rate.Limiter

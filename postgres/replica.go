@@ -218,15 +218,19 @@ func (db *DB) read(ctx context.Context, f func(querier) error) error {
 }
 
 // lostConnection reports whether err says the connection a read ran on is
-// gone: ended by the database's shutdown, or cut. Not a connection that
-// could not be made: there is nothing in the pool to let go.
+// gone: ended by the database's shutdown, or cut. That is a retryable
+// error other than a conflict, and not a connection that could not be
+// made: then there is nothing in the pool to let go.
 func lostConnection(err error) bool {
-	var pe *pgconn.PgError
-	if errors.As(err, &pe) {
-		return pe.Code == "57P01"
-	}
 	var ce *pgconn.ConnectError
-	return catalog.ErrorCode(err) == catalog.EUNAVAILABLE && !errors.As(err, &ce) && !errors.Is(err, context.DeadlineExceeded)
+	return retryable(err) && !conflicted(err) && !errors.As(err, &ce)
+}
+
+// conflicted reports whether err is a statement cancelled by a deadlock or
+// a serialization conflict.
+func conflicted(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && (pe.Code == "40P01" || pe.Code == "40001")
 }
 
 // retryable reports whether a read that failed is worth once more on the
@@ -237,7 +241,7 @@ func lostConnection(err error) bool {
 func retryable(err error) bool {
 	var pe *pgconn.PgError
 	if errors.As(err, &pe) {
-		return pe.Code == "40P01" || pe.Code == "40001" || pe.Code == "57P01"
+		return conflicted(err) || pe.Code == "57P01"
 	}
 	return catalog.ErrorCode(err) == catalog.EUNAVAILABLE && !errors.Is(err, context.DeadlineExceeded)
 }

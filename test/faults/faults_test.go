@@ -282,7 +282,7 @@ func sample(interval time.Duration, f func() float64) (stop func() float64) {
 	return func() float64 { close(done); return <-peak }
 }
 
-// run loads the catalog into db from a generated dataset of n products.
+// run runs the catalog command with args, and fails the test if it fails.
 func run(t *testing.T, args ...string) {
 	t.Helper()
 	out, err := exec.Command(bin, args...).CombinedOutput()
@@ -291,6 +291,8 @@ func run(t *testing.T, args ...string) {
 	}
 }
 
+// generated returns the directory of a generated dataset of products, made
+// once for all trials.
 func generated(t *testing.T, products int) string {
 	t.Helper()
 	dir := filepath.Join(work, fmt.Sprintf("data-%d", products))
@@ -440,6 +442,13 @@ func (p *phasePacer) Rate(elapsed time.Duration) float64 {
 	return float64(p.ps[i].rate)
 }
 
+// attack sends the phases' load with workers (see attackPaced) and returns
+// the results of each phase.
+func (ps phases) attack(tr vegeta.Targeter, workers uint64) [][]vegeta.Result {
+	p := ps.pacer()
+	return p.split(attackPaced(tr, p, ps.total(), workers))
+}
+
 // split parts the results of an attack it paced by the phase of each hit,
 // by the hits sent when each phase began.
 func (p *phasePacer) split(rs []vegeta.Result) [][]vegeta.Result {
@@ -453,8 +462,6 @@ func (p *phasePacer) split(rs []vegeta.Result) [][]vegeta.Result {
 	}
 	return out
 }
-
-func byTime(a, b vegeta.Result) int { return a.Timestamp.Compare(b.Timestamp) }
 
 // summary counts results by status (0: no answer) and gives percentiles of
 // the latency of those with a status in ok.

@@ -45,9 +45,10 @@ func TestOverload(t *testing.T) {
 
 	// Capacity: a closed loop of as many clients as the store's bound
 	// admits with its queue, so that none waits long or is shed.
+	const capSeconds = 8
 	attack(tr, 0, 3*time.Second, 16) // warm the connections and the caches
-	capRun := summarize(attack(tr, 0, 8*time.Second, 16), 200)
-	capacity := capRun.count(200) / 8
+	capRun := summarize(attack(tr, 0, capSeconds*time.Second, 16), 200)
+	capacity := capRun.count(200) / capSeconds
 	t.Logf("capacity: %d req/s (%s)", capacity, capRun.codes())
 	if capacity == 0 {
 		t.Fatal("no capacity to overload")
@@ -61,8 +62,7 @@ func TestOverload(t *testing.T) {
 	load := phases{{low, 8 * time.Second}, {overRate, 15 * time.Second}, {low, 5 * time.Second}}
 	stopRSS := sample(100*time.Millisecond, s.rssMiB)
 	stopGo := sample(100*time.Millisecond, func() float64 { return s.metric("go_goroutines") })
-	pacer := load.pacer()
-	parts := pacer.split(attackPaced(tr, pacer, load.total(), 1000))
+	parts := load.attack(tr, 1000)
 	peakRSS, peakGo := stopRSS(), stopGo()
 	base, overRes, after := summarize(parts[0], 200), parts[1], summarize(parts[2], 200)
 	p99 := base.p(0.99)
@@ -73,8 +73,7 @@ func TestOverload(t *testing.T) {
 	// The same load against the yardstick, a server that does nothing: what
 	// the generator and this machine add to every figure above.
 	y := startCeiling(t)
-	yPacer := load.pacer()
-	yParts := yPacer.split(attackPaced(classic(y.base, int64(overloadProducts)), yPacer, load.total(), 1000))
+	yParts := load.attack(classic(y.base, int64(overloadProducts)), 1000)
 	yBase, yOver := summarize(yParts[0], 200), summarize(yParts[1], 200)
 	y.stop()
 	yardstick := fmt.Sprintf("the yardstick (bench/ceiling), same load: p99 %s unloaded, %s overloaded (%.0f req/s sent, %d not 200)",
@@ -108,6 +107,7 @@ func sentRate(rs []vegeta.Result, rate int) float64 {
 	if len(rs) == 0 {
 		return 0
 	}
+	byTime := func(a, b vegeta.Result) int { return a.Timestamp.Compare(b.Timestamp) }
 	span := slices.MaxFunc(rs, byTime).Timestamp.Sub(slices.MinFunc(rs, byTime).Timestamp)
 	return float64(len(rs)) / (span + time.Second/time.Duration(rate)).Seconds()
 }

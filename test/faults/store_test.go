@@ -190,35 +190,25 @@ func stylesSKUs(t *testing.T, base string, product int64) map[int64]int64 {
 	return out
 }
 
-// skusOf returns n SKUs in stock, from products first on.
-func skusOf(t *testing.T, base string, first int64, n int) []int64 {
+// stock is a SKU and how many are in stock.
+type stock struct{ id, quantity int64 }
+
+// inStock returns n SKUs whose stock ok accepts, from the styles of the
+// first products.
+func inStock(t *testing.T, base string, n int, ok func(quantity int64) bool) []stock {
 	t.Helper()
-	var out []int64
-	for p := first; len(out) < n && p < first+500; p++ {
+	var out []stock
+	for p := int64(1); len(out) < n && p < 500; p++ {
 		for id, q := range stylesSKUs(t, base, p) {
-			if q > 0 && len(out) < n {
-				out = append(out, id)
+			if ok(q) && len(out) < n {
+				out = append(out, stock{id, q})
 			}
 		}
 	}
 	if len(out) < n {
-		t.Fatalf("found %d SKUs in stock, want %d", len(out), n)
+		t.Fatalf("found %d SKUs with the stock wanted, want %d", len(out), n)
 	}
 	return out
-}
-
-// scarceSKU returns a SKU with fewer than 50 in stock, and its stock.
-func scarceSKU(t *testing.T, base string) (int64, int64) {
-	t.Helper()
-	for p := int64(1); p < 500; p++ {
-		for id, q := range stylesSKUs(t, base, p) {
-			if q > 1 && q < 50 {
-				return id, q
-			}
-		}
-	}
-	t.Fatal("no SKU with 2 to 49 in stock")
-	return 0, 0
 }
 
 // stores are the two stores the cart trials run on.
@@ -236,7 +226,10 @@ func TestCartKilled(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			run(t, "load", "--db", db, generated(t, 2000))
 			s := startServe(t, "--db", db)
-			skus := skusOf(t, s.base, 1, 40)
+			var skus []int64
+			for _, sk := range inStock(t, s.base, 40, func(q int64) bool { return q > 0 }) {
+				skus = append(skus, sk.id)
+			}
 			type key struct {
 				session string
 				sku     int64
@@ -294,7 +287,8 @@ func TestCartRace(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			run(t, "load", "--db", db, generated(t, 2000))
 			s := startServe(t, "--db", db)
-			sku, quantity := scarceSKU(t, s.base)
+			scarce := inStock(t, s.base, 1, func(q int64) bool { return q > 1 && q < 50 })[0]
+			sku, quantity := scarce.id, scarce.quantity
 			session := newSession()
 			var created, refused, other atomic.Int64
 			var wg sync.WaitGroup
