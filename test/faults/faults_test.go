@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -89,6 +90,18 @@ func TestMain(m *testing.M) {
 	}
 	os.RemoveAll(work)
 	os.Exit(code)
+}
+
+// writeOut writes a trial's detail to a file of the name beside the table
+// (FAULTS_OUT), if it is written, and to the test's log.
+func writeOut(t *testing.T, name, text string) {
+	t.Helper()
+	t.Log(name + ":\n" + text)
+	if out := os.Getenv("FAULTS_OUT"); out != "" {
+		if err := os.WriteFile(filepath.Join(filepath.Dir(out), name), []byte(text), 0o644); err != nil {
+			t.Error(err)
+		}
+	}
 }
 
 func renderTable() string {
@@ -306,14 +319,62 @@ func generated(t *testing.T, products int) string {
 // attack sends rate requests a second for d (rate 0: as fast as workers
 // allow, a closed loop of workers) and returns every result.
 func attack(tr vegeta.Targeter, rate int, d time.Duration, workers uint64) []vegeta.Result {
-	return attackPaced(tr, vegeta.Rate{Freq: rate, Per: time.Second}, d, workers)
+	return attackPaced(tr, vegeta.Rate{Freq: rate, Per: time.Second}, d, workers, nil)
+}
+
+// openConns returns a transport, set up as vegeta sets up its own, that
+// already holds n connections to url's server: it sends n GETs of url at
+// once and reads none of the answers until all have come, so that each
+// holds a connection of its own.
+//
+// A generator that dials on demand (vegeta does) meets a sudden rise of
+// load with hundreds of dials at once, for the requests that find every
+// connection busy. The yardstick, a server that does nothing, took over
+// 300 ms to answer for the first 400 ms of the overload trial's step so;
+// with the connections open before, under 8 ms. A load tool such as wrk
+// opens all its connections before it starts, as this does.
+func openConns(t *testing.T, url string, n int) *http.Transport {
+	t.Helper()
+	tr := &http.Transport{
+		DialContext:         (&net.Dialer{KeepAlive: 30 * time.Second}).DialContext,
+		MaxIdleConnsPerHost: 10_000,
+	}
+	client := &http.Client{Transport: tr, Timeout: 30 * time.Second}
+	var answered, done sync.WaitGroup
+	answered.Add(n)
+	release := make(chan struct{})
+	errs := make(chan error, n)
+	for range n {
+		done.Add(1)
+		go func() {
+			defer done.Done()
+			resp, err := client.Get(url)
+			answered.Done()
+			if err != nil {
+				errs <- err
+				return
+			}
+			<-release
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+		}()
+	}
+	answered.Wait()
+	close(release)
+	done.Wait()
+	close(errs)
+	if err := <-errs; err != nil {
+		t.Fatalf("opening %d connections to %s: %v", n, url, err)
+	}
+	return tr
 }
 
 // attackPaced sends requests at the pace p sets for d (a vegeta.Rate of 0:
 // as fast as workers allow) and returns every result. It starts workers
 // goroutines; a paced attack starts more when all are busy, up to 1000 or
-// workers. The workers share one pool of connections, dialled as more
-// requests are in flight at once than it holds.
+// workers. The workers share one pool of connections: conns's, if not nil
+// (see openConns), else vegeta's own; either dials more as more requests
+// are in flight at once than it holds.
 //
 // The generator must not be measured as the server's latency, and on its
 // one core three of its habits were (docs/reliability.md):
@@ -328,7 +389,7 @@ func attack(tr vegeta.Targeter, rate int, d time.Duration, workers uint64) []veg
 //   - Starting workers on demand at a sudden rate. The overload trial
 //     starts all 1000 at once; with 64, and more started on demand, a step
 //     from a tenth to three times the capacity stalled the generator.
-func attackPaced(tr vegeta.Targeter, p vegeta.Pacer, d time.Duration, workers uint64) []vegeta.Result {
+func attackPaced(tr vegeta.Targeter, p vegeta.Pacer, d time.Duration, workers uint64, conns *http.Transport) []vegeta.Result {
 	due := 0.0
 	for t := time.Duration(0); t < d; t += 100 * time.Millisecond {
 		due += p.Rate(t) / 10
@@ -348,7 +409,11 @@ func attackPaced(tr vegeta.Targeter, p vegeta.Pacer, d time.Duration, workers ui
 	}()
 	// No bodies kept: reading them into every result costs the generator
 	// enough CPU, at the overload trial's rates, to be measured as latency.
-	opts := []func(*vegeta.Attacker){vegeta.Timeout(10 * time.Second), vegeta.KeepAlive(true), vegeta.Workers(workers), vegeta.MaxBody(0)}
+	var opts []func(*vegeta.Attacker)
+	if conns != nil {
+		opts = append(opts, vegeta.Client(&http.Client{Transport: conns}))
+	}
+	opts = append(opts, vegeta.Timeout(10*time.Second), vegeta.KeepAlive(true), vegeta.Workers(workers), vegeta.MaxBody(0))
 	if r, ok := p.(vegeta.Rate); ok && r.Freq == 0 {
 		opts = append(opts, vegeta.MaxWorkers(workers))
 	} else {
@@ -442,11 +507,11 @@ func (p *phasePacer) Rate(elapsed time.Duration) float64 {
 	return float64(p.ps[i].rate)
 }
 
-// attack sends the phases' load with workers (see attackPaced) and returns
-// the results of each phase.
-func (ps phases) attack(tr vegeta.Targeter, workers uint64) [][]vegeta.Result {
+// attack sends the phases' load with workers over conns (see attackPaced)
+// and returns the results of each phase.
+func (ps phases) attack(tr vegeta.Targeter, workers uint64, conns *http.Transport) [][]vegeta.Result {
 	p := ps.pacer()
-	return p.split(attackPaced(tr, p, ps.total(), workers))
+	return p.split(attackPaced(tr, p, ps.total(), workers, conns))
 }
 
 // split parts the results of an attack it paced by the phase of each hit,

@@ -7,6 +7,8 @@ import (
 	"os"
 	"slices"
 	"strconv"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -54,30 +56,42 @@ func TestOverload(t *testing.T) {
 		t.Fatal("no capacity to overload")
 	}
 
-	// One attack on the same connections: a tenth of the capacity, then
-	// the overload at once, then a tenth again. All 1000 of the
-	// generator's workers start at once.
+	// One attack on the same connections, all 1000 open before it starts
+	// (see openConns): a tenth of the capacity, then the overload at once,
+	// then a tenth again. All 1000 of the generator's workers start at once.
 	low := max(capacity/10, 50)
 	overRate := overloadFactor * capacity
 	load := phases{{low, 8 * time.Second}, {overRate, 15 * time.Second}, {low, 5 * time.Second}}
+	cpus := watchCPUs(os.Getenv("FAULTS_SERVER_CPUS"))
+	defer cpus.stop()
+	conns := openConns(t, s.base+"/healthz", 1000)
 	stopRSS := sample(100*time.Millisecond, s.rssMiB)
 	stopGo := sample(100*time.Millisecond, func() float64 { return s.metric("go_goroutines") })
-	parts := load.attack(tr, 1000)
+	parts := load.attack(tr, 1000, conns)
 	peakRSS, peakGo := stopRSS(), stopGo()
 	base, overRes, after := summarize(parts[0], 200), parts[1], summarize(parts[2], 200)
 	p99 := base.p(0.99)
 	sent := sentRate(overRes, overRate)
 	over := summarize(overRes, 200)
+	busy := cpus.between(sendSpan(overRes))
 	s.stop()
+	conns.CloseIdleConnections()
 
 	// The same load against the yardstick, a server that does nothing: what
 	// the generator and this machine add to every figure above.
 	y := startCeiling(t)
-	yParts := load.attack(classic(y.base, int64(overloadProducts)), 1000)
+	yConns := openConns(t, y.base+"/", 1000)
+	yParts := load.attack(classic(y.base, int64(overloadProducts)), 1000, yConns)
 	yBase, yOver := summarize(yParts[0], 200), summarize(yParts[1], 200)
+	yBusy := cpus.between(sendSpan(yParts[1]))
 	y.stop()
-	yardstick := fmt.Sprintf("the yardstick (bench/ceiling), same load: p99 %s unloaded, %s overloaded (%.0f req/s sent, %d not 200)",
-		ms(yBase.p(0.99)), ms(yOver.p(0.99)), sentRate(yParts[1], overRate), yBase.n+yOver.n-yBase.count(200)-yOver.count(200))
+	yConns.CloseIdleConnections()
+	yardstick := fmt.Sprintf("the yardstick (bench/ceiling), same load: p99 %s unloaded, %s overloaded (%.0f req/s sent, %d not 200, server cores %s busy)",
+		ms(yBase.p(0.99)), ms(yOver.p(0.99)), sentRate(yParts[1], overRate), yBase.n+yOver.n-yBase.count(200)-yOver.count(200), percent(yBusy))
+	writeOut(t, "overload.md", fmt.Sprintf("# The overload trial, by when each request was sent\n\n"+
+		"%d req/s offered (%d× the capacity of %d req/s) for 15 s, after 8 s at %d req/s.\n\n"+
+		"## catalog serve\n\n%s\n## The yardstick (bench/ceiling), same load\n\n%s",
+		overRate, overloadFactor, capacity, low, timeline(overRes), timeline(yParts[1])))
 
 	record(t, row{
 		trial:    fmt.Sprintf("unloaded: %d req/s, a tenth of the capacity (%d req/s)", low, capacity),
@@ -89,8 +103,8 @@ func TestOverload(t *testing.T) {
 		trial:    fmt.Sprintf("overload: %d req/s offered, %d× capacity (%.0f req/s sent)", overRate, overloadFactor, sent),
 		requests: over.n, errors: overErrors,
 		expected: fmt.Sprintf("the excess answered 503; p99 of the 200s ≤ 3× unloaded (%s); RSS < 1 GiB", ms(3*p99)),
-		measured: fmt.Sprintf("200: %d, 503: %d (p99 %s); p99 of the 200s %s; peak RSS %.0f MiB, %.0f goroutines; %s",
-			over.count(200), over.count(503), ms(summarize(overRes, 503).p(0.99)), ms(over.p(0.99)), peakRSS, peakGo, yardstick),
+		measured: fmt.Sprintf("200: %d, 503: %d (p99 %s); p99 of the 200s %s; server cores %s busy; peak RSS %.0f MiB, %.0f goroutines; %s",
+			over.count(200), over.count(503), ms(summarize(overRes, 503).p(0.99)), ms(over.p(0.99)), percent(busy), peakRSS, peakGo, yardstick),
 		held: overErrors == 0 && over.count(503) > 0 && over.p(0.99) <= 3*p99 && peakRSS < 1024,
 	})
 	record(t, row{
@@ -107,9 +121,16 @@ func sentRate(rs []vegeta.Result, rate int) float64 {
 	if len(rs) == 0 {
 		return 0
 	}
-	byTime := func(a, b vegeta.Result) int { return a.Timestamp.Compare(b.Timestamp) }
-	span := slices.MaxFunc(rs, byTime).Timestamp.Sub(slices.MinFunc(rs, byTime).Timestamp)
-	return float64(len(rs)) / (span + time.Second/time.Duration(rate)).Seconds()
+	first, last := sendSpan(rs)
+	return float64(len(rs)) / (last.Sub(first) + time.Second/time.Duration(rate)).Seconds()
+}
+
+// percent is a share as a percentage; "?" if it is not known (< 0).
+func percent(share float64) string {
+	if share < 0 {
+		return "?"
+	}
+	return fmt.Sprintf("%.0f%%", 100*share)
 }
 
 // TestPhases checks the overload trial's pacer: hits due at each rate in
@@ -173,5 +194,171 @@ func TestPhases(t *testing.T) {
 	}
 	if got := ps.pacer().split(rs); len(got[0]) != 4 || len(got[1]) != 0 {
 		t.Errorf("split of a second phase never begun: %d and %d, want 4 and 0", len(got[0]), len(got[1]))
+	}
+}
+
+// timeline is a table of an attack's results by when they were sent: a
+// quarter of a second at a time for the first two seconds, where a change
+// of load shows, then a second at a time.
+func timeline(rs []vegeta.Result) string {
+	var b strings.Builder
+	b.WriteString("| from (s) | sent | 200 | 503 | other | p50 of the 200s | p99 of the 200s | p99 of the 503s |\n|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+	if len(rs) == 0 {
+		return b.String()
+	}
+	first := slices.MinFunc(rs, func(a, b vegeta.Result) int { return a.Timestamp.Compare(b.Timestamp) }).Timestamp
+	window := func(d time.Duration) (int, time.Duration) {
+		if d < 2*time.Second {
+			return int(d / (time.Second / 4)), time.Duration(d/(time.Second/4)) * time.Second / 4
+		}
+		return 8 + int((d-2*time.Second)/time.Second), d.Truncate(time.Second)
+	}
+	var windows [][]vegeta.Result
+	var starts []time.Duration
+	for _, r := range rs {
+		i, from := window(r.Timestamp.Sub(first))
+		for len(windows) <= i {
+			windows, starts = append(windows, nil), append(starts, 0)
+		}
+		windows[i], starts[i] = append(windows[i], r), from
+	}
+	for i, w := range windows {
+		if len(w) == 0 {
+			continue
+		}
+		ok, shed := summarize(w, 200), summarize(w, 503)
+		fmt.Fprintf(&b, "| %.2f | %d | %d | %d | %d | %s | %s | %s |\n", starts[i].Seconds(), len(w), ok.count(200), ok.count(503),
+			len(w)-ok.count(200, 503), ms(ok.p(0.5)), ms(ok.p(0.99)), ms(shed.p(0.99)))
+	}
+	return b.String()
+}
+
+// cpuShare watches how busy the cores in cpus (as taskset takes them: "0",
+// "0,2", "1-3") are, from /proc/stat; between returns the busy share of
+// their time from one time to another, to within the sampling interval (-1
+// if it cannot tell).
+type cpuShare struct {
+	cores map[string]bool // "cpu0", …
+	mu    sync.Mutex
+	marks []cpuMark
+	done  chan struct{}
+}
+
+type cpuMark struct {
+	at          time.Time
+	busy, total uint64
+}
+
+func watchCPUs(cpus string) *cpuShare {
+	c := &cpuShare{cores: map[string]bool{}, done: make(chan struct{})}
+	for _, part := range strings.Split(cpus, ",") {
+		lo, hi, isRange := strings.Cut(part, "-")
+		a, errA := strconv.Atoi(lo)
+		b, errB := a, error(nil)
+		if isRange {
+			b, errB = strconv.Atoi(hi)
+		}
+		if errA != nil || errB != nil {
+			return c // no cores: between says it cannot tell
+		}
+		for i := a; i <= b; i++ {
+			c.cores[fmt.Sprintf("cpu%d", i)] = true
+		}
+	}
+	go func() {
+		tick := time.NewTicker(100 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			c.mark()
+			select {
+			case <-c.done:
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+	return c
+}
+
+func (c *cpuShare) mark() {
+	b, err := os.ReadFile("/proc/stat")
+	if err != nil || len(c.cores) == 0 {
+		return
+	}
+	m := cpuMark{at: time.Now()}
+	for _, l := range strings.Split(string(b), "\n") {
+		f := strings.Fields(l)
+		if len(f) < 6 || !c.cores[f[0]] {
+			continue
+		}
+		for i, v := range f[1:] {
+			n, _ := strconv.ParseUint(v, 10, 64)
+			m.total += n
+			if i != 3 && i != 4 { // idle, iowait
+				m.busy += n
+			}
+		}
+	}
+	c.mu.Lock()
+	c.marks = append(c.marks, m)
+	c.mu.Unlock()
+}
+
+func (c *cpuShare) stop() { close(c.done) }
+
+func (c *cpuShare) between(from, to time.Time) float64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	i := slices.IndexFunc(c.marks, func(m cpuMark) bool { return !m.at.Before(from) })
+	j := slices.IndexFunc(c.marks, func(m cpuMark) bool { return m.at.After(to) }) - 1
+	if i < 0 || j <= i || c.marks[j].total == c.marks[i].total {
+		return -1
+	}
+	return float64(c.marks[j].busy-c.marks[i].busy) / float64(c.marks[j].total-c.marks[i].total)
+}
+
+// sendSpan is when the first and the last of rs were sent.
+func sendSpan(rs []vegeta.Result) (first, last time.Time) {
+	byTime := func(a, b vegeta.Result) int { return a.Timestamp.Compare(b.Timestamp) }
+	return slices.MinFunc(rs, byTime).Timestamp, slices.MaxFunc(rs, byTime).Timestamp
+}
+
+// TestTimeline checks the overload trial's report helpers: the windows of
+// the timeline, and the cores that watchCPUs reads.
+func TestTimeline(t *testing.T) {
+	at := time.Unix(1000, 0)
+	var rs []vegeta.Result
+	for _, r := range []struct {
+		after time.Duration
+		code  uint16
+	}{{0, 200}, {240 * time.Millisecond, 503}, {300 * time.Millisecond, 200}, {2500 * time.Millisecond, 0}} {
+		rs = append(rs, vegeta.Result{Timestamp: at.Add(r.after), Code: r.code, Latency: time.Millisecond})
+	}
+	got := strings.Split(strings.TrimSpace(timeline(rs)), "\n")[2:]
+	want := []string{
+		"| 0.00 | 2 | 1 | 1 | 0 | 1.00 ms | 1.00 ms | 1.00 ms |",
+		"| 0.25 | 1 | 1 | 0 | 0 | 1.00 ms | 1.00 ms | 0.00 ms |",
+		"| 2.00 | 1 | 0 | 0 | 1 | 0.00 ms | 0.00 ms | 0.00 ms |",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("timeline rows:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+
+	for cpus, want := range map[string][]string{
+		"0": {"cpu0"}, "0,2": {"cpu0", "cpu2"}, "1-3": {"cpu1", "cpu2", "cpu3"}, "": nil, "x": nil,
+	} {
+		c := watchCPUs(cpus)
+		c.stop()
+		var got []string
+		for core := range c.cores {
+			got = append(got, core)
+		}
+		slices.Sort(got)
+		if !slices.Equal(got, want) {
+			t.Errorf("watchCPUs(%q) reads %v, want %v", cpus, got, want)
+		}
+		if len(want) == 0 && c.between(at, at.Add(time.Hour)) != -1 {
+			t.Errorf("watchCPUs(%q).between: a share of no cores", cpus)
+		}
 	}
 }

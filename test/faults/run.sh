@@ -3,7 +3,7 @@
 # PostgreSQL and Redis stopped mid-load, kill -9 during cart writes, a race
 # for one SKU. Each trial is bounded in time and requests; the whole run
 # takes about two minutes. It prints a table and writes it to
-# $OUT/faults.md.
+# $OUT/faults.md, and the overload trial second by second to $OUT/overload.md.
 #
 # The server and its database run on the cores in SERVER_CPUS, the load
 # generator on CLIENT_CPUS: on a small machine, the generator's own work
