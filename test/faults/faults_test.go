@@ -9,6 +9,7 @@
 package faults_test
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
@@ -26,6 +27,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -323,22 +325,31 @@ func attack(tr vegeta.Targeter, rate int, d time.Duration, workers uint64) []veg
 }
 
 // openConns returns a transport, set up as vegeta sets up its own, that
-// already holds n connections to url's server: it sends n GETs of url at
-// once and reads none of the answers until all have come, so that each
-// holds a connection of its own.
+// already holds n connections to url's server, and a count of the dials it
+// has made since: it sends n GETs of url at once and reads none of the
+// answers (each must have a body) until all have come, so that each holds
+// a connection of its own.
 //
 // A generator that dials on demand (vegeta does) meets a sudden rise of
 // load with hundreds of dials at once, for the requests that find every
-// connection busy. The yardstick, a server that does nothing, took over
-// 300 ms to answer for the first 400 ms of the overload trial's step so;
-// with the connections open before, under 8 ms. A load tool such as wrk
-// opens all its connections before it starts, as this does.
-func openConns(t *testing.T, url string, n int) *http.Transport {
+// connection busy. In a scratch run of the overload trial's step against
+// the yardstick, a server that does nothing, its median answer took over
+// 100 ms for the first 200 ms, and it settled only after about 400 ms; with
+// the connections open before, its p99 was under 8 ms
+// (docs/reliability.md). A load tool such as wrk opens all its connections
+// before it starts, as this does.
+func openConns(t *testing.T, url string, n int) (*http.Transport, func() int64) {
 	t.Helper()
+	var dials atomic.Int64
+	dialer := &net.Dialer{KeepAlive: 30 * time.Second}
 	tr := &http.Transport{
-		DialContext:         (&net.Dialer{KeepAlive: 30 * time.Second}).DialContext,
+		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			dials.Add(1)
+			return dialer.DialContext(ctx, network, addr)
+		},
 		MaxIdleConnsPerHost: 10_000,
 	}
+	t.Cleanup(tr.CloseIdleConnections)
 	client := &http.Client{Transport: tr, Timeout: 30 * time.Second}
 	var answered, done sync.WaitGroup
 	answered.Add(n)
@@ -366,7 +377,8 @@ func openConns(t *testing.T, url string, n int) *http.Transport {
 	if err := <-errs; err != nil {
 		t.Fatalf("opening %d connections to %s: %v", n, url, err)
 	}
-	return tr
+	opened := dials.Load()
+	return tr, func() int64 { return dials.Load() - opened }
 }
 
 // attackPaced sends requests at the pace p sets for d (a vegeta.Rate of 0:

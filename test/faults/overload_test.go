@@ -51,7 +51,8 @@ func TestOverload(t *testing.T) {
 	attack(tr, 0, 3*time.Second, 16) // warm the connections and the caches
 	capRun := summarize(attack(tr, 0, capSeconds*time.Second, 16), 200)
 	capacity := capRun.count(200) / capSeconds
-	t.Logf("capacity: %d req/s (%s)", capacity, capRun.codes())
+	// A throttle (--throttle-target) may cut this loop: say so.
+	t.Logf("capacity: %d req/s (%s; store calls throttled: %.0f)", capacity, capRun.codes(), s.metric("catalog_store_calls_throttled_total"))
 	if capacity == 0 {
 		t.Fatal("no capacity to overload")
 	}
@@ -64,7 +65,7 @@ func TestOverload(t *testing.T) {
 	load := phases{{low, 8 * time.Second}, {overRate, 15 * time.Second}, {low, 5 * time.Second}}
 	cpus := watchCPUs(os.Getenv("FAULTS_SERVER_CPUS"))
 	defer cpus.stop()
-	conns := openConns(t, s.base+"/healthz", 1000)
+	conns, dials := openConns(t, s.base+"/healthz", 1000)
 	stopRSS := sample(100*time.Millisecond, s.rssMiB)
 	stopGo := sample(100*time.Millisecond, func() float64 { return s.metric("go_goroutines") })
 	parts := load.attack(tr, 1000, conns)
@@ -76,17 +77,19 @@ func TestOverload(t *testing.T) {
 	busy := cpus.between(sendSpan(overRes))
 	s.stop()
 	conns.CloseIdleConnections()
+	t.Logf("the generator dialled %d connections during the attack on the server, beyond the 1000 it opened before", dials())
 
 	// The same load against the yardstick, a server that does nothing: what
 	// the generator and this machine add to every figure above.
 	y := startCeiling(t)
-	yConns := openConns(t, y.base+"/", 1000)
+	yConns, yDials := openConns(t, y.base+"/", 1000)
 	yParts := load.attack(classic(y.base, int64(overloadProducts)), 1000, yConns)
 	yBase, yOver := summarize(yParts[0], 200), summarize(yParts[1], 200)
 	yBusy := cpus.between(sendSpan(yParts[1]))
 	y.stop()
 	yConns.CloseIdleConnections()
-	yardstick := fmt.Sprintf("the yardstick (bench/ceiling), same load: p99 %s unloaded, %s overloaded (%.0f req/s sent, %d not 200, server cores %s busy)",
+	t.Logf("the generator dialled %d connections during the attack on the yardstick, beyond the 1000 it opened before", yDials())
+	yardstick := fmt.Sprintf("the yardstick (bench/ceiling), same load: p99 %s unloaded, %s overloaded (%.0f req/s sent, %d not 200, its cores %s busy)",
 		ms(yBase.p(0.99)), ms(yOver.p(0.99)), sentRate(yParts[1], overRate), yBase.n+yOver.n-yBase.count(200)-yOver.count(200), percent(yBusy))
 	writeOut(t, "overload.md", fmt.Sprintf("# The overload trial, by when each request was sent\n\n"+
 		"%d req/s offered (%d× the capacity of %d req/s) for 15 s, after 8 s at %d req/s.\n\n"+
@@ -103,7 +106,7 @@ func TestOverload(t *testing.T) {
 		trial:    fmt.Sprintf("overload: %d req/s offered, %d× capacity (%.0f req/s sent)", overRate, overloadFactor, sent),
 		requests: over.n, errors: overErrors,
 		expected: fmt.Sprintf("the excess answered 503; p99 of the 200s ≤ 3× unloaded (%s); RSS < 1 GiB", ms(3*p99)),
-		measured: fmt.Sprintf("200: %d, 503: %d (p99 %s); p99 of the 200s %s; server cores %s busy; peak RSS %.0f MiB, %.0f goroutines; %s",
+		measured: fmt.Sprintf("200: %d, 503: %d (p99 %s); p99 of the 200s %s; the server's cores (and its database's) %s busy; peak RSS %.0f MiB, %.0f goroutines; %s",
 			over.count(200), over.count(503), ms(summarize(overRes, 503).p(0.99)), ms(over.p(0.99)), percent(busy), peakRSS, peakGo, yardstick),
 		held: overErrors == 0 && over.count(503) > 0 && over.p(0.99) <= 3*p99 && peakRSS < 1024,
 	})
@@ -228,9 +231,18 @@ func timeline(rs []vegeta.Result) string {
 		}
 		ok, shed := summarize(w, 200), summarize(w, 503)
 		fmt.Fprintf(&b, "| %.2f | %d | %d | %d | %d | %s | %s | %s |\n", starts[i].Seconds(), len(w), ok.count(200), ok.count(503),
-			len(w)-ok.count(200, 503), ms(ok.p(0.5)), ms(ok.p(0.99)), ms(shed.p(0.99)))
+			len(w)-ok.count(200, 503), ok.quantile(0.5), ok.quantile(0.99), shed.quantile(0.99))
 	}
 	return b.String()
+}
+
+// quantile is the q-quantile of the latencies as ms gives it, or "–" if
+// there are none.
+func (s summary) quantile(q float64) string {
+	if len(s.latency) == 0 {
+		return "–"
+	}
+	return ms(s.p(q))
 }
 
 // cpuShare watches how busy the cores in cpus (as taskset takes them: "0",
@@ -252,14 +264,15 @@ type cpuMark struct {
 func watchCPUs(cpus string) *cpuShare {
 	c := &cpuShare{cores: map[string]bool{}, done: make(chan struct{})}
 	for _, part := range strings.Split(cpus, ",") {
-		lo, hi, isRange := strings.Cut(part, "-")
+		lo, hi, isRange := strings.Cut(strings.TrimSpace(part), "-")
 		a, errA := strconv.Atoi(lo)
 		b, errB := a, error(nil)
 		if isRange {
 			b, errB = strconv.Atoi(hi)
 		}
-		if errA != nil || errB != nil {
-			return c // no cores: between says it cannot tell
+		if errA != nil || errB != nil || b < a {
+			clear(c.cores) // not cores taskset would take: between says it cannot tell
+			return c
 		}
 		for i := a; i <= b; i++ {
 			c.cores[fmt.Sprintf("cpu%d", i)] = true
@@ -280,6 +293,9 @@ func watchCPUs(cpus string) *cpuShare {
 	return c
 }
 
+// mark notes the cores' busy and total time so far: busy is user, nice,
+// system, irq and softirq; the total adds idle, iowait and steal. (Guest
+// time is already in user.)
 func (c *cpuShare) mark() {
 	b, err := os.ReadFile("/proc/stat")
 	if err != nil || len(c.cores) == 0 {
@@ -288,13 +304,13 @@ func (c *cpuShare) mark() {
 	m := cpuMark{at: time.Now()}
 	for _, l := range strings.Split(string(b), "\n") {
 		f := strings.Fields(l)
-		if len(f) < 6 || !c.cores[f[0]] {
+		if len(f) < 9 || !c.cores[f[0]] {
 			continue
 		}
-		for i, v := range f[1:] {
+		for i, v := range f[1:9] {
 			n, _ := strconv.ParseUint(v, 10, 64)
 			m.total += n
-			if i != 3 && i != 4 { // idle, iowait
+			if i != 3 && i != 4 && i != 7 { // idle, iowait, steal
 				m.busy += n
 			}
 		}
@@ -310,11 +326,18 @@ func (c *cpuShare) between(from, to time.Time) float64 {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	i := slices.IndexFunc(c.marks, func(m cpuMark) bool { return !m.at.Before(from) })
-	j := slices.IndexFunc(c.marks, func(m cpuMark) bool { return m.at.After(to) }) - 1
-	if i < 0 || j <= i || c.marks[j].total == c.marks[i].total {
+	j := len(c.marks) - 1
+	for j >= 0 && c.marks[j].at.After(to) {
+		j--
+	}
+	if i < 0 || j <= i {
 		return -1
 	}
-	return float64(c.marks[j].busy-c.marks[i].busy) / float64(c.marks[j].total-c.marks[i].total)
+	a, b := c.marks[i], c.marks[j]
+	if b.total <= a.total || b.busy < a.busy || b.busy-a.busy > b.total-a.total {
+		return -1 // counters that went back: no share to tell
+	}
+	return float64(b.busy-a.busy) / float64(b.total-a.total)
 }
 
 // sendSpan is when the first and the last of rs were sent.
@@ -324,28 +347,36 @@ func sendSpan(rs []vegeta.Result) (first, last time.Time) {
 }
 
 // TestTimeline checks the overload trial's report helpers: the windows of
-// the timeline, and the cores that watchCPUs reads.
+// the timeline, the cores that watchCPUs reads, and the busy share between
+// two times.
 func TestTimeline(t *testing.T) {
 	at := time.Unix(1000, 0)
 	var rs []vegeta.Result
+	// Out of order, as workers hand results over.
 	for _, r := range []struct {
 		after time.Duration
 		code  uint16
-	}{{0, 200}, {240 * time.Millisecond, 503}, {300 * time.Millisecond, 200}, {2500 * time.Millisecond, 0}} {
+	}{
+		{3500 * time.Millisecond, 200}, {0, 200}, {240 * time.Millisecond, 503}, {300 * time.Millisecond, 200},
+		{1999 * time.Millisecond, 503}, {2 * time.Second, 0}, {2999 * time.Millisecond, 200},
+	} {
 		rs = append(rs, vegeta.Result{Timestamp: at.Add(r.after), Code: r.code, Latency: time.Millisecond})
 	}
 	got := strings.Split(strings.TrimSpace(timeline(rs)), "\n")[2:]
 	want := []string{
 		"| 0.00 | 2 | 1 | 1 | 0 | 1.00 ms | 1.00 ms | 1.00 ms |",
-		"| 0.25 | 1 | 1 | 0 | 0 | 1.00 ms | 1.00 ms | 0.00 ms |",
-		"| 2.00 | 1 | 0 | 0 | 1 | 0.00 ms | 0.00 ms | 0.00 ms |",
+		"| 0.25 | 1 | 1 | 0 | 0 | 1.00 ms | 1.00 ms | – |",
+		"| 1.75 | 1 | 0 | 1 | 0 | – | – | 1.00 ms |",
+		"| 2.00 | 2 | 1 | 0 | 1 | 1.00 ms | 1.00 ms | – |",
+		"| 3.00 | 1 | 1 | 0 | 0 | 1.00 ms | 1.00 ms | – |",
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("timeline rows:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 
 	for cpus, want := range map[string][]string{
-		"0": {"cpu0"}, "0,2": {"cpu0", "cpu2"}, "1-3": {"cpu1", "cpu2", "cpu3"}, "": nil, "x": nil,
+		"0": {"cpu0"}, "0,2": {"cpu0", "cpu2"}, "1-3": {"cpu1", "cpu2", "cpu3"}, "0, 1": {"cpu0", "cpu1"},
+		"": nil, "x": nil, "0,x": nil, "3-1": nil,
 	} {
 		c := watchCPUs(cpus)
 		c.stop()
@@ -357,8 +388,28 @@ func TestTimeline(t *testing.T) {
 		if !slices.Equal(got, want) {
 			t.Errorf("watchCPUs(%q) reads %v, want %v", cpus, got, want)
 		}
-		if len(want) == 0 && c.between(at, at.Add(time.Hour)) != -1 {
-			t.Errorf("watchCPUs(%q).between: a share of no cores", cpus)
+	}
+
+	ms := func(n int) time.Time { return at.Add(time.Duration(n) * time.Millisecond) }
+	c := &cpuShare{marks: []cpuMark{{ms(0), 0, 0}, {ms(100), 50, 100}, {ms(200), 150, 200}, {ms(300), 150, 300}}}
+	for _, tc := range []struct {
+		from, to time.Time
+		want     float64
+	}{
+		{ms(0), ms(200), 0.75},
+		{ms(50), ms(300), 0.5},  // from the first mark after from
+		{ms(0), ms(250), 0.75},  // to the last mark before to
+		{ms(0), ms(5000), 0.5},  // past the last mark: up to it
+		{ms(150), ms(250), -1},  // no two marks between
+		{ms(-100), ms(-50), -1}, // before every mark
+		{ms(400), ms(500), -1},  // after every mark
+	} {
+		if got := c.between(tc.from, tc.to); got != tc.want {
+			t.Errorf("between(%v, %v) = %v, want %v", tc.from.Sub(at), tc.to.Sub(at), got, tc.want)
 		}
+	}
+	back := &cpuShare{marks: []cpuMark{{ms(0), 50, 100}, {ms(100), 60, 90}}}
+	if got := back.between(ms(0), ms(100)); got != -1 {
+		t.Errorf("between over a total that went back = %v, want -1", got)
 	}
 }
