@@ -17,8 +17,19 @@ const cartSQL = `SELECT sku_id, count(*) FROM (
 
 // Cart returns a session's cart: the dataset's active historical lines
 // first, then the lines added through the API, grouped by SKU in order of
-// first addition.
+// first addition. It reads the primary, which has every add answered, and
+// is tried once more as a catalog read is.
 func (db *DB) Cart(ctx context.Context, session string) ([]catalog.CartItem, error) {
+	var items []catalog.CartItem
+	err := db.again(ctx, func() error {
+		var err error
+		items, err = db.cart(ctx, session)
+		return err
+	}, nil)
+	return items, err
+}
+
+func (db *DB) cart(ctx context.Context, session string) ([]catalog.CartItem, error) {
 	rows, err := db.pool.Query(ctx, cartSQL, session)
 	if err != nil {
 		return nil, storeError("read cart", err)
@@ -42,7 +53,21 @@ func (db *DB) Cart(ctx context.Context, session string) ([]catalog.CartItem, err
 // An advisory lock on (session, SKU) serializes concurrent adds of the same
 // SKU to the same cart, so the check and the insert cannot be overrun; adds
 // to other carts or SKUs do not wait.
+//
+// An add that failed before its commit, on a lost connection or as a
+// deadlock's victim, made nothing: it is tried once more. One whose commit
+// failed may have been made, and is not: a second could add a second unit.
 func (db *DB) AddToCart(ctx context.Context, session string, skuID int64) error {
+	var committing bool
+	return db.again(ctx, func() error {
+		committing = false
+		return db.addToCart(ctx, session, skuID, &committing)
+	}, func() bool { return committing })
+}
+
+// addToCart makes one attempt of AddToCart, and sets committing once what
+// fails next is the commit.
+func (db *DB) addToCart(ctx context.Context, session string, skuID int64, committing *bool) error {
 	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext($1), $2::integer)`, session, skuID); err != nil {
 			return err
@@ -64,8 +89,11 @@ func (db *DB) AddToCart(ctx context.Context, session string, skuID int64) error 
 		if inCart >= quantity {
 			return catalog.Errorf(catalog.EUNPROCESSABLE, "the cart already holds all %d units of sku %d in stock", quantity, skuID)
 		}
-		_, err = tx.Exec(ctx, `INSERT INTO cart (session, sku_id, created_at) VALUES ($1, $2, $3)`, session, skuID, db.now())
-		return err
+		if _, err = tx.Exec(ctx, `INSERT INTO cart (session, sku_id, created_at) VALUES ($1, $2, $3)`, session, skuID, db.now()); err != nil {
+			return err
+		}
+		*committing = true // BeginFunc commits next
+		return nil
 	})
 	var e *catalog.Error
 	if errors.As(err, &e) {

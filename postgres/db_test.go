@@ -106,23 +106,61 @@ func openLoadedWithConn(t *testing.T) (*postgres.DB, *pgx.Conn) {
 func TestRead_AllConnectionsLost(t *testing.T) {
 	ctx := context.Background()
 	db, conn := openLoadedWithConn(t)
+	warmPool(t, db)
+	endBackends(t, conn)
+	if _, err := db.FindProduct(ctx, 1); err != nil {
+		t.Fatalf("the first read after every connection was lost: %v", err)
+	}
+}
+
+// The same for carts: a cart read, and an add that failed before its
+// commit (so it cannot have been made), are tried again on a new
+// connection, and the add is made once.
+func TestCart_AllConnectionsLost(t *testing.T) {
+	ctx := context.Background()
+	db, conn := openLoadedWithConn(t)
+	session, sku := "0123456789abcdef0123456789abcdef", storetest.NewFixture().SKUs[0].ID
+	for _, step := range []struct {
+		name string
+		call func() error
+	}{
+		{"add", func() error { return db.AddToCart(ctx, session, sku) }},
+		{"read", func() error { _, err := db.Cart(ctx, session); return err }},
+	} {
+		warmPool(t, db)
+		endBackends(t, conn)
+		if err := step.call(); err != nil {
+			t.Fatalf("the first cart %s after every connection was lost: %v", step.name, err)
+		}
+	}
+	items, err := db.Cart(ctx, session)
+	if err != nil || len(items) != 1 || items[0].SKUID != sku || items[0].Count != 1 {
+		t.Fatalf("the cart holds %+v (%v), want one unit of SKU %d", items, err, sku)
+	}
+}
+
+// warmPool has db's pool open 3 connections or more.
+func warmPool(t *testing.T, db *postgres.DB) {
+	t.Helper()
 	for deadline := time.Now().Add(10 * time.Second); db.PoolStats()[0].Conns < 3; {
 		if time.Now().After(deadline) {
 			t.Fatalf("the pool opened %d connections, want 3 or more", db.PoolStats()[0].Conns)
 		}
 		var wg sync.WaitGroup
 		for range 16 {
-			wg.Go(func() { db.FindStyles(ctx, 1) })
+			wg.Go(func() { db.FindStyles(context.Background(), 1) })
 		}
 		wg.Wait()
 	}
-	// Each ended, not only asked to end (up to 5 s).
-	if _, err := conn.Exec(ctx, `SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity
+}
+
+// endBackends ends every other session of conn's database, and waits until
+// each has ended, not only been asked to (up to 5 s).
+func endBackends(t *testing.T, conn *pgx.Conn) {
+	t.Helper()
+	if _, err := conn.Exec(context.Background(), `SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity
 		WHERE datname = current_database() AND pid <> pg_backend_pid()`); err != nil {
 		t.Fatal(err)
-	}
-	if _, err := db.FindProduct(ctx, 1); err != nil {
-		t.Fatalf("the first read after every connection was lost: %v", err)
 	}
 }
 

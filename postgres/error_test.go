@@ -81,3 +81,32 @@ func TestLostConnection(t *testing.T) {
 		}
 	}
 }
+
+// again tries a call once more only when its failure is worth it, the
+// caller's time has not run out, and the call cannot have taken effect.
+func TestAgain(t *testing.T) {
+	deadlock := storeError("add to cart", &pgconn.PgError{Code: "40P01"}) // retryable, the connection fine
+	syntax := storeError("add to cart", &pgconn.PgError{Code: "42601"})
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	for _, tc := range []struct {
+		name  string
+		ctx   context.Context
+		err   error
+		once  func() bool
+		calls int
+	}{
+		{"retryable", context.Background(), deadlock, nil, 2},
+		{"may have taken effect", context.Background(), deadlock, func() bool { return true }, 1},
+		{"cannot have taken effect", context.Background(), deadlock, func() bool { return false }, 2},
+		{"not retryable", context.Background(), syntax, nil, 1},
+		{"the caller's time out", cancelled, deadlock, nil, 1},
+		{"no failure", context.Background(), nil, nil, 1},
+	} {
+		calls := 0
+		err := (&DB{}).again(tc.ctx, func() error { calls++; return tc.err }, tc.once)
+		if calls != tc.calls || err != tc.err {
+			t.Errorf("%s: %d calls, %v; want %d, %v", tc.name, calls, err, tc.calls, tc.err)
+		}
+	}
+}

@@ -204,15 +204,21 @@ func (db *DB) read(ctx context.Context, f func(querier) error) error {
 		}
 	}
 	db.primaryReads.Add(1)
-	err := f(db.pool)
-	if retryable(err) && ctx.Err() == nil {
+	return db.again(ctx, func() error { return f(db.pool) }, nil)
+}
+
+// again runs f on the primary, and once more if it failed in a way worth
+// it (retryable) and the caller's time has not run out, unless once reports
+// that f's failure may have taken effect. A lost connection first resets
+// the pool: the others in it are most likely gone too (a restart ends them
+// all), and the retry would take one of them; it gets a new one instead.
+func (db *DB) again(ctx context.Context, f func() error, once func() bool) error {
+	err := f()
+	if retryable(err) && ctx.Err() == nil && (once == nil || !once()) {
 		if lostConnection(err) {
-			// The others in the pool are most likely gone too (a restart
-			// ends them all), and the retry would take one of them: it
-			// gets a new connection instead.
 			db.pool.Reset()
 		}
-		err = f(db.pool)
+		err = f()
 	}
 	return err
 }
