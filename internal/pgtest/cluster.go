@@ -2,6 +2,7 @@ package pgtest
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -57,17 +58,9 @@ func newCluster(tb testing.TB) *Cluster {
 	if err != nil {
 		testenv.Unavailable(tb, "PostgreSQL's server programs: %v", err)
 	}
-	base, err := os.MkdirTemp("", "catalog-pgtest-")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	c := &Cluster{tb: tb, bin: bin, base: base, port: testenv.FreePort(tb)}
-	tb.Cleanup(func() {
-		_ = c.pgctl("stop", "-m", "immediate")
-		os.RemoveAll(base)
-	})
 	// The server refuses to run as root: it runs as the postgres user,
 	// which must own its directories.
+	var cred *syscall.Credential
 	if os.Geteuid() == 0 {
 		u, err := user.Lookup("postgres")
 		if err != nil {
@@ -75,12 +68,62 @@ func newCluster(tb testing.TB) *Cluster {
 		}
 		uid, _ := strconv.Atoi(u.Uid)
 		gid, _ := strconv.Atoi(u.Gid)
-		c.cred = &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}
-		if err := os.Chown(base, uid, gid); err != nil {
+		cred = &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}
+	}
+	sweep(bin, cred)
+	base, err := os.MkdirTemp("", dirPrefix+"*")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(base, ownerFile), []byte(strconv.Itoa(os.Getpid())), 0o644); err != nil {
+		tb.Fatal(err)
+	}
+	c := &Cluster{tb: tb, bin: bin, base: base, port: testenv.FreePort(tb), cred: cred}
+	tb.Cleanup(func() {
+		_ = c.pgctl("stop", "-m", "immediate")
+		os.RemoveAll(base)
+	})
+	if cred != nil {
+		if err := os.Chown(base, int(cred.Uid), int(cred.Gid)); err != nil {
 			tb.Fatal(err)
 		}
 	}
 	return c
+}
+
+// A cluster's directory is made in the temporary directory under
+// dirPrefix, and holds ownerFile: the process id of the test that made it.
+const (
+	dirPrefix = "catalog-pgtest-"
+	ownerFile = "owner.pid"
+)
+
+// sweep stops and removes the clusters of tests that are gone. A test
+// binary that dies (a -timeout panic skips cleanups) leaves its clusters
+// running, as pg_ctl started them apart from it; the next test that makes
+// a cluster ends them. A directory without an owner is being made, or is
+// not one of these: it is left alone.
+func sweep(bin string, cred *syscall.Credential) {
+	dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), dirPrefix+"*"))
+	for _, dir := range dirs {
+		b, err := os.ReadFile(filepath.Join(dir, ownerFile))
+		if err != nil {
+			continue
+		}
+		pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
+		if err != nil || pid <= 0 || alive(pid) {
+			continue
+		}
+		left := &Cluster{bin: bin, base: dir, cred: cred}
+		_ = left.pgctl("stop", "-m", "immediate")
+		os.RemoveAll(dir)
+	}
+}
+
+// alive reports whether a process of the id runs (as any user).
+func alive(pid int) bool {
+	err := syscall.Kill(pid, 0)
+	return err == nil || errors.Is(err, syscall.EPERM)
 }
 
 // serverBin finds the directory of initdb, pg_ctl and pg_basebackup: $CATALOG_TEST_PGBIN,

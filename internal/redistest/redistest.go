@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/exec"
 	"strconv"
+	"syscall"
 	"testing"
 	"time"
 
@@ -93,6 +94,9 @@ func (r *Throwaway) Start() {
 	r.tb.Helper()
 	r.cmd = exec.Command("redis-server", "--bind", "127.0.0.1", "--port", strconv.Itoa(r.port),
 		"--save", "", "--appendonly", "no", "--dir", r.tb.TempDir())
+	// Should the test binary die (a -timeout panic skips cleanups), so
+	// does the server.
+	r.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	if err := r.cmd.Start(); err != nil {
 		r.tb.Fatal(err)
 	}
