@@ -101,14 +101,10 @@ func openLoadedWithConn(t *testing.T) (*postgres.DB, *pgx.Conn) {
 
 // When every connection of the pool is lost at once, as when the database
 // restarts, a read still answers: its retry takes a new connection, not
-// another of the lost ones (the pool checks only connections idle for a
-// second before it lends them).
+// another of the lost ones.
 func TestRead_AllConnectionsLost(t *testing.T) {
-	ctx := context.Background()
 	db, conn := openLoadedWithConn(t)
-	warmPool(t, db)
-	endBackends(t, conn)
-	if _, err := db.FindProduct(ctx, 1); err != nil {
+	if err := afterAllLost(t, db, conn, func() error { _, err := db.FindProduct(context.Background(), 1); return err }); err != nil {
 		t.Fatalf("the first read after every connection was lost: %v", err)
 	}
 }
@@ -127,9 +123,7 @@ func TestCart_AllConnectionsLost(t *testing.T) {
 		{"add", func() error { return db.AddToCart(ctx, session, sku) }},
 		{"read", func() error { _, err := db.Cart(ctx, session); return err }},
 	} {
-		warmPool(t, db)
-		endBackends(t, conn)
-		if err := step.call(); err != nil {
+		if err := afterAllLost(t, db, conn, step.call); err != nil {
 			t.Fatalf("the first cart %s after every connection was lost: %v", step.name, err)
 		}
 	}
@@ -139,18 +133,98 @@ func TestCart_AllConnectionsLost(t *testing.T) {
 	}
 }
 
-// warmPool has db's pool open 3 connections or more.
-func warmPool(t *testing.T, db *postgres.DB) {
+// An add that failed before its commit made nothing, and is tried again;
+// one whose commit failed may have been made, and is not (it answers
+// unavailable), even when the failure is one a retry would cure. A
+// trigger makes the failure, a serialization failure, and counts the tries
+// in a sequence, which no rollback undoes.
+func TestAddToCart_Failures(t *testing.T) {
+	for _, tc := range []struct {
+		name, fails, trigger string
+		wantErr              bool
+		tries, units         int64
+	}{
+		{"before the commit", "nextval('tries') = 1",
+			"CREATE TRIGGER fail BEFORE INSERT ON cart FOR EACH ROW", false, 2, 1},
+		{"at the commit", "nextval('tries') > 0",
+			"CREATE CONSTRAINT TRIGGER fail AFTER INSERT ON cart DEFERRABLE INITIALLY DEFERRED FOR EACH ROW", true, 1, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := context.Background()
+			db, conn := openLoadedWithConn(t)
+			for _, q := range []string{
+				`CREATE SEQUENCE tries`,
+				`CREATE FUNCTION fail() RETURNS trigger LANGUAGE plpgsql AS $$
+					BEGIN
+						IF ` + tc.fails + ` THEN
+							RAISE EXCEPTION 'the add fails' USING ERRCODE = '40001';
+						END IF;
+						RETURN NEW;
+					END $$`,
+				tc.trigger + ` EXECUTE FUNCTION fail()`,
+			} {
+				if _, err := conn.Exec(ctx, q); err != nil {
+					t.Fatal(err)
+				}
+			}
+			session, sku := "0123456789abcdef0123456789abcdef", storetest.NewFixture().SKUs[0].ID
+			err := db.AddToCart(ctx, session, sku)
+			if tc.wantErr != (err != nil) || (err != nil && catalog.ErrorCode(err) != catalog.EUNAVAILABLE) {
+				t.Fatalf("AddToCart: %v, want an error %v (unavailable)", err, tc.wantErr)
+			}
+			var tries int64
+			if err := conn.QueryRow(ctx, `SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM tries`).Scan(&tries); err != nil {
+				t.Fatal(err)
+			}
+			items, err := db.Cart(ctx, session)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var units int64
+			for _, it := range items {
+				units += it.Count
+			}
+			if tries != tc.tries || units != tc.units {
+				t.Errorf("%d tries, %d units in the cart; want %d and %d", tries, units, tc.tries, tc.units)
+			}
+		})
+	}
+}
+
+// afterAllLost ends every connection of db's pool, each used just before,
+// and returns what call then returns. The pool checks a connection that has
+// been idle for a second before it lends it, and would find the loss
+// itself, so call must come within a second of that use: if ending the
+// connections took longer, it tries again, up to 5 times.
+func afterAllLost(t *testing.T, db *postgres.DB, conn *pgx.Conn, call func() error) error {
 	t.Helper()
-	for deadline := time.Now().Add(10 * time.Second); db.PoolStats()[0].Conns < 3; {
-		if time.Now().After(deadline) {
-			t.Fatalf("the pool opened %d connections, want 3 or more", db.PoolStats()[0].Conns)
+	for range 5 {
+		used := warmPool(t, db)
+		endBackends(t, conn)
+		if time.Since(used) < 800*time.Millisecond {
+			return call()
 		}
+	}
+	t.Fatal("ending the pool's connections took a second or more, 5 times")
+	return nil
+}
+
+// warmPool uses db's pool, with 16 reads at once, until it holds 3
+// connections or more, and returns when it last used them.
+func warmPool(t *testing.T, db *postgres.DB) time.Time {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); ; {
 		var wg sync.WaitGroup
 		for range 16 {
 			wg.Go(func() { db.FindStyles(context.Background(), 1) })
 		}
 		wg.Wait()
+		if db.PoolStats()[0].Conns >= 3 {
+			return time.Now()
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the pool opened %d connections, want 3 or more", db.PoolStats()[0].Conns)
+		}
 	}
 }
 
@@ -158,9 +232,22 @@ func warmPool(t *testing.T, db *postgres.DB) {
 // each has ended, not only been asked to (up to 5 s).
 func endBackends(t *testing.T, conn *pgx.Conn) {
 	t.Helper()
-	if _, err := conn.Exec(context.Background(), `SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity
-		WHERE datname = current_database() AND pid <> pg_backend_pid()`); err != nil {
+	ctx := context.Background()
+	const others = `FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`
+	if _, err := conn.Exec(ctx, `SELECT pg_terminate_backend(pid) `+others); err != nil {
 		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		var left int
+		if err := conn.QueryRow(ctx, `SELECT count(*) `+others).Scan(&left); err != nil {
+			t.Fatal(err)
+		}
+		if left == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d sessions still there 5 s after they were ended", left)
+		}
 	}
 }
 
