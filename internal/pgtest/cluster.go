@@ -115,7 +115,11 @@ func sweep(bin string, cred *syscall.Credential) {
 			continue
 		}
 		left := &Cluster{bin: bin, base: dir, cred: cred}
-		_ = left.pgctl("stop", "-m", "immediate")
+		if err := left.pgctl("stop", "-m", "immediate"); err != nil {
+			if _, running := os.Stat(filepath.Join(left.data(), "postmaster.pid")); running == nil {
+				continue // it could not be stopped: keep what finds it
+			}
+		}
 		os.RemoveAll(dir)
 	}
 }

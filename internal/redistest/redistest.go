@@ -14,7 +14,6 @@ import (
 	"os"
 	"os/exec"
 	"strconv"
-	"syscall"
 	"testing"
 	"time"
 
@@ -95,8 +94,8 @@ func (r *Throwaway) Start() {
 	r.cmd = exec.Command("redis-server", "--bind", "127.0.0.1", "--port", strconv.Itoa(r.port),
 		"--save", "", "--appendonly", "no", "--dir", r.tb.TempDir())
 	// Should the test binary die (a -timeout panic skips cleanups), so
-	// does the server.
-	r.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	// does the server, where the system can say so.
+	r.cmd.SysProcAttr = dieWithParent()
 	if err := r.cmd.Start(); err != nil {
 		r.tb.Fatal(err)
 	}
