@@ -96,6 +96,17 @@ func TestDB_Replicas(t *testing.T) {
 	}
 	defer db.Close()
 	usable := func() bool { _, r := poolStats(t, db); return r.Usable }
+	// openUnchecked opens a store that checks its replica only once, at
+	// Open: only its own reads can then find the replica gone, or well.
+	openUnchecked := func(t *testing.T) *postgres.DB {
+		t.Helper()
+		unchecked, err := postgres.Open(ctx, url, postgres.Config{Replicas: []string{replicaURL}, ReplicaCheck: time.Hour})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { unchecked.Close() })
+		return unchecked
+	}
 	waitFor(t, "the replica to replay the load", usable)
 
 	t.Run("ReadsGoToReplica", func(t *testing.T) {
@@ -113,11 +124,7 @@ func TestDB_Replicas(t *testing.T) {
 	t.Run("CallerDeadline", func(t *testing.T) {
 		// A read whose caller's time has run out fails, and the replica
 		// is not to blame: it stays in use. No check runs to restore it.
-		unchecked, err := postgres.Open(ctx, url, postgres.Config{Replicas: []string{replicaURL}, ReplicaCheck: time.Hour})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer unchecked.Close()
+		unchecked := openUnchecked(t)
 		past, cancel := context.WithDeadline(ctx, time.Now().Add(-time.Second))
 		defer cancel()
 		if _, err := unchecked.FindProduct(past, 1); err == nil {
@@ -187,11 +194,7 @@ func TestDB_Replicas(t *testing.T) {
 		// A store that checks its replica only once, at Open: with no
 		// check to notice, only the reads themselves can find that the
 		// replica has gone.
-		unchecked, err := postgres.Open(ctx, url, postgres.Config{Replicas: []string{replicaURL}, ReplicaCheck: time.Hour})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer unchecked.Close()
+		unchecked := openUnchecked(t)
 		_, r0 := poolStats(t, unchecked)
 		readAll(t, unchecked)
 		if _, r1 := poolStats(t, unchecked); r1.Reads-r0.Reads != 4 {
@@ -246,11 +249,7 @@ func TestDB_Replicas(t *testing.T) {
 		// A store with no checks after Open: only the generation rule can
 		// keep the replica out.
 		waitFor(t, "the replica to serve", usable)
-		unchecked, err := postgres.Open(ctx, url, postgres.Config{Replicas: []string{replicaURL}, ReplicaCheck: time.Hour})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer unchecked.Close()
+		unchecked := openUnchecked(t)
 		execOn(t, replicaURL, "SELECT pg_wal_replay_pause()")
 		defer execOn(t, replicaURL, "SELECT pg_wal_replay_resume()")
 		storetest.Load(t, direct, fixture)
@@ -273,11 +272,7 @@ func TestDB_Replicas(t *testing.T) {
 		// primary has failed it too, is skipped from then on, as a read
 		// that fails there skips it. No check runs to notice instead.
 		waitFor(t, "the replica to serve", usable)
-		unchecked, err := postgres.Open(ctx, url, postgres.Config{Replicas: []string{replicaURL}, ReplicaCheck: time.Hour})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer unchecked.Close()
+		unchecked := openUnchecked(t)
 		if _, r := poolStats(t, unchecked); !r.Usable {
 			t.Fatal("the replica is not usable before it stops")
 		}
