@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"catalog"
+	"catalog/internal/reload"
 )
 
 // loadLock is the advisory lock key a load holds: one load at a time.
@@ -18,14 +19,14 @@ const loadLock = 0x63617461_6c6f6702 // "catalog" + 2
 
 // load is a new catalog being built in tables named <table>_new, filled by
 // binary COPY on a connection of its own (no statement timeout; it holds the
-// load lock, which its end releases, however it ends).
+// load lock, which its end releases, however it ends). Its reload.Steps are
+// PostgreSQL's SQL for each step of the reload.
 type load struct {
-	db         *DB
-	conn       *pgx.Conn
-	generation int64
-	now        time.Time
-	stream     *copyStream
-	done       bool
+	*reload.Load
+	db     *DB
+	conn   *pgx.Conn
+	now    time.Time
+	stream *copyStream
 }
 
 // BeginLoad starts a new catalog beside the live one. What an interrupted
@@ -43,8 +44,12 @@ func (db *DB) BeginLoad(ctx context.Context) (catalog.Load, error) {
 		return nil, storeError("begin load", err)
 	}
 	l := &load{db: db, conn: conn, now: db.now()}
-	if err := l.begin(ctx); err != nil {
-		conn.Close(context.WithoutCancel(ctx))
+	if err := l.lock(ctx); err != nil {
+		l.Release()
+		return nil, err
+	}
+	if l.Load, err = reload.Begin(ctx, l); err != nil {
+		l.Release()
 		return nil, err
 	}
 	return l, nil
@@ -55,7 +60,8 @@ func (db *DB) BeginLoad(ctx context.Context) (catalog.Load, error) {
 // connection checks for that every second) and release its lock.
 const loadLockWait = 15 * time.Second
 
-func (l *load) begin(ctx context.Context) error {
+// lock takes the load lock, which the load's connection holds until it closes.
+func (l *load) lock(ctx context.Context) error {
 	// While it runs a long statement, the server notices only this way
 	// that a killed load's client has gone (PostgreSQL 14 and later).
 	if _, err := l.conn.Exec(ctx, `SET client_connection_check_interval = 1000`); err != nil {
@@ -75,30 +81,29 @@ func (l *load) begin(ctx context.Context) error {
 	if err == nil {
 		_, err = l.conn.Exec(ctx, `RESET lock_timeout`)
 	}
-	if err != nil {
-		return storeError("begin load", err)
-	}
-	if err := l.dropLeftovers(ctx); err != nil {
-		return err
-	}
-	if err := l.conn.QueryRow(ctx, `SELECT generation + 1 FROM catalog_meta`).Scan(&l.generation); err != nil {
-		return storeError("begin load", err)
-	}
-	var stmts []string
-	for _, t := range catalogTables {
-		stmts = append(stmts, t.create(t.name+"_new"))
-	}
-	return l.execTx(ctx, "begin load", stmts...)
+	return storeError("begin load", err)
 }
 
-// dropLeftovers drops the tables of a load that did not finish, or the old
-// tables of one stopped after its swap.
-func (l *load) dropLeftovers(ctx context.Context) error {
+func (l *load) DropLeftovers(ctx context.Context) error {
 	var names []string
 	for _, t := range catalogTables {
 		names = append(names, t.name+"_new", t.name+"_old")
 	}
 	return l.execTx(ctx, "drop leftovers of an earlier load", "DROP TABLE IF EXISTS "+strings.Join(names, ", ")+" CASCADE")
+}
+
+func (l *load) NextGeneration(ctx context.Context) (int64, error) {
+	var generation int64
+	err := l.conn.QueryRow(ctx, `SELECT generation + 1 FROM catalog_meta`).Scan(&generation)
+	return generation, storeError("begin load", err)
+}
+
+func (l *load) CreateTables(ctx context.Context) error {
+	var stmts []string
+	for _, t := range catalogTables {
+		stmts = append(stmts, t.create(t.name+"_new"))
+	}
+	return l.execTx(ctx, "begin load", stmts...)
 }
 
 func (l *load) execTx(ctx context.Context, what string, stmts ...string) error {
@@ -174,10 +179,11 @@ func (s *copyStream) finish() error {
 var errDone = errors.New("COPY done")
 
 // copyRows sends rows to the COPY into a table's new version, starting it
-// (and finishing the previous table's) when the table changes.
-func copyRows[T any](ctx context.Context, l *load, table string, columns []string, rows []T, values func(T) []any) error {
-	if l.done {
-		return errors.New("load is finished")
+// (and finishing the previous table's) when the table changes; values gives
+// a row's values in the order of the table's columns.
+func copyRows[T any](ctx context.Context, l *load, table string, rows []T, values func(T) []any) error {
+	if l.Finished() {
+		return reload.ErrFinished
 	}
 	if l.stream == nil || l.stream.table != table {
 		if err := l.finishStream(); err != nil {
@@ -188,7 +194,7 @@ func copyRows[T any](ctx context.Context, l *load, table string, columns []strin
 		// The COPY outlives the call that starts it; Rollback ends it.
 		cctx := context.WithoutCancel(ctx)
 		go func() {
-			_, err := l.conn.CopyFrom(cctx, pgx.Identifier{table + "_new"}, columns, s)
+			_, err := l.conn.CopyFrom(cctx, pgx.Identifier{table + "_new"}, tableNamed(table).columnNames(), s)
 			s.result <- err
 		}()
 	}
@@ -218,82 +224,83 @@ func nullable(s catalog.Null[string]) any {
 }
 
 func (l *load) AddProducts(ctx context.Context, rows []catalog.Product) error {
-	return copyRows(ctx, l, "products", []string{"id", "name", "slogan", "description", "category", "default_price", "created_at", "updated_at"}, rows,
-		func(p catalog.Product) []any {
-			return []any{p.ID, p.Name, nullable(p.Slogan), nullable(p.Description), nullable(p.Category), int64(p.DefaultPrice), l.now, l.now}
-		})
+	return copyRows(ctx, l, "products", rows, func(p catalog.Product) []any {
+		return []any{p.ID, p.Name, nullable(p.Slogan), nullable(p.Description), nullable(p.Category), int64(p.DefaultPrice), l.now, l.now}
+	})
 }
 
 func (l *load) AddFeatures(ctx context.Context, rows []catalog.Feature) error {
-	return copyRows(ctx, l, "features", []string{"id", "product_id", "feature", "value"}, rows, func(f catalog.Feature) []any {
+	return copyRows(ctx, l, "features", rows, func(f catalog.Feature) []any {
 		return []any{f.ID, f.ProductID, f.Name, nullable(f.Value)}
 	})
 }
 
 func (l *load) AddStyles(ctx context.Context, rows []catalog.Style) error {
-	return copyRows(ctx, l, "styles", []string{"id", "product_id", "name", "sale_price", "original_price", "default_style"}, rows,
-		func(s catalog.Style) []any {
-			var sale any
-			if s.SalePrice.Valid {
-				sale = int64(s.SalePrice.V)
-			}
-			return []any{s.ID, s.ProductID, s.Name, sale, int64(s.OriginalPrice), s.Default}
-		})
+	return copyRows(ctx, l, "styles", rows, func(s catalog.Style) []any {
+		var sale any
+		if s.SalePrice.Valid {
+			sale = int64(s.SalePrice.V)
+		}
+		return []any{s.ID, s.ProductID, s.Name, sale, int64(s.OriginalPrice), s.Default}
+	})
 }
 
 func (l *load) AddPhotos(ctx context.Context, rows []catalog.Photo) error {
-	return copyRows(ctx, l, "photos", []string{"id", "style_id", "url", "thumbnail_url"}, rows, func(p catalog.Photo) []any {
+	return copyRows(ctx, l, "photos", rows, func(p catalog.Photo) []any {
 		return []any{p.ID, p.StyleID, nullable(p.URL), nullable(p.ThumbnailURL)}
 	})
 }
 
 func (l *load) AddSKUs(ctx context.Context, rows []catalog.SKU) error {
-	return copyRows(ctx, l, "skus", []string{"id", "style_id", "size", "quantity"}, rows, func(k catalog.SKU) []any {
+	return copyRows(ctx, l, "skus", rows, func(k catalog.SKU) []any {
 		return []any{k.ID, k.StyleID, k.Size, k.Quantity}
 	})
 }
 
 func (l *load) AddRelated(ctx context.Context, rows []catalog.Related) error {
-	return copyRows(ctx, l, "related", []string{"id", "product_id", "related_id"}, rows, func(r catalog.Related) []any {
+	return copyRows(ctx, l, "related", rows, func(r catalog.Related) []any {
 		return []any{r.ID, r.ProductID, r.RelatedID}
 	})
 }
 
 func (l *load) AddCartLines(ctx context.Context, rows []catalog.CartLine) error {
-	return copyRows(ctx, l, "cart_imported", []string{"id", "session", "sku_id", "active"}, rows, func(c catalog.CartLine) []any {
+	return copyRows(ctx, l, "cart_imported", rows, func(c catalog.CartLine) []any {
 		return []any{c.ID, c.Session, c.SKUID, c.Active}
 	})
 }
 
-// swapOrder is the order the swap locks the catalog tables in: the order in
-// which the service's statements take them, so a swap never deadlocks with a
-// read.
-var swapOrder = []string{"product_pages", "products", "features", "styles", "photos", "skus", "related", "cart_imported"}
+func (l *load) FinishRows(context.Context) error { return l.finishStream() }
 
-// Commit gives the new tables their keys, indexes and foreign keys, carries
-// over the timestamps of products that were there before, and swaps the new
-// tables in by renaming them in one transaction: a statement sees the old
-// catalog or the new, never a mix.
-func (l *load) Commit(ctx context.Context) error {
-	if l.done {
-		return errors.New("load is finished")
+func (l *load) AbortRows() {
+	if s := l.stream; s != nil && s.err == nil {
+		// A row of the wrong width makes the COPY fail, so its goroutine
+		// ends; unless it has ended already.
+		select {
+		case s.batches <- [][]any{{"rolled back"}}:
+			close(s.batches)
+			s.err = <-s.result
+		case s.err = <-s.result:
+		}
 	}
-	if err := l.finishStream(); err != nil {
-		return err
-	}
+}
+
+// carryTimestampsSQL keeps a product's created_at across loads, and its
+// updated_at unless its row changed.
+var carryTimestampsSQL = func() string {
+	compared := reload.Compared(tableNamed("products").columnNames())
+	return fmt.Sprintf(`UPDATE products_new AS n SET created_at = o.created_at,
+		updated_at = CASE WHEN (n.%s) IS NOT DISTINCT FROM (o.%s) THEN o.updated_at ELSE n.updated_at END
+		FROM products AS o WHERE o.id = n.id`, strings.Join(compared, ", n."), strings.Join(compared, ", o."))
+}()
+
+func (l *load) Build(ctx context.Context, generation int64) error {
 	stmts := []string{
 		`INSERT INTO product_pages_new (pos, product_id) SELECT row_number() OVER (ORDER BY id), id FROM products_new`,
 	}
 	for _, t := range catalogTables {
-		stmts = append(stmts, t.constrain(t.name+"_new", "_new", l.generation)...)
+		stmts = append(stmts, t.constrain(t.name+"_new", "_new", generation)...)
 	}
-	// A product keeps its created_at across loads, and its updated_at
-	// unless its row changed.
-	stmts = append(stmts, `UPDATE products_new AS n SET created_at = o.created_at,
-		updated_at = CASE WHEN (n.name, n.slogan, n.description, n.category, n.default_price)
-			IS NOT DISTINCT FROM (o.name, o.slogan, o.description, o.category, o.default_price)
-			THEN o.updated_at ELSE n.updated_at END
-		FROM products AS o WHERE o.id = n.id`)
+	stmts = append(stmts, carryTimestampsSQL)
 	if err := l.execTx(ctx, "index the new catalog", stmts...); err != nil {
 		return err
 	}
@@ -304,32 +311,23 @@ func (l *load) Commit(ctx context.Context) error {
 	// VACUUM as well as ANALYZE: the first read of a copied row would
 	// otherwise set its hint bits and dirty its page, and index-only scans
 	// would visit the heap. Cold reads were a third slower without it.
-	if _, err := l.conn.Exec(ctx, "VACUUM (FREEZE, ANALYZE) "+strings.Join(names, ", ")); err != nil {
-		return storeError("vacuum the new catalog", err)
-	}
+	_, err := l.conn.Exec(ctx, "VACUUM (FREEZE, ANALYZE) "+strings.Join(names, ", "))
+	return storeError("vacuum the new catalog", err)
+}
+
+// swapOrder is the order the swap locks the catalog tables in: the order in
+// which the service's statements take them, so a swap never deadlocks with a
+// read.
+var swapOrder = []string{"product_pages", "products", "features", "styles", "photos", "skus", "related", "cart_imported"}
+
+// Swap waits at most a few seconds for the locks, so as not to stall reads
+// behind it, and tries again.
+func (l *load) Swap(ctx context.Context, generation int64) error {
 	var products int64
 	if err := l.conn.QueryRow(ctx, `SELECT count(*) FROM products_new`).Scan(&products); err != nil {
 		return storeError("count the new catalog", err)
 	}
-	if err := l.swap(ctx, products); err != nil {
-		return err
-	}
-	l.done = true
-	defer l.release()
-	var old []string
-	for _, t := range catalogTables {
-		old = append(old, t.name+"_old")
-	}
-	_, err := l.conn.Exec(context.WithoutCancel(ctx), "DROP TABLE "+strings.Join(old, ", "))
-	return storeError("drop the old catalog", err)
-}
-
-// swap renames the new tables into place. It waits at most a few seconds
-// for the locks, so as not to stall reads behind it, and tries again.
-func (l *load) swap(ctx context.Context, products int64) error {
-	var stmts []string
-	stmts = append(stmts, `SET LOCAL lock_timeout = '2s'`,
-		"LOCK TABLE "+strings.Join(swapOrder, ", ")+" IN ACCESS EXCLUSIVE MODE")
+	stmts := []string{`SET LOCAL lock_timeout = '2s'`, "LOCK TABLE " + strings.Join(swapOrder, ", ") + " IN ACCESS EXCLUSIVE MODE"}
 	for _, t := range catalogTables {
 		stmts = append(stmts,
 			fmt.Sprintf("ALTER TABLE %s RENAME TO %s_old", t.name, t.name),
@@ -344,7 +342,7 @@ func (l *load) swap(ctx context.Context, products int64) error {
 				}
 			}
 			_, err := tx.Exec(ctx, `UPDATE catalog_meta SET generation = $1, loaded_at = $2, products = $3`,
-				l.generation, l.db.now(), products)
+				generation, l.db.now(), products)
 			return err
 		})
 		var pe *pgconn.PgError
@@ -355,26 +353,15 @@ func (l *load) swap(ctx context.Context, products int64) error {
 	return storeError("swap the new catalog in", err)
 }
 
-// Rollback abandons the load; the live catalog stays.
-func (l *load) Rollback() error {
-	if l.done {
-		return nil
+func (l *load) DropOld(ctx context.Context) error {
+	var old []string
+	for _, t := range catalogTables {
+		old = append(old, t.name+"_old")
 	}
-	l.done = true
-	defer l.release()
-	if s := l.stream; s != nil && s.err == nil {
-		// A row of the wrong width makes the COPY fail, so its goroutine
-		// ends; unless it has ended already.
-		select {
-		case s.batches <- [][]any{{"rolled back"}}:
-			close(s.batches)
-			s.err = <-s.result
-		case s.err = <-s.result:
-		}
-	}
-	return l.dropLeftovers(context.Background())
+	_, err := l.conn.Exec(ctx, "DROP TABLE "+strings.Join(old, ", "))
+	return storeError("drop the old catalog", err)
 }
 
-func (l *load) release() {
+func (l *load) Release() {
 	l.conn.Close(context.Background())
 }

@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -13,10 +14,12 @@ import (
 // Each read is one statement: one round trip, and one snapshot, so a load
 // swapping a new catalog in is seen entirely or not at all.
 
-const productColumns = `p.id, p.name, p.slogan, p.description, p.category, p.default_price, p.created_at, p.updated_at`
+// productColumns are the columns of products the reads select, in the
+// order of the table's definition.
+var productColumns = "p." + strings.Join(tableNamed("products").columnNames(), ", p.")
 
 // The statements of the read endpoints.
-const (
+var (
 	listProductsSQL = `SELECT ` + productColumns + `
 		FROM product_pages pp JOIN products p ON p.id = pp.product_id
 		WHERE pp.pos BETWEEN $1::bigint AND $2::bigint ORDER BY pp.pos`

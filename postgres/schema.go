@@ -4,6 +4,7 @@ import (
 	"context"
 	"embed"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 
@@ -68,7 +69,7 @@ func migrate(ctx context.Context, conn *pgx.Conn) error {
 		return fmt.Errorf("read schema version: %w", err)
 	}
 	if version > len(all) {
-		return fmt.Errorf("database schema version %d is newer than this program knows (%d): use a newer catalog", version, len(all))
+		return &schema.VersionError{Have: version, Want: len(all)}
 	}
 	for v := version; v < len(all); v++ {
 		err := pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
@@ -100,11 +101,13 @@ func migrate(ctx context.Context, conn *pgx.Conn) error {
 
 // catalogTable is a table of the catalog proper. A load builds every one of
 // them anew beside the live one, then renames it into place, so their
-// definitions live here. A migration that changes one must change the live
-// table and this definition alike.
+// definitions live here; the load's COPY and the reads of products take
+// their column lists from here too. A migration that changes one must
+// change the live table and this definition alike.
 type catalogTable struct {
-	name    string
-	columns string
+	name string
+	// columns are the column definitions: each a name, a space, a type.
+	columns []string
 	// key is the primary key column; "id" when empty.
 	key string
 	// indexes are the column lists of the secondary indexes, and refs the
@@ -114,32 +117,46 @@ type catalogTable struct {
 }
 
 var catalogTables = []catalogTable{
-	{name: "products", columns: `id integer NOT NULL, name text NOT NULL, slogan text, description text, category text,
-		default_price bigint NOT NULL, created_at timestamptz NOT NULL, updated_at timestamptz NOT NULL`},
+	{name: "products", columns: []string{"id integer NOT NULL", "name text NOT NULL", "slogan text", "description text",
+		"category text", "default_price bigint NOT NULL", "created_at timestamptz NOT NULL", "updated_at timestamptz NOT NULL"}},
 	// product_pages numbers the products in id order, so that a page is a
 	// range of positions rather than an OFFSET scan.
-	{name: "product_pages", columns: `pos integer NOT NULL, product_id integer NOT NULL`, key: "pos",
+	{name: "product_pages", columns: []string{"pos integer NOT NULL", "product_id integer NOT NULL"}, key: "pos",
 		refs: []string{"product_id products"}},
-	{name: "features", columns: `id integer NOT NULL, product_id integer NOT NULL, feature text NOT NULL, value text`,
+	{name: "features", columns: []string{"id integer NOT NULL", "product_id integer NOT NULL", "feature text NOT NULL", "value text"},
 		indexes: []string{"product_id, id"}, refs: []string{"product_id products"}},
-	{name: "styles", columns: `id integer NOT NULL, product_id integer NOT NULL, name text NOT NULL, sale_price bigint,
-		original_price bigint NOT NULL, default_style boolean NOT NULL`,
+	{name: "styles", columns: []string{"id integer NOT NULL", "product_id integer NOT NULL", "name text NOT NULL", "sale_price bigint",
+		"original_price bigint NOT NULL", "default_style boolean NOT NULL"},
 		indexes: []string{"product_id, id"}, refs: []string{"product_id products"}},
-	{name: "photos", columns: `id integer NOT NULL, style_id integer NOT NULL, url text, thumbnail_url text`,
+	{name: "photos", columns: []string{"id integer NOT NULL", "style_id integer NOT NULL", "url text", "thumbnail_url text"},
 		indexes: []string{"style_id, id"}, refs: []string{"style_id styles"}},
-	{name: "skus", columns: `id integer NOT NULL, style_id integer NOT NULL, size text NOT NULL, quantity integer NOT NULL`,
+	{name: "skus", columns: []string{"id integer NOT NULL", "style_id integer NOT NULL", "size text NOT NULL", "quantity integer NOT NULL"},
 		indexes: []string{"style_id, id"}, refs: []string{"style_id styles"}},
-	{name: "related", columns: `id integer NOT NULL, product_id integer NOT NULL, related_id integer NOT NULL`,
+	{name: "related", columns: []string{"id integer NOT NULL", "product_id integer NOT NULL", "related_id integer NOT NULL"},
 		indexes: []string{"product_id, id"}, refs: []string{"product_id products", "related_id products"}},
 	// cart_imported holds the dataset's historical carts (cart.csv); they
 	// are replaced with the catalog, while the cart table is not.
-	{name: "cart_imported", columns: `id integer NOT NULL, session text NOT NULL, sku_id integer NOT NULL, active boolean NOT NULL`,
+	{name: "cart_imported", columns: []string{"id integer NOT NULL", "session text NOT NULL", "sku_id integer NOT NULL", "active boolean NOT NULL"},
 		indexes: []string{"session, sku_id"}, refs: []string{"sku_id skus"}},
+}
+
+// tableNamed returns the catalog table of a name.
+func tableNamed(name string) catalogTable {
+	return catalogTables[slices.IndexFunc(catalogTables, func(t catalogTable) bool { return t.name == name })]
+}
+
+// columnNames returns the names of t's columns, in order.
+func (t catalogTable) columnNames() []string {
+	names := make([]string, len(t.columns))
+	for i, c := range t.columns {
+		names[i], _, _ = strings.Cut(c, " ")
+	}
+	return names
 }
 
 // create returns the statement that creates t, bare, under a name.
 func (t catalogTable) create(name string) string {
-	return fmt.Sprintf("CREATE TABLE %s (%s)", name, t.columns)
+	return fmt.Sprintf("CREATE TABLE %s (%s)", name, strings.Join(t.columns, ", "))
 }
 
 // constrain returns the statements that give t, named name, its primary

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 
 	"catalog"
 )
@@ -27,11 +28,13 @@ func (db *DB) readTx(ctx context.Context, what string, fn func(tx *sql.Tx) error
 	return nil
 }
 
-const productColumns = `p.id, p.name, p.slogan, p.description, p.category, p.default_price, p.created_at, p.updated_at`
+// productColumns are the columns of products the reads select, in the
+// order of the table's definition.
+var productColumns = "p." + strings.Join(tableNamed("products").columnNames(), ", p.")
 
 // The read queries, prepared once per connection: parsing and planning them
 // per request was an eighth of a cold request's CPU.
-const (
+var (
 	listProductsSQL = `SELECT ` + productColumns + `
 		FROM product_pages pp JOIN products p ON p.id = pp.product_id
 		WHERE pp.pos BETWEEN ? AND ? ORDER BY pp.pos`

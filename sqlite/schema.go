@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"embed"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -35,7 +36,7 @@ func migrate(ctx context.Context, db *sql.DB, file string) error {
 			return false, fmt.Errorf("read schema version: %w", err)
 		}
 		if version > len(all) {
-			return false, fmt.Errorf("database schema version %d is newer than this program knows (%d): use a newer catalog", version, len(all))
+			return false, &schema.VersionError{Have: version, Want: len(all)}
 		}
 		return version < len(all), nil
 	}
@@ -88,40 +89,56 @@ func withWriteLock(ctx context.Context, db *sql.DB, pending func(queryer) (bool,
 
 // catalogTable is a table of the catalog proper. A load builds every one of
 // them anew beside the live one, then renames it into place, so their
-// definitions live here, not in migrations.
+// definitions live here, not in migrations; the load's inserts and the
+// reads of products take their column lists from here too.
 type catalogTable struct {
-	name    string
-	columns string
+	name string
+	// columns are the column definitions: each a name, a space, a type.
+	columns []string
 	// indexes lists the column lists of the secondary indexes, built after
 	// the rows are written.
 	indexes []string
 }
 
 var catalogTables = []catalogTable{
-	{"products", `id INTEGER PRIMARY KEY, name TEXT NOT NULL, slogan TEXT, description TEXT,
-		category TEXT, default_price INTEGER NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL`, nil},
+	{"products", []string{"id INTEGER PRIMARY KEY", "name TEXT NOT NULL", "slogan TEXT", "description TEXT", "category TEXT",
+		"default_price INTEGER NOT NULL", "created_at INTEGER NOT NULL", "updated_at INTEGER NOT NULL"}, nil},
 	// product_pages numbers the products in id order, so that a page is a
 	// range of positions rather than an OFFSET scan.
-	{"product_pages", `pos INTEGER PRIMARY KEY, product_id INTEGER NOT NULL`, nil},
-	{"features", `id INTEGER PRIMARY KEY, product_id INTEGER NOT NULL, feature TEXT NOT NULL, value TEXT`,
+	{"product_pages", []string{"pos INTEGER PRIMARY KEY", "product_id INTEGER NOT NULL"}, nil},
+	{"features", []string{"id INTEGER PRIMARY KEY", "product_id INTEGER NOT NULL", "feature TEXT NOT NULL", "value TEXT"},
 		[]string{"product_id"}},
-	{"styles", `id INTEGER PRIMARY KEY, product_id INTEGER NOT NULL, name TEXT NOT NULL, sale_price INTEGER,
-		original_price INTEGER NOT NULL, default_style INTEGER NOT NULL`, []string{"product_id"}},
-	{"photos", `id INTEGER PRIMARY KEY, style_id INTEGER NOT NULL, url TEXT, thumbnail_url TEXT`,
+	{"styles", []string{"id INTEGER PRIMARY KEY", "product_id INTEGER NOT NULL", "name TEXT NOT NULL", "sale_price INTEGER",
+		"original_price INTEGER NOT NULL", "default_style INTEGER NOT NULL"}, []string{"product_id"}},
+	{"photos", []string{"id INTEGER PRIMARY KEY", "style_id INTEGER NOT NULL", "url TEXT", "thumbnail_url TEXT"},
 		[]string{"style_id"}},
-	{"skus", `id INTEGER PRIMARY KEY, style_id INTEGER NOT NULL, size TEXT NOT NULL, quantity INTEGER NOT NULL`,
+	{"skus", []string{"id INTEGER PRIMARY KEY", "style_id INTEGER NOT NULL", "size TEXT NOT NULL", "quantity INTEGER NOT NULL"},
 		[]string{"style_id"}},
-	{"related", `id INTEGER PRIMARY KEY, product_id INTEGER NOT NULL, related_id INTEGER NOT NULL`,
+	{"related", []string{"id INTEGER PRIMARY KEY", "product_id INTEGER NOT NULL", "related_id INTEGER NOT NULL"},
 		[]string{"product_id"}},
 	// cart_imported holds the dataset's historical carts (cart.csv); they
 	// are replaced with the catalog, while the cart table is not.
-	{"cart_imported", `id INTEGER PRIMARY KEY, session TEXT NOT NULL, sku_id INTEGER NOT NULL, active INTEGER NOT NULL`,
+	{"cart_imported", []string{"id INTEGER PRIMARY KEY", "session TEXT NOT NULL", "sku_id INTEGER NOT NULL", "active INTEGER NOT NULL"},
 		[]string{"session, sku_id"}},
+}
+
+// tableNamed returns the catalog table of a name.
+func tableNamed(name string) catalogTable {
+	return catalogTables[slices.IndexFunc(catalogTables, func(t catalogTable) bool { return t.name == name })]
+}
+
+// columnNames returns the names of t's columns, in order.
+func (t catalogTable) columnNames() []string {
+	names := make([]string, len(t.columns))
+	for i, c := range t.columns {
+		names[i], _, _ = strings.Cut(c, " ")
+	}
+	return names
 }
 
 // createTable returns the statement that creates t under a name.
 func (t catalogTable) createTable(name string) string {
-	return fmt.Sprintf("CREATE TABLE %s (%s)", name, t.columns)
+	return fmt.Sprintf("CREATE TABLE %s (%s)", name, strings.Join(t.columns, ", "))
 }
 
 // createIndexes returns the statements that index t under a name. Index

@@ -4,6 +4,7 @@
 package schema
 
 import (
+	"fmt"
 	"io/fs"
 	"path"
 	"sort"
@@ -25,4 +26,21 @@ func Migrations(fsys fs.FS, dir string) ([]string, error) {
 		out = append(out, string(b))
 	}
 	return out, nil
+}
+
+// VersionError says that a database's schema is not the version this
+// program knows: none yet (Have 0), older, or newer. What to do about it
+// is the command's to say.
+type VersionError struct {
+	Have, Want int
+}
+
+func (e *VersionError) Error() string {
+	switch {
+	case e.Have == 0:
+		return "the database has no catalog schema"
+	case e.Have < e.Want:
+		return fmt.Sprintf("the database schema is at version %d, this program needs %d", e.Have, e.Want)
+	}
+	return fmt.Sprintf("the database schema is at version %d, newer than this program knows (%d)", e.Have, e.Want)
 }

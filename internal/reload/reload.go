@@ -1,0 +1,105 @@
+// Package reload is the order in which a store replaces its catalog: new
+// tables built beside the live ones, then renamed into their place.
+package reload
+
+import (
+	"context"
+	"errors"
+	"slices"
+)
+
+// ErrFinished is the error of a call to a load that has ended.
+var ErrFinished = errors.New("load is finished")
+
+// Steps is one store's SQL for each step of a reload; the rows themselves
+// are the store's to write, between Begin and Commit.
+type Steps interface {
+	// DropLeftovers drops the new tables of a load that did not finish,
+	// and the old tables of one stopped after its swap.
+	DropLeftovers(ctx context.Context) error
+	// NextGeneration returns the generation the new catalog will have.
+	NextGeneration(ctx context.Context) (int64, error)
+	// CreateTables creates the new tables, <table>_new, empty.
+	CreateTables(ctx context.Context) error
+	// FinishRows writes what rows are still pending; AbortRows abandons them.
+	FinishRows(ctx context.Context) error
+	AbortRows()
+	// Build fills product_pages, carries over the timestamps of products
+	// that were there before, and gives the new tables their keys and
+	// indexes, named with the generation so as not to clash with the live
+	// ones'.
+	Build(ctx context.Context, generation int64) error
+	// Swap renames each live table to <table>_old and its new version into
+	// its place, and records the generation in catalog_meta, in one
+	// transaction: readers see the old catalog or the new, never a mix.
+	Swap(ctx context.Context, generation int64) error
+	// DropOld drops the tables the swap retired.
+	DropOld(ctx context.Context) error
+	// Release gives up what the load holds: its connection, its lock.
+	Release()
+}
+
+// Load is a reload under way, from Begin to its Commit or Rollback.
+type Load struct {
+	steps      Steps
+	generation int64
+	done       bool
+}
+
+// Begin clears what an earlier load left behind and creates the new
+// tables. If it fails, the caller still holds, and releases, the steps.
+func Begin(ctx context.Context, s Steps) (*Load, error) {
+	if err := s.DropLeftovers(ctx); err != nil {
+		return nil, err
+	}
+	generation, err := s.NextGeneration(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.CreateTables(ctx); err != nil {
+		return nil, err
+	}
+	return &Load{steps: s, generation: generation}, nil
+}
+
+// Finished reports whether the load has ended: committed or rolled back.
+func (l *Load) Finished() bool { return l.done }
+
+// Commit builds the new tables and swaps them in. Once they are swapped
+// in the load has ended, even if dropping the old tables then fails.
+func (l *Load) Commit(ctx context.Context) error {
+	if l.done {
+		return ErrFinished
+	}
+	if err := l.steps.FinishRows(ctx); err != nil {
+		return err
+	}
+	if err := l.steps.Build(ctx, l.generation); err != nil {
+		return err
+	}
+	if err := l.steps.Swap(ctx, l.generation); err != nil {
+		return err
+	}
+	l.done = true
+	defer l.steps.Release()
+	return l.steps.DropOld(context.WithoutCancel(ctx))
+}
+
+// Rollback abandons the load; the live catalog stays.
+func (l *Load) Rollback() error {
+	if l.done {
+		return nil
+	}
+	l.done = true
+	defer l.steps.Release()
+	l.steps.AbortRows()
+	return l.steps.DropLeftovers(context.Background())
+}
+
+// Compared returns the products columns whose change gives a product a
+// new updated_at: all but its id and its timestamps.
+func Compared(columns []string) []string {
+	return slices.DeleteFunc(slices.Clone(columns), func(c string) bool {
+		return c == "id" || c == "created_at" || c == "updated_at"
+	})
+}
