@@ -1,6 +1,7 @@
 package catalog
 
 import (
+	"context"
 	"errors"
 	"fmt"
 )
@@ -10,7 +11,6 @@ const (
 	ENOTFOUND      = "not_found"     // the thing asked for does not exist
 	EINVALID       = "invalid"       // the request is malformed
 	EUNPROCESSABLE = "unprocessable" // well-formed, but breaks a business rule
-	ETOOLARGE      = "too_large"     // the request body is over its limit
 	EUNAVAILABLE   = "unavailable"   // the store cannot answer now; retry later
 	EINTERNAL      = "internal"      // a bug or an unexpected failure
 )
@@ -29,27 +29,44 @@ func Errorf(code, format string, args ...any) *Error {
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
 }
 
-// ErrorCode returns the code of the first Error in err's chain, EINTERNAL for
-// any other error, and "" for nil.
+// errTimeout is what a call whose time ran out failed with: the one place
+// a deadline becomes a domain error, wherever it ran out (in a store's
+// driver, waiting for a connection, or for a turn).
+var errTimeout = Errorf(EUNAVAILABLE, "the store did not answer in time; retry shortly")
+
+// asError returns the first Error in err's chain, errTimeout for a
+// deadline that ran out, or nil.
+func asError(err error) *Error {
+	var e *Error
+	switch {
+	case errors.As(err, &e):
+		return e
+	case errors.Is(err, context.DeadlineExceeded):
+		return errTimeout
+	}
+	return nil
+}
+
+// ErrorCode returns the code of the first Error in err's chain, EUNAVAILABLE
+// for a deadline that ran out, EINTERNAL for any other error, and "" for
+// nil.
 func ErrorCode(err error) string {
 	if err == nil {
 		return ""
 	}
-	var e *Error
-	if errors.As(err, &e) {
+	if e := asError(err); e != nil {
 		return e.Code
 	}
 	return EINTERNAL
 }
 
-// ErrorMessage returns the message of the first Error in err's chain, and a
-// generic message for any other error, whose text may hold internals.
+// ErrorMessage returns the message of ErrorCode's error, and a generic
+// message for any other error, whose text may hold internals.
 func ErrorMessage(err error) string {
 	if err == nil {
 		return ""
 	}
-	var e *Error
-	if errors.As(err, &e) {
+	if e := asError(err); e != nil {
 		return e.Message
 	}
 	return "internal error"

@@ -1,6 +1,7 @@
 package catalog_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strconv"
@@ -97,6 +98,9 @@ func TestError(t *testing.T) {
 		{e, catalog.ENOTFOUND, "product 4 does not exist"},
 		{wrapped, catalog.ENOTFOUND, "product 4 does not exist"},
 		{errors.New("pq: secret internals"), catalog.EINTERNAL, "internal error"},
+		{fmt.Errorf("find styles: %w", context.DeadlineExceeded), catalog.EUNAVAILABLE, "the store did not answer in time; retry shortly"},
+		// A store's own word on a timeout comes first.
+		{fmt.Errorf("x: %w (%w)", catalog.Errorf(catalog.EUNAVAILABLE, "busy"), context.DeadlineExceeded), catalog.EUNAVAILABLE, "busy"},
 	} {
 		if got := catalog.ErrorCode(tc.err); got != tc.code {
 			t.Errorf("ErrorCode(%v) = %q, want %q", tc.err, got, tc.code)

@@ -10,8 +10,6 @@ import (
 
 	"github.com/maypok86/otter/v2"
 	"github.com/maypok86/otter/v2/stats"
-
-	"catalog"
 )
 
 // entryOverhead is what an entry costs besides its bytes: the key, the
@@ -117,35 +115,4 @@ func (c *Cache[K]) Stats() Stats {
 	s := c.stats.Snapshot()
 	return Stats{Hits: s.Hits, Misses: s.Misses, Evictions: s.Evictions,
 		Entries: c.c.EstimatedSize(), Bytes: c.c.WeightedSize(), MaxBytes: c.c.GetMaximum()}
-}
-
-// pollTimeout bounds each question Watch asks the store.
-const pollTimeout = 5 * time.Second
-
-// Watch polls the store's catalog generation every interval until ctx ends
-// and passes it to the cache, so that a reload made by another process
-// (catalog load) reaches the cache within an interval. Errors, a poll that
-// takes over pollTimeout among them, are reported to onErr and retried at
-// the next tick; the cache keeps its generation meanwhile.
-func (c *Cache[K]) Watch(ctx context.Context, store catalog.Describer, interval time.Duration, onErr func(error)) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		pctx, cancel := context.WithTimeout(ctx, pollTimeout)
-		info, err := store.CatalogInfo(pctx)
-		cancel()
-		switch {
-		case ctx.Err() != nil:
-			return
-		case err != nil:
-			onErr(err)
-		default:
-			c.SetGeneration(info.Generation)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
 }

@@ -193,9 +193,9 @@ func TestCache_SetGeneration(t *testing.T) {
 	}
 }
 
-// Watch follows a reload made through another handle on the store, as
-// catalog load is another process.
-func TestCache_Watch(t *testing.T) {
+// A watcher of the store passes a reload made through another handle on
+// it (catalog load is another process) to the cache.
+func TestCache_FollowsReload(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "catalog.db")
 	served, err := sqlite.Open(ctx, path)
@@ -211,29 +211,22 @@ func TestCache_Watch(t *testing.T) {
 	storetest.Load(t, other, storetest.NewFixture())
 
 	c := cache.New[key](1 << 20)
+	w := catalog.NewWatcher(served, 5*time.Millisecond)
+	w.OnChange(func(info catalog.CatalogInfo) { c.SetGeneration(info.Generation) })
+	if _, err := w.Poll(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if c.Generation() != 1 {
+		t.Fatalf("generation %d after the first poll, want 1", c.Generation())
+	}
 	wctx, stop := context.WithCancel(ctx)
 	defer stop()
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		c.Watch(wctx, served, 5*time.Millisecond, func(err error) { t.Errorf("watch: %v", err) })
-	}()
-	waitFor := func(gen int64) {
-		t.Helper()
-		for deadline := time.Now().Add(5 * time.Second); c.Generation() != gen; time.Sleep(time.Millisecond) {
-			if time.Now().After(deadline) {
-				t.Fatalf("generation %d, want %d", c.Generation(), gen)
-			}
-		}
-	}
-	waitFor(1)
+	go w.Run(wctx, func(err error) { t.Errorf("watch: %v", err) })
 	storetest.Load(t, other, storetest.NewFixture())
-	waitFor(2)
-	stop()
-	select {
-	case <-done:
-	case <-time.After(5 * time.Second):
-		t.Fatal("Watch did not return when its context ended")
+	for deadline := time.Now().Add(5 * time.Second); c.Generation() != 2; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("generation %d, want 2", c.Generation())
+		}
 	}
 }
 

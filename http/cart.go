@@ -2,6 +2,7 @@ package http
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 
@@ -42,7 +43,7 @@ func (s *Server) handleAddToCart(w http.ResponseWriter, r *http.Request) {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
 	var tooLarge *http.MaxBytesError
 	if errors.As(err, &tooLarge) {
-		s.Error(w, r, catalog.Errorf(catalog.ETOOLARGE, "the body is over %d bytes", MaxBodyBytes))
+		writeError(w, r, http.StatusRequestEntityTooLarge, fmt.Sprintf("the body is over %d bytes", MaxBodyBytes))
 		return
 	}
 	if err != nil {

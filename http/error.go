@@ -13,35 +13,30 @@ var statuses = map[string]int{
 	catalog.ENOTFOUND:      http.StatusNotFound,
 	catalog.EINVALID:       http.StatusBadRequest,
 	catalog.EUNPROCESSABLE: http.StatusUnprocessableEntity,
-	catalog.ETOOLARGE:      http.StatusRequestEntityTooLarge,
 	catalog.EUNAVAILABLE:   http.StatusServiceUnavailable,
 	catalog.EINTERNAL:      http.StatusInternalServerError,
 }
 
 // Error writes err as the contract's JSON error. Internal errors are logged
-// and shown to the client only as "internal error".
+// and shown to the client only as "internal error". Nothing is written to
+// a client that went away: the request counts as abandoned.
 func (s *Server) Error(w http.ResponseWriter, r *http.Request, err error) {
-	code := catalog.ErrorCode(err)
-	status, ok := statuses[code]
+	if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
+		return
+	}
+	status, ok := statuses[catalog.ErrorCode(err)]
 	if !ok {
 		status = http.StatusInternalServerError
 	}
-	msg := catalog.ErrorMessage(err)
-	switch {
-	case errors.Is(err, context.Canceled) && r.Context().Err() != nil:
-		// The client went away; there is no one to answer.
-		return
-	case errors.Is(err, context.DeadlineExceeded):
-		status, msg = http.StatusServiceUnavailable, "the store did not answer in time; retry shortly"
-	case status == http.StatusInternalServerError:
+	switch status {
+	case http.StatusInternalServerError:
 		s.cfg.Logger.Error("request failed", "method", r.Method, "path", r.URL.Path, "error", err)
-	}
-	if status == http.StatusServiceUnavailable {
+	case http.StatusServiceUnavailable:
 		w.Header().Set("Retry-After", "1")
 		// Debug, not warn: under overload this would flood the log.
 		s.cfg.Logger.Debug("store unavailable", "method", r.Method, "path", r.URL.Path, "error", err)
 	}
-	writeError(w, r, status, msg)
+	writeError(w, r, status, catalog.ErrorMessage(err))
 }
 
 func writeError(w http.ResponseWriter, _ *http.Request, status int, msg string) {

@@ -1,32 +1,25 @@
 package http
 
 import (
-	"context"
 	"net/http"
 	"strconv"
-	"time"
 )
-
-// readyTimeout bounds the store check of /readyz: a load balancer asks
-// often and must get an answer soon.
-const readyTimeout = time.Second
 
 // handleHealth answers that the process is alive and serving HTTP.
 func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, func(b []byte) []byte { return append(b, `{"status":"ok"}`...) })
 }
 
-// handleReady answers 200 when the store answers and holds a loaded
-// catalog, and 503 otherwise, so a load balancer sends no traffic to an
-// instance that would fail it.
+// handleReady answers 200 when the store answered the last question about
+// its catalog and holds a loaded one, and 503 otherwise, so a load
+// balancer sends no traffic to an instance that would fail it. It asks the
+// service's watcher, not the store: a load balancer asks often.
 func (s *Server) handleReady(w http.ResponseWriter, r *http.Request) {
-	if s.cfg.Catalog == nil {
+	if s.cfg.Live == nil {
 		s.handleHealth(w, r)
 		return
 	}
-	ctx, cancel := context.WithTimeout(r.Context(), readyTimeout)
-	defer cancel()
-	info, err := s.cfg.Catalog.CatalogInfo(ctx)
+	info, err := s.cfg.Live.Current()
 	switch {
 	case err != nil:
 		w.Header().Set("Retry-After", "1")

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"sync"
 	"testing"
 	"time"
@@ -14,32 +15,38 @@ import (
 	"catalog/storetest"
 )
 
-type describer struct {
+// live is what a watcher last read.
+type live struct {
 	info catalog.CatalogInfo
 	err  error
 }
 
-func (d describer) CatalogInfo(context.Context) (catalog.CatalogInfo, error) { return d.info, d.err }
+func (l live) Current() (catalog.CatalogInfo, error) { return l.info, l.err }
 
 func TestServer_Health(t *testing.T) {
 	store := openStore(t, "sqlite")
 	storetest.Load(t, store, storetest.NewFixture())
+	watcher := catalog.NewWatcher(store, time.Hour)
+	if _, err := watcher.Poll(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
-		name    string
-		catalog catalog.Describer
-		path    string
-		status  int
-		body    string
+		name   string
+		live   cataloghttp.Live
+		path   string
+		status int
+		body   string
 	}{
-		{"Alive", store, "/healthz", 200, `{"status":"ok"}`},
-		{"Ready", store, "/readyz", 200, `{"status":"ready","generation":1,"products":6}`},
-		{"ReadyPrefixed", store, "/api/fec2/c/readyz", 200, `{"status":"ready","generation":1,"products":6}`},
-		{"NotLoaded", describer{}, "/readyz", 503, `{"message":"not ready: no catalog is loaded"}`},
-		{"StoreDown", describer{err: errors.New("connection refused")}, "/readyz", 503, `{"message":"not ready: the store does not answer"}`},
-		{"AliveWhenStoreDown", describer{err: errors.New("connection refused")}, "/healthz", 200, `{"status":"ok"}`},
+		{"Alive", watcher, "/healthz", 200, `{"status":"ok"}`},
+		{"Ready", watcher, "/readyz", 200, `{"status":"ready","generation":1,"products":6}`},
+		{"ReadyPrefixed", watcher, "/api/fec2/c/readyz", 200, `{"status":"ready","generation":1,"products":6}`},
+		{"NotLoaded", live{}, "/readyz", 503, `{"message":"not ready: no catalog is loaded"}`},
+		{"NotReadYet", catalog.NewWatcher(store, time.Hour), "/readyz", 503, `{"message":"not ready: the store does not answer"}`},
+		{"StoreDown", live{err: errors.New("connection refused")}, "/readyz", 503, `{"message":"not ready: the store does not answer"}`},
+		{"AliveWhenStoreDown", live{err: errors.New("connection refused")}, "/healthz", 200, `{"status":"ok"}`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			h := cataloghttp.NewServer(store, store, cataloghttp.Config{Campus: "c", Catalog: tc.catalog, Logger: quietLogger()}).Handler()
+			h := cataloghttp.NewServer(store, store, cataloghttp.Config{Campus: "c", Live: tc.live, Logger: quietLogger()}).Handler()
 			resp := serve(h, request{path: tc.path})
 			body, _ := io.ReadAll(resp.Body)
 			if resp.StatusCode != tc.status || string(body) != tc.body {
@@ -93,9 +100,16 @@ func TestServer_Observer(t *testing.T) {
 		serve(h, request{path: p})
 	}
 	serve(h, request{method: "DELETE", path: "/cart"})
+	// A client that goes away before the store answers: abandoned, not 200.
+	slow := cataloghttp.NewServer(&stubStore{delay: time.Second}, store, cataloghttp.Config{Campus: "c", Observer: rec, Logger: quietLogger()}).Handler()
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(10*time.Millisecond, cancel)
+	w := httptest.NewRecorder()
+	slow.ServeHTTP(w, httptest.NewRequestWithContext(ctx, "GET", "/products/1/styles", nil))
 	want := []observed{
 		{"GET /products/{id}", 200}, {"GET /products/{id}/styles", 200}, {"GET /products/{id}", 404},
 		{"GET /products", 200}, {"/", 404}, {"GET /products/{id}", 400}, {"/cart", http.StatusMethodNotAllowed},
+		{"GET /products/{id}/styles", cataloghttp.StatusAbandoned},
 	}
 	if rec.inFlight != 0 || len(rec.seen) != len(want) {
 		t.Fatalf("in flight %d, seen %v", rec.inFlight, rec.seen)

@@ -9,33 +9,47 @@ import (
 	"time"
 )
 
-// logRequests logs a share of requests (cfg.LogSample: 0 none, 1 all), each
-// with its request id: the X-Request-Id a proxy set (nginx's $request_id),
-// or a new one. Sampling keeps logging from becoming the bottleneck.
-func (s *Server) logRequests(next http.Handler) http.Handler {
+// track tells the observer of every request and logs a share of them
+// (cfg.LogSample: 0 none, 1 all), each with its request id: the
+// X-Request-Id a proxy set (nginx's $request_id), or a new one. Sampling
+// keeps logging from becoming the bottleneck. It wraps the mux itself,
+// which sets the request's Pattern as it routes it.
+func (s *Server) track(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		// NewServer installs this only for a LogSample over 0.
-		if s.cfg.LogSample < 1 && mathrand.Float64() >= s.cfg.LogSample {
-			next.ServeHTTP(w, r)
-			return
-		}
-		id := r.Header.Get("X-Request-Id")
-		if !validRequestID(id) {
-			id = newRequestID()
+		if s.cfg.Observer != nil {
+			s.cfg.Observer.Begin()
 		}
 		start := time.Now()
-		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+		sw := &statusWriter{ResponseWriter: w}
 		next.ServeHTTP(sw, r)
-		s.cfg.Logger.LogAttrs(r.Context(), slog.LevelInfo, "request",
-			slog.String("request_id", id),
-			slog.String("method", r.Method),
-			slog.String("path", r.URL.Path),
-			slog.String("route", r.Pattern),
-			slog.Int("status_code", sw.status),
-			slog.Float64("duration_ms", float64(time.Since(start).Microseconds())/1000),
-			slog.String("remote_addr", r.RemoteAddr),
-		)
+		d, status, pattern := time.Since(start), sw.outcome(r), r.Pattern
+		if pattern == "" {
+			pattern = "none"
+		}
+		if s.cfg.Observer != nil {
+			s.cfg.Observer.End(pattern, status, d)
+		}
+		if s.cfg.LogSample > 0 && (s.cfg.LogSample >= 1 || mathrand.Float64() < s.cfg.LogSample) {
+			s.logRequest(r, pattern, status, d)
+		}
 	})
+}
+
+// logRequest logs one request with its id.
+func (s *Server) logRequest(r *http.Request, pattern string, status int, d time.Duration) {
+	id := r.Header.Get("X-Request-Id")
+	if !validRequestID(id) {
+		id = newRequestID()
+	}
+	s.cfg.Logger.LogAttrs(r.Context(), slog.LevelInfo, "request",
+		slog.String("request_id", id),
+		slog.String("method", r.Method),
+		slog.String("path", r.URL.Path),
+		slog.String("route", pattern),
+		slog.Int("status_code", status),
+		slog.Float64("duration_ms", float64(d.Microseconds())/1000),
+		slog.String("remote_addr", r.RemoteAddr),
+	)
 }
 
 // validRequestID accepts ids of up to 64 letters, digits, '-', '_' and '.':

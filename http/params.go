@@ -60,8 +60,6 @@ func parsePage(rawQuery string) (catalog.Page, error) {
 	return page, nil
 }
 
-// errBodyShape answers a body sku_id cannot be read from: 422, as the
-// contract answers a malformed sku_id.
 // MaxPage is the largest page number passed on to a store: with at most
 // catalog.MaxID products, any page past it is as empty as it.
 const MaxPage = catalog.MaxID + 1
@@ -83,6 +81,8 @@ func parsePageNumber(s string) (int64, bool) {
 	return 0, false
 }
 
+// errBodyShape answers a body sku_id cannot be read from: 422, as the
+// contract answers a malformed sku_id.
 var errBodyShape = catalog.Errorf(catalog.EUNPROCESSABLE, `sku_id is missing or malformed: send a JSON object {"sku_id": N} or a form sku_id=N`)
 
 // parseSKUID parses the body of POST /cart: JSON {"sku_id": N} where N is a

@@ -1,7 +1,6 @@
 package http
 
 import (
-	"bytes"
 	"context"
 	"net/http"
 	"strconv"
@@ -52,46 +51,32 @@ const (
 	RouteRelated
 )
 
+// noCache is the Cache of a server without one: every Get loads.
+type noCache struct{}
+
+func (noCache) Get(ctx context.Context, _ CacheKey, _ time.Duration, load func(context.Context) ([]byte, error)) ([]byte, error) {
+	return load(ctx)
+}
+
 func (s *Server) storeContext(r *http.Request) (context.Context, context.CancelFunc) {
 	return context.WithTimeout(r.Context(), s.cfg.RequestTimeout)
 }
 
-// respond writes the 200 body that fill appends from what it reads from the
-// store, from the cache when the server has one.
+// respond writes the 200 body of k: from the cache, or rendered by fill
+// from what it reads from the store.
 func (s *Server) respond(w http.ResponseWriter, r *http.Request, k CacheKey, fill func(ctx context.Context, b []byte) ([]byte, error)) {
 	ctx, cancel := s.storeContext(r)
 	defer cancel()
-	if s.cfg.Cache != nil {
-		// ctx bounds the wait; the load itself runs detached, for whoever
-		// else waits for it, bounded by the same timeout.
-		body, err := s.cfg.Cache.Get(ctx, k, s.cfg.RequestTimeout, func(ctx context.Context) ([]byte, error) {
-			bp := bufPool.Get().(*[]byte)
-			b, err := fill(ctx, (*bp)[:0])
-			if err != nil {
-				bufPool.Put(bp)
-				return nil, err
-			}
-			// The cache holds an exact-size copy; the buffer goes back.
-			body := bytes.Clone(b)
-			putBuffer(bp, b)
-			return body, nil
-		})
-		if err != nil {
-			s.Error(w, r, err)
-			return
-		}
-		writeBody(w, http.StatusOK, jsonType, body)
-		return
-	}
-	bp := bufPool.Get().(*[]byte)
-	b, err := fill(ctx, (*bp)[:0])
+	// ctx bounds the wait; a cache runs the load itself detached, for
+	// whoever else waits for it, bounded by the same timeout.
+	body, err := s.cache.Get(ctx, k, s.cfg.RequestTimeout, func(ctx context.Context) ([]byte, error) {
+		return render(ctx, fill)
+	})
 	if err != nil {
-		bufPool.Put(bp)
 		s.Error(w, r, err)
 		return
 	}
-	writeBody(w, http.StatusOK, jsonType, b)
-	putBuffer(bp, b)
+	writeBody(w, http.StatusOK, jsonType, body)
 }
 
 func (s *Server) handleListProducts(w http.ResponseWriter, r *http.Request) {

@@ -4,6 +4,7 @@
 package http
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"log/slog"
@@ -29,8 +30,8 @@ type Config struct {
 	Logger *slog.Logger
 	// Cache, when set, keeps encoded catalog responses.
 	Cache Cache
-	// Catalog, when set, is asked by /readyz whether a catalog is loaded.
-	Catalog catalog.Describer
+	// Live, when set, tells /readyz which catalog is served.
+	Live Live
 	// Observer, when set, is told of every request: when it starts, and
 	// its route pattern, status and duration when it ends.
 	Observer Observer
@@ -41,19 +42,34 @@ type Config struct {
 	Admission Admission
 }
 
-// Admission admits requests, up to a bound.
+// Live tells which catalog is served, as the service's one reader of it
+// (catalog.Watcher) last found it.
+type Live interface {
+	// Current returns the catalog last read, or why the last read failed.
+	Current() (catalog.CatalogInfo, error)
+}
+
+// Admission admits requests, up to a bound, such as limit.Limiter.
 type Admission interface {
-	// Acquire admits a request, or fails (as EUNAVAILABLE when over
-	// capacity); an admitted request calls Release when done.
-	Acquire(ctx context.Context) error
-	Release()
+	// Acquire admits a request, and returns when, or fails (as
+	// EUNAVAILABLE when over capacity); an admitted request calls Release
+	// with that time when done.
+	Acquire(ctx context.Context) (time.Time, error)
+	Release(admitted time.Time)
 }
 
 // Observer watches requests, for metrics.
 type Observer interface {
 	Begin()
+	// End is told a request's route pattern ("shed" when the admission
+	// refused it, "none" when no route matched), its status
+	// (StatusAbandoned when the client went away first) and duration.
 	End(pattern string, status int, d time.Duration)
 }
+
+// StatusAbandoned is the status a request is counted and logged with when
+// its client went away before an answer was written (nginx's 499).
+const StatusAbandoned = 499
 
 // DefaultRequestTimeout is the request timeout when Config leaves it zero.
 const DefaultRequestTimeout = 5 * time.Second
@@ -62,6 +78,7 @@ const DefaultRequestTimeout = 5 * time.Second
 type Server struct {
 	products catalog.ProductService
 	carts    catalog.CartService
+	cache    Cache // cfg.Cache, or one that keeps nothing
 	cfg      Config
 	prefix   string // the hosted API's path prefix, accepted and stripped
 	handler  http.Handler
@@ -76,7 +93,10 @@ func NewServer(products catalog.ProductService, carts catalog.CartService, cfg C
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	s := &Server{products: products, carts: carts, cfg: cfg, prefix: "/api/fec2/" + cfg.Campus}
+	s := &Server{products: products, carts: carts, cache: cfg.Cache, cfg: cfg, prefix: "/api/fec2/" + cfg.Campus}
+	if s.cache == nil {
+		s.cache = noCache{}
+	}
 	mux := http.NewServeMux()
 	s.routes(mux)
 	var routed http.Handler = mux
@@ -84,11 +104,8 @@ func NewServer(products catalog.ProductService, carts catalog.CartService, cfg C
 		// Inside the observer and the logs: shed requests count too.
 		routed = s.admit(routed)
 	}
-	if cfg.Observer != nil {
-		routed = observe(cfg.Observer, routed)
-	}
-	if cfg.LogSample > 0 {
-		routed = s.logRequests(routed)
+	if cfg.Observer != nil || cfg.LogSample > 0 {
+		routed = s.track(routed)
 	}
 	s.handler = s.recoverPanics(cfg.CORS.wrap(s.stripPrefix(canonicalPaths(routed))))
 	// The http.Server exists before Serve runs, so that a Shutdown that
@@ -134,24 +151,6 @@ func (s *Server) routes(mux *http.ServeMux) {
 	})
 }
 
-// observe tells o of each request next serves. It wraps the mux itself,
-// which sets the request's Pattern as it routes it.
-func observe(o Observer, next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		o.Begin()
-		start := time.Now()
-		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
-		defer func() {
-			pattern := r.Pattern
-			if pattern == "" {
-				pattern = "none"
-			}
-			o.End(pattern, sw.status, time.Since(start))
-		}()
-		next.ServeHTTP(sw, r)
-	})
-}
-
 // admit serves a request once the admission admits it, and answers 503
 // when it does not. Health checks are cheap and must answer under load:
 // they pass by.
@@ -161,29 +160,51 @@ func (s *Server) admit(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		if err := s.cfg.Admission.Acquire(r.Context()); err != nil {
+		admitted, err := s.cfg.Admission.Acquire(r.Context())
+		if err != nil {
 			r.Pattern = "shed" // for the observer: no route was reached
 			s.Error(w, r, err)
 			return
 		}
-		defer s.cfg.Admission.Release()
+		defer s.cfg.Admission.Release(admitted)
 		next.ServeHTTP(w, r)
 	})
 }
 
-// statusWriter remembers the status a handler wrote.
+// statusWriter remembers the status a handler wrote, if it wrote one.
 type statusWriter struct {
 	http.ResponseWriter
-	status int
+	status int // 0 until written
 }
 
 func (w *statusWriter) WriteHeader(status int) {
-	w.status = status
+	if w.status == 0 {
+		w.status = status
+	}
 	w.ResponseWriter.WriteHeader(status)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
 }
 
 // Unwrap gives http.ResponseController the writer underneath.
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// outcome is the status a request ended with: the one written, or
+// StatusAbandoned when its client went away before one was.
+func (w *statusWriter) outcome(r *http.Request) int {
+	switch {
+	case w.status != 0:
+		return w.status
+	case r.Context().Err() != nil:
+		return StatusAbandoned
+	}
+	return http.StatusOK // a handler that wrote nothing: net/http answers 200
+}
 
 // Handler returns the server's handler, for tests and for mounting.
 func (s *Server) Handler() http.Handler { return s.handler }
@@ -256,6 +277,24 @@ func (s *Server) Close() error { return s.srv.Close() }
 
 var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
 
+// render returns the body fill appends, in a slice of its exact size: fill
+// appends to a pooled buffer, so that a body costs one allocation, not one
+// for each time a growing slice doubles.
+func render(ctx context.Context, fill func(ctx context.Context, b []byte) ([]byte, error)) ([]byte, error) {
+	bp := bufPool.Get().(*[]byte)
+	b, err := fill(ctx, (*bp)[:0])
+	if err != nil {
+		bufPool.Put(bp)
+		return nil, err
+	}
+	body := bytes.Clone(b)
+	if cap(b) <= 1<<20 { // a buffer that grew too large is let go
+		*bp = b[:0]
+		bufPool.Put(bp)
+	}
+	return body, nil
+}
+
 // writeBody writes a complete response body with its length.
 func writeBody(w http.ResponseWriter, status int, contentType string, body []byte) {
 	h := w.Header()
@@ -268,19 +307,7 @@ func writeBody(w http.ResponseWriter, status int, contentType string, body []byt
 
 const jsonType = "application/json; charset=utf-8"
 
-// writeJSON writes the JSON that fill appends, from a pooled buffer.
+// writeJSON writes the JSON that fill appends.
 func writeJSON(w http.ResponseWriter, status int, fill func([]byte) []byte) {
-	bp := bufPool.Get().(*[]byte)
-	b := fill((*bp)[:0])
-	writeBody(w, status, jsonType, b)
-	putBuffer(bp, b)
-}
-
-// putBuffer returns a buffer that grew into b to the pool, unless it grew
-// too large to keep.
-func putBuffer(bp *[]byte, b []byte) {
-	if cap(b) <= 1<<20 {
-		*bp = b[:0]
-		bufPool.Put(bp)
-	}
+	writeBody(w, status, jsonType, fill(make([]byte, 0, 128)))
 }

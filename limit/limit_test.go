@@ -4,182 +4,201 @@ import (
 	"context"
 	"errors"
 	"sync"
-	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"catalog"
 	"catalog/limit"
 )
 
-// gate is a store whose calls block until it is opened, counting those in
-// flight.
-type gate struct {
-	open              chan struct{}
-	inFlight, maxSeen atomic.Int64
-}
-
-func newGate() *gate { return &gate{open: make(chan struct{})} }
-
-func (g *gate) enter() {
-	n := g.inFlight.Add(1)
-	for {
-		m := g.maxSeen.Load()
-		if n <= m || g.maxSeen.CompareAndSwap(m, n) {
-			break
-		}
+// call takes a slot of l, holds it for d and gives it back; it returns
+// how long Acquire took, and its error.
+func call(ctx context.Context, l *limit.Limiter, d time.Duration) (time.Duration, error) {
+	start := time.Now()
+	at, err := l.Acquire(ctx)
+	waited := time.Since(start)
+	if err == nil {
+		time.Sleep(d)
+		l.Release(at)
 	}
-	<-g.open
-	g.inFlight.Add(-1)
+	return waited, err
 }
 
-func (g *gate) ListProducts(context.Context, catalog.Page) ([]catalog.Product, error) {
-	g.enter()
-	return nil, nil
-}
-func (g *gate) FindProduct(context.Context, int64) (catalog.Product, error) {
-	g.enter()
-	return catalog.Product{ID: 1}, nil
-}
-func (g *gate) FindStyles(context.Context, int64) ([]catalog.Style, error) {
-	g.enter()
-	return nil, nil
-}
-func (g *gate) FindRelated(context.Context, int64) ([]int64, error)      { g.enter(); return nil, nil }
-func (g *gate) Cart(context.Context, string) ([]catalog.CartItem, error) { g.enter(); return nil, nil }
-func (g *gate) AddToCart(context.Context, string, int64) error           { g.enter(); return nil }
-
-func waitUntil(t *testing.T, what string, ok func() bool) {
-	t.Helper()
-	for deadline := time.Now().Add(5 * time.Second); !ok(); time.Sleep(time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-	}
-}
-
-// slotHeld returns a limiter of one slot, and its products, with that slot
-// held by a call that ends when the test does.
-func slotHeld(t *testing.T, cfg limit.Config) (*limit.Limiter, catalog.ProductService) {
-	t.Helper()
-	g := newGate()
-	t.Cleanup(func() { close(g.open) })
-	cfg.Calls = 1
-	l := limit.New(cfg)
-	p := l.Products(g)
-	go p.FindProduct(context.Background(), 1)
-	waitUntil(t, "a call in flight", func() bool { return g.inFlight.Load() == 1 })
-	return l, p
-}
-
-func TestLimiter(t *testing.T) {
-	ctx := context.Background()
-	t.Run("ShedsPastQueue", func(t *testing.T) {
-		g := newGate()
-		l := limit.New(limit.Config{Calls: 3, Queue: 2, MaxWait: time.Minute})
-		p, c := l.Products(g), l.Carts(g)
+func TestLimiter_ClosedLoopIsNotShed(t *testing.T) {
+	// 256 clients, each sending its next call when the last is answered,
+	// on 4 slots held 1ms each: the queue stands at 252 all the while, and
+	// drains in 63ms, within the budget, so no call is shed.
+	synctest.Test(t, func(t *testing.T) {
+		l := limit.New(limit.Config{Slots: 4, Queue: 1024, Wait: 100 * time.Millisecond})
 		var wg sync.WaitGroup
-		errs := make(chan error, 5)
-		calls := []func() error{
-			func() error { _, err := p.FindProduct(ctx, 1); return err },
-			func() error { _, err := p.FindStyles(ctx, 1); return err },
-			func() error { _, err := p.ListProducts(ctx, catalog.Page{Number: 1, Size: 5}); return err },
-			func() error { return c.AddToCart(ctx, "s", 1) },
-			func() error { _, err := c.Cart(ctx, "s"); return err },
+		for range 256 {
+			wg.Go(func() {
+				for range 50 {
+					if _, err := call(t.Context(), l, time.Millisecond); err != nil {
+						t.Errorf("Acquire: %v", err)
+						return
+					}
+				}
+			})
 		}
-		for _, f := range calls {
-			wg.Go(func() { errs <- f() })
-		}
-		waitUntil(t, "3 calls in flight and 2 waiting", func() bool { return g.inFlight.Load() == 3 && l.Stats().Waiting == 2 })
-		// The sixth is shed at once.
-		start := time.Now()
-		_, err := p.FindRelated(ctx, 1)
-		if !limit.IsOverloaded(err) || catalog.ErrorCode(err) != catalog.EUNAVAILABLE {
-			t.Fatalf("a call past the queue: %v, want shed as unavailable", err)
-		}
-		if d := time.Since(start); d > time.Second {
-			t.Errorf("shedding took %v", d)
-		}
-		close(g.open)
 		wg.Wait()
-		close(errs)
-		for err := range errs {
-			if err != nil {
-				t.Errorf("an admitted call failed: %v", err)
+		st := l.Stats()
+		if st.Shed != 0 || st.Admitted != 256*50 || st.Queued == 0 {
+			t.Fatalf("stats %+v: want all %d admitted, some queued, none shed", st, 256*50)
+		}
+	})
+}
+
+func TestLimiter_OverloadIsShedAtOnce(t *testing.T) {
+	// One slot serving a call in 10 ms (100 a second), offered one call
+	// every 2 ms (five times as many) for a second, with a 50 ms budget.
+	synctest.Test(t, func(t *testing.T) {
+		const budget = 50 * time.Millisecond
+		l := limit.New(limit.Config{Slots: 1, Wait: budget})
+		var mu sync.Mutex
+		var served, shedAtOnce, shedLate int
+		var longest time.Duration
+		var wg sync.WaitGroup
+		for range 500 {
+			wg.Go(func() {
+				waited, err := call(t.Context(), l, 10*time.Millisecond)
+				mu.Lock()
+				defer mu.Unlock()
+				switch {
+				case err == nil:
+					served++
+					longest = max(longest, waited)
+				case !limit.IsOverloaded(err) || catalog.ErrorCode(err) != catalog.EUNAVAILABLE:
+					t.Errorf("a shed call's error %v: want EUNAVAILABLE", err)
+				case waited == 0:
+					shedAtOnce++
+				default:
+					shedLate++
+				}
+			})
+			time.Sleep(2 * time.Millisecond)
+		}
+		wg.Wait()
+		if longest > budget {
+			t.Errorf("an admitted call waited %v, over the budget %v", longest, budget)
+		}
+		// About a second's worth of service is admitted; the rest shed,
+		// most of it without waiting.
+		if served < 90 || served > 110 {
+			t.Errorf("served %d of 500, want about 100 (the slot's capacity)", served)
+		}
+		if shedAtOnce < 4*shedLate {
+			t.Errorf("shed at once %d, after waiting %d: want most shed at once", shedAtOnce, shedLate)
+		}
+		// Then the load drops to what the slot serves: nothing is shed.
+		before := l.Stats().Shed
+		for range 50 {
+			if _, err := call(t.Context(), l, 10*time.Millisecond); err != nil {
+				t.Fatalf("after the overload: %v", err)
 			}
+			time.Sleep(5 * time.Millisecond)
 		}
-		if got := g.maxSeen.Load(); got != 3 {
-			t.Errorf("%d calls were in the store at once, want at most 3", got)
-		}
-		if st := l.Stats(); st.Admitted != 5 || st.Queued != 2 || st.Shed != 1 || st.Waiting != 0 {
-			t.Errorf("stats %+v", st)
-		}
-	})
-	t.Run("WaitIsBounded", func(t *testing.T) {
-		_, p := slotHeld(t, limit.Config{MaxWait: 30 * time.Millisecond})
-		start := time.Now()
-		_, err := p.FindProduct(ctx, 2)
-		if !limit.IsOverloaded(err) {
-			t.Fatalf("a call that waited past MaxWait: %v, want shed", err)
-		}
-		if d := time.Since(start); d < 30*time.Millisecond || d > 2*time.Second {
-			t.Errorf("shed after %v, want about 30ms", d)
-		}
-	})
-	t.Run("CallerGivesUp", func(t *testing.T) {
-		l, p := slotHeld(t, limit.Config{MaxWait: time.Minute})
-		cctx, cancel := context.WithTimeout(ctx, 20*time.Millisecond)
-		defer cancel()
-		_, err := p.FindProduct(cctx, 2)
-		if !errors.Is(err, context.DeadlineExceeded) || limit.IsOverloaded(err) {
-			t.Fatalf("a caller whose deadline passed in the queue: %v, want its own deadline", err)
-		}
-		if st := l.Stats(); st.Shed != 0 || st.Waiting != 0 {
-			t.Errorf("stats %+v: a caller's own deadline is not shedding", st)
+		if n := l.Stats().Shed - before; n != 0 {
+			t.Fatalf("%d calls shed after the overload ended", n)
 		}
 	})
 }
 
-func TestLimiter_StandingQueue(t *testing.T) {
-	ctx := context.Background()
-	// One slot, held throughout: the queue behind it never empties.
-	l, p := slotHeld(t, limit.Config{MaxWait: time.Minute, StandingWait: 5 * time.Millisecond, Interval: 50 * time.Millisecond})
-	// A queue younger than the interval is a burst: a call waits long.
-	burst := make(chan error, 1)
-	go func() { _, err := p.FindProduct(ctx, 2); burst <- err }()
-	waitUntil(t, "a call waiting", func() bool { return l.Stats().Waiting == 1 })
-	time.Sleep(100 * time.Millisecond) // the queue has now stood past the interval
-	select {
-	case err := <-burst:
-		t.Fatalf("a call that came while the queue was a burst gave up early: %v", err)
-	default:
+// held returns a limiter of one slot, held until the test ends.
+func held(t *testing.T, cfg limit.Config) *limit.Limiter {
+	cfg.Slots = 1
+	l := limit.New(cfg)
+	at, err := l.Acquire(t.Context())
+	if err != nil {
+		t.Fatal(err)
 	}
-	start := time.Now()
-	_, err := p.FindProduct(ctx, 3)
-	if !limit.IsOverloaded(err) {
-		t.Fatalf("a call behind a standing queue: %v, want shed", err)
-	}
-	if d := time.Since(start); d < 5*time.Millisecond || d > time.Second {
-		t.Errorf("shed after %v, want about the standing wait (5ms), not MaxWait", d)
-	}
-	if st := l.Stats(); st.Standing != 1 || st.Shed != 1 {
-		t.Errorf("stats %+v, want one call that met a standing queue, shed", st)
-	}
+	t.Cleanup(func() { l.Release(at) })
+	return l
 }
 
-func TestLimiter_SlowCallsAreNotAStandingQueue(t *testing.T) {
-	ctx := context.Background()
-	l, p := slotHeld(t, limit.Config{MaxWait: 200 * time.Millisecond, StandingWait: time.Millisecond, Interval: 20 * time.Millisecond})
-	time.Sleep(60 * time.Millisecond) // a slow call, no one waiting
-	start := time.Now()
-	_, err := p.FindProduct(ctx, 2)
-	if !limit.IsOverloaded(err) {
-		t.Fatalf("a call behind a slot held past MaxWait: %v, want shed", err)
-	}
-	if d := time.Since(start); d < 150*time.Millisecond {
-		t.Errorf("shed after %v: an empty queue was taken for a standing one", d)
-	}
-	if st := l.Stats(); st.Standing != 0 {
-		t.Errorf("stats %+v, want no standing queue", st)
-	}
+func TestLimiter_Bounds(t *testing.T) {
+	t.Run("QueueFull", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			l := limit.New(limit.Config{Slots: 1, Queue: 2, Wait: time.Second})
+			at, _ := l.Acquire(t.Context())
+			var wg sync.WaitGroup
+			defer wg.Wait()
+			for range 2 {
+				wg.Go(func() { call(t.Context(), l, 0) })
+			}
+			synctest.Wait()
+			defer l.Release(at)
+			if waited, err := call(t.Context(), l, 0); !limit.IsOverloaded(err) || waited != 0 {
+				t.Fatalf("a third waiter: %v after %v; want shed at once", err, waited)
+			}
+		})
+	})
+	t.Run("Budget", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			l := held(t, limit.Config{Wait: 30 * time.Millisecond})
+			if waited, err := call(t.Context(), l, 0); !limit.IsOverloaded(err) || waited != 30*time.Millisecond {
+				t.Fatalf("the first in line: %v after %v; want shed after the budget, 30ms", err, waited)
+			}
+		})
+	})
+	t.Run("Prediction", func(t *testing.T) {
+		// Calls hold the one slot 10ms: the third in line is due in 30ms,
+		// within the budget, and waits; the fourth, due in 40ms, is shed
+		// at once. With 25ms left, the third is shed at once too.
+		synctest.Test(t, func(t *testing.T) {
+			l := limit.New(limit.Config{Slots: 1, Wait: 30 * time.Millisecond})
+			for range 5 {
+				call(t.Context(), l, 10*time.Millisecond)
+			}
+			at, _ := l.Acquire(t.Context())
+			var wg sync.WaitGroup
+			defer wg.Wait()
+			for range 2 {
+				wg.Go(func() { call(t.Context(), l, 10*time.Millisecond) })
+			}
+			synctest.Wait()
+			ctx, cancel := context.WithTimeout(t.Context(), 25*time.Millisecond)
+			defer cancel()
+			if waited, err := call(ctx, l, 0); !limit.IsOverloaded(err) || waited != 0 {
+				t.Errorf("third in line with 25ms left: %v after %v; want shed at once", err, waited)
+			}
+			wg.Go(func() { time.Sleep(5 * time.Millisecond); l.Release(at) })
+			wg.Go(func() {
+				if _, err := call(t.Context(), l, 10*time.Millisecond); err != nil {
+					t.Errorf("third in line: %v", err)
+				}
+			})
+			synctest.Wait()
+			if waited, err := call(t.Context(), l, 0); !limit.IsOverloaded(err) || waited != 0 {
+				t.Errorf("fourth in line: %v after %v; want shed at once", err, waited)
+			}
+			if st := l.Stats(); st.Shed != 2 {
+				t.Errorf("stats %+v: want the two shed", st)
+			}
+		})
+	})
+	t.Run("Deadline", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			l := held(t, limit.Config{Wait: time.Second})
+			ctx, cancel := context.WithTimeout(t.Context(), 20*time.Millisecond)
+			defer cancel()
+			if waited, err := call(ctx, l, 0); !errors.Is(err, context.DeadlineExceeded) || waited != 20*time.Millisecond {
+				t.Fatalf("with 20ms left: %v after %v; want the deadline after 20ms", err, waited)
+			}
+		})
+	})
+	t.Run("CallerGone", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			l := held(t, limit.Config{Wait: time.Second})
+			ctx, cancel := context.WithCancel(t.Context())
+			time.AfterFunc(5*time.Millisecond, cancel)
+			if _, err := call(ctx, l, 0); !errors.Is(err, context.Canceled) {
+				t.Fatalf("a caller that went away: %v, want its own error", err)
+			}
+			if st := l.Stats(); st.Shed != 0 {
+				t.Fatalf("stats %+v: a caller that went away is not shed", st)
+			}
+		})
+	})
 }

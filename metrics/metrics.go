@@ -6,7 +6,6 @@
 package metrics
 
 import (
-	"context"
 	"net/http"
 	"time"
 
@@ -15,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"catalog"
+	"catalog/internal/pool"
 )
 
 // Metrics is a registry of the service's metrics.
@@ -131,48 +131,24 @@ func (m *Metrics) WatchCache(stats func() CacheStats) {
 	)
 }
 
-// LimiterStats are the counters of a bound on work in flight (limit.Stats,
-// converted).
-type LimiterStats struct {
-	Admitted, Queued, Shed, Standing, Waiting int64
-	// Throttled counts the calls of Shed refused by a throttle, whose bound
-	// is Rate calls a second (+Inf: none).
-	Throttled int64
-	Rate      float64
-}
-
-// WatchLimiter exposes the counters of the bound on calls to the store,
-// read at each scrape.
-func (m *Metrics) WatchLimiter(stats func() LimiterStats) {
-	m.watchLimit("catalog_store_calls", "calls to the store", stats)
-}
-
-// WatchCartLimiter exposes the counters of the bound on cart calls to the
-// store, read at each scrape.
-func (m *Metrics) WatchCartLimiter(stats func() LimiterStats) {
-	m.watchLimit("catalog_store_cart_calls", "cart calls to the store", stats)
+// AdmissionStats are the counters of the bound on requests in flight
+// (limit.Stats, converted).
+type AdmissionStats struct {
+	Admitted, Queued, Shed, Waiting int64
 }
 
 // WatchAdmission exposes the counters of the bound on requests in flight,
 // read at each scrape.
-func (m *Metrics) WatchAdmission(stats func() LimiterStats) {
-	m.watchLimit("catalog_http_requests", "requests", stats)
-}
-
-func (m *Metrics) watchLimit(prefix, what string, stats func() LimiterStats) {
-	counter := func(name, help string, v func(LimiterStats) int64) prometheus.Collector {
-		return prometheus.NewCounterFunc(prometheus.CounterOpts{Name: prefix + name, Help: help}, func() float64 { return float64(v(stats())) })
+func (m *Metrics) WatchAdmission(stats func() AdmissionStats) {
+	counter := func(name, help string, v func(AdmissionStats) int64) prometheus.Collector {
+		return prometheus.NewCounterFunc(prometheus.CounterOpts{Name: name, Help: help}, func() float64 { return float64(v(stats())) })
 	}
 	m.reg.MustRegister(
-		counter("_admitted_total", "The "+what+" let through by their bound.", func(s LimiterStats) int64 { return s.Admitted }),
-		counter("_queued_total", "The admitted "+what+" that waited for a turn first.", func(s LimiterStats) int64 { return s.Queued }),
-		counter("_shed_total", "The "+what+" answered 503 because their bound was reached and the queue full, or the wait too long.", func(s LimiterStats) int64 { return s.Shed }),
-		counter("_standing_total", "The "+what+" that found a standing queue (one not empty for its interval), and so could wait only briefly.", func(s LimiterStats) int64 { return s.Standing }),
-		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: prefix + "_waiting", Help: "The " + what + " waiting for a turn."},
+		counter("catalog_http_requests_admitted_total", "Requests let through by the bound on requests in flight.", func(s AdmissionStats) int64 { return s.Admitted }),
+		counter("catalog_http_requests_queued_total", "Admitted requests that waited for a turn first.", func(s AdmissionStats) int64 { return s.Queued }),
+		counter("catalog_http_requests_shed_total", "Requests answered 503 because they would have waited past the queue-wait budget, or the queue was full.", func(s AdmissionStats) int64 { return s.Shed }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "catalog_http_requests_waiting", Help: "Requests waiting for a turn."},
 			func() float64 { return float64(stats().Waiting) }),
-		counter("_throttled_total", "The shed "+what+" refused by the throttle, which bounds their rate while goroutines wait long to run.", func(s LimiterStats) int64 { return s.Throttled }),
-		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: prefix + "_rate_limit", Help: "The throttle's bound on " + what + " a second now; +Inf when it bounds nothing."},
-			func() float64 { return stats().Rate }),
 	)
 }
 
@@ -197,18 +173,19 @@ func (m *Metrics) WatchRemote(stats func() RemoteStats) {
 }
 
 // WatchCatalog exposes the generation, size and load time of the catalog
-// a store serves, asked at each scrape.
-func (m *Metrics) WatchCatalog(store catalog.Describer) {
-	m.reg.MustRegister(&catalogCollector{store: store,
+// served, as current reports it at each scrape (catalog.Watcher.Current):
+// the metrics ask the service's one reader of the catalog, not the store.
+func (m *Metrics) WatchCatalog(current func() (catalog.CatalogInfo, error)) {
+	m.reg.MustRegister(&catalogCollector{current: current,
 		generation: prometheus.NewDesc("catalog_generation", "Loads made live in the store; 0 before any.", nil, nil),
 		products:   prometheus.NewDesc("catalog_products", "Products in the catalog being served.", nil, nil),
 		loadedAt:   prometheus.NewDesc("catalog_loaded_timestamp_seconds", "When the catalog being served was made live.", nil, nil),
-		up:         prometheus.NewDesc("catalog_store_up", "1 if the store answered the scrape's question, else 0.", nil, nil),
+		up:         prometheus.NewDesc("catalog_store_up", "1 if the store answered the last question about its catalog, else 0.", nil, nil),
 	})
 }
 
 type catalogCollector struct {
-	store                              catalog.Describer
+	current                            func() (catalog.CatalogInfo, error)
 	generation, products, loadedAt, up *prometheus.Desc
 }
 
@@ -220,9 +197,7 @@ func (c *catalogCollector) Describe(ch chan<- *prometheus.Desc) {
 }
 
 func (c *catalogCollector) Collect(ch chan<- prometheus.Metric) {
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-	defer cancel()
-	info, err := c.store.CatalogInfo(ctx)
+	info, err := c.current()
 	if err != nil {
 		ch <- prometheus.MustNewConstMetric(c.up, prometheus.GaugeValue, 0)
 		return
@@ -237,30 +212,30 @@ func (c *catalogCollector) Collect(ch chan<- prometheus.Metric) {
 
 // WatchPools exposes the state of a store's connection pools, read at each
 // scrape.
-func (m *Metrics) WatchPools(stats func() []catalog.PoolStats) {
+func (m *Metrics) WatchPools(stats func() []pool.Stats) {
 	desc := func(name, help string) *prometheus.Desc {
 		return prometheus.NewDesc(name, help, []string{"pool"}, nil)
 	}
 	type metric struct {
 		desc  *prometheus.Desc
 		typ   prometheus.ValueType
-		value func(catalog.PoolStats) float64
+		value func(pool.Stats) float64
 	}
 	all := []metric{
 		{desc("catalog_store_pool_max_conns", "The most connections the pool opens."), prometheus.GaugeValue,
-			func(s catalog.PoolStats) float64 { return float64(s.MaxConns) }},
+			func(s pool.Stats) float64 { return float64(s.MaxConns) }},
 		{desc("catalog_store_pool_conns", "Connections open."), prometheus.GaugeValue,
-			func(s catalog.PoolStats) float64 { return float64(s.Conns) }},
+			func(s pool.Stats) float64 { return float64(s.Conns) }},
 		{desc("catalog_store_pool_conns_in_use", "Connections busy with a statement or transaction."), prometheus.GaugeValue,
-			func(s catalog.PoolStats) float64 { return float64(s.InUse) }},
+			func(s pool.Stats) float64 { return float64(s.InUse) }},
 		{desc("catalog_store_pool_waits_total", "Times a caller waited for a connection."), prometheus.CounterValue,
-			func(s catalog.PoolStats) float64 { return float64(s.Waits) }},
+			func(s pool.Stats) float64 { return float64(s.Waits) }},
 		{desc("catalog_store_pool_wait_seconds_total", "Time callers waited for a connection."), prometheus.CounterValue,
-			func(s catalog.PoolStats) float64 { return s.WaitTime.Seconds() }},
+			func(s pool.Stats) float64 { return s.WaitTime.Seconds() }},
 		{desc("catalog_store_pool_reads_total", "Catalog reads the pool served."), prometheus.CounterValue,
-			func(s catalog.PoolStats) float64 { return float64(s.Reads) }},
+			func(s pool.Stats) float64 { return float64(s.Reads) }},
 		{desc("catalog_store_pool_usable", "1 if the pool may serve; 0 for a replica skipped as down or behind the primary."), prometheus.GaugeValue,
-			func(s catalog.PoolStats) float64 {
+			func(s pool.Stats) float64 {
 				if s.Usable {
 					return 1
 				}

@@ -1,7 +1,6 @@
 package metrics_test
 
 import (
-	"context"
 	"errors"
 	"io"
 	"net/http/httptest"
@@ -10,15 +9,14 @@ import (
 	"time"
 
 	"catalog"
+	"catalog/internal/pool"
 	"catalog/metrics"
 )
 
-type store struct {
-	info catalog.CatalogInfo
-	err  error
+// current is what a catalog watcher last read.
+func current(info catalog.CatalogInfo, err error) func() (catalog.CatalogInfo, error) {
+	return func() (catalog.CatalogInfo, error) { return info, err }
 }
-
-func (s store) CatalogInfo(context.Context) (catalog.CatalogInfo, error) { return s.info, s.err }
 
 func scrape(t *testing.T, m *metrics.Metrics) string {
 	t.Helper()
@@ -73,13 +71,13 @@ func TestMetrics(t *testing.T) {
 	})
 	t.Run("Catalog", func(t *testing.T) {
 		m := metrics.New()
-		m.WatchCatalog(store{info: catalog.CatalogInfo{Generation: 3, Products: 1000, LoadedAt: time.UnixMilli(1_700_000_000_500)}})
+		m.WatchCatalog(current(catalog.CatalogInfo{Generation: 3, Products: 1000, LoadedAt: time.UnixMilli(1_700_000_000_500)}, nil))
 		wantLines(t, scrape(t, m), "catalog_store_up 1", "catalog_generation 3", "catalog_products 1000",
 			"catalog_loaded_timestamp_seconds 1.7000000005e+09")
 	})
 	t.Run("StoreDown", func(t *testing.T) {
 		m := metrics.New()
-		m.WatchCatalog(store{err: errors.New("connection refused")})
+		m.WatchCatalog(current(catalog.CatalogInfo{}, errors.New("connection refused")))
 		body := scrape(t, m)
 		wantLines(t, body, "catalog_store_up 0")
 		if strings.Contains(body, "catalog_generation") {
@@ -88,8 +86,8 @@ func TestMetrics(t *testing.T) {
 	})
 	t.Run("Pools", func(t *testing.T) {
 		m := metrics.New()
-		m.WatchPools(func() []catalog.PoolStats {
-			return []catalog.PoolStats{
+		m.WatchPools(func() []pool.Stats {
+			return []pool.Stats{
 				{Name: "primary", MaxConns: 8, Conns: 3, InUse: 1, Waits: 2, WaitTime: 1500 * time.Millisecond, Reads: 40, Usable: true},
 				{Name: "replica 10.0.0.2:5432/catalog", MaxConns: 8, Reads: 7},
 			}
@@ -121,13 +119,12 @@ func TestMetrics(t *testing.T) {
 			`catalog_import_files_total{state="started"} 1`,
 			`catalog_import_files_total{state="done"} 1`)
 	})
-	t.Run("Limiter", func(t *testing.T) {
+	t.Run("Admission", func(t *testing.T) {
 		m := metrics.New()
-		m.WatchLimiter(func() metrics.LimiterStats {
-			return metrics.LimiterStats{Admitted: 90, Queued: 12, Shed: 7, Standing: 5, Waiting: 3, Throttled: 4, Rate: 2500}
+		m.WatchAdmission(func() metrics.AdmissionStats {
+			return metrics.AdmissionStats{Admitted: 90, Queued: 12, Shed: 7, Waiting: 3}
 		})
-		wantLines(t, scrape(t, m), "catalog_store_calls_admitted_total 90", "catalog_store_calls_queued_total 12",
-			"catalog_store_calls_shed_total 7", "catalog_store_calls_standing_total 5", "catalog_store_calls_waiting 3",
-			"catalog_store_calls_throttled_total 4", "catalog_store_calls_rate_limit 2500")
+		wantLines(t, scrape(t, m), "catalog_http_requests_admitted_total 90", "catalog_http_requests_queued_total 12",
+			"catalog_http_requests_shed_total 7", "catalog_http_requests_waiting 3")
 	})
 }

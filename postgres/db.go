@@ -19,7 +19,10 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"catalog"
+	"catalog/internal/schema"
 )
+
+var _ catalog.Store = (*DB)(nil)
 
 // Config tunes the connection to PostgreSQL.
 type Config struct {
@@ -146,13 +149,8 @@ func (db *DB) checkSchema(ctx context.Context) error {
 	if err != nil {
 		return storeError("read schema version", err)
 	}
-	switch want := SchemaVersion(); {
-	case v == 0:
-		return fmt.Errorf("the database has no catalog schema: run `catalog migrate --db URL` (or `catalog load`, which migrates) first")
-	case v < want:
-		return fmt.Errorf("the database schema is at version %d, this program needs %d: run `catalog migrate --db URL`", v, want)
-	case v > want:
-		return fmt.Errorf("the database schema is at version %d, newer than this program knows (%d): use a newer catalog", v, want)
+	if want := SchemaVersion(); v != want {
+		return &schema.VersionError{Have: v, Want: want}
 	}
 	return nil
 }
@@ -242,7 +240,7 @@ func storeError(what string, err error) error {
 	// A connection cut without a word from the server (a crash, a proxy)
 	// ends in EOF; a pool closed under a call, in net.ErrClosed.
 	var ne net.Error
-	if errors.As(err, &ne) || pgconn.SafeToRetry(err) || errors.Is(err, context.DeadlineExceeded) ||
+	if errors.As(err, &ne) || pgconn.SafeToRetry(err) ||
 		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, net.ErrClosed) {
 		return unavailable("the store is unavailable; retry shortly")
 	}

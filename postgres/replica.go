@@ -17,6 +17,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"catalog"
+	"catalog/internal/pool"
 )
 
 // Catalog reads may go to streaming replicas; writes (carts, loads), cart
@@ -25,10 +26,12 @@ import (
 //
 // A replica serves reads while it answers its checks, has this program's
 // schema, and has replayed the catalog generation the primary last
-// reported. The last rule keeps a replica that lags a load from serving
-// the old catalog after the service has moved on to the new one: the
-// response cache would otherwise keep old answers under the new
-// generation's keys.
+// reported to CatalogInfo. The last rule keeps a replica that lags a load
+// from serving the old catalog after the service has moved on to the new
+// one: the response cache would otherwise keep old answers under the new
+// generation's keys. The service asks CatalogInfo through its one watcher
+// of the catalog (catalog.Watcher), which also moves the cache on: so the
+// replicas learn of a new generation when the cache does, and never later.
 
 // DefaultReplicaCheck is how often replicas are checked when Config leaves
 // ReplicaCheck zero.
@@ -141,18 +144,10 @@ func (db *DB) sawGeneration(gen int64) {
 	}
 }
 
-// checkReplicas reads the primary's catalog generation and each replica's
-// state, side by side, each within its own time: a slow primary must not
-// make the replicas look down.
+// checkReplicas checks each replica's state, side by side, each within its
+// own time.
 func (db *DB) checkReplicas(ctx context.Context) {
 	var wg sync.WaitGroup
-	wg.Go(func() {
-		ctx, cancel := context.WithTimeout(ctx, replicaCheckTimeout)
-		defer cancel()
-		if info, err := catalogInfo(ctx, db.pool); err == nil {
-			db.sawGeneration(info.Generation)
-		}
-	})
 	for _, r := range db.replicas {
 		wg.Go(func() { r.check(ctx, db.generation.Load, db.cfg.Logger) })
 	}
@@ -253,14 +248,14 @@ func retryable(err error) bool {
 }
 
 // PoolStats describes the primary's pool and each replica's.
-func (db *DB) PoolStats() []catalog.PoolStats {
-	stats := func(name string, p *pgxpool.Pool, reads int64, usable bool) catalog.PoolStats {
+func (db *DB) PoolStats() []pool.Stats {
+	stats := func(name string, p *pgxpool.Pool, reads int64, usable bool) pool.Stats {
 		s := p.Stat()
-		return catalog.PoolStats{Name: name, MaxConns: int64(s.MaxConns()), Conns: int64(s.TotalConns()),
+		return pool.Stats{Name: name, MaxConns: int64(s.MaxConns()), Conns: int64(s.TotalConns()),
 			InUse: int64(s.AcquiredConns()), Waits: s.EmptyAcquireCount(), WaitTime: s.EmptyAcquireWaitTime(),
 			Reads: reads, Usable: usable}
 	}
-	out := []catalog.PoolStats{stats("primary", db.pool, db.primaryReads.Load(), true)}
+	out := []pool.Stats{stats("primary", db.pool, db.primaryReads.Load(), true)}
 	known := db.generation.Load()
 	for _, r := range db.replicas {
 		out = append(out, stats(r.name, r.pool, r.reads.Load(), r.usable(known)))

@@ -10,12 +10,13 @@ import (
 
 	"catalog"
 	"catalog/internal/pgtest"
+	"catalog/internal/pool"
 	"catalog/postgres"
 	"catalog/storetest"
 )
 
 // poolStats returns the stats of the primary and of the one replica.
-func poolStats(t *testing.T, db *postgres.DB) (primary, replica catalog.PoolStats) {
+func poolStats(t *testing.T, db *postgres.DB) (primary, replica pool.Stats) {
 	t.Helper()
 	st := db.PoolStats()
 	if len(st) != 2 || st[0].Name != "primary" {

@@ -16,7 +16,10 @@ import (
 	sqlite3 "modernc.org/sqlite/lib"
 
 	"catalog"
+	"catalog/internal/pool"
 )
+
+var _ catalog.Store = (*DB)(nil)
 
 // DB is a catalog store in a SQLite file, in WAL mode: readers never wait
 // for the writer, and a load builds the new catalog beside the live one.
@@ -123,13 +126,13 @@ func (db *DB) Close() error {
 
 // PoolStats describes the connection pools: the catalog's readers, its one
 // loader, the carts' readers and their one writer.
-func (db *DB) PoolStats() []catalog.PoolStats {
-	stats := func(name string, p *sql.DB, reads int64) catalog.PoolStats {
+func (db *DB) PoolStats() []pool.Stats {
+	stats := func(name string, p *sql.DB, reads int64) pool.Stats {
 		s := p.Stats()
-		return catalog.PoolStats{Name: name, MaxConns: int64(s.MaxOpenConnections), Conns: int64(s.OpenConnections),
+		return pool.Stats{Name: name, MaxConns: int64(s.MaxOpenConnections), Conns: int64(s.OpenConnections),
 			InUse: int64(s.InUse), Waits: s.WaitCount, WaitTime: s.WaitDuration, Reads: reads, Usable: true}
 	}
-	return []catalog.PoolStats{
+	return []pool.Stats{
 		stats("catalog", db.read, db.reads.Load()),
 		stats("catalog load", db.load, 0),
 		stats("carts", db.carts, 0),
@@ -153,8 +156,8 @@ func (db *DB) CatalogInfo(ctx context.Context) (catalog.CatalogInfo, error) {
 }
 
 // storeError translates a driver error at the store's boundary: a busy or
-// locked database, or a context that ran out, is EUNAVAILABLE; anything else
-// is wrapped as it is.
+// locked database is EUNAVAILABLE; anything else is wrapped as it is (a
+// deadline that ran out is EUNAVAILABLE by catalog.ErrorCode).
 func storeError(what string, err error) error {
 	if err == nil {
 		return nil
@@ -165,9 +168,6 @@ func storeError(what string, err error) error {
 		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
 			return fmt.Errorf("%s: %w", what, catalog.Errorf(catalog.EUNAVAILABLE, "the store is busy; retry shortly"))
 		}
-	}
-	if errors.Is(err, context.DeadlineExceeded) {
-		return fmt.Errorf("%s: %w", what, catalog.Errorf(catalog.EUNAVAILABLE, "the store did not answer in time; retry shortly"))
 	}
 	return fmt.Errorf("%s: %w", what, err)
 }

@@ -7,13 +7,16 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/url"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
 	"catalog"
+	"catalog/internal/schema"
 	"catalog/postgres"
 	"catalog/sqlite"
 )
@@ -61,6 +64,9 @@ func newFlagSet(name, synopsis string, stderr io.Writer) *flag.FlagSet {
 		fmt.Fprintf(stderr, "Usage: catalog %s\n\nFlags:\n", synopsis)
 		fs.VisitAll(func(f *flag.Flag) {
 			name, usage := flag.UnquoteUsage(f)
+			if t, ok := f.Value.(interface{ Type() string }); ok {
+				name = t.Type()
+			}
 			fmt.Fprintf(stderr, "  --%s %s\n\t%s (default %q; env %s)\n", f.Name, name, usage, f.DefValue, envName(f.Name))
 		})
 	}
@@ -71,37 +77,29 @@ func newFlagSet(name, synopsis string, stderr io.Writer) *flag.FlagSet {
 // working directory.
 const DefaultDB = "catalog.db"
 
-// storeFlags are the flags that choose and tune the store.
-type storeFlags struct {
-	db               *string
-	maxConns         *int
-	statementTimeout *time.Duration
-	// replicas are PostgreSQL read replicas; only serve has the flag.
-	replicas urlList
-	// logger is told of replicas going and coming; nil for none.
-	logger *slog.Logger
+// storeConfig chooses and tunes the store.
+type storeConfig struct {
+	DB               string
+	MaxConns         int
+	StatementTimeout time.Duration
+	// Replicas are PostgreSQL read replicas; only serve has the flag.
+	Replicas urlList
 }
 
-// addReplicaFlag adds --db-replica, for the commands that read.
-func (f *storeFlags) addReplicaFlag(fs *flag.FlagSet) {
-	fs.Var(&f.replicas, "db-replica", "PostgreSQL: a streaming replica's URL, to serve catalog reads; repeat the flag for more (in the environment, separate them with spaces)")
+func defaultStoreConfig() storeConfig {
+	return storeConfig{DB: DefaultDB, MaxConns: int(postgres.DefaultMaxConns), StatementTimeout: postgres.DefaultStatementTimeout}
 }
 
-// readConns is how many connections serve the store's catalog reads.
-func (f *storeFlags) readConns() int {
-	if !isPostgres(*f.db) {
-		return sqlite.Readers
-	}
-	return *f.maxConns * (1 + len(f.replicas))
+// flags adds the store's flags to fs, with c's values as their defaults.
+func (c *storeConfig) flags(fs *flag.FlagSet) {
+	fs.StringVar(&c.DB, "db", c.DB, "the store: a SQLite file path, or a postgres:// URL")
+	fs.Var(atLeast(&c.MaxConns, 1), "db-max-conns", "PostgreSQL: the most connections the pool opens")
+	fs.Var(positive(&c.StatementTimeout), "db-statement-timeout", "PostgreSQL: the longest a statement of the service may run")
 }
 
-// writeConns is how many connections serve the store's cart calls: the
-// primary's, or SQLite's carts readers (its one writer is behind them).
-func (f *storeFlags) writeConns() int {
-	if !isPostgres(*f.db) {
-		return sqlite.Readers
-	}
-	return *f.maxConns
+// replicaFlag adds --db-replica, for the commands that read.
+func (c *storeConfig) replicaFlag(fs *flag.FlagSet) {
+	fs.Var(&c.Replicas, "db-replica", "PostgreSQL: a streaming replica's URL, to serve catalog reads; repeat the flag for more (in the environment, separate them with spaces)")
 }
 
 // urlList is a repeatable flag of URLs; one value may hold several,
@@ -122,45 +120,128 @@ func (l *urlList) Set(v string) error {
 	return nil
 }
 
-func addStoreFlags(fs *flag.FlagSet) storeFlags {
-	return storeFlags{
-		db:               dbFlag(fs),
-		maxConns:         fs.Int("db-max-conns", int(postgres.DefaultMaxConns), "PostgreSQL: the most connections the pool opens"),
-		statementTimeout: fs.Duration("db-statement-timeout", postgres.DefaultStatementTimeout, "PostgreSQL: the longest a statement of the service may run"),
-	}
-}
-
-func dbFlag(fs *flag.FlagSet) *string {
-	return fs.String("db", DefaultDB, "the store: a SQLite file path, or a postgres:// URL")
-}
-
 func isPostgres(dsn string) bool {
 	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
 }
 
-// open opens the store the flags name. With migrate, a PostgreSQL schema is
-// brought up to date; without, one that is not this program's is refused.
-// (A SQLite file is always brought up to date: it is the program's own.)
-func (f storeFlags) open(ctx context.Context, migrate bool) (catalog.Store, error) {
-	dsn := *f.db
-	replicas := []string(f.replicas)
-	if !isPostgres(dsn) {
-		if len(replicas) > 0 {
+// open opens the store c names; logger is told of replicas going and
+// coming. With migrate, a PostgreSQL schema is brought up to date; without,
+// one that is not this program's is refused. (A SQLite file is always
+// brought up to date: it is the program's own.)
+func (c storeConfig) open(ctx context.Context, migrate bool, logger *slog.Logger) (catalog.Store, error) {
+	if !isPostgres(c.DB) {
+		if len(c.Replicas) > 0 {
 			return nil, errors.New("--db-replica: read replicas are PostgreSQL's; --db names a SQLite file")
 		}
-		return sqlite.Open(ctx, dsn)
+		db, err := sqlite.Open(ctx, c.DB)
+		return db, schemaHint(err)
 	}
-	db, err := postgres.Open(ctx, dsn, postgres.Config{
-		MaxConns:         int32(*f.maxConns),
-		StatementTimeout: *f.statementTimeout,
+	db, err := postgres.Open(ctx, c.DB, postgres.Config{
+		MaxConns:         int32(c.MaxConns),
+		StatementTimeout: c.StatementTimeout,
 		Migrate:          migrate,
-		Replicas:         replicas,
-		Logger:           f.logger,
+		Replicas:         c.Replicas,
+		Logger:           logger,
 	})
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", redact(dsn), err)
+		return nil, fmt.Errorf("%s: %w", redact(c.DB), schemaHint(err))
 	}
 	return db, nil
+}
+
+// schemaHint says what to do about a database whose schema is not this
+// program's.
+func schemaHint(err error) error {
+	var ve *schema.VersionError
+	switch {
+	case !errors.As(err, &ve):
+		return err
+	case ve.Have > ve.Want:
+		return fmt.Errorf("%w: use a newer catalog", err)
+	}
+	return fmt.Errorf("%w: run `catalog migrate --db URL` (or `catalog load`, which migrates) first", err)
+}
+
+// checked is a flag whose value is parsed, then checked: a value that
+// fails the check is refused with why, and the error names the flag (or its
+// variable). Each flag's check sits beside its default this way.
+type checked[T any] struct {
+	p     *T
+	kind  string // what help calls its values
+	parse func(string) (T, error)
+	check func(T) error
+}
+
+func (c checked[T]) String() string {
+	if c.p == nil {
+		return "" // the zero value flag asks about
+	}
+	return fmt.Sprint(*c.p)
+}
+
+func (c checked[T]) Set(s string) error {
+	v, err := c.parse(s)
+	if err != nil {
+		return err
+	}
+	if err := c.check(v); err != nil {
+		return err
+	}
+	*c.p = v
+	return nil
+}
+
+// Type names the flag's values in help.
+func (c checked[T]) Type() string { return c.kind }
+
+// atLeast is an int flag of min or more.
+func atLeast(p *int, min int) checked[int] {
+	return checked[int]{p: p, kind: "int", parse: strconv.Atoi, check: func(n int) error {
+		if n < min {
+			return fmt.Errorf("want %d or more", min)
+		}
+		return nil
+	}}
+}
+
+// positive is a duration flag over 0.
+func positive(p *time.Duration) checked[time.Duration] {
+	return checked[time.Duration]{p: p, kind: "duration", parse: time.ParseDuration, check: func(d time.Duration) error {
+		if d <= 0 {
+			return errors.New("want a positive duration")
+		}
+		return nil
+	}}
+}
+
+// share is a float flag from 0 to 1.
+func share(p *float64) checked[float64] {
+	parse := func(s string) (float64, error) { return strconv.ParseFloat(s, 64) }
+	return checked[float64]{p: p, kind: "share", parse: parse, check: func(f float64) error {
+		if !(f >= 0 && f <= 1) {
+			return errors.New("want a share from 0 to 1")
+		}
+		return nil
+	}}
+}
+
+// loopback is an address flag on a loopback interface, or empty for none:
+// what serves profiles is not for the public.
+func loopback(p *string) checked[string] {
+	parse := func(s string) (string, error) { return s, nil }
+	return checked[string]{p: p, kind: "address", parse: parse, check: func(addr string) error {
+		if addr == "" {
+			return nil
+		}
+		host, _, err := net.SplitHostPort(addr)
+		if err != nil {
+			return err
+		}
+		if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+			return errors.New("the admin listener serves profiles and must be on a loopback address")
+		}
+		return nil
+	}}
 }
 
 // redact hides a password in a database or Redis URL.

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"database/sql"
-	"flag"
 	"io"
 	"os/exec"
 	"path/filepath"
@@ -111,9 +110,9 @@ func TestLoad_KilledMidway(t *testing.T) {
 			check := func(wantGen, wantProducts int64) {
 				t.Helper()
 				// Opened as serve opens it.
-				flags := addStoreFlags(flag.NewFlagSet("check", flag.ContinueOnError))
-				*flags.db = db
-				s, err := flags.open(ctx, false)
+				store := defaultStoreConfig()
+				store.DB = db
+				s, err := store.open(ctx, false, nil)
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -15,16 +15,19 @@ import (
 
 	"catalog"
 	"catalog/csv"
+	"catalog/internal/pool"
 	"catalog/metrics"
 )
 
 func runLoad(ctx context.Context, args []string, env environment, stdout, stderr io.Writer) error {
 	fs := newFlagSet("load", "load [flags] DIR", stderr)
-	store := addStoreFlags(fs)
+	store := defaultStoreConfig()
+	store.flags(fs)
 	rejects := fs.String("rejects", "rejects.jsonl", "where rejected rows go, as JSON lines (created only if a row is rejected)")
 	allow := fs.Bool("allow-rejects", false, "exit 0 even when rows were rejected")
 	progress := fs.Bool("progress", isTerminal(stderr), "show progress bars")
-	adminAddr := fs.String("admin-addr", "", "a loopback address to serve the import's Prometheus metrics and pprof on while it runs (empty: none)")
+	var adminAddr string
+	fs.Var(loopback(&adminAddr), "admin-addr", "a loopback address to serve the import's Prometheus metrics and pprof on while it runs (empty: none)")
 	if err := env.parse(fs, args); err != nil {
 		return err
 	}
@@ -33,13 +36,8 @@ func runLoad(ctx context.Context, args []string, env environment, stdout, stderr
 		return fmt.Errorf("load takes one directory, got %d arguments", fs.NArg())
 	}
 	dir := fs.Arg(0)
-	if *adminAddr != "" {
-		if err := checkAdminAddr(*adminAddr); err != nil {
-			return err
-		}
-	}
 
-	db, err := store.open(ctx, true)
+	db, err := store.open(ctx, true, nil)
 	if err != nil {
 		return err
 	}
@@ -52,9 +50,15 @@ func runLoad(ctx context.Context, args []string, env environment, stdout, stderr
 	rw := &lazyFile{path: *rejects}
 	defer rw.Close()
 	var follow importProgress
-	if *adminAddr != "" {
+	if adminAddr != "" {
 		follow.metrics = storeMetrics(db)
-		admin, err := startAdmin(*adminAddr, follow.metrics.Handler(), nil, newLogger(stderr, slog.LevelInfo))
+		watcher := catalog.NewWatcher(db, time.Second)
+		follow.metrics.WatchCatalog(watcher.Current)
+		_, _ = watcher.Poll(ctx) // a store that does not answer fails the load below
+		wctx, stop := context.WithCancel(ctx)
+		defer stop()
+		go watcher.Run(wctx, func(error) {})
+		admin, err := startAdmin(adminAddr, follow.metrics.Handler(), nil, newLogger(stderr, slog.LevelInfo))
 		if err != nil {
 			return err
 		}
@@ -147,7 +151,7 @@ func (l *lazyFile) Close() error {
 
 // poolStater is a store that tells the state of its connection pools.
 type poolStater interface {
-	PoolStats() []catalog.PoolStats
+	PoolStats() []pool.Stats
 }
 
 // importProgress follows an import with a progress bar per file, metrics,

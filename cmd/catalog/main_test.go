@@ -77,13 +77,13 @@ func TestEnvironment_Precedence(t *testing.T) {
 		{[]string{"--request-timeout", "3s"}, "from-env.db", "3s"},
 	} {
 		fs := newFlagSet("x", "x", io.Discard)
-		db := dbFlag(fs)
-		timeout := fs.Duration("request-timeout", time.Second, "")
+		cfg := defaultServeConfig()
+		cfg.flags(fs)
 		if err := env.parse(fs, tc.args); err != nil {
 			t.Fatal(err)
 		}
-		if *db != tc.db || timeout.String() != tc.timeout {
-			t.Errorf("args %v: db %q timeout %v, want %q %s", tc.args, *db, *timeout, tc.db, tc.timeout)
+		if cfg.Store.DB != tc.db || cfg.RequestTimeout.String() != tc.timeout {
+			t.Errorf("args %v: db %q timeout %v, want %q %s", tc.args, cfg.Store.DB, cfg.RequestTimeout, tc.db, tc.timeout)
 		}
 	}
 	fs := newFlagSet("x", "x", io.Discard)
@@ -100,8 +100,10 @@ func TestEnvironment_Precedence(t *testing.T) {
 	}
 	// Without any setting, the defaults work on a fresh machine.
 	fs = newFlagSet("x", "x", io.Discard)
-	if db := dbFlag(fs); environment(noEnv).parse(fs, nil) != nil || *db != "catalog.db" {
-		t.Fatalf("default db = %q", *db)
+	cfg := defaultServeConfig()
+	cfg.flags(fs)
+	if err := environment(noEnv).parse(fs, nil); err != nil || cfg.Store.DB != "catalog.db" {
+		t.Fatalf("default db = %q, %v", cfg.Store.DB, err)
 	}
 }
 
@@ -203,7 +205,7 @@ func TestRun_Postgres(t *testing.T) {
 	}
 	// An empty PostgreSQL catalog is served as it is, not seeded.
 	logs, _ := serveBriefly(t, []string{"serve", "--db", url, "--addr", addr, "--admin-addr", ""}, "/products/1", 404)
-	if !strings.Contains(logs, "the catalog is empty") || strings.Contains(logs, "demo") {
+	if !strings.Contains(logs, "the catalog is empty") || strings.Contains(logs, "demo catalog") {
 		t.Fatalf("logs of an empty catalog:\n%s", logs)
 	}
 	data := filepath.Join(t.TempDir(), "data")
@@ -214,7 +216,7 @@ func TestRun_Postgres(t *testing.T) {
 		t.Fatal(err)
 	}
 	logs, _ = serveBriefly(t, []string{"serve", "--db", url, "--addr", addr, "--admin-addr", "", "--db-max-conns", "3", "--db-statement-timeout", "2s"}, "/products/200/styles", 200)
-	if strings.Contains(logs, "demo") || !strings.Contains(logs, `"products":200`) {
+	if strings.Contains(logs, "demo catalog") || !strings.Contains(logs, `"products":200`) {
 		t.Fatalf("logs:\n%s", logs)
 	}
 }
@@ -552,5 +554,62 @@ func TestRun_ServeMetrics(t *testing.T) {
 		if !strings.Contains(m, want+"\n") {
 			t.Errorf("metrics lack %q:\n%s", want, grepLines(m, "catalog_"))
 		}
+	}
+}
+
+// Each bad setting is refused before anything opens, with an error that
+// names its flag or variable and says what it wants.
+func TestRun_ServeConfig(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		args []string
+		env  map[string]string
+		want []string
+	}{
+		{"CacheNegative", []string{"--cache-mb", "-1"}, nil, []string{"-cache-mb", "want 0 or more"}},
+		{"DemoNotANumber", []string{"--demo-products", "many"}, nil, []string{"-demo-products"}},
+		{"MaxInFlightZero", []string{"--max-in-flight", "0"}, nil, []string{"-max-in-flight", "want 1 or more"}},
+		{"QueueWaitZero", []string{"--queue-wait", "0s"}, nil, []string{"-queue-wait", "want a positive duration"}},
+		{"QueueWaitFromEnv", nil, map[string]string{"CATALOG_QUEUE_WAIT": "-1s"}, []string{"CATALOG_QUEUE_WAIT", "want a positive duration"}},
+		{"TimeoutNotADuration", []string{"--request-timeout", "soon"}, nil, []string{"-request-timeout"}},
+		{"PollZero", []string{"--catalog-poll", "0"}, nil, []string{"-catalog-poll", "want a positive duration"}},
+		{"ShareOverOne", []string{"--log-requests", "1.5"}, nil, []string{"-log-requests", "from 0 to 1"}},
+		{"LogLevel", []string{"--log-level", "loud"}, nil, []string{"-log-level"}},
+		{"AdminPublic", []string{"--admin-addr", "0.0.0.0:9090"}, nil, []string{"-admin-addr", "loopback"}},
+		{"MaxConns", []string{"--db-max-conns", "0"}, nil, []string{"-db-max-conns", "want 1 or more"}},
+		{"RemovedFlag", []string{"--throttle-target", "2ms"}, nil, []string{"throttle-target"}},
+		{"RedisWithoutCache", []string{"--cache-mb", "0", "--redis", "redis://127.0.0.1:6379/0"}, nil, []string{"--redis", "--cache-mb"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			db := filepath.Join(t.TempDir(), "c.db")
+			args := append([]string{"serve", "--db", db, "--addr", testenv.FreeAddr(t)}, tc.args...)
+			err := run(context.Background(), args, envOf(tc.env), io.Discard, io.Discard)
+			for _, want := range tc.want {
+				if err == nil || !strings.Contains(err.Error(), want) {
+					t.Fatalf("err = %v, want one that says %q", err, want)
+				}
+			}
+			if _, statErr := os.Stat(db); statErr == nil {
+				t.Errorf("the store was opened before the settings were checked")
+			}
+		})
+	}
+}
+
+// The effective configuration is logged once at start, passwords hidden.
+func TestRun_ServeLogsConfig(t *testing.T) {
+	var logs bytes.Buffer
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel() // stops at once after the start
+	_ = run(ctx, []string{"serve", "--db", filepath.Join(t.TempDir(), "c.db"), "--addr", testenv.FreeAddr(t), "--admin-addr", "",
+		"--demo-products", "5", "--redis", "redis://user:secret@127.0.0.1:1/0", "--queue-wait", "150ms"}, noEnv, io.Discard, &logs)
+	line := grepLines(logs.String(), `"msg":"starting"`)
+	for _, want := range []string{`"queue_wait":150000000`, `"max_in_flight":`, `"redis":"redis://user:xxxxx@127.0.0.1:1/0"`} {
+		if !strings.Contains(line, want) {
+			t.Errorf("start log %q lacks %q", line, want)
+		}
+	}
+	if strings.Contains(logs.String(), "secret") {
+		t.Error("a password reached the log")
 	}
 }

@@ -8,14 +8,15 @@ import (
 
 func runMigrate(ctx context.Context, args []string, env environment, stdout, stderr io.Writer) error {
 	fs := newFlagSet("migrate", "migrate [flags]", stderr)
-	store := addStoreFlags(fs)
+	store := defaultStoreConfig()
+	store.flags(fs)
 	if err := env.parse(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("migrate takes no arguments, got %q", fs.Args())
 	}
-	db, err := store.open(ctx, true)
+	db, err := store.open(ctx, true, nil)
 	if err != nil {
 		return err
 	}
@@ -24,6 +25,6 @@ func runMigrate(ctx context.Context, args []string, env environment, stdout, std
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "%s: schema up to date; catalog generation %d, %d products\n", redact(*store.db), info.Generation, info.Products)
+	fmt.Fprintf(stdout, "%s: schema up to date; catalog generation %d, %d products\n", redact(store.DB), info.Generation, info.Products)
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -26,200 +27,283 @@ import (
 	"catalog/redis"
 )
 
+// serveConfig is what serve is told. Its defaults are defaultServeConfig;
+// each flag's check sits beside it in flags; validate checks the flags
+// that depend on each other.
+type serveConfig struct {
+	Store           storeConfig
+	Addr            string
+	AdminAddr       string // metrics, cache counters and pprof; loopback only
+	Campus          string
+	DemoProducts    int // seeded into an empty SQLite store
+	RequestTimeout  time.Duration
+	ShutdownTimeout time.Duration
+	CORSOrigins     string
+	LogLevel        slog.Level
+	LogRequests     float64 // the share of requests logged
+	CacheMB         int
+	Redis           string
+	RedisPrefix     string
+	CatalogPoll     time.Duration
+	MaxInFlight     int
+	QueueWait       time.Duration
+}
+
 // DefaultCacheMB is the default bound of the response cache: it holds all
 // four responses of a tenth of a full-size catalog's products (about 3.6 KB
 // each, and a page of five per five products), the classic test's hot set.
 const DefaultCacheMB = 512
 
-// memoryHeadroom is what the process may use besides its cache before the
-// garbage collector works harder to stay under the limit: connections,
-// buffers, the store's page caches.
-const memoryHeadroom = 384 << 20
-
 // DefaultAdminAddr is where the admin listener listens unless told.
 const DefaultAdminAddr = "127.0.0.1:9090"
-
-// DefaultInFlightWait is how long a request may wait for its turn when
-// --max-in-flight requests are being served.
-const DefaultInFlightWait = 10 * time.Millisecond
-
-// cartWait is how long a cart call may wait for its turn at the store.
-const cartWait = time.Second
 
 // DemoProducts is the size of the demo catalog an empty store is seeded with.
 const DemoProducts = 10_000
 
+func defaultServeConfig() serveConfig {
+	return serveConfig{
+		Store:           defaultStoreConfig(),
+		Addr:            "127.0.0.1:3000",
+		AdminAddr:       DefaultAdminAddr,
+		Campus:          "hr-rfp",
+		DemoProducts:    DemoProducts,
+		RequestTimeout:  cataloghttp.DefaultRequestTimeout,
+		ShutdownTimeout: 30 * time.Second,
+		CORSOrigins:     "*",
+		LogLevel:        slog.LevelInfo,
+		CacheMB:         DefaultCacheMB,
+		RedisPrefix:     "catalog:",
+		CatalogPoll:     time.Second,
+		// Enough to keep the CPUs and the store's connections busy; past
+		// it, requests wait their turn in a queue whose wait is measured.
+		MaxInFlight: 64 * runtime.GOMAXPROCS(0),
+		QueueWait:   limit.DefaultWait,
+	}
+}
+
+// flags adds serve's flags to fs, with c's values as their defaults.
+func (c *serveConfig) flags(fs *flag.FlagSet) {
+	c.Store.flags(fs)
+	c.Store.replicaFlag(fs)
+	fs.StringVar(&c.Addr, "addr", c.Addr, "the address to listen on")
+	fs.Var(loopback(&c.AdminAddr), "admin-addr", "the loopback address of the admin listener: Prometheus metrics at /metrics, cache counters at /debug/cache, pprof at /debug/pprof/ (empty: none)")
+	fs.StringVar(&c.Campus, "campus", c.Campus, "the campus every product carries")
+	fs.Var(atLeast(&c.DemoProducts, 0), "demo-products", "products in the demo catalog seeded into an empty SQLite store (0: none)")
+	fs.Var(positive(&c.RequestTimeout), "request-timeout", "the longest a request may wait for the store")
+	fs.Var(positive(&c.ShutdownTimeout), "shutdown-timeout", "how long a shutdown waits for requests in flight")
+	fs.StringVar(&c.CORSOrigins, "cors-origins", c.CORSOrigins, "browser origins that may call the API, comma-separated: * for any (without cookies), or origins such as https://shop.example (with cookies); empty for none")
+	fs.TextVar(&c.LogLevel, "log-level", c.LogLevel, "debug, info, warn or error")
+	fs.Var(share(&c.LogRequests), "log-requests", "the share of requests logged, with their request ids: 0 (none) to 1 (all)")
+	fs.Var(atLeast(&c.CacheMB, 0), "cache-mb", "MiB of encoded responses kept in memory (0: no cache)")
+	fs.StringVar(&c.Redis, "redis", c.Redis, "a Redis URL (redis://host:6379/0) for a cache tier shared by instances of one store, behind the in-process cache (empty: none)")
+	fs.StringVar(&c.RedisPrefix, "redis-prefix", c.RedisPrefix, "the prefix of this store's keys in Redis: instances of one store share it, other stores sharing the Redis need their own")
+	fs.Var(positive(&c.CatalogPoll), "catalog-poll", "how often to ask the store which catalog it serves, to follow a reload")
+	fs.Var(atLeast(&c.MaxInFlight, 1), "max-in-flight", "requests served at once; the rest wait their turn, up to --queue-wait")
+	fs.Var(positive(&c.QueueWait), "queue-wait", "the longest a request waits for its turn; one that would wait longer is answered 503 at once")
+}
+
+// validate checks what no single flag can.
+func (c serveConfig) validate() error {
+	if c.Redis != "" && c.CacheMB == 0 {
+		return errors.New("--redis is a tier behind the in-process cache: give --cache-mb more than 0")
+	}
+	return nil
+}
+
+// LogValue is the effective configuration, passwords hidden.
+func (c serveConfig) LogValue() slog.Value {
+	replicas := make([]string, len(c.Store.Replicas))
+	for i, r := range c.Store.Replicas {
+		replicas[i] = redact(r)
+	}
+	return slog.GroupValue(
+		slog.String("db", redact(c.Store.DB)), slog.Int("db_max_conns", c.Store.MaxConns),
+		slog.Duration("db_statement_timeout", c.Store.StatementTimeout), slog.Any("db_replicas", replicas),
+		slog.String("addr", c.Addr), slog.String("admin_addr", c.AdminAddr), slog.String("campus", c.Campus),
+		slog.Int("demo_products", c.DemoProducts), slog.Duration("request_timeout", c.RequestTimeout),
+		slog.Duration("shutdown_timeout", c.ShutdownTimeout), slog.String("cors_origins", c.CORSOrigins),
+		slog.String("log_level", c.LogLevel.String()), slog.Float64("log_requests", c.LogRequests),
+		slog.Int("cache_mb", c.CacheMB), slog.String("redis", redact(c.Redis)), slog.String("redis_prefix", c.RedisPrefix),
+		slog.Duration("catalog_poll", c.CatalogPoll), slog.Int("max_in_flight", c.MaxInFlight),
+		slog.Duration("queue_wait", c.QueueWait),
+	)
+}
+
 func runServe(ctx context.Context, args []string, env environment, stdout, stderr io.Writer) error {
+	cfg := defaultServeConfig()
 	fs := newFlagSet("serve", "serve [flags]", stderr)
-	store := addStoreFlags(fs)
-	store.addReplicaFlag(fs)
-	addr := fs.String("addr", "127.0.0.1:3000", "the address to listen on")
-	campus := fs.String("campus", "hr-rfp", "the campus every product carries")
-	demo := fs.Int("demo-products", DemoProducts, "products in the demo catalog seeded into an empty SQLite store (0: none)")
-	timeout := fs.Duration("request-timeout", cataloghttp.DefaultRequestTimeout, "the longest a request may wait for the store")
-	grace := fs.Duration("shutdown-timeout", 30*time.Second, "how long a shutdown waits for requests in flight")
-	cors := fs.String("cors-origins", "*", "browser origins that may call the API, comma-separated: * for any (without cookies), or origins such as https://shop.example (with cookies); empty for none")
-	level := fs.String("log-level", "info", "debug, info, warn or error")
-	adminAddr := fs.String("admin-addr", DefaultAdminAddr, "the loopback address of the admin listener: Prometheus metrics at /metrics, cache counters at /debug/cache, pprof at /debug/pprof/ (empty: none)")
-	logRequests := fs.Float64("log-requests", 0, "the share of requests logged, with their request ids: 0 (none) to 1 (all)")
-	cacheMB := fs.Int("cache-mb", DefaultCacheMB, "MiB of encoded responses kept in memory (0: no cache)")
-	redisURL := fs.String("redis", "", "a Redis URL (redis://host:6379/0) for a cache tier shared by instances of one store, behind the in-process cache (empty: none)")
-	redisPrefix := fs.String("redis-prefix", "catalog:", "the prefix of this store's keys in Redis: instances of one store share it, other stores sharing the Redis need their own")
-	poll := fs.Duration("catalog-poll", time.Second, "how often to look for a reload of the catalog, which empties the cache")
-	maxInFlight := fs.Int("max-in-flight", 0, "requests served at once; 16 times as many more wait, up to --max-in-flight-wait, and the rest are answered 503 at once (0: 64 per CPU)")
-	maxInFlightWait := fs.Duration("max-in-flight-wait", DefaultInFlightWait, "the longest a request waits for its turn before it is answered 503")
-	maxCalls := fs.Int("max-store-calls", 0, "calls in the store at once; 16 times as many more wait, up to --max-store-wait, and the rest are answered 503 at once (0: the store's read connections)")
-	maxWait := fs.Duration("max-store-wait", limit.DefaultMaxWait, "the longest a request waits for a turn at the store before it is answered 503")
-	throttleTarget := fs.Duration("throttle-target", 0, "when the 99th percentile of how long goroutines wait to run goes over this while calls to the store find it busy, those calls are cut to a rate under the one they come at, and the rest answered 503 at once; it trades served requests for their latency (0: no throttle; try 2ms)")
-	standingWait := fs.Duration("standing-wait", limit.DefaultStandingWait, "the longest a request waits, for its turn or at the store, once that queue has not emptied for 100ms: a load past capacity, not a burst (at most the waits above)")
+	cfg.flags(fs)
 	if err := env.parse(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("serve takes no arguments, got %q", fs.Args())
 	}
-	if *cacheMB < 0 {
-		return fmt.Errorf("--cache-mb %d: want 0 (no cache) or more", *cacheMB)
+	if err := cfg.validate(); err != nil {
+		return err
 	}
-	if *adminAddr != "" {
-		if err := checkAdminAddr(*adminAddr); err != nil {
-			return err
-		}
+	logger := newLogger(stderr, cfg.LogLevel)
+	logger.Info("starting", "config", cfg)
+	svc, err := openService(ctx, cfg, logger)
+	if err != nil {
+		return err
 	}
-	if *logRequests < 0 || *logRequests > 1 {
-		return fmt.Errorf("--log-requests %g: want a share from 0 to 1", *logRequests)
-	}
-	if *redisURL != "" && *cacheMB == 0 {
-		return errors.New("--redis is a tier behind the in-process cache: give --cache-mb more than 0")
-	}
-	if *poll <= 0 {
-		return fmt.Errorf("--catalog-poll %v: want a positive duration", *poll)
-	}
-	if *maxCalls < 0 || *maxWait <= 0 || *maxInFlight < 0 || *maxInFlightWait <= 0 {
-		return fmt.Errorf("--max-in-flight %d, --max-store-calls %d: want 0 or more; --max-in-flight-wait %v, --max-store-wait %v: want positive waits",
-			*maxInFlight, *maxCalls, *maxInFlightWait, *maxWait)
-	}
-	var lvl slog.Level
-	if err := lvl.UnmarshalText([]byte(*level)); err != nil {
-		return fmt.Errorf("--log-level: %v", err)
-	}
-	logger := newLogger(stderr, lvl)
+	defer svc.close()
+	return svc.serve(ctx, cfg, logger)
+}
 
-	store.logger = logger
-	db, err := store.open(ctx, false)
-	if err != nil {
-		return err
+// service is serve's parts, wired: close releases them, last opened first.
+type service struct {
+	srv     *cataloghttp.Server
+	closers []func()
+}
+
+func (s *service) close() {
+	for i := len(s.closers) - 1; i >= 0; i-- {
+		s.closers[i]()
 	}
-	defer db.Close()
+}
+
+// openService opens the store, follows its catalog, and builds the cache,
+// the admission bound, the API server and the admin listener on it.
+func openService(ctx context.Context, cfg serveConfig, logger *slog.Logger) (_ *service, err error) {
+	svc := &service{}
+	defer func() {
+		if err != nil {
+			svc.close()
+		}
+	}()
+	db, err := cfg.Store.open(ctx, false, logger)
+	if err != nil {
+		return nil, err
+	}
+	svc.closers = append(svc.closers, func() { db.Close() })
 	m := storeMetrics(db)
-	info, err := db.CatalogInfo(ctx)
+	watcher := catalog.NewWatcher(db, cfg.CatalogPoll)
+	m.WatchCatalog(watcher.Current)
+
+	var cacheStats func() any // for the admin listener
+	httpCfg := cataloghttp.Config{Campus: cfg.Campus, RequestTimeout: cfg.RequestTimeout, Logger: logger,
+		CORS: cataloghttp.CORS{AllowOrigins: splitList(cfg.CORSOrigins)}, Live: watcher, Observer: m, LogSample: cfg.LogRequests}
+	if cfg.CacheMB > 0 {
+		c, closeTier, err := openCache(ctx, cfg, m, logger)
+		if err != nil {
+			return nil, err
+		}
+		svc.closers = append(svc.closers, closeTier)
+		watcher.OnChange(func(info catalog.CatalogInfo) { c.SetGeneration(info.Generation) })
+		httpCfg.Cache, cacheStats = c, func() any { return c.Stats() }
+	}
+	if err := followCatalog(ctx, cfg, db, watcher, m, logger); err != nil {
+		return nil, err
+	}
+	wctx, stopWatch := context.WithCancel(context.WithoutCancel(ctx))
+	go watcher.Run(wctx, func(err error) { logger.Warn("cannot read which catalog the store serves", "error", err) })
+	svc.closers = append(svc.closers, stopWatch)
+
+	admission := limit.New(limit.Config{Slots: cfg.MaxInFlight, Wait: cfg.QueueWait})
+	m.WatchAdmission(func() metrics.AdmissionStats { return metrics.AdmissionStats(admission.Stats()) })
+	httpCfg.Admission = admission
+	svc.srv = cataloghttp.NewServer(db, db, httpCfg)
+	if cfg.AdminAddr != "" {
+		admin, err := startAdmin(cfg.AdminAddr, m.Handler(), cacheStats, logger)
+		if err != nil {
+			return nil, err
+		}
+		svc.closers = append(svc.closers, func() { admin.Close() })
+	}
+	return svc, nil
+}
+
+// The parts serve wires, checked against what they stand for.
+var (
+	_ cataloghttp.Cache     = (*cache.Cache[cataloghttp.CacheKey])(nil)
+	_ cataloghttp.Admission = (*limit.Limiter)(nil)
+	_ cataloghttp.Live      = (*catalog.Watcher)(nil)
+	_ cache.Remote          = (*redis.Tier)(nil)
+)
+
+// memoryHeadroom is what the process may use besides its cache before the
+// garbage collector works harder to stay under the limit: connections,
+// buffers, the store's page caches.
+const memoryHeadroom = 384 << 20
+
+// openCache returns the response cache, with its Redis tier if there is
+// one, and what closes the tier.
+func openCache(ctx context.Context, cfg serveConfig, m *metrics.Metrics, logger *slog.Logger) (*cache.Cache[cataloghttp.CacheKey], func(), error) {
+	if _, ok := os.LookupEnv("GOMEMLIMIT"); !ok {
+		// A soft limit: the heap of a full cache may not grow to twice its
+		// size before the collector runs, as it would by GOGC alone.
+		debug.SetMemoryLimit(int64(cfg.CacheMB)<<20 + memoryHeadroom)
+	}
+	c := cache.New[cataloghttp.CacheKey](int64(cfg.CacheMB) << 20)
+	m.WatchCache(func() metrics.CacheStats { return metrics.CacheStats(c.Stats()) })
+	if cfg.Redis == "" {
+		return c, func() {}, nil
+	}
+	tier, err := redis.Open(cfg.Redis, redis.Options{Prefix: cfg.RedisPrefix})
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := tier.Ping(ctx); err != nil {
+		logger.Warn("the shared cache tier does not answer: serving without it until it does", "error", err)
+	}
+	c.WithRemote(tier, cataloghttp.CacheKey.String)
+	m.WatchRemote(func() metrics.RemoteStats { return metrics.RemoteStats(tier.Stats()) })
+	return c, func() { tier.Close() }, nil
+}
+
+// followCatalog reads which catalog the store serves, seeding an empty
+// SQLite store with the demo catalog first, and says what it serves.
+func followCatalog(ctx context.Context, cfg serveConfig, db catalog.Store, watcher *catalog.Watcher, m *metrics.Metrics, logger *slog.Logger) error {
+	info, err := watcher.Poll(ctx)
 	if err != nil {
 		return err
 	}
+	where := redact(cfg.Store.DB)
 	switch {
-	case info.Generation == 0 && *demo > 0 && !isPostgres(*store.db):
+	case info.Generation == 0 && cfg.DemoProducts > 0 && !isPostgres(cfg.Store.DB):
 		// Only the embedded store seeds itself: an empty production
 		// database is a fact to report, not to paper over.
-		if err := seedDemo(ctx, db, *demo, importProgress{metrics: m}, logger); err != nil {
+		if err := seedDemo(ctx, db, cfg.DemoProducts, importProgress{metrics: m}, logger); err != nil {
 			return fmt.Errorf("seed the demo catalog: %w", err)
 		}
-		logger.Info("the store was empty: seeded a demo catalog of generated products",
-			"products", *demo, "db", redact(*store.db),
-			"load_real_data", fmt.Sprintf("go run ./cmd/catalog load --db %s DIR   (DIR holds product.csv, styles.csv, …)", redact(*store.db)))
-	case info.Generation == 0:
-		logger.Warn("the catalog is empty: every product is 404 until a load", "db", redact(*store.db),
-			"load", fmt.Sprintf("catalog load --db %s DIR", redact(*store.db)))
-	default:
-		logger.Info("serving catalog", "db", redact(*store.db), "generation", info.Generation, "products", info.Products,
-			"loaded_at", info.LoadedAt)
-	}
-
-	var origins []string
-	for _, o := range strings.Split(*cors, ",") {
-		if o = strings.TrimSpace(o); o != "" {
-			origins = append(origins, o)
-		}
-	}
-	var stats func() any // the cache's counters, for the admin listener
-	cfg := cataloghttp.Config{Campus: *campus, RequestTimeout: *timeout, Logger: logger,
-		CORS: cataloghttp.CORS{AllowOrigins: origins}, Catalog: db, Observer: m, LogSample: *logRequests}
-	if *cacheMB > 0 {
-		if _, ok := os.LookupEnv("GOMEMLIMIT"); !ok {
-			// A soft limit: the heap of a full cache may not grow to twice
-			// its size before the collector runs, as it would by GOGC alone.
-			debug.SetMemoryLimit(int64(*cacheMB)<<20 + memoryHeadroom)
-		}
-		c := cache.New[cataloghttp.CacheKey](int64(*cacheMB) << 20)
-		stats = func() any { return c.Stats() }
-		m.WatchCache(func() metrics.CacheStats { return metrics.CacheStats(c.Stats()) })
-		if *redisURL != "" {
-			tier, err := redis.Open(*redisURL, redis.Options{Prefix: *redisPrefix})
-			if err != nil {
-				return err
-			}
-			defer tier.Close()
-			if err := tier.Ping(ctx); err != nil {
-				logger.Warn("the shared cache tier does not answer: serving without it until it does", "error", err)
-			}
-			c.WithRemote(tier, cataloghttp.CacheKey.String)
-			m.WatchRemote(func() metrics.RemoteStats { return metrics.RemoteStats(tier.Stats()) })
-			logger.Info("shared cache tier", "redis", redact(*redisURL))
-		}
-		c.SetGeneration(info.Generation)
-		wctx, stopWatch := context.WithCancel(ctx)
-		defer stopWatch()
-		go c.Watch(wctx, db, *poll, func(err error) { logger.Warn("cannot read the catalog generation", "error", err) })
-		cfg.Cache = c
-	}
-	if *maxCalls == 0 {
-		*maxCalls = store.readConns()
-	}
-	var throttle *limit.Throttle
-	if *throttleTarget > 0 {
-		throttle = limit.NewThrottle(limit.ThrottleConfig{Target: *throttleTarget})
-		go throttle.Run(ctx)
-	}
-	lim := limit.New(limit.Config{Calls: *maxCalls, MaxWait: *maxWait, StandingWait: *standingWait, Throttle: throttle})
-	m.WatchLimiter(limiterStats(lim))
-	if *maxInFlight == 0 {
-		*maxInFlight = 64 * runtime.GOMAXPROCS(0)
-	}
-	admission := limit.New(limit.Config{Calls: *maxInFlight, MaxWait: *maxInFlightWait, StandingWait: *standingWait})
-	m.WatchAdmission(limiterStats(admission))
-	cfg.Admission = admission
-	// Cart writes to one cart wait on each other, a burst of them longer
-	// than a read would: they have a bound of their own, with a longer wait
-	// that a standing queue does not cut (a queue of adds is one cart's).
-	cartLim := limit.New(limit.Config{Calls: store.writeConns(), MaxWait: cartWait, StandingWait: cartWait})
-	m.WatchCartLimiter(limiterStats(cartLim))
-	srv := cataloghttp.NewServer(lim.Products(db), cartLim.Carts(db), cfg)
-	if *adminAddr != "" {
-		admin, err := startAdmin(*adminAddr, m.Handler(), stats, logger)
-		if err != nil {
+		if _, err := watcher.Poll(ctx); err != nil {
 			return err
 		}
-		defer admin.Close()
+		logger.Info("the store was empty: seeded a demo catalog of generated products", "products", cfg.DemoProducts, "db", where,
+			"load_real_data", fmt.Sprintf("go run ./cmd/catalog load --db %s DIR   (DIR holds product.csv, styles.csv, …)", where))
+	case info.Generation == 0:
+		logger.Warn("the catalog is empty: every product is 404 until a load", "db", where,
+			"load", fmt.Sprintf("catalog load --db %s DIR", where))
+	default:
+		logger.Info("serving catalog", "db", where, "generation", info.Generation, "products", info.Products, "loaded_at", info.LoadedAt)
 	}
-	ln, err := net.Listen("tcp", *addr)
+	return nil
+}
+
+// serve answers on cfg.Addr until ctx ends, then lets the requests in
+// flight finish, for up to the shutdown timeout.
+func (s *service) serve(ctx context.Context, cfg serveConfig, logger *slog.Logger) error {
+	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return err
 	}
 	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
+	go func() { served <- s.srv.Serve(ln) }()
 	logger.Info("listening", "addr", "http://"+ln.Addr().String())
-
 	select {
 	case err := <-served:
 		return err
 	case <-ctx.Done():
 	}
-	logger.Info("shutting down: finishing requests in flight", "grace", *grace)
-	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), *grace)
+	logger.Info("shutting down: finishing requests in flight", "grace", cfg.ShutdownTimeout)
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cfg.ShutdownTimeout)
 	defer cancel()
-	if err := srv.Shutdown(sctx); err != nil {
+	if err := s.srv.Shutdown(sctx); err != nil {
 		// The grace ran out: close what is left before the store goes.
 		logger.Warn("shutdown grace ran out: closing the connections left", "error", err)
-		srv.Close()
+		s.srv.Close()
 	}
 	if err := <-served; err != nil {
 		return err
@@ -228,20 +312,25 @@ func runServe(ctx context.Context, args []string, env environment, stdout, stder
 	return nil
 }
 
-// storeMetrics returns the metrics of a store: its catalog, and its pools
-// where it has them.
+// splitList splits a comma-separated list, dropping empty items.
+func splitList(s string) []string {
+	var out []string
+	for _, item := range strings.Split(s, ",") {
+		if item = strings.TrimSpace(item); item != "" {
+			out = append(out, item)
+		}
+	}
+	return out
+}
+
+// storeMetrics returns the metrics of a store's connection pools, where it
+// has them.
 func storeMetrics(db catalog.Store) *metrics.Metrics {
 	m := metrics.New()
-	m.WatchCatalog(db)
 	if p, ok := db.(poolStater); ok {
 		m.WatchPools(p.PoolStats)
 	}
 	return m
-}
-
-// limiterStats reads a limiter's counters for the metrics.
-func limiterStats(l *limit.Limiter) func() metrics.LimiterStats {
-	return func() metrics.LimiterStats { return metrics.LimiterStats(l.Stats()) }
 }
 
 // seedDemo generates a small dataset and loads it through the importer, as
@@ -262,19 +351,6 @@ func seedDemo(ctx context.Context, store catalog.Loader, products int, progress 
 	}
 	if n := rep.Rejected(); n > 0 {
 		return errors.New("bug: the generated demo catalog had rejected rows")
-	}
-	return nil
-}
-
-// checkAdminAddr refuses an admin address that is not a loopback one:
-// profiles are not for the public.
-func checkAdminAddr(addr string) error {
-	host, _, err := net.SplitHostPort(addr)
-	if err != nil {
-		return fmt.Errorf("--admin-addr %q: %v", addr, err)
-	}
-	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
-		return fmt.Errorf("--admin-addr %q: the admin listener serves profiles and must be on a loopback address", addr)
 	}
 	return nil
 }

@@ -9,7 +9,7 @@
 # generator on CLIENT_CPUS: on a small machine, the generator's own work
 # would otherwise be counted as the server's latency. RUN picks trials by
 # name (go test -run); FAULTS_SERVE_ARGS adds flags to every `catalog serve`,
-# to try other bounds (e.g. "--max-store-calls 2 --max-store-wait 2ms");
+# to try other bounds (e.g. "--max-in-flight 16 --queue-wait 100ms");
 # FAULTS_OVERLOAD_FACTOR sets the overload trial's multiple of the capacity
 # (default 3).
 set -euo pipefail
