@@ -32,11 +32,18 @@ func NewWatcher(store Describer, interval time.Duration) *Watcher {
 }
 
 // OnChange has f called with the catalog's description whenever a poll
-// finds a new generation, the first poll included. Call it before Poll.
+// finds a new generation, the first poll included; after a poll, f is
+// called at once with what it found.
 func (w *Watcher) OnChange(f func(CatalogInfo)) {
+	w.polling.Lock() // no poll passes a change on meanwhile
+	defer w.polling.Unlock()
 	w.mu.Lock()
-	defer w.mu.Unlock()
 	w.onChange = append(w.onChange, f)
+	info, read := w.info, !w.read.IsZero()
+	w.mu.Unlock()
+	if read {
+		f(info)
+	}
 }
 
 // Poll asks the store now, records the answer and passes a new generation

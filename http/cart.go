@@ -28,10 +28,7 @@ func session(w http.ResponseWriter, r *http.Request) string {
 func newSession() string { return randomHex(16) }
 
 func (s *Server) handleCart(w http.ResponseWriter, r *http.Request) {
-	sess := session(w, r)
-	ctx, cancel := s.storeContext(r)
-	defer cancel()
-	items, err := s.carts.Cart(ctx, sess)
+	items, err := s.carts.Cart(r.Context(), session(w, r))
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -55,10 +52,7 @@ func (s *Server) handleAddToCart(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	sess := session(w, r)
-	ctx, cancel := s.storeContext(r)
-	defer cancel()
-	if err := s.carts.AddToCart(ctx, sess, skuID); err != nil {
+	if err := s.carts.AddToCart(r.Context(), session(w, r), skuID); err != nil {
 		s.Error(w, r, err)
 		return
 	}

@@ -106,10 +106,14 @@ func TestServer_Observer(t *testing.T) {
 	time.AfterFunc(10*time.Millisecond, cancel)
 	w := httptest.NewRecorder()
 	slow.ServeHTTP(w, httptest.NewRequestWithContext(ctx, "GET", "/products/1/styles", nil))
+	// A handler that panics: answered 500, and counted so.
+	panics := cataloghttp.NewServer(&stubStore{panic: true}, store, cataloghttp.Config{Campus: "c", Observer: rec, Logger: quietLogger()}).Handler()
+	serve(panics, request{path: "/products/1/related"})
 	want := []observed{
 		{"GET /products/{id}", 200}, {"GET /products/{id}/styles", 200}, {"GET /products/{id}", 404},
 		{"GET /products", 200}, {"/", 404}, {"GET /products/{id}", 400}, {"/cart", http.StatusMethodNotAllowed},
 		{"GET /products/{id}/styles", cataloghttp.StatusAbandoned},
+		{"GET /products/{id}/related", 500},
 	}
 	if rec.inFlight != 0 || len(rec.seen) != len(want) {
 		t.Fatalf("in flight %d, seen %v", rec.inFlight, rec.seen)

@@ -21,17 +21,24 @@ func (s *Server) track(next http.Handler) http.Handler {
 		}
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w}
+		panicked := true // until next returns: recoverPanics, outside, answers 500
+		defer func() {
+			d, status, pattern := time.Since(start), sw.outcome(r), r.Pattern
+			if panicked {
+				status = http.StatusInternalServerError
+			}
+			if pattern == "" {
+				pattern = "none"
+			}
+			if s.cfg.Observer != nil {
+				s.cfg.Observer.End(pattern, status, d)
+			}
+			if s.cfg.LogSample > 0 && (s.cfg.LogSample >= 1 || mathrand.Float64() < s.cfg.LogSample) {
+				s.logRequest(r, pattern, status, d)
+			}
+		}()
 		next.ServeHTTP(sw, r)
-		d, status, pattern := time.Since(start), sw.outcome(r), r.Pattern
-		if pattern == "" {
-			pattern = "none"
-		}
-		if s.cfg.Observer != nil {
-			s.cfg.Observer.End(pattern, status, d)
-		}
-		if s.cfg.LogSample > 0 && (s.cfg.LogSample >= 1 || mathrand.Float64() < s.cfg.LogSample) {
-			s.logRequest(r, pattern, status, d)
-		}
+		panicked = false
 	})
 }
 

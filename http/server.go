@@ -23,7 +23,8 @@ import (
 type Config struct {
 	// Campus is the campus every product carries.
 	Campus string
-	// RequestTimeout bounds each request's time in the store.
+	// RequestTimeout bounds each request's time: its wait for a turn and
+	// for the store.
 	RequestTimeout time.Duration
 	// CORS says which browser origins may call the API.
 	CORS   CORS
@@ -107,6 +108,9 @@ func NewServer(products catalog.ProductService, carts catalog.CartService, cfg C
 	if cfg.Observer != nil || cfg.LogSample > 0 {
 		routed = s.track(routed)
 	}
+	// The request's deadline starts before its wait for a turn. Outside
+	// track: the request track sees is the one the mux routes.
+	routed = s.deadline(routed)
 	s.handler = s.recoverPanics(cfg.CORS.wrap(s.stripPrefix(canonicalPaths(routed))))
 	// The http.Server exists before Serve runs, so that a Shutdown that
 	// comes first (a signal right after start) is not lost.
@@ -162,12 +166,24 @@ func (s *Server) admit(next http.Handler) http.Handler {
 		}
 		admitted, err := s.cfg.Admission.Acquire(r.Context())
 		if err != nil {
-			r.Pattern = "shed" // for the observer: no route was reached
+			if r.Context().Err() == nil {
+				r.Pattern = "shed" // for the observer: no route was reached
+			}
 			s.Error(w, r, err)
 			return
 		}
 		defer s.cfg.Admission.Release(admitted)
 		next.ServeHTTP(w, r)
+	})
+}
+
+// deadline bounds each request's time, its wait for a turn and for the
+// store, by the request timeout.
+func (s *Server) deadline(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), s.cfg.RequestTimeout)
+		defer cancel()
+		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
 

@@ -2,7 +2,8 @@
 // only those that would wait longer than a user would bear: past its slots,
 // a request waits its turn in a first-come queue for up to a budget, and is
 // answered EUNAVAILABLE (503 with Retry-After) when its wait would be
-// longer. A queue that drains within the budget, as a closed loop's does,
+// longer. A queue that drains within the budget, as a closed loop's does
+// unless its clients outnumber what the budget lets the slots serve,
 // sheds nothing; a load past capacity gets its excess refused at once.
 package limit
 
@@ -71,8 +72,10 @@ var errOverloaded = catalog.Errorf(catalog.EUNAVAILABLE, "the service is over ca
 func IsOverloaded(err error) bool { return errors.Is(err, errOverloaded) }
 
 // Acquire takes a slot, waiting for one in turn within the budget, and
-// returns when it took it; it fails as EUNAVAILABLE when the call is shed,
-// or with ctx's error. A caller that acquired must Release.
+// returns when it took it; it fails as EUNAVAILABLE when the call is shed
+// (its wait would be, or was, past the budget or its deadline), or with
+// ctx's error when the caller has gone. A caller that acquired must
+// Release.
 func (l *Limiter) Acquire(ctx context.Context) (time.Time, error) {
 	if err := ctx.Err(); err != nil {
 		return time.Time{}, err
@@ -96,10 +99,10 @@ func (l *Limiter) Acquire(ctx context.Context) (time.Time, error) {
 		return time.Time{}, errOverloaded
 	}
 	if err := l.sem.Acquire(wctx, 1); err != nil {
-		if ctx.Err() != nil {
-			return time.Time{}, ctx.Err() // the caller gave up, not the limiter
+		if errors.Is(ctx.Err(), context.Canceled) {
+			return time.Time{}, ctx.Err() // the caller went away: nothing to answer
 		}
-		l.shed.Add(1)
+		l.shed.Add(1) // the budget, or the caller's deadline, ran out first
 		return time.Time{}, errOverloaded
 	}
 	l.admitted.Add(1)

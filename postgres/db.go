@@ -35,7 +35,10 @@ type Config struct {
 	// refuses a schema that is not this program's.
 	Migrate bool
 	// Replicas are the URLs of streaming replicas of the database that serve
-	// catalog reads (see replica.go).
+	// catalog reads (see replica.go). A replica serves only once it has the
+	// generation CatalogInfo last found on the primary: a user of replicas
+	// calls CatalogInfo as often as it must follow reloads (serve's watcher
+	// of the catalog does, every --catalog-poll).
 	Replicas []string
 	// ReplicaCheck is how often the replicas are checked; 0 means
 	// DefaultReplicaCheck.
@@ -107,6 +110,8 @@ func Open(ctx context.Context, url string, cfg Config) (*DB, error) {
 		return nil, err
 	}
 	if len(db.replicas) > 0 {
+		// The generation replicas must have, before they are first checked.
+		_, _ = db.CatalogInfo(ctx)
 		db.checkReplicas(ctx)
 		wctx, stop := context.WithCancel(context.WithoutCancel(ctx))
 		db.stopWatch = stop

@@ -272,7 +272,12 @@ func TestDB_Replicas(t *testing.T) {
 		// A replica that fails the catalog's generation, asked when the
 		// primary has failed it too, is skipped from then on, as a read
 		// that fails there skips it. No check runs to notice instead.
-		waitFor(t, "the replica to serve", usable)
+		// Until it has replayed the last load: a store opened now asks the
+		// primary which generation that is.
+		waitFor(t, "the replica to serve the primary's catalog", func() bool {
+			_, err := db.CatalogInfo(ctx)
+			return err == nil && usable()
+		})
 		unchecked := openUnchecked(t)
 		if _, r := poolStats(t, unchecked); !r.Usable {
 			t.Fatal("the replica is not usable before it stops")

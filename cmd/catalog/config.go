@@ -130,9 +130,6 @@ func isPostgres(dsn string) bool {
 // brought up to date: it is the program's own.)
 func (c storeConfig) open(ctx context.Context, migrate bool, logger *slog.Logger) (catalog.Store, error) {
 	if !isPostgres(c.DB) {
-		if len(c.Replicas) > 0 {
-			return nil, errors.New("--db-replica: read replicas are PostgreSQL's; --db names a SQLite file")
-		}
 		db, err := sqlite.Open(ctx, c.DB)
 		return db, schemaHint(err)
 	}

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -596,8 +597,15 @@ func TestRun_ServeConfig(t *testing.T) {
 	}
 }
 
-// The effective configuration is logged once at start, passwords hidden.
+// The effective configuration is logged once at start, every setting of
+// it, passwords hidden. (Serve stops at once after the line: this checks
+// the line, not what later lines say.)
 func TestRun_ServeLogsConfig(t *testing.T) {
+	attrs := defaultServeConfig().LogValue().Group()
+	fields := reflect.TypeFor[serveConfig]().NumField() - 1 + reflect.TypeFor[storeConfig]().NumField()
+	if len(attrs) != fields {
+		t.Errorf("the config log has %d settings, the config %d fields: one is left out", len(attrs), fields)
+	}
 	var logs bytes.Buffer
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel() // stops at once after the start

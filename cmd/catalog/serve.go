@@ -107,6 +107,9 @@ func (c serveConfig) validate() error {
 	if c.Redis != "" && c.CacheMB == 0 {
 		return errors.New("--redis is a tier behind the in-process cache: give --cache-mb more than 0")
 	}
+	if len(c.Store.Replicas) > 0 && !isPostgres(c.Store.DB) {
+		return errors.New("--db-replica: read replicas are PostgreSQL's; --db names a SQLite file")
+	}
 	return nil
 }
 
