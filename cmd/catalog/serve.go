@@ -74,9 +74,11 @@ func defaultServeConfig() serveConfig {
 		CacheMB:         DefaultCacheMB,
 		RedisPrefix:     "catalog:",
 		CatalogPoll:     time.Second,
-		// Enough to keep the CPUs and the store's connections busy; past
-		// it, requests wait their turn in a queue whose wait is measured.
-		MaxInFlight: 64 * runtime.GOMAXPROCS(0),
+		// Enough to keep the CPUs and the store's connections busy (16
+		// clients of TestOverload reach the capacity of a 2-CPU instance);
+		// past it, requests wait their turn in the queue, whose wait is
+		// predicted and bounded, rather than in the store's pool.
+		MaxInFlight: 16 * runtime.GOMAXPROCS(0),
 		QueueWait:   limit.DefaultWait,
 	}
 }
