@@ -10,6 +10,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"catalog/internal/reload"
 	"catalog/internal/schema"
 )
 
@@ -146,13 +147,7 @@ func tableNamed(name string) catalogTable {
 }
 
 // columnNames returns the names of t's columns, in order.
-func (t catalogTable) columnNames() []string {
-	names := make([]string, len(t.columns))
-	for i, c := range t.columns {
-		names[i], _, _ = strings.Cut(c, " ")
-	}
-	return names
-}
+func (t catalogTable) columnNames() []string { return reload.Names(t.columns) }
 
 // create returns the statement that creates t, bare, under a name.
 func (t catalogTable) create(name string) string {

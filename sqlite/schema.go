@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"catalog/internal/reload"
 	"catalog/internal/schema"
 )
 
@@ -128,13 +129,7 @@ func tableNamed(name string) catalogTable {
 }
 
 // columnNames returns the names of t's columns, in order.
-func (t catalogTable) columnNames() []string {
-	names := make([]string, len(t.columns))
-	for i, c := range t.columns {
-		names[i], _, _ = strings.Cut(c, " ")
-	}
-	return names
-}
+func (t catalogTable) columnNames() []string { return reload.Names(t.columns) }
 
 // createTable returns the statement that creates t under a name.
 func (t catalogTable) createTable(name string) string {

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 )
 
 // ErrFinished is the error of a call to a load that has ended.
@@ -94,6 +95,16 @@ func (l *Load) Rollback() error {
 	defer l.steps.Release()
 	l.steps.AbortRows()
 	return l.steps.DropLeftovers(context.Background())
+}
+
+// Names returns the names of columns given as definitions
+// ("slogan TEXT"), in order.
+func Names(columns []string) []string {
+	names := make([]string, len(columns))
+	for i, c := range columns {
+		names[i], _, _ = strings.Cut(c, " ")
+	}
+	return names
 }
 
 // Compared returns the products columns whose change gives a product a
