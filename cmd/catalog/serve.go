@@ -15,6 +15,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"time"
 
 	"catalog"
@@ -203,8 +204,12 @@ func openService(ctx context.Context, cfg serveConfig, logger *slog.Logger) (_ *
 		return nil, err
 	}
 	wctx, stopWatch := context.WithCancel(context.WithoutCancel(ctx))
-	go watcher.Run(wctx, func(err error) { logger.Warn("cannot read which catalog the store serves", "error", err) })
-	svc.closers = append(svc.closers, stopWatch)
+	var watching sync.WaitGroup
+	watching.Go(func() {
+		watcher.Run(wctx, func(err error) { logger.Warn("cannot read which catalog the store serves", "error", err) })
+	})
+	// The watcher stops before the store closes under it.
+	svc.closers = append(svc.closers, func() { stopWatch(); watching.Wait() })
 
 	admission := limit.New(limit.Config{Slots: cfg.MaxInFlight, Wait: cfg.QueueWait})
 	m.WatchAdmission(func() metrics.AdmissionStats { return metrics.AdmissionStats(admission.Stats()) })
