@@ -18,8 +18,8 @@ type Watcher struct {
 
 	mu       sync.Mutex
 	info     CatalogInfo
-	err      error     // of the last poll
-	read     time.Time // when the store last answered
+	err      error // of the last poll
+	read     bool  // whether the store has answered a poll yet
 	onChange []func(CatalogInfo)
 }
 
@@ -39,7 +39,7 @@ func (w *Watcher) OnChange(f func(CatalogInfo)) {
 	defer w.polling.Unlock()
 	w.mu.Lock()
 	w.onChange = append(w.onChange, f)
-	info, read := w.info, !w.read.IsZero()
+	info, read := w.info, w.read
 	w.mu.Unlock()
 	if read {
 		f(info)
@@ -60,8 +60,8 @@ func (w *Watcher) Poll(ctx context.Context) (CatalogInfo, error) {
 		w.mu.Unlock()
 		return info, err
 	}
-	changed := info.Generation != w.info.Generation || w.read.IsZero()
-	w.info, w.read = info, time.Now()
+	changed := info.Generation != w.info.Generation || !w.read
+	w.info, w.read = info, true
 	subs := w.onChange
 	w.mu.Unlock()
 	if changed {

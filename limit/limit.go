@@ -86,17 +86,20 @@ func (l *Limiter) Acquire(ctx context.Context) (time.Time, error) {
 	}
 	place := l.waiting.Add(1)
 	defer l.waiting.Add(-1)
-	budget, wctx := l.wait, ctx
-	if d, ok := ctx.Deadline(); !ok || time.Until(d) > budget {
-		var cancel context.CancelFunc
-		wctx, cancel = context.WithTimeout(ctx, budget)
-		defer cancel()
-	} else {
-		budget = time.Until(d) // the caller's time runs out first
+	budget := l.wait
+	d, hasDeadline := ctx.Deadline()
+	if hasDeadline {
+		budget = min(budget, time.Until(d)) // the caller's time may run out first
 	}
 	if place > l.queue || l.predict(place) > budget {
 		l.shed.Add(1)
 		return time.Time{}, errOverloaded
+	}
+	wctx := ctx
+	if !hasDeadline || budget < time.Until(d) {
+		var cancel context.CancelFunc
+		wctx, cancel = context.WithTimeout(ctx, budget)
+		defer cancel()
 	}
 	if err := l.sem.Acquire(wctx, 1); err != nil {
 		if errors.Is(ctx.Err(), context.Canceled) {

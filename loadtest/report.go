@@ -40,14 +40,14 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 			verdict = "failed: " + s.Failed
 		}
 		fmt.Fprintf(&b, "| %d | %.0f | %d | %.2f | %.2f | %.2f | %.1f | %s | %s |\n",
-			s.Rate, s.Achieved, s.Requests, s.P50, s.P90, s.P99, s.Max, s.errorSummary(), verdict)
+			s.Rate, s.Achieved, s.Requests, s.P50, s.P90, s.P99, s.Max, s.ErrorSummary(), verdict)
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
 }
 
-// errorSummary is "none", or the error rate and its kinds: "1.20% (503: 40, timeout: 2)".
-func (s Step) errorSummary() string {
+// ErrorSummary is "none", or the error rate and its kinds: "1.20% (503: 40, timeout: 2)".
+func (s Step) ErrorSummary() string {
 	if len(s.Errors) == 0 {
 		return "none"
 	}

@@ -27,6 +27,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/dustin/go-humanize"
+
 	"catalog/loadtest"
 )
 
@@ -92,22 +94,7 @@ func (w wrkResult) non2xx() string {
 }
 
 // thousands writes n with commas: 1,234,567.
-func thousands(n int) string {
-	s := strconv.Itoa(n)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
-}
+func thousands(n int) string { return humanize.Comma(int64(n)) }
 
 // rate writes a throughput, or "unknown".
 func rate(rps float64, ok bool) string {
@@ -294,7 +281,7 @@ func main() {
 			st, ok := stepAt(sweeps[s], t.rate)
 			measured, met := "not reached", false
 			if ok {
-				measured = fmt.Sprintf("p99 %.2f ms, %s 2xx/s, errors: %s", st.P99, thousands(int(st.Achieved+0.5)), stepErrors(st))
+				measured = fmt.Sprintf("p99 %.2f ms, %s 2xx/s, errors: %s", st.P99, thousands(int(st.Achieved+0.5)), st.ErrorSummary())
 				met = st.P99 < t.p99 && len(st.Errors) == 0 && st.Failed == ""
 			}
 			fmt.Fprintf(&b, "| open model at %d/s: p99 < %g ms, no non-2xx, no socket errors | %s | %s | %s |\n", t.rate, t.p99, s, measured, verdict(met))
@@ -314,19 +301,6 @@ func main() {
 	if err := os.WriteFile(*out, []byte(b.String()), 0o644); err != nil {
 		log.Fatal(err)
 	}
-}
-
-// stepErrors is "0" or a step's failed requests by status or by kind:
-// "503: 40, timeout: 2".
-func stepErrors(st loadtest.Step) string {
-	if len(st.Errors) == 0 {
-		return "0"
-	}
-	var parts []string
-	for _, k := range st.ErrorKinds() {
-		parts = append(parts, k+": "+thousands(st.Errors[k]))
-	}
-	return "**" + strings.Join(parts, ", ") + "**"
 }
 
 func stepAt(r *loadtest.Report, rate int) (loadtest.Step, bool) {

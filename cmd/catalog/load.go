@@ -15,7 +15,6 @@ import (
 
 	"catalog"
 	"catalog/csv"
-	"catalog/internal/pool"
 	"catalog/metrics"
 )
 
@@ -51,13 +50,10 @@ func runLoad(ctx context.Context, args []string, env environment, stdout, stderr
 	defer rw.Close()
 	var follow importProgress
 	if adminAddr != "" {
-		follow.metrics = storeMetrics(db)
 		watcher := catalog.NewWatcher(db, time.Second)
-		follow.metrics.WatchCatalog(watcher.Current)
+		follow.metrics = storeMetrics(db, watcher)
 		_, _ = watcher.Poll(ctx) // a store that does not answer fails the load below
-		wctx, stop := context.WithCancel(ctx)
-		defer stop()
-		go watcher.Run(wctx, func(error) {})
+		defer runWatcher(watcher, func(error) {})()
 		admin, err := startAdmin(adminAddr, follow.metrics.Handler(), nil, newLogger(stderr, slog.LevelInfo))
 		if err != nil {
 			return err
@@ -147,11 +143,6 @@ func (l *lazyFile) Close() error {
 	err := l.f.Close()
 	l.f = nil
 	return err
-}
-
-// poolStater is a store that tells the state of its connection pools.
-type poolStater interface {
-	PoolStats() []pool.Stats
 }
 
 // importProgress follows an import with a progress bar per file, metrics,

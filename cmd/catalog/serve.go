@@ -23,6 +23,7 @@ import (
 	"catalog/csv"
 	"catalog/generate"
 	cataloghttp "catalog/http"
+	"catalog/internal/pool"
 	"catalog/limit"
 	"catalog/metrics"
 	"catalog/redis"
@@ -184,9 +185,8 @@ func openService(ctx context.Context, cfg serveConfig, logger *slog.Logger) (_ *
 		return nil, err
 	}
 	svc.closers = append(svc.closers, func() { db.Close() })
-	m := storeMetrics(db)
 	watcher := catalog.NewWatcher(db, cfg.CatalogPoll)
-	m.WatchCatalog(watcher.Current)
+	m := storeMetrics(db, watcher)
 
 	var cacheStats func() any // for the admin listener
 	httpCfg := cataloghttp.Config{Campus: cfg.Campus, RequestTimeout: cfg.RequestTimeout, Logger: logger,
@@ -203,13 +203,9 @@ func openService(ctx context.Context, cfg serveConfig, logger *slog.Logger) (_ *
 	if err := followCatalog(ctx, cfg, db, watcher, m, logger); err != nil {
 		return nil, err
 	}
-	wctx, stopWatch := context.WithCancel(context.WithoutCancel(ctx))
-	var watching sync.WaitGroup
-	watching.Go(func() {
-		watcher.Run(wctx, func(err error) { logger.Warn("cannot read which catalog the store serves", "error", err) })
-	})
-	// The watcher stops before the store closes under it.
-	svc.closers = append(svc.closers, func() { stopWatch(); watching.Wait() })
+	svc.closers = append(svc.closers, runWatcher(watcher, func(err error) {
+		logger.Warn("cannot read which catalog the store serves", "error", err)
+	}))
 
 	admission := limit.New(limit.Config{Slots: cfg.MaxInFlight, Wait: cfg.QueueWait})
 	m.WatchAdmission(func() metrics.AdmissionStats { return metrics.AdmissionStats(admission.Stats()) })
@@ -333,10 +329,26 @@ func splitList(s string) []string {
 	return out
 }
 
-// storeMetrics returns the metrics of a store's connection pools, where it
-// has them.
-func storeMetrics(db catalog.Store) *metrics.Metrics {
+// runWatcher polls w in the background, telling onErr of failed polls,
+// until the function it returns is called; that waits for the polls to
+// stop, so that the store can close after it.
+func runWatcher(w *catalog.Watcher, onErr func(error)) (stop func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	var running sync.WaitGroup
+	running.Go(func() { w.Run(ctx, onErr) })
+	return func() { cancel(); running.Wait() }
+}
+
+// poolStater is a store that tells the state of its connection pools.
+type poolStater interface {
+	PoolStats() []pool.Stats
+}
+
+// storeMetrics returns the metrics of a store: its catalog, as its watcher
+// last read it, and its connection pools, where it has them.
+func storeMetrics(db catalog.Store, watcher *catalog.Watcher) *metrics.Metrics {
 	m := metrics.New()
+	m.WatchCatalog(watcher.Current)
 	if p, ok := db.(poolStater); ok {
 		m.WatchPools(p.PoolStats)
 	}
