@@ -23,9 +23,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"strconv"
 	"strings"
-	"time"
 
 	"github.com/dustin/go-humanize"
 
@@ -114,29 +112,10 @@ func share(rps float64, ok bool, ceiling float64, ceilingOK bool) string {
 
 type cacheStats struct{ Hits, Misses, Evictions, Bytes uint64 }
 
-// page is one deep-page run: mix.lua's result for one URL. Older results
-// held only wrk's latencies as it prints them (950.00us, 1.23ms) and its
-// requests/s of every answer: their 2xx are unknown.
+// page is one deep-page run: mix.lua's result for one URL.
 type page struct {
 	Page int `json:"page"`
 	wrkResult
-	OldP50 string `json:"p50"`
-	OldP99 string `json:"p99"`
-}
-
-// p50 and p99 are the page's latencies in ms.
-func (p page) p50() float64 {
-	if p.OldP50 != "" {
-		return millis(p.OldP50)
-	}
-	return p.P50
-}
-
-func (p page) p99() float64 {
-	if p.OldP99 != "" {
-		return millis(p.OldP99)
-	}
-	return p.P99
 }
 
 func main() {
@@ -231,7 +210,7 @@ func main() {
 		pages[s] = [2]page{p1, pDeep}
 		for _, p := range []page{p1, pDeep} {
 			rps, ok := p.throughput()
-			fmt.Fprintf(&b, "| %s | %d | %s | %.2f | %.2f | %s | %s |\n", s, p.Page, rate(rps, ok), p.p50(), p.p99(), p.non2xx(), thousands(p.SocketErrors))
+			fmt.Fprintf(&b, "| %s | %d | %s | %.2f | %.2f | %s | %s |\n", s, p.Page, rate(rps, ok), p.P50, p.P99, p.non2xx(), thousands(p.SocketErrors))
 		}
 	}
 
@@ -287,7 +266,7 @@ func main() {
 			fmt.Fprintf(&b, "| open model at %d/s: p99 < %g ms, no non-2xx, no socket errors | %s | %s | %s |\n", t.rate, t.p99, s, measured, verdict(met))
 		}
 		p := pages[s]
-		a, c := p[0].p50(), p[1].p50()
+		a, c := p[0].P50, p[1].P50
 		measured := fmt.Sprintf("%.2f ms against %.2f ms (%.2f×)", c, a, c/max(a, 1e-9))
 		for _, pg := range p {
 			if !pg.clean() {
@@ -310,24 +289,6 @@ func stepAt(r *loadtest.Report, rate int) (loadtest.Step, bool) {
 		}
 	}
 	return loadtest.Step{}, false
-}
-
-// millis parses a latency as wrk prints it (950.00us, 1.23ms, 1.02s, 1.50m).
-func millis(s string) float64 {
-	for _, u := range []struct {
-		suffix string
-		scale  time.Duration
-	}{{"us", time.Microsecond}, {"ms", time.Millisecond}, {"s", time.Second}, {"m", time.Minute}, {"h", time.Hour}} {
-		if v, ok := strings.CutSuffix(s, u.suffix); ok {
-			f, err := strconv.ParseFloat(v, 64)
-			if err != nil {
-				log.Fatalf("latency %q: %v", s, err)
-			}
-			return f * float64(u.scale) / float64(time.Millisecond)
-		}
-	}
-	log.Fatalf("latency %q has no unit", s)
-	return 0
 }
 
 type reader struct{ dir string }
