@@ -54,7 +54,8 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-die() { echo "closed.sh: $*" >&2; exit 1; }
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
 
 # Serve's flags fall back on CATALOG_* variables: none may leak in.
 for v in $(compgen -e | grep '^CATALOG_' || true); do unset "$v"; done
@@ -121,32 +122,6 @@ wrk_run() {
   [ -s "$res/$name.wrk.json" ] || { echo "   no result from wrk:" >&2; tail -5 "$res/$name.wrk.txt" >&2; }
 }
 
-# start_serve BINARY STORE CACHE_MB LOG: starts serve in the background and
-# waits until it answers, with products 1 and PRODUCTS.
-start_serve() {
-  local bin=$1 db=$SQLITE_DB cache=$3 log=$4
-  [ "$2" = postgres ] && db=$PG_URL
-  ! curl -so /dev/null "http://127.0.0.1:$PORT/" || die "something already listens on 127.0.0.1:$PORT"
-  # shellcheck disable=SC2086 # SERVE_ARGS is a list of flags
-  "$bin" serve --db "$db" --addr 127.0.0.1:$PORT --admin-addr 127.0.0.1:$ADMIN --cache-mb "$cache" \
-    --demo-products 0 --log-level warn $SERVE_ARGS 2>>"$log" &
-  serve_pid=$!
-  for _ in $(seq 300); do
-    kill -0 "$serve_pid" 2>/dev/null || { tail -n 20 "$log" >&2; die "serve ($bin) exited"; }
-    if curl -so /dev/null "http://127.0.0.1:$PORT/products/1"; then
-      # The store must hold the catalog the ids are drawn from.
-      for id in 1 "$PRODUCTS"; do
-        curl -fso /dev/null "http://127.0.0.1:$PORT/products/$id" ||
-          die "$db does not serve product $id: load it with $PRODUCTS products (or set PRODUCTS), then run again"
-      done
-      return
-    fi
-    sleep 0.1
-  done
-  tail -n 20 "$log" >&2
-  die "serve ($bin) did not answer within 30s"
-}
-stop_serve() { kill "$serve_pid" 2>/dev/null || true; wait "$serve_pid" 2>/dev/null || true; serve_pid=''; }
 
 ceiling() {
   ! curl -so /dev/null "http://127.0.0.1:$CEILING/" || die "something already listens on 127.0.0.1:$CEILING"
@@ -161,7 +136,8 @@ ceiling() {
 for store in $STORES; do
   for i in "${!names[@]}"; do
     echo "== checking ${names[$i]} on $store" >&2
-    start_serve "${paths[$i]}" "$store" 0 "$res/check-${names[$i]}-$store.serve.log"
+    # shellcheck disable=SC2086 # SERVE_ARGS is a list of flags
+    start_serve "${paths[$i]}" "$(store_db "$store")" 0 "$res/check-${names[$i]}-$store.serve.log" $SERVE_ARGS
     stop_serve
   done
 done
@@ -176,7 +152,8 @@ for store in $STORES; do
         first=1; [ "$ids" = last10 ] && first=$last10
         for i in "${!names[@]}"; do
           name="${names[$i]}-$store-c$conns-cache$cache-$ids"
-          start_serve "${paths[$i]}" "$store" "$mb" "$res/$name.serve.log"
+          # shellcheck disable=SC2086 # SERVE_ARGS is a list of flags
+          start_serve "${paths[$i]}" "$(store_db "$store")" "$mb" "$res/$name.serve.log" $SERVE_ARGS
           wrk_run "$name" "http://127.0.0.1:$PORT" "$conns" "$first" "$PRODUCTS"
           stop_serve
           printf '%s\t%s\t%s\t%s\t%s\t%s\n' "${names[$i]}" "$store" "$conns" "$cache" "$ids" "$name" >> "$res/runs.tsv"

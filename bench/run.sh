@@ -37,9 +37,9 @@ PORT=3710 ADMIN=3711 CEILING=3712
 work=$(mktemp -d)
 # The raw results stay, for a second look or to rewrite the report.
 res=${RESULTS:-bench-results/run-$(date -u +%Y%m%dT%H%M%SZ)}
-pids=()
+pids=() serve_pid=''
 cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}" $serve_pid; do kill "$p" 2>/dev/null || true; done
   wait 2>/dev/null || true
   rm -rf "$work"
 }
@@ -90,25 +90,8 @@ wrk_run() {
     sed -n 's/^RESULT //p' > "$res/$name.wrk.json"
 }
 
-# start_serve STORE CACHE_MB: starts serve in the background, waits until it answers.
-start_serve() {
-  local db=$SQLITE_DB
-  [ "$1" = postgres ] && db=$PG_URL
-  "$catalog" serve --db "$db" --addr 127.0.0.1:$PORT --admin-addr 127.0.0.1:$ADMIN --cache-mb "$2" \
-    --demo-products 0 --log-level warn 2>>"$work/serve.log" &
-  serve_pid=$!
-  pids+=("$serve_pid")
-  for _ in $(seq 100); do
-    if curl -so /dev/null http://127.0.0.1:$PORT/products/1; then
-      # The store must hold the catalog the ids are drawn from.
-      curl -fso /dev/null "http://127.0.0.1:$PORT/products/$PRODUCTS" && return
-      echo "$db does not serve product $PRODUCTS: delete it (or set PRODUCTS) and run again" >&2; exit 1
-    fi
-    sleep 0.1
-  done
-  echo "serve did not start:" >&2; cat "$work/serve.log" >&2; exit 1
-}
-stop_serve() { kill "$serve_pid" 2>/dev/null || true; wait "$serve_pid" 2>/dev/null || true; }
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
 rss() { grep -E '^(VmRSS|VmHWM|RssAnon|RssFile):' /proc/"$serve_pid"/status | awk '{printf "\"%s\":%d,", $1, $2}' | sed 's/:"/"/g; s/,$//'; }
 
 ceiling() {
@@ -124,7 +107,7 @@ ceiling before
 last10=$((PRODUCTS - PRODUCTS / 10 + 1))
 for store in $STORES; do
   # Hot: the default cache, filled with the hot set, then the classic test.
-  start_serve "$store" 512
+  start_serve "$catalog" "$(store_db "$store")" 512 "$work/serve.log"
   echo "== warming the cache: wrk -t2 -c64 -d$WARMUP -s bench/warm.lua" >&2
   wrk -t2 -c64 -d"$WARMUP" -s bench/warm.lua http://127.0.0.1:$PORT -- "$last10" "$PRODUCTS" 2 > "$work/warm.txt"
   sleep 10 # let the store settle after the warm-up's burst of reads
@@ -140,7 +123,7 @@ for store in $STORES; do
   stop_serve
 
   # Cold: no cache, ids uniform over the whole catalog.
-  start_serve "$store" 0
+  start_serve "$catalog" "$(store_db "$store")" 0 "$work/serve.log"
   wrk_run "$store-cold" http://127.0.0.1:$PORT 1 "$PRODUCTS"
   # Deep pages against the first, no cache: one URL each, its answers
   # counted by status as in the mix.

@@ -1,0 +1,37 @@
+# shellcheck shell=bash
+# Shared by run.sh and closed.sh: one `catalog serve` in the background, on
+# 127.0.0.1:$PORT (admin $ADMIN), checked to serve products 1 to $PRODUCTS,
+# on the store $SQLITE_DB or $PG_URL. start_serve sets serve_pid; the
+# caller's cleanup kills it.
+
+die() { echo "$(basename "$0"): $*" >&2; exit 1; }
+
+# store_db STORE: the --db of "sqlite" or "postgres".
+store_db() { if [ "$1" = postgres ]; then echo "$PG_URL"; else echo "$SQLITE_DB"; fi; }
+
+# start_serve BINARY DB CACHE_MB LOG [FLAGS…]: starts serve on DB with the
+# cache CACHE_MB, its log appended to LOG, and waits until it answers.
+start_serve() {
+  local bin=$1 db=$2 cache=$3 log=$4
+  shift 4
+  ! curl -so /dev/null "http://127.0.0.1:$PORT/" || die "something already listens on 127.0.0.1:$PORT"
+  "$bin" serve --db "$db" --addr "127.0.0.1:$PORT" --admin-addr "127.0.0.1:$ADMIN" --cache-mb "$cache" \
+    --demo-products 0 --log-level warn "$@" 2>>"$log" &
+  serve_pid=$!
+  for _ in $(seq 300); do
+    kill -0 "$serve_pid" 2>/dev/null || { tail -n 20 "$log" >&2; die "serve ($bin) exited"; }
+    if curl -so /dev/null "http://127.0.0.1:$PORT/products/1"; then
+      # The store must hold the catalog the ids are drawn from.
+      for id in 1 "$PRODUCTS"; do
+        curl -fso /dev/null "http://127.0.0.1:$PORT/products/$id" ||
+          die "$db does not serve product $id: load it with $PRODUCTS products (or set PRODUCTS), then run again"
+      done
+      return
+    fi
+    sleep 0.1
+  done
+  tail -n 20 "$log" >&2
+  die "serve ($bin) did not answer within 30s"
+}
+
+stop_serve() { kill "$serve_pid" 2>/dev/null || true; wait "$serve_pid" 2>/dev/null || true; serve_pid=''; }
