@@ -64,13 +64,13 @@ func TestOverload(t *testing.T) {
 	// One attack on the same connections, all open before it starts (see
 	// openConns): a tenth of the capacity, then the overload at once, then
 	// a tenth again. All of the generator's workers start at once. There
-	// are enough of them for every request of 300 ms of the overload to
-	// be out at once: a request may wait the queue's budget (200 ms) and
-	// more, and a generator out of workers would wait with it, a closed
-	// loop rather than an overload.
+	// are enough of them for every request of the queue's budget and
+	// 100 ms more of the overload to be out at once: a request may wait
+	// the budget and more, and a generator out of workers would wait with
+	// it, a closed loop rather than an overload.
 	low := max(capacity/10, 50)
 	overRate := overloadFactor * capacity
-	workers := max(1000, overRate*3/10)
+	workers := max(1000, int(float64(overRate)*(limit.DefaultWait+100*time.Millisecond).Seconds()))
 	load := phases{{low, 8 * time.Second}, {overRate, 15 * time.Second}, {low, 5 * time.Second}}
 	cpus := watchCPUs(os.Getenv("FAULTS_SERVER_CPUS"))
 	defer cpus.stop()
