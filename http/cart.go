@@ -28,7 +28,9 @@ func session(w http.ResponseWriter, r *http.Request) string {
 func newSession() string { return randomHex(16) }
 
 func (s *Server) handleCart(w http.ResponseWriter, r *http.Request) {
-	items, err := s.carts.Cart(r.Context(), session(w, r))
+	ctx, cancel := s.storeContext(r)
+	defer cancel()
+	items, err := s.carts.Cart(ctx, session(w, r))
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -52,7 +54,9 @@ func (s *Server) handleAddToCart(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	if err := s.carts.AddToCart(r.Context(), session(w, r), skuID); err != nil {
+	ctx, cancel := s.storeContext(r)
+	defer cancel()
+	if err := s.carts.AddToCart(ctx, session(w, r), skuID); err != nil {
 		s.Error(w, r, err)
 		return
 	}

@@ -61,9 +61,11 @@ func (noCache) Get(ctx context.Context, _ CacheKey, _ time.Duration, load func(c
 // respond writes the 200 body of k: from the cache, or rendered by fill
 // from what it reads from the store.
 func (s *Server) respond(w http.ResponseWriter, r *http.Request, k CacheKey, fill func(ctx context.Context, b []byte) ([]byte, error)) {
-	// The request's deadline bounds the wait; a cache runs the load itself
-	// detached, for whoever else waits for it, bounded by the same timeout.
-	body, err := s.cache.Get(r.Context(), k, s.cfg.RequestTimeout, func(ctx context.Context) ([]byte, error) {
+	ctx, cancel := s.storeContext(r)
+	defer cancel()
+	// ctx bounds the wait; a cache runs the load itself detached, for
+	// whoever else waits for it, bounded by the same timeout.
+	body, err := s.cache.Get(ctx, k, s.cfg.RequestTimeout, func(ctx context.Context) ([]byte, error) {
 		return render(ctx, fill)
 	})
 	if err != nil {

@@ -23,8 +23,7 @@ import (
 type Config struct {
 	// Campus is the campus every product carries.
 	Campus string
-	// RequestTimeout bounds each request's time: its wait for a turn and
-	// for the store.
+	// RequestTimeout bounds each request's time in the store.
 	RequestTimeout time.Duration
 	// CORS says which browser origins may call the API.
 	CORS   CORS
@@ -108,9 +107,6 @@ func NewServer(products catalog.ProductService, carts catalog.CartService, cfg C
 	if cfg.Observer != nil || cfg.LogSample > 0 {
 		routed = s.track(routed)
 	}
-	// The request's deadline starts before its wait for a turn. Outside
-	// track: the request track sees is the one the mux routes.
-	routed = s.deadline(routed)
 	s.handler = s.recoverPanics(cfg.CORS.wrap(s.stripPrefix(canonicalPaths(routed))))
 	// The http.Server exists before Serve runs, so that a Shutdown that
 	// comes first (a signal right after start) is not lost.
@@ -177,14 +173,10 @@ func (s *Server) admit(next http.Handler) http.Handler {
 	})
 }
 
-// deadline bounds each request's time, its wait for a turn and for the
-// store, by the request timeout.
-func (s *Server) deadline(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx, cancel := context.WithTimeout(r.Context(), s.cfg.RequestTimeout)
-		defer cancel()
-		next.ServeHTTP(w, r.WithContext(ctx))
-	})
+// storeContext bounds a request's time in the store by the request timeout.
+// (Its wait for a turn is bounded by the admission's budget, before.)
+func (s *Server) storeContext(r *http.Request) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(r.Context(), s.cfg.RequestTimeout)
 }
 
 // statusWriter remembers the status a handler wrote, if it wrote one.

@@ -93,7 +93,7 @@ func (c *serveConfig) flags(fs *flag.FlagSet) {
 	fs.Var(loopback(&c.AdminAddr), "admin-addr", "the loopback address of the admin listener: Prometheus metrics at /metrics, cache counters at /debug/cache, pprof at /debug/pprof/ (empty: none)")
 	fs.StringVar(&c.Campus, "campus", c.Campus, "the campus every product carries")
 	fs.Var(atLeast(&c.DemoProducts, 0), "demo-products", "products in the demo catalog seeded into an empty SQLite store (0: none)")
-	fs.Var(positive(&c.RequestTimeout), "request-timeout", "the longest a request may wait: for its turn, then for the store")
+	fs.Var(positive(&c.RequestTimeout), "request-timeout", "the longest a request may wait for the store, once its turn has come")
 	fs.Var(positive(&c.ShutdownTimeout), "shutdown-timeout", "how long a shutdown waits for requests in flight")
 	fs.StringVar(&c.CORSOrigins, "cors-origins", c.CORSOrigins, "browser origins that may call the API, comma-separated: * for any (without cookies), or origins such as https://shop.example (with cookies); empty for none")
 	fs.TextVar(&c.LogLevel, "log-level", c.LogLevel, "the least severe `level` logged: debug, info, warn or error")
