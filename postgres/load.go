@@ -315,50 +315,72 @@ func (l *load) Build(ctx context.Context, generation int64) error {
 	return storeError("vacuum the new catalog", err)
 }
 
-// swapOrder is the order the swap locks the catalog tables in: the order in
-// which the service's statements take them, so a swap never deadlocks with a
-// read.
-var swapOrder = []string{"product_pages", "products", "features", "styles", "photos", "skus", "related", "cart_imported"}
+// lockOrder is the order in which the swap and the drop lock the catalog
+// tables: the order in which the service's statements take them, so
+// neither deadlocks with a read.
+var lockOrder = []string{"product_pages", "products", "features", "styles", "photos", "skus", "related", "cart_imported"}
 
-// Swap waits at most a few seconds for the locks, so as not to stall reads
-// behind it, and tries again.
+// lockedTx runs stmts in one transaction after locking the catalog tables
+// named with suffix, in lockOrder. It waits at most a few seconds for the
+// locks, so as not to stall reads behind it, and tries again; so it does
+// when a read that began on a table before its rename was still on it and
+// took the deadlock's blame elsewhere.
+func (l *load) lockedTx(ctx context.Context, suffix string, stmts func(tx pgx.Tx) error) error {
+	tables := make([]string, len(lockOrder))
+	for i, t := range lockOrder {
+		tables[i] = t + suffix
+	}
+	var err error
+	for attempt := 0; attempt < 5; attempt++ {
+		err = pgx.BeginFunc(ctx, l.conn, func(tx pgx.Tx) error {
+			if _, err := tx.Exec(ctx, `SET LOCAL lock_timeout = '2s'`); err != nil {
+				return err
+			}
+			if _, err := tx.Exec(ctx, "LOCK TABLE "+strings.Join(tables, ", ")+" IN ACCESS EXCLUSIVE MODE"); err != nil {
+				return err
+			}
+			return stmts(tx)
+		})
+		var pe *pgconn.PgError
+		if !errors.As(err, &pe) || (pe.Code != "55P03" && pe.Code != "40P01") { // lock_not_available, deadlock_detected
+			break
+		}
+	}
+	return err
+}
+
 func (l *load) Swap(ctx context.Context, generation int64) error {
 	var products int64
 	if err := l.conn.QueryRow(ctx, `SELECT count(*) FROM products_new`).Scan(&products); err != nil {
 		return storeError("count the new catalog", err)
 	}
-	stmts := []string{`SET LOCAL lock_timeout = '2s'`, "LOCK TABLE " + strings.Join(swapOrder, ", ") + " IN ACCESS EXCLUSIVE MODE"}
-	for _, t := range catalogTables {
-		stmts = append(stmts,
-			fmt.Sprintf("ALTER TABLE %s RENAME TO %s_old", t.name, t.name),
-			fmt.Sprintf("ALTER TABLE %s_new RENAME TO %s", t.name, t.name))
-	}
-	var err error
-	for attempt := 0; attempt < 5; attempt++ {
-		err = pgx.BeginFunc(ctx, l.conn, func(tx pgx.Tx) error {
-			for _, s := range stmts {
-				if _, err := tx.Exec(ctx, s); err != nil {
-					return err
-				}
+	err := l.lockedTx(ctx, "", func(tx pgx.Tx) error {
+		for _, t := range catalogTables {
+			if _, err := tx.Exec(ctx, fmt.Sprintf("ALTER TABLE %s RENAME TO %s_old", t.name, t.name)); err != nil {
+				return err
 			}
-			_, err := tx.Exec(ctx, `UPDATE catalog_meta SET generation = $1, loaded_at = $2, products = $3`,
-				generation, l.db.now(), products)
-			return err
-		})
-		var pe *pgconn.PgError
-		if !errors.As(err, &pe) || pe.Code != "55P03" { // lock_not_available
-			break
+			if _, err := tx.Exec(ctx, fmt.Sprintf("ALTER TABLE %s_new RENAME TO %s", t.name, t.name)); err != nil {
+				return err
+			}
 		}
-	}
+		_, err := tx.Exec(ctx, `UPDATE catalog_meta SET generation = $1, loaded_at = $2, products = $3`,
+			generation, l.db.now(), products)
+		return err
+	})
 	return storeError("swap the new catalog in", err)
 }
 
+// DropOld drops the retired tables. A read queued behind the swap may
+// still hold one of them; lockedTx takes them in the readers' order.
 func (l *load) DropOld(ctx context.Context) error {
 	var old []string
-	for _, t := range catalogTables {
-		old = append(old, t.name+"_old")
+	for _, t := range lockOrder {
+		old = append(old, t+"_old")
 	}
-	_, err := l.conn.Exec(ctx, "DROP TABLE "+strings.Join(old, ", "))
+	err := l.lockedTx(ctx, "_old", func(tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, "DROP TABLE "+strings.Join(old, ", "))
+		return err
+	})
 	return storeError("drop the old catalog", err)
 }
 
