@@ -7,6 +7,7 @@ import (
 	"net/http"
 
 	"catalog"
+	"catalog/wire"
 )
 
 // sessionCookie names the cookie that holds a cart's session.
@@ -35,7 +36,7 @@ func (s *Server) handleCart(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, func(b []byte) []byte { return appendCart(b, items) })
+	writeJSON(w, http.StatusOK, func(b []byte) []byte { return wire.AppendCart(b, items) })
 }
 
 func (s *Server) handleAddToCart(w http.ResponseWriter, r *http.Request) {

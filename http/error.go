@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"catalog"
+	"catalog/wire"
 )
 
 // statuses maps domain error codes to HTTP statuses.
@@ -40,5 +41,5 @@ func (s *Server) Error(w http.ResponseWriter, r *http.Request, err error) {
 }
 
 func writeError(w http.ResponseWriter, _ *http.Request, status int, msg string) {
-	writeJSON(w, status, func(b []byte) []byte { return appendError(b, msg) })
+	writeJSON(w, status, func(b []byte) []byte { return wire.AppendError(b, msg) })
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"catalog"
+	"catalog/wire"
 )
 
 // Cache keeps encoded responses of the catalog's routes, such as
@@ -86,7 +87,7 @@ func (s *Server) handleListProducts(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return nil, err
 		}
-		return appendProducts(b, products, s.cfg.Campus), nil
+		return wire.AppendProducts(b, products, s.cfg.Campus), nil
 	})
 }
 
@@ -110,7 +111,7 @@ func byProductID[T any](s *Server, route Route, find func(context.Context, int64
 }
 
 func (s *Server) renderProduct(b []byte, _ int64, p catalog.Product) []byte {
-	return appendProduct(b, &p, s.cfg.Campus, true)
+	return wire.AppendProduct(b, &p, s.cfg.Campus, true)
 }
 
-func renderRelated(b []byte, _ int64, ids []int64) []byte { return appendIDs(b, ids) }
+func renderRelated(b []byte, _ int64, ids []int64) []byte { return wire.AppendIDs(b, ids) }

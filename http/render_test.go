@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"catalog"
+	"catalog/wire"
 )
 
 // BenchmarkRender is why render appends to a pooled buffer: a body of
@@ -27,7 +28,7 @@ func BenchmarkRender(b *testing.B) {
 		}
 		styles = append(styles, s)
 	}
-	fill := func(_ context.Context, b []byte) ([]byte, error) { return appendStyles(b, 1, styles), nil }
+	fill := func(_ context.Context, b []byte) ([]byte, error) { return wire.AppendStyles(b, 1, styles), nil }
 	b.Run("Pooled", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {

@@ -15,7 +15,7 @@ import (
 	"strings"
 	"testing"
 
-	cataloghttp "catalog/http"
+	"catalog/internal/jsontest"
 	"catalog/internal/sampledata"
 )
 
@@ -143,7 +143,7 @@ func checkShape(t *testing.T, where string, raw json.RawMessage, shape any) {
 	}
 }
 
-func keysOf(t *testing.T, raw json.RawMessage) []string { return cataloghttp.JSONKeys(t, raw) }
+func keysOf(t *testing.T, raw json.RawMessage) []string { return jsontest.Keys(t, raw) }
 
 func arrayOf(shape any) func(t *testing.T, where string, raw json.RawMessage) {
 	return func(t *testing.T, where string, raw json.RawMessage) {

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"catalog"
+	"catalog/wire"
 )
 
 // Config is what a Server needs besides its services.
@@ -125,7 +126,7 @@ func NewServer(products catalog.ProductService, carts catalog.CartService, cfg C
 func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /products", s.handleListProducts)
 	mux.HandleFunc("GET /products/{id}", byProductID(s, RouteProduct, s.products.FindProduct, s.renderProduct))
-	mux.HandleFunc("GET /products/{id}/styles", byProductID(s, RouteStyles, s.products.FindStyles, appendStyles))
+	mux.HandleFunc("GET /products/{id}/styles", byProductID(s, RouteStyles, s.products.FindStyles, wire.AppendStyles))
 	mux.HandleFunc("GET /products/{id}/related", byProductID(s, RouteRelated, s.products.FindRelated, renderRelated))
 	mux.HandleFunc("GET /healthz", s.handleHealth)
 	mux.HandleFunc("GET /readyz", s.handleReady)

@@ -1,6 +1,10 @@
-package http
+// Package wire writes the JSON bodies of the Products API contract
+// (CONTRACT.md) straight into byte slices: the server writes them per
+// request, and a load writes them once into the store's read model.
+package wire
 
 import (
+	"bytes"
 	"strconv"
 	"time"
 	"unicode/utf8"
@@ -89,13 +93,41 @@ func appendTime(b []byte, t time.Time) []byte {
 
 func appendInt(b []byte, n int64) []byte { return strconv.AppendInt(b, n, 10) }
 
-// appendProduct appends a product; with features for a single product, as
+// AppendProduct appends a product; with features for a single product, as
 // the list omits them.
-func appendProduct(b []byte, p *catalog.Product, campus string, withFeatures bool) []byte {
+func AppendProduct(b []byte, p *catalog.Product, campus string, withFeatures bool) []byte {
 	b = append(b, `{"id":`...)
 	b = appendInt(b, p.ID)
 	b = append(b, `,"campus":`...)
 	b = appendString(b, campus)
+	return appendProductFields(b, p, withFeatures)
+}
+
+// AppendProductDoc appends a product with its features but without its
+// campus, which is the serving instance's to give: the form the read model
+// keeps. AddCampus makes it the response AppendProduct writes.
+func AppendProductDoc(b []byte, p *catalog.Product) []byte {
+	b = append(b, `{"id":`...)
+	b = appendInt(b, p.ID)
+	return appendProductFields(b, p, true)
+}
+
+// AddCampus appends doc, a product written by AppendProductDoc, with the
+// campus in its place after the id.
+func AddCampus(b, doc []byte, campus string) []byte {
+	i := bytes.IndexByte(doc, ',') // the id is digits: the first comma ends it
+	if i < 0 {
+		i = len(doc) - 1 // a product of no other field: there is none, but stay valid JSON
+	}
+	b = append(b, doc[:i]...)
+	b = append(b, `,"campus":`...)
+	b = appendString(b, campus)
+	return append(b, doc[i:]...)
+}
+
+// appendProductFields appends what follows a product's id and campus, and
+// closes it.
+func appendProductFields(b []byte, p *catalog.Product, withFeatures bool) []byte {
 	b = append(b, `,"name":`...)
 	b = appendString(b, p.Name)
 	b = append(b, `,"slogan":`...)
@@ -128,20 +160,21 @@ func appendProduct(b []byte, p *catalog.Product, campus string, withFeatures boo
 	return append(b, '}')
 }
 
-func appendProducts(b []byte, ps []catalog.Product, campus string) []byte {
+// AppendProducts appends a list page: products without their features.
+func AppendProducts(b []byte, ps []catalog.Product, campus string) []byte {
 	b = append(b, '[')
 	for i := range ps {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = appendProduct(b, &ps[i], campus, false)
+		b = AppendProduct(b, &ps[i], campus, false)
 	}
 	return append(b, ']')
 }
 
-// appendStyles appends a product's styles: product_id a string, the
+// AppendStyles appends a product's styles: product_id a string, the
 // placeholders for a style without photos or SKUs.
-func appendStyles(b []byte, productID int64, styles []catalog.Style) []byte {
+func AppendStyles(b []byte, productID int64, styles []catalog.Style) []byte {
 	b = append(b, `{"product_id":"`...)
 	b = appendInt(b, productID)
 	b = append(b, `","results":[`...)
@@ -203,7 +236,8 @@ func appendStyles(b []byte, productID int64, styles []catalog.Style) []byte {
 	return append(b, "]}"...)
 }
 
-func appendIDs(b []byte, ids []int64) []byte {
+// AppendIDs appends a list of ids: a product's related products.
+func AppendIDs(b []byte, ids []int64) []byte {
 	b = append(b, '[')
 	for i, id := range ids {
 		if i > 0 {
@@ -214,7 +248,8 @@ func appendIDs(b []byte, ids []int64) []byte {
 	return append(b, ']')
 }
 
-func appendCart(b []byte, items []catalog.CartItem) []byte {
+// AppendCart appends a cart's items.
+func AppendCart(b []byte, items []catalog.CartItem) []byte {
 	b = append(b, '[')
 	for i, it := range items {
 		if i > 0 {
@@ -229,7 +264,8 @@ func appendCart(b []byte, items []catalog.CartItem) []byte {
 	return append(b, ']')
 }
 
-func appendError(b []byte, message string) []byte {
+// AppendError appends an error body.
+func AppendError(b []byte, message string) []byte {
 	b = append(b, `{"message":`...)
 	b = appendString(b, message)
 	return append(b, '}')

@@ -1,7 +1,6 @@
-package http
+package wire
 
 import (
-	"bytes"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -9,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"catalog"
+	"catalog/internal/jsontest"
 )
 
 func TestAppendString(t *testing.T) {
@@ -68,28 +68,6 @@ func TestAppendPrice(t *testing.T) {
 	}
 }
 
-// keys returns the keys of a JSON object in order.
-func keys(t testing.TB, b []byte) []string {
-	t.Helper()
-	dec := json.NewDecoder(bytes.NewReader(b))
-	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
-		t.Fatalf("not an object: %s", b)
-	}
-	var out []string
-	for dec.More() {
-		tok, err := dec.Token()
-		if err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, tok.(string))
-		var skip json.RawMessage
-		if err := dec.Decode(&skip); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return out
-}
-
 func FuzzAppendProduct(f *testing.F) {
 	f.Add(int64(1), "Camo Onesie", "Blend in", "desc", "Jackets", int64(14000), "Fabric", "Canvas", true)
 	f.Fuzz(func(t *testing.T, id int64, name, slogan, desc, cat string, price int64, fname, fvalue string, hasValue bool) {
@@ -101,9 +79,12 @@ func FuzzAppendProduct(f *testing.F) {
 		if hasValue {
 			p.Features[0].Value = catalog.Some(fvalue)
 		}
-		out := appendProduct(nil, &p, "hr-rfp", true)
+		out := AppendProduct(nil, &p, "hr-rfp", true)
+		if doc := AppendProductDoc(nil, &p); string(AddCampus(nil, doc, "hr-rfp")) != string(out) {
+			t.Fatalf("the read model's form with its campus added\n%s\nis not the response\n%s", AddCampus(nil, doc, "hr-rfp"), out)
+		}
 		want := []string{"id", "campus", "name", "slogan", "description", "category", "default_price", "created_at", "updated_at", "features"}
-		if got := keys(t, out); strings.Join(got, ",") != strings.Join(want, ",") {
+		if got := jsontest.Keys(t, out); strings.Join(got, ",") != strings.Join(want, ",") {
 			t.Fatalf("keys %v, want %v", got, want)
 		}
 		var back struct {
@@ -134,7 +115,7 @@ func FuzzAppendProduct(f *testing.F) {
 
 func TestAppendStyles_Keys(t *testing.T) {
 	styles := []catalog.Style{{ID: 1, Name: "s", OriginalPrice: 100, SKUs: []catalog.SKU{{ID: 2, Size: "M", Quantity: 1}}}}
-	out := appendStyles(nil, 7, styles)
+	out := AppendStyles(nil, 7, styles)
 	var v struct {
 		ProductID string            `json:"product_id"`
 		Results   []json.RawMessage `json:"results"`
@@ -143,7 +124,7 @@ func TestAppendStyles_Keys(t *testing.T) {
 		t.Fatalf("%s: %v", out, err)
 	}
 	want := "style_id,name,original_price,sale_price,default?,photos,skus"
-	if got := strings.Join(keys(t, v.Results[0]), ","); got != want {
+	if got := strings.Join(jsontest.Keys(t, v.Results[0]), ","); got != want {
 		t.Fatalf("style keys %s, want %s", got, want)
 	}
 }
