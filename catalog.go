@@ -123,6 +123,62 @@ type ProductService interface {
 	FindRelated(ctx context.Context, productID int64) ([]int64, error)
 }
 
+// Document names one of a product's responses as the read model keeps it:
+// encoded once, when the catalog is loaded.
+type Document uint8
+
+// The documents of a product.
+const (
+	// DocProduct is the product with its features, without the campus,
+	// which the serving instance adds.
+	DocProduct Document = iota + 1
+	DocStyles
+	DocRelated
+)
+
+// DocumentService reads the read model: a request that misses every cache
+// costs the store one key lookup, not a join.
+type DocumentService interface {
+	// FindDocument returns a product's document of a kind, or ENOTFOUND
+	// when the product does not exist.
+	FindDocument(ctx context.Context, id int64, kind Document) ([]byte, error)
+}
+
+// Change is what one generation of the catalog changed: the products whose
+// responses changed (added, altered or deleted), and the first list
+// position from which the products listed are no longer the same ones.
+type Change struct {
+	Generation int64
+	Products   []ProductChange
+	// ShiftFrom is the first position whose product is another than in the
+	// generation before, because a product was added or deleted; 0 when
+	// none is.
+	ShiftFrom int64
+}
+
+// ProductChange is one product a generation changed, and its position in
+// the list (counting from 1) after the change; 0 when it was deleted.
+type ProductChange struct {
+	ID  int64
+	Pos int64
+}
+
+// History is what the generations after From changed, oldest first. A
+// store keeps the history from some generation on: what changed before
+// From is not known, so everything may have.
+type History struct {
+	From    int64
+	Changes []Change
+}
+
+// ChangeLog tells what each load changed.
+type ChangeLog interface {
+	// Changes returns the history after generation after, up to the
+	// generation being served. Its From is after, or later when the
+	// store's history starts later.
+	Changes(ctx context.Context, after int64) (History, error)
+}
+
 // CartService keeps the carts of sessions.
 type CartService interface {
 	// Cart returns the SKUs in a session's cart, in order of first addition.
@@ -175,6 +231,8 @@ type Load interface {
 // Store is everything a storage engine provides.
 type Store interface {
 	ProductService
+	DocumentService
+	ChangeLog
 	CartService
 	Loader
 	Close() error

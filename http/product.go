@@ -91,9 +91,9 @@ func (s *Server) handleListProducts(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-// byProductID returns the handler of a route named by a product id: parse
-// the id, find what the route serves, write it.
-func byProductID[T any](s *Server, route Route, find func(context.Context, int64) (T, error), render func(b []byte, id int64, v T) []byte) http.HandlerFunc {
+// byProductID returns the handler of a route of a product's document:
+// parse the id, find the document, write it.
+func byProductID(s *Server, route Route, kind catalog.Document) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		id, err := parseProductID(r.PathValue("id"))
 		if err != nil {
@@ -101,17 +101,14 @@ func byProductID[T any](s *Server, route Route, find func(context.Context, int64
 			return
 		}
 		s.respond(w, r, CacheKey{Route: route, ID: id}, func(ctx context.Context, b []byte) ([]byte, error) {
-			v, err := find(ctx, id)
+			doc, err := s.docs.FindDocument(ctx, id, kind)
 			if err != nil {
 				return nil, err
 			}
-			return render(b, id, v), nil
+			if kind == catalog.DocProduct {
+				return wire.AddCampus(b, doc, s.cfg.Campus), nil
+			}
+			return append(b, doc...), nil
 		})
 	}
 }
-
-func (s *Server) renderProduct(b []byte, _ int64, p catalog.Product) []byte {
-	return wire.AppendProduct(b, &p, s.cfg.Campus, true)
-}
-
-func renderRelated(b []byte, _ int64, ids []int64) []byte { return wire.AppendIDs(b, ids) }

@@ -17,7 +17,7 @@ import (
 	"time"
 
 	"catalog"
-	"catalog/wire"
+	"catalog/readmodel"
 )
 
 // Config is what a Server needs besides its services.
@@ -78,6 +78,7 @@ const DefaultRequestTimeout = 5 * time.Second
 // Server serves the API.
 type Server struct {
 	products catalog.ProductService
+	docs     catalog.DocumentService // products' read model, or documents rendered from it
 	carts    catalog.CartService
 	cache    Cache // cfg.Cache, or one that keeps nothing
 	cfg      Config
@@ -97,6 +98,10 @@ func NewServer(products catalog.ProductService, carts catalog.CartService, cfg C
 	s := &Server{products: products, carts: carts, cache: cfg.Cache, cfg: cfg, prefix: "/api/fec2/" + cfg.Campus}
 	if s.cache == nil {
 		s.cache = noCache{}
+	}
+	var ok bool
+	if s.docs, ok = products.(catalog.DocumentService); !ok {
+		s.docs = readmodel.Rendered{ProductService: products}
 	}
 	mux := http.NewServeMux()
 	s.routes(mux)
@@ -125,9 +130,9 @@ func NewServer(products catalog.ProductService, carts catalog.CartService, cfg C
 
 func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /products", s.handleListProducts)
-	mux.HandleFunc("GET /products/{id}", byProductID(s, RouteProduct, s.products.FindProduct, s.renderProduct))
-	mux.HandleFunc("GET /products/{id}/styles", byProductID(s, RouteStyles, s.products.FindStyles, wire.AppendStyles))
-	mux.HandleFunc("GET /products/{id}/related", byProductID(s, RouteRelated, s.products.FindRelated, renderRelated))
+	mux.HandleFunc("GET /products/{id}", byProductID(s, RouteProduct, catalog.DocProduct))
+	mux.HandleFunc("GET /products/{id}/styles", byProductID(s, RouteStyles, catalog.DocStyles))
+	mux.HandleFunc("GET /products/{id}/related", byProductID(s, RouteRelated, catalog.DocRelated))
 	mux.HandleFunc("GET /healthz", s.handleHealth)
 	mux.HandleFunc("GET /readyz", s.handleReady)
 	mux.HandleFunc("GET /cart", s.handleCart)

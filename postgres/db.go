@@ -70,8 +70,11 @@ type DB struct {
 	next         atomic.Uint64 // the replica to try first, in turn
 	generation   atomic.Int64  // the highest the primary has reported
 	primaryReads atomic.Int64
-	stopWatch    context.CancelFunc
-	watching     sync.WaitGroup
+	// docsFormat is the format of the live catalog's documents, as
+	// CatalogInfo last read it.
+	docsFormat atomic.Int64
+	stopWatch  context.CancelFunc
+	watching   sync.WaitGroup
 }
 
 // Open connects to the database at url (postgres://…) and checks that its
@@ -109,9 +112,13 @@ func Open(ctx context.Context, url string, cfg Config) (*DB, error) {
 		pool.Close()
 		return nil, err
 	}
+	// The generation replicas must have, before they are first checked,
+	// and the format of the documents.
+	if _, err := db.CatalogInfo(ctx); err != nil && len(db.replicas) == 0 {
+		pool.Close()
+		return nil, err
+	}
 	if len(db.replicas) > 0 {
-		// The generation replicas must have, before they are first checked.
-		_, _ = db.CatalogInfo(ctx)
 		db.checkReplicas(ctx)
 		wctx, stop := context.WithCancel(context.WithoutCancel(ctx))
 		db.stopWatch = stop
@@ -174,9 +181,10 @@ func (db *DB) Close() error {
 // CatalogInfo describes the catalog being served, as the primary knows it;
 // while the primary is unavailable, as a replica that answers does.
 func (db *DB) CatalogInfo(ctx context.Context) (catalog.CatalogInfo, error) {
-	info, err := catalogInfo(ctx, db.pool)
+	info, format, err := catalogInfo(ctx, db.pool)
 	if err == nil {
 		db.sawGeneration(info.Generation)
+		db.docsFormat.Store(format)
 		return info, nil
 	}
 	if catalog.ErrorCode(err) != catalog.EUNAVAILABLE {
@@ -192,7 +200,7 @@ func (db *DB) CatalogInfo(ctx context.Context) (catalog.CatalogInfo, error) {
 		if !r.usable(known) {
 			continue
 		}
-		ri, rerr := catalogInfo(ctx, r.pool)
+		ri, _, rerr := catalogInfo(ctx, r.pool)
 		if rerr == nil {
 			return ri, nil
 		}
@@ -205,18 +213,21 @@ func (db *DB) CatalogInfo(ctx context.Context) (catalog.CatalogInfo, error) {
 	return info, err
 }
 
-func catalogInfo(ctx context.Context, q querier) (catalog.CatalogInfo, error) {
+// catalogInfo reads the description of the catalog, and the format of its
+// documents.
+func catalogInfo(ctx context.Context, q querier) (catalog.CatalogInfo, int64, error) {
 	var info catalog.CatalogInfo
 	var loadedAt *time.Time
-	err := q.QueryRow(ctx, `SELECT generation, loaded_at, products FROM catalog_meta`).
-		Scan(&info.Generation, &loadedAt, &info.Products)
+	var format int64
+	err := q.QueryRow(ctx, `SELECT generation, loaded_at, products, docs_format FROM catalog_meta`).
+		Scan(&info.Generation, &loadedAt, &info.Products, &format)
 	if err != nil {
-		return info, storeError("read catalog info", err)
+		return info, 0, storeError("read catalog info", err)
 	}
 	if loadedAt != nil {
 		info.LoadedAt = loadedAt.UTC()
 	}
-	return info, nil
+	return info, format, nil
 }
 
 // storeError translates a driver error at the store's boundary: a database

@@ -264,6 +264,14 @@ func TestLoad_Leftovers(t *testing.T) {
 	})
 }
 
+func TestFindDocument_ReadsTheReadModel(t *testing.T) {
+	db, conn := openLoadedWithConn(t)
+	storetest.DocumentsAreRead(t, db, func() error {
+		_, err := conn.Exec(context.Background(), `UPDATE product_docs SET product = $1 WHERE id = 1`, []byte(storetest.Marked))
+		return err
+	})
+}
+
 // A load leaves its tables vacuumed: every page all-visible, so reads
 // neither dirty pages to set hint bits nor visit the heap from index-only
 // scans.

@@ -12,6 +12,7 @@ import (
 
 	"catalog"
 	"catalog/internal/reload"
+	"catalog/readmodel"
 )
 
 // loadLock is the advisory lock key a load holds: one load at a time.
@@ -27,6 +28,8 @@ type load struct {
 	conn   *pgx.Conn
 	now    time.Time
 	stream *copyStream
+	// restarts is whether the swap starts the history of changes anew.
+	restarts bool
 }
 
 // BeginLoad starts a new catalog beside the live one. What an interrupted
@@ -89,7 +92,22 @@ func (l *load) DropLeftovers(ctx context.Context) error {
 	for _, t := range catalogTables {
 		names = append(names, t.name+"_new", t.name+"_old")
 	}
-	return l.execTx(ctx, "drop leftovers of an earlier load", "DROP TABLE IF EXISTS "+strings.Join(names, ", ")+" CASCADE")
+	return l.execTx(ctx, "drop leftovers of an earlier load", "DROP TABLE IF EXISTS "+strings.Join(names, ", ")+" CASCADE",
+		unrecordSQL("catalog_changes"), unrecordSQL("catalog_shifts"))
+}
+
+// unrecordSQL deletes from a table of the history the rows of generations
+// an unfinished load recorded.
+func unrecordSQL(table string) string {
+	return "DELETE FROM " + table + " WHERE generation > (SELECT generation FROM catalog_meta)"
+}
+
+// restartHistorySQL starts the history of changes after a generation ($1):
+// what came before is forgotten.
+var restartHistorySQL = []string{
+	`UPDATE catalog_meta SET history_from = $1`,
+	`DELETE FROM catalog_changes WHERE generation <= $1`,
+	`DELETE FROM catalog_shifts WHERE generation <= $1`,
 }
 
 func (l *load) NextGeneration(ctx context.Context) (int64, error) {
@@ -304,6 +322,9 @@ func (l *load) Build(ctx context.Context, generation int64) error {
 	if err := l.execTx(ctx, "index the new catalog", stmts...); err != nil {
 		return err
 	}
+	if err := l.buildDocs(ctx, generation); err != nil {
+		return err
+	}
 	var names []string
 	for _, t := range catalogTables {
 		names = append(names, t.name+"_new")
@@ -318,7 +339,7 @@ func (l *load) Build(ctx context.Context, generation int64) error {
 // lockOrder is the order in which the swap and the drop lock the catalog
 // tables: the order in which the service's statements take them, so
 // neither deadlocks with a read.
-var lockOrder = []string{"product_pages", "products", "features", "styles", "photos", "skus", "related", "cart_imported"}
+var lockOrder = []string{"product_docs", "product_pages", "products", "features", "styles", "photos", "skus", "related", "cart_imported"}
 
 // lockedTx runs stmts in one transaction after locking the catalog tables
 // named with suffix, in lockOrder. It waits at most a few seconds for the
@@ -363,10 +384,21 @@ func (l *load) Swap(ctx context.Context, generation int64) error {
 				return err
 			}
 		}
-		_, err := tx.Exec(ctx, `UPDATE catalog_meta SET generation = $1, loaded_at = $2, products = $3`,
-			generation, l.db.now(), products)
-		return err
+		_, err := tx.Exec(ctx, `UPDATE catalog_meta SET generation = $1, loaded_at = $2, products = $3, docs_format = $4`,
+			generation, l.db.now(), products, readmodel.Format)
+		if err != nil || !l.restarts {
+			return err
+		}
+		for _, s := range restartHistorySQL {
+			if _, err := tx.Exec(ctx, s, generation); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
+	if err == nil {
+		l.db.docsFormat.Store(readmodel.Format)
+	}
 	return storeError("swap the new catalog in", err)
 }
 

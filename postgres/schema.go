@@ -85,10 +85,8 @@ func migrate(ctx context.Context, conn *pgx.Conn) error {
 			if _, err := tx.Exec(ctx, all[v]); err != nil {
 				return err
 			}
-			if v == 0 {
-				if err := createCatalog(ctx, tx); err != nil {
-					return err
-				}
+			if err := createCatalog(ctx, tx); err != nil {
+				return err
 			}
 			_, err := tx.Exec(ctx, `UPDATE schema_version SET version = $1`, v+1)
 			return err
@@ -135,6 +133,11 @@ var catalogTables = []catalogTable{
 		indexes: []string{"style_id, id"}, refs: []string{"style_id styles"}},
 	{name: "related", columns: []string{"id integer NOT NULL", "product_id integer NOT NULL", "related_id integer NOT NULL"},
 		indexes: []string{"product_id, id"}, refs: []string{"product_id products", "related_id products"}},
+	// product_docs is the read model: each product's documents
+	// (readmodel.Doc), the small first. TOAST keeps large ones apart and
+	// compressed; styles, the largest, are read with one lookup still.
+	{name: "product_docs", columns: []string{"id integer NOT NULL", "version bigint NOT NULL", "hash bigint NOT NULL",
+		"product bytea NOT NULL", "related bytea NOT NULL", "styles bytea NOT NULL"}},
 	// cart_imported holds the dataset's historical carts (cart.csv); they
 	// are replaced with the catalog, while the cart table is not.
 	{name: "cart_imported", columns: []string{"id integer NOT NULL", "session text NOT NULL", "sku_id integer NOT NULL", "active boolean NOT NULL"},
@@ -177,9 +180,18 @@ func (t catalogTable) constrain(name, suffix string, generation int64) []string 
 	return out
 }
 
-// createCatalog creates the empty catalog tables of generation 0.
+// createCatalog creates the catalog tables a database lacks (all of them
+// in a new one; one a migration adds in an old one), empty, as tables of
+// generation 0.
 func createCatalog(ctx context.Context, tx pgx.Tx) error {
 	for _, t := range catalogTables {
+		var exists bool
+		if err := tx.QueryRow(ctx, `SELECT to_regclass($1) IS NOT NULL`, t.name).Scan(&exists); err != nil {
+			return err
+		}
+		if exists {
+			continue
+		}
 		for _, s := range append([]string{t.create(t.name)}, t.constrain(t.name, "", 0)...) {
 			if _, err := tx.Exec(ctx, s); err != nil {
 				return fmt.Errorf("create %s: %w", t.name, err)

@@ -35,6 +35,9 @@ type DB struct {
 	carts, cartWrite *sql.DB
 	// reads counts the catalog reads served.
 	reads atomic.Int64
+	// docsFormat is the format of the live catalog's documents, as
+	// CatalogInfo last read it.
+	docsFormat atomic.Int64
 	// now returns the current time; tests set it.
 	now func() time.Time
 }
@@ -82,6 +85,9 @@ func Open(ctx context.Context, path string, opts ...Option) (_ *DB, err error) {
 		return nil, err
 	}
 	if db.stmts, err = prepareReads(ctx, db.read); err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	if _, err := db.CatalogInfo(ctx); err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	cartsPath := CartsPath(path)
@@ -144,11 +150,13 @@ func (db *DB) PoolStats() []pool.Stats {
 func (db *DB) CatalogInfo(ctx context.Context) (catalog.CatalogInfo, error) {
 	var info catalog.CatalogInfo
 	var loadedAt sql.NullInt64
-	err := db.read.QueryRowContext(ctx, `SELECT generation, loaded_at, products FROM catalog_meta`).
-		Scan(&info.Generation, &loadedAt, &info.Products)
+	var format int64
+	err := db.read.QueryRowContext(ctx, `SELECT generation, loaded_at, products, docs_format FROM catalog_meta`).
+		Scan(&info.Generation, &loadedAt, &info.Products, &format)
 	if err != nil {
 		return info, storeError("read catalog info", err)
 	}
+	db.docsFormat.Store(format)
 	if loadedAt.Valid {
 		info.LoadedAt = time.UnixMilli(loadedAt.Int64).UTC()
 	}

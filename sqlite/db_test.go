@@ -180,6 +180,14 @@ func TestLoad_Leftovers(t *testing.T) {
 	})
 }
 
+func TestFindDocument_ReadsTheReadModel(t *testing.T) {
+	db, raw := openLoadedWithRaw(t)
+	storetest.DocumentsAreRead(t, db, func() error {
+		_, err := raw.Exec(`UPDATE product_docs SET product = ? WHERE id = 1`, []byte(storetest.Marked))
+		return err
+	})
+}
+
 // A cart write does not wait for the catalog file's write lock, which a
 // load holds for whole statements (an index build) at a time.
 func TestAddToCart_DuringCatalogWrite(t *testing.T) {

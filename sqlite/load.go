@@ -8,6 +8,7 @@ import (
 
 	"catalog"
 	"catalog/internal/reload"
+	"catalog/readmodel"
 )
 
 // txRows is how many rows a load writes per transaction: between its
@@ -22,9 +23,11 @@ type load struct {
 	db     *DB
 	conn   *sql.Conn
 	unlock func()
-	tx     *sql.Tx
-	txRows int
-	stmts  map[string]*sql.Stmt
+	// restarts is whether the swap starts the history of changes anew.
+	restarts bool
+	tx       *sql.Tx
+	txRows   int
+	stmts    map[string]*sql.Stmt
 }
 
 // BeginLoad starts a new catalog beside the live one. Only one load runs at
@@ -48,7 +51,7 @@ func (db *DB) BeginLoad(ctx context.Context) (catalog.Load, error) {
 }
 
 func (l *load) DropLeftovers(ctx context.Context) error {
-	var stmts []string
+	stmts := []string{unrecordSQL("catalog_changes"), unrecordSQL("catalog_shifts")}
 	for _, t := range catalogTables {
 		stmts = append(stmts, "DROP TABLE IF EXISTS "+t.name+"_new", "DROP TABLE IF EXISTS "+t.name+"_old")
 	}
@@ -94,6 +97,13 @@ func firstWords(s string) string {
 // insert writes rows into a new table, in the current transaction; args
 // gives a row's values in the order of the table's columns.
 func insert[T any](ctx context.Context, l *load, table string, rows []T, args func(T) []any) error {
+	return insertInto(ctx, l, table+"_new", tableNamed(table).columnNames(), rows, args)
+}
+
+// insertInto writes rows into a table, in the current transaction, which
+// is committed every txRows rows; args gives a row's values in the order
+// of columns.
+func insertInto[T any](ctx context.Context, l *load, table string, columns []string, rows []T, args func(T) []any) error {
 	if l.Finished() {
 		return reload.ErrFinished
 	}
@@ -108,8 +118,7 @@ func insert[T any](ctx context.Context, l *load, table string, rows []T, args fu
 	}
 	stmt := l.stmts[table]
 	if stmt == nil {
-		columns := tableNamed(table).columnNames()
-		q := fmt.Sprintf("INSERT INTO %s_new (%s) VALUES (?%s)", table, strings.Join(columns, ", "), strings.Repeat(", ?", len(columns)-1))
+		q := fmt.Sprintf("INSERT INTO %s (%s) VALUES (?%s)", table, strings.Join(columns, ", "), strings.Repeat(", ?", len(columns)-1))
 		var err error
 		if stmt, err = l.tx.PrepareContext(ctx, q); err != nil {
 			return storeError("load "+table, err)
@@ -224,7 +233,7 @@ func (l *load) Build(ctx context.Context, generation int64) error {
 			return err
 		}
 	}
-	return nil
+	return l.buildDocs(ctx, generation)
 }
 
 func (l *load) Swap(ctx context.Context, generation int64) error {
@@ -234,9 +243,16 @@ func (l *load) Swap(ctx context.Context, generation int64) error {
 			fmt.Sprintf("ALTER TABLE %s RENAME TO %s_old", t.name, t.name),
 			fmt.Sprintf("ALTER TABLE %s_new RENAME TO %s", t.name, t.name))
 	}
-	stmts = append(stmts, fmt.Sprintf("UPDATE catalog_meta SET generation = %d, loaded_at = %d, products = (SELECT count(*) FROM products)",
-		generation, millis(l.db.now())))
-	return l.execTx(ctx, "swap the new catalog in", stmts...)
+	stmts = append(stmts, fmt.Sprintf("UPDATE catalog_meta SET generation = %d, loaded_at = %d, products = (SELECT count(*) FROM products), docs_format = %d",
+		generation, millis(l.db.now()), readmodel.Format))
+	if l.restarts {
+		stmts = append(stmts, restartHistorySQL(generation)...)
+	}
+	if err := l.execTx(ctx, "swap the new catalog in", stmts...); err != nil {
+		return err
+	}
+	l.db.docsFormat.Store(readmodel.Format)
+	return nil
 }
 
 // DropOld drops the old tables, then has SQLite refresh the statistics of
@@ -256,4 +272,20 @@ func (l *load) DropOld(ctx context.Context) error {
 func (l *load) Release() {
 	l.conn.Close()
 	l.unlock()
+}
+
+// unrecordSQL deletes from a table of the history the rows of generations
+// an unfinished load recorded.
+func unrecordSQL(table string) string {
+	return "DELETE FROM " + table + " WHERE generation > (SELECT generation FROM catalog_meta)"
+}
+
+// restartHistorySQL starts the history of changes after a generation:
+// what came before is forgotten.
+func restartHistorySQL(generation int64) []string {
+	return []string{
+		fmt.Sprintf("UPDATE catalog_meta SET history_from = %d", generation),
+		fmt.Sprintf("DELETE FROM catalog_changes WHERE generation <= %d", generation),
+		fmt.Sprintf("DELETE FROM catalog_shifts WHERE generation <= %d", generation),
+	}
 }

@@ -57,6 +57,7 @@ var (
 // readStmts are the read queries prepared on the read pool.
 type readStmts struct {
 	listProducts, findProduct, findFeatures, findStyles, findPhotos, findSKUs, findRelated *sql.Stmt
+	findDoc                                                                                map[catalog.Document]*sql.Stmt
 }
 
 func prepareReads(ctx context.Context, pool *sql.DB) (*readStmts, error) {
@@ -74,6 +75,14 @@ func prepareReads(ctx context.Context, pool *sql.DB) (*readStmts, error) {
 			return nil, fmt.Errorf("prepare %q: %w", q.sql, err)
 		}
 		*q.dst = stmt
+	}
+	st.findDoc = map[catalog.Document]*sql.Stmt{}
+	for kind, q := range findDocSQL {
+		stmt, err := pool.PrepareContext(ctx, q)
+		if err != nil {
+			return nil, fmt.Errorf("prepare %q: %w", q, err)
+		}
+		st.findDoc[kind] = stmt
 	}
 	return &st, nil
 }

@@ -117,6 +117,11 @@ var catalogTables = []catalogTable{
 		[]string{"style_id"}},
 	{"related", []string{"id INTEGER PRIMARY KEY", "product_id INTEGER NOT NULL", "related_id INTEGER NOT NULL"},
 		[]string{"product_id"}},
+	// product_docs is the read model: each product's documents
+	// (readmodel.Doc), the small first, as a row is read up to the column
+	// asked for.
+	{"product_docs", []string{"id INTEGER PRIMARY KEY", "version INTEGER NOT NULL", "hash INTEGER NOT NULL",
+		"product BLOB NOT NULL", "related BLOB NOT NULL", "styles BLOB NOT NULL"}, nil},
 	// cart_imported holds the dataset's historical carts (cart.csv); they
 	// are replaced with the catalog, while the cart table is not.
 	{"cart_imported", []string{"id INTEGER PRIMARY KEY", "session TEXT NOT NULL", "sku_id INTEGER NOT NULL", "active INTEGER NOT NULL"},

@@ -42,6 +42,12 @@ func reads(products int64) []read {
 			read{fmt.Sprint("product ", id), func(ctx context.Context, s catalog.Store) answer { return ask(s.FindProduct(ctx, id)) }},
 			read{fmt.Sprint("styles ", id), func(ctx context.Context, s catalog.Store) answer { return ask(s.FindStyles(ctx, id)) }},
 			read{fmt.Sprint("related ", id), func(ctx context.Context, s catalog.Store) answer { return ask(s.FindRelated(ctx, id)) }})
+		for _, kind := range []catalog.Document{catalog.DocProduct, catalog.DocStyles, catalog.DocRelated} {
+			out = append(out, read{fmt.Sprint("document ", kind, " of ", id), func(ctx context.Context, s catalog.Store) answer {
+				doc, err := s.FindDocument(ctx, id, kind)
+				return ask(string(doc), err)
+			}})
+		}
 	}
 	for page := int64(1); page <= products/5+1; page++ {
 		out = append(out, read{fmt.Sprint("page ", page), func(ctx context.Context, s catalog.Store) answer {

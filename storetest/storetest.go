@@ -81,6 +81,8 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Load", func(t *testing.T) { testLoad(t, open) })
 	t.Run("Import", func(t *testing.T) { testImport(t, open) })
 	t.Run("ReloadUnderReads", func(t *testing.T) { testReloadUnderReads(t, open) })
+	t.Run("Documents", func(t *testing.T) { testDocuments(t, open) })
+	t.Run("Changes", func(t *testing.T) { testChanges(t, open) })
 }
 
 // openLoaded opens a store holding the fixture, loaded at T0.

@@ -1,0 +1,163 @@
+package postgres
+
+import (
+	"context"
+
+	"github.com/jackc/pgx/v5"
+
+	"catalog"
+	"catalog/readmodel"
+)
+
+// The reads of a new catalog's chunk, for its read model: each table's rows
+// of the products with ids in [$1, $2], in the order readmodel.Chunk wants.
+var (
+	chunkProductsSQL = `SELECT ` + productColumns + ` FROM products_new p WHERE p.id > $1 ORDER BY p.id LIMIT $2`
+	chunkFeaturesSQL = `SELECT id, product_id, feature, value FROM features_new
+		WHERE product_id BETWEEN $1 AND $2 ORDER BY product_id, id`
+	chunkStylesSQL = `SELECT id, product_id, name, sale_price, original_price, default_style FROM styles_new
+		WHERE product_id BETWEEN $1 AND $2 ORDER BY product_id, id`
+	chunkPhotosSQL = `SELECT s.product_id, ph.id, ph.style_id, ph.url, ph.thumbnail_url
+		FROM styles_new s JOIN photos_new ph ON ph.style_id = s.id
+		WHERE s.product_id BETWEEN $1 AND $2 ORDER BY s.product_id, ph.style_id, ph.id`
+	chunkSKUsSQL = `SELECT s.product_id, k.id, k.style_id, k.size, k.quantity
+		FROM styles_new s JOIN skus_new k ON k.style_id = s.id
+		WHERE s.product_id BETWEEN $1 AND $2 ORDER BY s.product_id, k.style_id, k.id`
+	chunkRelatedSQL = `SELECT id, product_id, related_id FROM related_new
+		WHERE product_id BETWEEN $1 AND $2 ORDER BY product_id, id`
+	stampsSQL = `SELECT id, hash, version FROM product_docs WHERE id > $1 AND id <= $2 ORDER BY id`
+)
+
+// docSource is a load's new catalog as readmodel.BuildAll reads it, on the
+// load's connection.
+type docSource struct{ l *load }
+
+var _ readmodel.Source = docSource{}
+
+func (s docSource) Chunk(ctx context.Context, after int64, n int) (*readmodel.Chunk, error) {
+	var c readmodel.Chunk
+	err := queryRows(ctx, s.l.conn, chunkProductsSQL, []any{after, n}, func(rows pgx.Rows) error {
+		var p catalog.Product
+		var slogan, description, category *string
+		err := rows.Scan(productFields(&p, &slogan, &description, &category)...)
+		finishProduct(&p, slogan, description, category)
+		c.Products = append(c.Products, p)
+		return err
+	})
+	if err != nil || len(c.Products) == 0 {
+		return &c, storeError("read the new catalog", err)
+	}
+	span := []any{c.Products[0].ID, c.Products[len(c.Products)-1].ID}
+	for _, q := range []struct {
+		sql  string
+		scan func(pgx.Rows) error
+	}{
+		{chunkFeaturesSQL, func(rows pgx.Rows) error {
+			var f catalog.Feature
+			var value *string
+			err := rows.Scan(&f.ID, &f.ProductID, &f.Name, &value)
+			f.Value = null(value)
+			c.Features = append(c.Features, f)
+			return err
+		}},
+		{chunkStylesSQL, func(rows pgx.Rows) error {
+			var st catalog.Style
+			var sale *int64
+			err := rows.Scan(&st.ID, &st.ProductID, &st.Name, &sale, &st.OriginalPrice, &st.Default)
+			if sale != nil {
+				st.SalePrice = catalog.Some(catalog.Cents(*sale))
+			}
+			c.Styles = append(c.Styles, st)
+			return err
+		}},
+		{chunkPhotosSQL, func(rows pgx.Rows) error {
+			var ph readmodel.Photo
+			var u, thumb *string
+			err := rows.Scan(&ph.ProductID, &ph.ID, &ph.StyleID, &u, &thumb)
+			ph.URL, ph.ThumbnailURL = null(u), null(thumb)
+			c.Photos = append(c.Photos, ph)
+			return err
+		}},
+		{chunkSKUsSQL, func(rows pgx.Rows) error {
+			var k readmodel.SKU
+			err := rows.Scan(&k.ProductID, &k.ID, &k.StyleID, &k.Size, &k.Quantity)
+			c.SKUs = append(c.SKUs, k)
+			return err
+		}},
+		{chunkRelatedSQL, func(rows pgx.Rows) error {
+			var r catalog.Related
+			err := rows.Scan(&r.ID, &r.ProductID, &r.RelatedID)
+			c.Related = append(c.Related, r)
+			return err
+		}},
+	} {
+		if err := queryRows(ctx, s.l.conn, q.sql, span, q.scan); err != nil {
+			return nil, storeError("read the new catalog", err)
+		}
+	}
+	return &c, nil
+}
+
+func (s docSource) Stamps(ctx context.Context, after, upTo int64) ([]readmodel.Stamp, error) {
+	var stamps []readmodel.Stamp
+	err := queryRows(ctx, s.l.conn, stampsSQL, []any{after, upTo}, func(rows pgx.Rows) error {
+		var st readmodel.Stamp
+		var hash int64
+		err := rows.Scan(&st.ID, &hash, &st.Version)
+		st.Hash = uint64(hash)
+		stamps = append(stamps, st)
+		return err
+	})
+	return stamps, storeError("read the live catalog's stamps", err)
+}
+
+func (s docSource) Write(ctx context.Context, docs []readmodel.Doc) error {
+	_, err := s.l.conn.CopyFrom(ctx, pgx.Identifier{"product_docs_new"}, tableNamed("product_docs").columnNames(),
+		pgx.CopyFromSlice(len(docs), func(i int) ([]any, error) {
+			d := &docs[i]
+			return []any{d.ID, d.Version, int64(d.Hash), d.Product, d.Related, d.Styles}, nil
+		}))
+	return storeError("write the read model", err)
+}
+
+// buildDocs writes the new catalog's read model and records what it
+// changes: in catalog_changes and catalog_shifts, as rows of a generation
+// that is not live until the swap; or, when it changes most of the
+// catalog, not at all, and the swap starts the history anew.
+func (l *load) buildDocs(ctx context.Context, generation int64) error {
+	change, restarts, err := readmodel.BuildAll(ctx, docSource{l}, generation)
+	if err != nil {
+		return err
+	}
+	l.restarts = restarts
+	if restarts {
+		return nil
+	}
+	if change.ShiftFrom > 0 {
+		_, err := l.conn.Exec(ctx, `INSERT INTO catalog_shifts (generation, shift_from) VALUES ($1, $2)`, generation, change.ShiftFrom)
+		if err != nil {
+			return storeError("record the changes", err)
+		}
+	}
+	_, err = l.conn.CopyFrom(ctx, pgx.Identifier{"catalog_changes"}, []string{"generation", "product_id", "pos"},
+		pgx.CopyFromSlice(len(change.Products), func(i int) ([]any, error) {
+			c := change.Products[i]
+			return []any{generation, c.ID, c.Pos}, nil
+		}))
+	return storeError("record the changes", err)
+}
+
+// queryRows runs a query and calls scan on each row.
+func queryRows(ctx context.Context, q querier, sql string, args []any, scan func(pgx.Rows) error) error {
+	rows, err := q.Query(ctx, sql, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := scan(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}

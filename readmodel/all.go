@@ -1,0 +1,80 @@
+package readmodel
+
+import (
+	"context"
+
+	"catalog"
+)
+
+// ChunkSize is how many products a Source reads at once.
+const ChunkSize = 2048
+
+// Source is a store's new catalog, read for BuildAll.
+type Source interface {
+	// Chunk reads the rows of the new catalog's first n products with ids
+	// over after; no products when there are none.
+	Chunk(ctx context.Context, after int64, n int) (*Chunk, error)
+	// Stamps returns the stamps of the live catalog's products with ids in
+	// (after, upTo], in id order.
+	Stamps(ctx context.Context, after, upTo int64) ([]Stamp, error)
+	// Write writes documents into the new catalog.
+	Write(ctx context.Context, docs []Doc) error
+}
+
+// BuildAll writes the documents of every product of a new catalog of a
+// generation, and returns what it changes against the live one, and
+// whether that is most of the catalog: then the history is best started
+// anew, the catalog treated as all new.
+func BuildAll(ctx context.Context, src Source, generation int64) (change catalog.Change, restarts bool, err error) {
+	b := NewBuilder(generation)
+	var after int64
+	for {
+		c, err := src.Chunk(ctx, after, ChunkSize)
+		if err != nil {
+			return catalog.Change{}, false, err
+		}
+		if len(c.Products) == 0 {
+			break
+		}
+		last := c.Products[len(c.Products)-1].ID
+		old, err := src.Stamps(ctx, after, last)
+		if err != nil {
+			return catalog.Change{}, false, err
+		}
+		docs, err := b.Add(c, old)
+		if err != nil {
+			return catalog.Change{}, false, err
+		}
+		if err := src.Write(ctx, docs); err != nil {
+			return catalog.Change{}, false, err
+		}
+		after = last
+	}
+	old, err := src.Stamps(ctx, after, catalog.MaxID)
+	if err != nil {
+		return catalog.Change{}, false, err
+	}
+	change = b.Finish(old)
+	return change, int64(len(change.Products)) > max(b.pos, b.old)/2, nil
+}
+
+// ChangeRow is one row of a store's history of changes: a product a
+// generation changed.
+type ChangeRow struct {
+	Generation int64
+	catalog.ProductChange
+}
+
+// HistoryOf assembles the history after from out of a store's rows: the
+// changes in generation order, and each generation's shift.
+func HistoryOf(from int64, rows []ChangeRow, shifts map[int64]int64) catalog.History {
+	h := catalog.History{From: from}
+	for _, r := range rows {
+		if n := len(h.Changes); n == 0 || h.Changes[n-1].Generation != r.Generation {
+			h.Changes = append(h.Changes, catalog.Change{Generation: r.Generation, ShiftFrom: shifts[r.Generation]})
+		}
+		c := &h.Changes[len(h.Changes)-1]
+		c.Products = append(c.Products, r.ProductChange)
+	}
+	return h
+}

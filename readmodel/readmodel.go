@@ -1,0 +1,98 @@
+// Package readmodel is the catalog's read model: each product's responses
+// encoded once, when the catalog is loaded, and kept by the store beside
+// its tables, so that a request that misses every cache costs the store
+// one key lookup. Each product's documents carry a hash, which tells a
+// load which products it changed.
+package readmodel
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/cespare/xxhash/v2"
+
+	"catalog"
+	"catalog/wire"
+)
+
+// Format is the version of the documents' encoding. A store records the
+// format its documents were written in; one written in another is read
+// through Render until the next load writes them anew.
+const Format = 1
+
+// Doc is one product's documents.
+type Doc struct {
+	ID int64
+	// Product is wire.AppendProductDoc's form: the serving instance adds
+	// its campus.
+	Product, Styles, Related []byte
+	// Hash is of the three documents: equal hashes, same responses.
+	Hash uint64
+	// Version is the generation in which the documents last changed.
+	Version int64
+}
+
+// Body returns the document of a kind.
+func (d *Doc) Body(kind catalog.Document) []byte {
+	switch kind {
+	case catalog.DocProduct:
+		return d.Product
+	case catalog.DocStyles:
+		return d.Styles
+	}
+	return d.Related
+}
+
+// Encode returns a product's documents: p with its features, its styles
+// with their photos and SKUs, the ids it links to.
+func Encode(p *catalog.Product, styles []catalog.Style, related []int64) Doc {
+	d := Doc{
+		ID:      p.ID,
+		Product: wire.AppendProductDoc(nil, p),
+		Styles:  wire.AppendStyles(nil, p.ID, styles),
+		Related: wire.AppendIDs(nil, related),
+	}
+	h := xxhash.New()
+	for _, b := range [][]byte{d.Product, d.Styles, d.Related} {
+		_, _ = h.Write(b)
+		_, _ = h.Write([]byte{0}) // no document holds a NUL: JSON escapes it
+	}
+	d.Hash = h.Sum64()
+	return d
+}
+
+// Render returns a document encoded from what the product service reads
+// (a join per request): the read path of a store whose documents are of
+// another Format, or of none.
+func Render(ctx context.Context, ps catalog.ProductService, id int64, kind catalog.Document) ([]byte, error) {
+	switch kind {
+	case catalog.DocProduct:
+		p, err := ps.FindProduct(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		return wire.AppendProductDoc(nil, &p), nil
+	case catalog.DocStyles:
+		styles, err := ps.FindStyles(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		return wire.AppendStyles(nil, id, styles), nil
+	case catalog.DocRelated:
+		ids, err := ps.FindRelated(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		return wire.AppendIDs(nil, ids), nil
+	}
+	return nil, fmt.Errorf("no document of kind %d", kind)
+}
+
+// Rendered is a DocumentService of a product service that has no read
+// model: each document is rendered by Render.
+type Rendered struct{ catalog.ProductService }
+
+// FindDocument renders the document.
+func (r Rendered) FindDocument(ctx context.Context, id int64, kind catalog.Document) ([]byte, error) {
+	return Render(ctx, r.ProductService, id, kind)
+}

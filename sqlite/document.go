@@ -1,0 +1,70 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+
+	"catalog"
+	"catalog/readmodel"
+)
+
+// The reads of the read model: one document of one product.
+var findDocSQL = map[catalog.Document]string{
+	catalog.DocProduct: `SELECT product FROM product_docs WHERE id = ?`,
+	catalog.DocStyles:  `SELECT styles FROM product_docs WHERE id = ?`,
+	catalog.DocRelated: `SELECT related FROM product_docs WHERE id = ?`,
+}
+
+// FindDocument returns a product's document: one key lookup. A catalog
+// whose documents are of another format is read through joins and
+// rendered instead, until a load writes them anew.
+func (db *DB) FindDocument(ctx context.Context, id int64, kind catalog.Document) ([]byte, error) {
+	stmt := db.stmts.findDoc[kind]
+	if db.docsFormat.Load() != readmodel.Format || stmt == nil {
+		return readmodel.Render(ctx, db, id, kind)
+	}
+	db.reads.Add(1)
+	var doc []byte
+	err := stmt.QueryRowContext(ctx, id).Scan(&doc)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, catalog.Errorf(catalog.ENOTFOUND, "product %d does not exist", id)
+	}
+	return doc, storeError("find document", err)
+}
+
+// Changes returns what the generations after after changed, as far as the
+// history goes back.
+func (db *DB) Changes(ctx context.Context, after int64) (catalog.History, error) {
+	var h catalog.History
+	err := db.readTx(ctx, "read the changes", func(tx *sql.Tx) error {
+		var from, current int64
+		if err := tx.QueryRowContext(ctx, `SELECT history_from, generation FROM catalog_meta`).Scan(&from, &current); err != nil {
+			return err
+		}
+		from = max(from, after)
+		shifts := map[int64]int64{}
+		err := queryTx(ctx, tx, `SELECT generation, shift_from FROM catalog_shifts WHERE generation > ? AND generation <= ?`,
+			[]any{from, current}, func(rows *sql.Rows) error {
+				var g, pos int64
+				err := rows.Scan(&g, &pos)
+				shifts[g] = pos
+				return err
+			})
+		if err != nil {
+			return err
+		}
+		var changes []readmodel.ChangeRow
+		err = queryTx(ctx, tx, `SELECT generation, product_id, pos FROM catalog_changes
+			WHERE generation > ? AND generation <= ? ORDER BY generation, product_id`,
+			[]any{from, current}, func(rows *sql.Rows) error {
+				var c readmodel.ChangeRow
+				err := rows.Scan(&c.Generation, &c.ID, &c.Pos)
+				changes = append(changes, c)
+				return err
+			})
+		h = readmodel.HistoryOf(from, changes, shifts)
+		return err
+	})
+	return h, err
+}
