@@ -163,12 +163,13 @@ type ProductChange struct {
 	Pos int64
 }
 
-// History is what the generations after From changed, oldest first. A
-// store keeps the history from some generation on: what changed before
-// From is not known, so everything may have.
+// History is what the generations after From up to To changed, oldest
+// first; a generation that changed nothing has no Change. A store keeps
+// the history from some generation on: what changed up to From is not
+// known, so everything may have.
 type History struct {
-	From    int64
-	Changes []Change
+	From, To int64
+	Changes  []Change
 }
 
 // ChangeLog tells what each load changed.

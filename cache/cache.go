@@ -1,11 +1,11 @@
 // Package cache keeps encoded responses in process memory, bounded in bytes,
-// and drops them when the catalog they were read from is replaced.
+// keyed by the version of each response (catalog.Versions): a new catalog
+// gives the responses it changed new keys, and leaves the others cached.
 package cache
 
 import (
 	"context"
 	"strconv"
-	"sync/atomic"
 	"time"
 
 	"github.com/maypok86/otter/v2"
@@ -17,14 +17,15 @@ import (
 const entryOverhead = 96
 
 // Cache maps keys of type K to encoded responses. Its keys are qualified by
-// the catalog generation they were read from, so a response read from a
-// catalog that has since been replaced is never served again.
+// the version of the response, so a response cached before a change to it
+// is never served again; responses of older versions are not looked up
+// again, and are evicted as the bound requires.
 type Cache[K comparable] struct {
-	c          *otter.Cache[key[K], []byte]
-	stats      *stats.Counter
-	generation atomic.Int64
-	remote     Remote
-	name       func(K) string
+	c       *otter.Cache[key[K], []byte]
+	stats   *stats.Counter
+	version func(K) int64
+	remote  Remote
+	name    func(K) string
 }
 
 // Remote is a second tier shared by instances, such as redis.Tier: asked
@@ -37,19 +38,20 @@ type Remote interface {
 
 // WithRemote makes the cache ask r on a miss before loading, and store in
 // r what it loads. name turns a key into the string r keys it by; the
-// catalog generation is put in front of it.
+// response's version is put in front of it.
 func (c *Cache[K]) WithRemote(r Remote, name func(K) string) *Cache[K] {
 	c.remote, c.name = r, name
 	return c
 }
 
 type key[K comparable] struct {
-	generation int64
-	k          K
+	version int64
+	k       K
 }
 
-// New returns a cache holding at most maxBytes of responses and keys.
-func New[K comparable](maxBytes int64) *Cache[K] {
+// New returns a cache holding at most maxBytes of responses and keys,
+// which version tells the version of.
+func New[K comparable](maxBytes int64, version func(K) int64) *Cache[K] {
 	counter := stats.NewCounter()
 	c := otter.Must(&otter.Options[key[K], []byte]{
 		MaximumWeight: uint64(maxBytes),
@@ -58,7 +60,7 @@ func New[K comparable](maxBytes int64) *Cache[K] {
 		},
 		StatsRecorder: counter,
 	})
-	return &Cache[K]{c: c, stats: counter}
+	return &Cache[K]{c: c, stats: counter, version: version}
 }
 
 // Get returns the response cached for k, or calls load, caches what it
@@ -69,14 +71,14 @@ func New[K comparable](maxBytes int64) *Cache[K] {
 // callers may be waiting for it, and one caller going away must not fail
 // them.
 func (c *Cache[K]) Get(ctx context.Context, k K, timeout time.Duration, load func(context.Context) ([]byte, error)) ([]byte, error) {
-	kk := key[K]{generation: c.generation.Load(), k: k}
+	kk := key[K]{version: c.version(k), k: k}
 	return c.c.Get(ctx, kk, otter.LoaderFunc[key[K], []byte](func(ctx context.Context, kk key[K]) ([]byte, error) {
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), timeout)
 		defer cancel()
 		if c.remote == nil {
 			return load(ctx)
 		}
-		name := strconv.FormatInt(kk.generation, 10) + ":" + c.name(kk.k)
+		name := strconv.FormatInt(kk.version, 10) + ":" + c.name(kk.k)
 		if b, ok := c.remote.Get(ctx, name); ok {
 			return b, nil
 		}
@@ -87,17 +89,6 @@ func (c *Cache[K]) Get(ctx context.Context, k K, timeout time.Duration, load fun
 		return b, err
 	}))
 }
-
-// SetGeneration tells the cache which catalog generation is live. When it
-// changes, every cached response is dropped.
-func (c *Cache[K]) SetGeneration(gen int64) {
-	if c.generation.Swap(gen) != gen {
-		c.c.InvalidateAll()
-	}
-}
-
-// Generation returns the catalog generation the cache serves.
-func (c *Cache[K]) Generation() int64 { return c.generation.Load() }
 
 // Stats counts a cache's work since it was made.
 type Stats struct {

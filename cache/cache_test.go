@@ -21,6 +21,9 @@ import (
 
 type key struct{ id int64 }
 
+// unversioned gives every key version 0.
+func unversioned(key) int64 { return 0 }
+
 // loader returns a load function that counts its calls and answers body.
 func loader(calls *atomic.Int64, body string) func(context.Context) ([]byte, error) {
 	return func(context.Context) ([]byte, error) {
@@ -32,7 +35,7 @@ func loader(calls *atomic.Int64, body string) func(context.Context) ([]byte, err
 func TestCache_Get(t *testing.T) {
 	ctx := context.Background()
 	t.Run("OK", func(t *testing.T) {
-		c := cache.New[key](1 << 20)
+		c := cache.New(1<<20, unversioned)
 		var calls atomic.Int64
 		for range 3 {
 			got, err := c.Get(ctx, key{1}, time.Second, loader(&calls, "one"))
@@ -48,7 +51,7 @@ func TestCache_Get(t *testing.T) {
 		}
 	})
 	t.Run("ErrNotCached", func(t *testing.T) {
-		c := cache.New[key](1 << 20)
+		c := cache.New(1<<20, unversioned)
 		var calls atomic.Int64
 		notFound := catalog.Errorf(catalog.ENOTFOUND, "no product 1")
 		for range 2 {
@@ -66,7 +69,7 @@ func TestCache_Get(t *testing.T) {
 	})
 	// Concurrent misses of one key share one load.
 	t.Run("SharedLoad", func(t *testing.T) {
-		c := cache.New[key](1 << 20)
+		c := cache.New(1<<20, unversioned)
 		var calls atomic.Int64
 		release := make(chan struct{})
 		var wg sync.WaitGroup
@@ -92,7 +95,7 @@ func TestCache_Get(t *testing.T) {
 	// The caller that starts a load may go away; the load goes on for the
 	// others waiting for it, bounded by its own timeout.
 	t.Run("CallerGone", func(t *testing.T) {
-		c := cache.New[key](1 << 20)
+		c := cache.New(1<<20, unversioned)
 		started, release := make(chan struct{}), make(chan struct{})
 		loadErr := make(chan error, 1)
 		firstCtx, cancelFirst := context.WithCancel(ctx)
@@ -133,7 +136,7 @@ func TestCache_Get(t *testing.T) {
 		}
 	})
 	t.Run("Timeout", func(t *testing.T) {
-		c := cache.New[key](1 << 20)
+		c := cache.New(1<<20, unversioned)
 		start := time.Now()
 		_, err := c.Get(ctx, key{1}, 20*time.Millisecond, func(lctx context.Context) ([]byte, error) {
 			<-lctx.Done()
@@ -148,7 +151,7 @@ func TestCache_Get(t *testing.T) {
 // The bound counts bytes: many small responses, or few large ones.
 func TestCache_Bound(t *testing.T) {
 	const bound = 64 << 10
-	c := cache.New[key](bound)
+	c := cache.New(bound, unversioned)
 	body := make([]byte, 1000)
 	for i := range 1000 {
 		if _, err := c.Get(context.Background(), key{int64(i)}, time.Second, func(context.Context) ([]byte, error) { return body, nil }); err != nil {
@@ -167,34 +170,43 @@ func TestCache_Bound(t *testing.T) {
 	}
 }
 
-func TestCache_SetGeneration(t *testing.T) {
+// A response is cached under its version: a new version is a fresh load,
+// and a response of another key stays cached.
+func TestCache_Versions(t *testing.T) {
 	ctx := context.Background()
-	c := cache.New[key](1 << 20)
-	c.SetGeneration(1)
+	versions := map[key]int64{{1}: 1, {2}: 1}
+	var mu sync.Mutex
+	c := cache.New(1<<20, func(k key) int64 { mu.Lock(); defer mu.Unlock(); return versions[k] })
 	var calls atomic.Int64
-	get := func(body string) string {
-		got, err := c.Get(ctx, key{1}, time.Second, loader(&calls, body))
+	get := func(k key, body string) string {
+		got, err := c.Get(ctx, k, time.Second, loader(&calls, body))
 		if err != nil {
 			t.Fatal(err)
 		}
 		return string(got)
 	}
-	get("old")
-	c.SetGeneration(1)
-	if got := get("new"); got != "old" {
-		t.Fatalf("same generation: got %q, want the cached old", got)
+	get(key{1}, "old 1")
+	get(key{2}, "old 2")
+	if got := get(key{1}, "new 1"); got != "old 1" {
+		t.Fatalf("same version: got %q, want the cached old", got)
 	}
-	c.SetGeneration(2)
-	if got := get("new"); got != "new" {
-		t.Fatalf("new generation: got %q, want new", got)
+	mu.Lock()
+	versions[key{1}] = 2
+	mu.Unlock()
+	if got := get(key{1}, "new 1"); got != "new 1" {
+		t.Fatalf("new version: got %q, want new", got)
 	}
-	if c.Generation() != 2 || calls.Load() != 2 {
-		t.Fatalf("generation %d after %d loads, want 2 and 2", c.Generation(), calls.Load())
+	if got := get(key{2}, "new 2"); got != "old 2" {
+		t.Fatalf("unchanged key after another's change: got %q, want the cached old", got)
+	}
+	if calls.Load() != 3 {
+		t.Fatalf("%d loads, want 3", calls.Load())
 	}
 }
 
-// A watcher of the store passes a reload made through another handle on
-// it (catalog load is another process) to the cache.
+// Versions following a watcher of the store take in a reload made through
+// another handle on it (catalog load is another process): the product it
+// changed gets a new version, the others keep theirs.
 func TestCache_FollowsReload(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "catalog.db")
@@ -210,28 +222,33 @@ func TestCache_FollowsReload(t *testing.T) {
 	defer other.Close()
 	storetest.Load(t, other, storetest.NewFixture())
 
-	c := cache.New[key](1 << 20)
+	v := catalog.NewVersions()
 	w := catalog.NewWatcher(served, 5*time.Millisecond)
-	w.OnChange(func(info catalog.CatalogInfo) { c.SetGeneration(info.Generation) })
+	v.Follow(w, served, func(err error) { t.Errorf("changes: %v", err) })
 	if _, err := w.Poll(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if c.Generation() != 1 {
-		t.Fatalf("generation %d after the first poll, want 1", c.Generation())
+	if v.Product(1) != 1 || v.Product(2) != 1 {
+		t.Fatalf("versions %d and %d after the first poll, want 1", v.Product(1), v.Product(2))
 	}
 	wctx, stop := context.WithCancel(ctx)
 	defer stop()
 	go w.Run(wctx, func(err error) { t.Errorf("watch: %v", err) })
-	storetest.Load(t, other, storetest.NewFixture())
-	for deadline := time.Now().Add(5 * time.Second); c.Generation() != 2; time.Sleep(time.Millisecond) {
+	f := storetest.NewFixture()
+	f.Products[1].Name = "Renamed"
+	storetest.Load(t, other, f)
+	for deadline := time.Now().Add(5 * time.Second); v.Seen() != 2; time.Sleep(time.Millisecond) {
 		if time.Now().After(deadline) {
-			t.Fatalf("generation %d, want 2", c.Generation())
+			t.Fatalf("versions have seen generation %d, want 2", v.Seen())
 		}
+	}
+	if v.Product(1) != 1 || v.Product(2) != 2 {
+		t.Fatalf("versions %d and %d after product 2 changed, want 1 and 2", v.Product(1), v.Product(2))
 	}
 }
 
 func ExampleCache() {
-	c := cache.New[string](64 << 20)
+	c := cache.New(64<<20, func(string) int64 { return 0 })
 	body, _ := c.Get(context.Background(), "products/1", time.Second, func(context.Context) ([]byte, error) {
 		return []byte(`{"id":1}`), nil
 	})
@@ -240,8 +257,8 @@ func ExampleCache() {
 }
 
 // Instances sharing a remote tier load a response from the store once:
-// the second instance's miss is answered by the tier. A new generation is
-// a new key there too.
+// the second instance's miss is answered by the tier. A new version is a
+// new key there too.
 func TestCache_Remote(t *testing.T) {
 	ctx := context.Background()
 	url, prefix := redistest.Shared(t)
@@ -251,10 +268,11 @@ func TestCache_Remote(t *testing.T) {
 	}
 	defer tier.Close()
 	name := func(k key) string { return strconv.FormatInt(k.id, 10) }
-	a := cache.New[key](1<<20).WithRemote(tier, name)
-	b := cache.New[key](1<<20).WithRemote(tier, name)
-	a.SetGeneration(1)
-	b.SetGeneration(1)
+	var version atomic.Int64
+	version.Store(1)
+	versioned := func(key) int64 { return version.Load() }
+	a := cache.New(1<<20, versioned).WithRemote(tier, name)
+	b := cache.New(1<<20, versioned).WithRemote(tier, name)
 	var calls atomic.Int64
 	if got, err := a.Get(ctx, key{1}, time.Second, loader(&calls, "from the store")); err != nil || string(got) != "from the store" {
 		t.Fatalf("instance a: %q, %v", got, err)
@@ -262,9 +280,9 @@ func TestCache_Remote(t *testing.T) {
 	if got, err := b.Get(ctx, key{1}, time.Second, loader(&calls, "loaded again")); err != nil || string(got) != "from the store" {
 		t.Fatalf("instance b: %q, %v; want the shared tier's answer", got, err)
 	}
-	b.SetGeneration(2)
-	if got, _ := b.Get(ctx, key{1}, time.Second, loader(&calls, "generation 2")); string(got) != "generation 2" {
-		t.Fatalf("after a reload: %q, want a fresh load", got)
+	version.Store(2)
+	if got, _ := b.Get(ctx, key{1}, time.Second, loader(&calls, "version 2")); string(got) != "version 2" {
+		t.Fatalf("after a change: %q, want a fresh load", got)
 	}
 	if calls.Load() != 2 {
 		t.Fatalf("%d loads from the store, want 2", calls.Load())

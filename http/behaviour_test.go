@@ -316,40 +316,52 @@ func TestServer_ShutdownBeforeServe(t *testing.T) {
 // isSession reports whether s is a session name the service issues.
 func isSession(s string) bool { return len(s) == 32 && sessionValue.MatchString(s) }
 
-// With a cache, a reload is served once the cache learns the new
-// generation, and not before: responses are keyed by generation.
+// With a cache, a reload is served once the versions take in what it
+// changed, and not before: responses are keyed by their versions. What it
+// did not change stays cached.
 func TestServer_CacheReload(t *testing.T) {
 	ctx := context.Background()
 	store := openStore(t, "sqlite")
 	storetest.Load(t, store, storetest.NewFixture())
-	c := cache.New[cataloghttp.CacheKey](1 << 20)
-	c.SetGeneration(1)
-	h := cataloghttp.NewServer(store, store, cataloghttp.Config{Campus: "c", Cache: c, Logger: quietLogger()}).Handler()
-	get := func() string {
+	versions := catalog.NewVersions()
+	follow := func() {
 		t.Helper()
-		resp := serve(h, request{path: "/products/1"})
+		h, err := store.Changes(ctx, versions.Seen())
+		if err != nil {
+			t.Fatal(err)
+		}
+		versions.Apply(h)
+	}
+	follow()
+	c := cache.New(1<<20, func(k cataloghttp.CacheKey) int64 { return k.Version(versions) })
+	h := cataloghttp.NewServer(store, store, cataloghttp.Config{Campus: "c", Cache: c, Logger: quietLogger()}).Handler()
+	get := func(path string) string {
+		t.Helper()
+		resp := serve(h, request{path: path})
 		body, _ := io.ReadAll(resp.Body)
 		if resp.StatusCode != 200 {
-			t.Fatalf("GET /products/1: %d %s", resp.StatusCode, body)
+			t.Fatalf("GET %s: %d %s", path, resp.StatusCode, body)
 		}
 		return string(body)
 	}
-	if !strings.Contains(get(), "Harbor Parka") {
-		t.Fatal("first answer lacks the product's name")
+	if !strings.Contains(get("/products/1"), "Harbor Parka") || !strings.Contains(get("/products/2"), "Lunar") {
+		t.Fatal("first answers lack the products' names")
 	}
 	f := storetest.NewFixture()
 	f.Products[0].Name = "Harbour Parka II"
 	storetest.Load(t, store, f)
-	if !strings.Contains(get(), "Harbor Parka") {
-		t.Fatal("the cached answer changed before the cache learned of the reload")
+	if !strings.Contains(get("/products/1"), "Harbor Parka") {
+		t.Fatal("the cached answer changed before the versions took the reload in")
 	}
-	info, err := store.CatalogInfo(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c.SetGeneration(info.Generation)
-	if body := get(); !strings.Contains(body, "Harbour Parka II") {
+	follow()
+	before := c.Stats()
+	if body := get("/products/1"); !strings.Contains(body, "Harbour Parka II") {
 		t.Fatalf("after the reload: %s", body)
+	}
+	get("/products/2")
+	if st := c.Stats(); st.Misses-before.Misses != 1 || st.Hits-before.Hits != 1 {
+		t.Fatalf("after the reload: %d misses and %d hits, want the changed product missed and the other hit",
+			st.Misses-before.Misses, st.Hits-before.Hits)
 	}
 }
 

@@ -41,6 +41,15 @@ func (k CacheKey) String() string {
 	return "route" + strconv.Itoa(int(k.Route)) + "/" + strconv.FormatInt(k.ID, 10)
 }
 
+// Version returns the version of the response k names: its product's, or
+// its page's.
+func (k CacheKey) Version(v *catalog.Versions) int64 {
+	if k.Route == RouteProducts {
+		return v.Page(k.Page)
+	}
+	return v.Product(k.ID)
+}
+
 // Route is a cacheable route of the API.
 type Route uint8
 

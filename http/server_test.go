@@ -170,7 +170,7 @@ func TestServer_Golden(t *testing.T) {
 	// With a cache the bytes are the same, whether they are loaded into it
 	// (the first round) or served from it (the second).
 	t.Run("sqlite_cached", func(t *testing.T) {
-		c := cache.New[cataloghttp.CacheKey](1 << 20)
+		c := cache.New(1<<20, func(cataloghttp.CacheKey) int64 { return 0 })
 		h := newServerWith(t, "sqlite", writeFixtureCSV(t), cataloghttp.Config{Campus: "hr-rfp", Cache: c})
 		t.Run("miss", func(t *testing.T) { testGolden(t, h, false) })
 		before := c.Stats()

@@ -65,10 +65,10 @@ type ChangeRow struct {
 	catalog.ProductChange
 }
 
-// HistoryOf assembles the history after from out of a store's rows: the
-// changes in generation order, and each generation's shift.
-func HistoryOf(from int64, rows []ChangeRow, shifts map[int64]int64) catalog.History {
-	h := catalog.History{From: from}
+// HistoryOf assembles the history from from to to out of a store's rows:
+// the changes in generation order, and each generation's shift.
+func HistoryOf(from, to int64, rows []ChangeRow, shifts map[int64]int64) catalog.History {
+	h := catalog.History{From: from, To: to}
 	for _, r := range rows {
 		if n := len(h.Changes); n == 0 || h.Changes[n-1].Generation != r.Generation {
 			h.Changes = append(h.Changes, catalog.Change{Generation: r.Generation, ShiftFrom: shifts[r.Generation]})

@@ -63,7 +63,7 @@ func (db *DB) Changes(ctx context.Context, after int64) (catalog.History, error)
 				changes = append(changes, c)
 				return err
 			})
-		h = readmodel.HistoryOf(from, changes, shifts)
+		h = readmodel.HistoryOf(from, current, changes, shifts)
 		return err
 	})
 	return h, err

@@ -192,12 +192,15 @@ func openService(ctx context.Context, cfg serveConfig, logger *slog.Logger) (_ *
 	httpCfg := cataloghttp.Config{Campus: cfg.Campus, RequestTimeout: cfg.RequestTimeout, Logger: logger,
 		CORS: cataloghttp.CORS{AllowOrigins: splitList(cfg.CORSOrigins)}, Live: watcher, Observer: m, LogSample: cfg.LogRequests}
 	if cfg.CacheMB > 0 {
-		c, closeTier, err := openCache(ctx, cfg, m, logger)
+		versions := catalog.NewVersions()
+		versions.Follow(watcher, db, func(err error) {
+			logger.Warn("cannot read what the new catalog changed: every cached response is taken as changed", "error", err)
+		})
+		c, closeTier, err := openCache(ctx, cfg, versions, m, logger)
 		if err != nil {
 			return nil, err
 		}
 		svc.closers = append(svc.closers, closeTier)
-		watcher.OnChange(func(info catalog.CatalogInfo) { c.SetGeneration(info.Generation) })
 		httpCfg.Cache, cacheStats = c, func() any { return c.Stats() }
 	}
 	if err := followCatalog(ctx, cfg, db, watcher, m, logger); err != nil {
@@ -236,13 +239,13 @@ const memoryHeadroom = 384 << 20
 
 // openCache returns the response cache, with its Redis tier if there is
 // one, and what closes the tier.
-func openCache(ctx context.Context, cfg serveConfig, m *metrics.Metrics, logger *slog.Logger) (*cache.Cache[cataloghttp.CacheKey], func(), error) {
+func openCache(ctx context.Context, cfg serveConfig, versions *catalog.Versions, m *metrics.Metrics, logger *slog.Logger) (*cache.Cache[cataloghttp.CacheKey], func(), error) {
 	if _, ok := os.LookupEnv("GOMEMLIMIT"); !ok {
 		// A soft limit: the heap of a full cache may not grow to twice its
 		// size before the collector runs, as it would by GOGC alone.
 		debug.SetMemoryLimit(int64(cfg.CacheMB)<<20 + memoryHeadroom)
 	}
-	c := cache.New[cataloghttp.CacheKey](int64(cfg.CacheMB) << 20)
+	c := cache.New(int64(cfg.CacheMB)<<20, func(k cataloghttp.CacheKey) int64 { return k.Version(versions) })
 	m.WatchCache(func() metrics.CacheStats { return metrics.CacheStats(c.Stats()) })
 	if cfg.Redis == "" {
 		return c, func() {}, nil

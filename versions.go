@@ -1,0 +1,151 @@
+package catalog
+
+import (
+	"context"
+	"slices"
+	"sync"
+)
+
+// Versions tells, for each response of the catalog, the generation in
+// which it last changed, as far as the store's history of changes goes
+// back: a cache keys responses by it, so that a change gives the changed
+// responses new keys and leaves every other response cached.
+//
+// The rule it keeps: once Versions has taken in the history up to
+// generation G, the version of a response is at least the generation of
+// its last change at or before G. A response cached under (key, version)
+// was read from a catalog of at least that version, so an instance that
+// has seen G never serves a response as it was before a change made at or
+// before G. Instances that have seen the same history give the same
+// versions, so they share the responses they cache in a remote tier.
+type Versions struct {
+	mu       sync.RWMutex
+	seen     int64           // the generation the history is taken in to
+	from     int64           // the history's start: no version is lower
+	products map[int64]int64 // the last change of each product changed after from
+	// pages are the last maxPageChanges changes of list pages, oldest
+	// first; an older change is known only as pagesFrom, the version of a
+	// page no later change reaches.
+	pages     []pageChange
+	pagesFrom int64
+}
+
+// maxPageChanges is how many generations' changes of list pages Versions
+// keeps apart: a page's version is found by looking through them.
+const maxPageChanges = 32
+
+// pageChange is what one generation changed of the list pages: the pages
+// holding a position from shiftFrom on, and those holding one of
+// positions (in order).
+type pageChange struct {
+	generation int64
+	shiftFrom  int64 // 0: none
+	positions  []int64
+}
+
+// affects reports whether the change reaches a page of positions first to
+// last.
+func (c *pageChange) affects(first, last int64) bool {
+	if c.shiftFrom > 0 && c.shiftFrom <= last {
+		return true
+	}
+	i, _ := slices.BinarySearch(c.positions, first)
+	return i < len(c.positions) && c.positions[i] <= last
+}
+
+// NewVersions returns the versions of a catalog whose history is not yet
+// known: everything is of version 0 until the first Apply.
+func NewVersions() *Versions { return &Versions{products: map[int64]int64{}} }
+
+// Product returns the version of a product's responses.
+func (v *Versions) Product(id int64) int64 {
+	v.mu.RLock()
+	defer v.mu.RUnlock()
+	if g, ok := v.products[id]; ok {
+		return g
+	}
+	return v.from
+}
+
+// Page returns the version of a list page.
+func (v *Versions) Page(p Page) int64 {
+	first := (p.Number-1)*p.Size + 1
+	last := first + p.Size - 1
+	v.mu.RLock()
+	defer v.mu.RUnlock()
+	for i := len(v.pages) - 1; i >= 0; i-- {
+		if v.pages[i].affects(first, last) {
+			return v.pages[i].generation
+		}
+	}
+	return v.pagesFrom
+}
+
+// Seen returns the generation the history is taken in to.
+func (v *Versions) Seen() int64 {
+	v.mu.RLock()
+	defer v.mu.RUnlock()
+	return v.seen
+}
+
+// Apply takes in a history read from the store after Seen. One that
+// starts later than Seen leaves a gap of unknown changes: everything is
+// taken as changed at its start.
+func (v *Versions) Apply(h History) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if h.From > v.seen {
+		v.restart(h.From)
+	}
+	for _, c := range h.Changes {
+		if c.Generation <= v.seen {
+			continue
+		}
+		pc := pageChange{generation: c.Generation, shiftFrom: c.ShiftFrom}
+		for _, p := range c.Products {
+			v.products[p.ID] = c.Generation
+			if p.Pos > 0 {
+				pc.positions = append(pc.positions, p.Pos)
+			}
+		}
+		slices.Sort(pc.positions)
+		v.pages = append(v.pages, pc)
+		if n := len(v.pages) - maxPageChanges; n > 0 {
+			v.pagesFrom = v.pages[n-1].generation
+			v.pages = slices.Delete(v.pages, 0, n)
+		}
+	}
+	v.seen = max(v.seen, h.To)
+}
+
+// Restart takes everything as changed at generation g: for when what
+// changed up to g cannot be read.
+func (v *Versions) Restart(g int64) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	v.restart(g)
+	v.seen = g
+}
+
+func (v *Versions) restart(g int64) {
+	v.from, v.pagesFrom = g, g
+	v.products = map[int64]int64{}
+	v.pages = nil
+}
+
+// Follow has v take in the changes of every new catalog w finds, read
+// from log. When they cannot be read, everything is taken as changed, and
+// onErr is told.
+func (v *Versions) Follow(w *Watcher, log ChangeLog, onErr func(error)) {
+	w.OnChange(func(info CatalogInfo) {
+		ctx, cancel := context.WithTimeout(context.Background(), watchTimeout)
+		defer cancel()
+		h, err := log.Changes(ctx, v.Seen())
+		if err != nil {
+			v.Restart(info.Generation)
+			onErr(err)
+			return
+		}
+		v.Apply(h)
+	})
+}
