@@ -28,15 +28,19 @@ var (
 	stampsSQL = `SELECT id, hash, version FROM product_docs WHERE id > $1 AND id <= $2 ORDER BY id`
 )
 
-// docSource is a load's new catalog as readmodel.BuildAll reads it, on the
-// load's connection.
-type docSource struct{ l *load }
+// docSource is a load's new catalog as readmodel.BuildAll reads it: its
+// chunks on a connection of their own, read, while the load's connection
+// writes.
+type docSource struct {
+	l    *load
+	read *pgx.Conn
+}
 
 var _ readmodel.Source = docSource{}
 
 func (s docSource) Chunk(ctx context.Context, after int64, n int) (*readmodel.Chunk, error) {
 	var c readmodel.Chunk
-	err := queryRows(ctx, s.l.conn, chunkProductsSQL, []any{after, n}, func(rows pgx.Rows) error {
+	err := queryRows(ctx, s.read, chunkProductsSQL, []any{after, n}, func(rows pgx.Rows) error {
 		var p catalog.Product
 		var slogan, description, category *string
 		err := rows.Scan(productFields(&p, &slogan, &description, &category)...)
@@ -91,7 +95,7 @@ func (s docSource) Chunk(ctx context.Context, after int64, n int) (*readmodel.Ch
 			return err
 		}},
 	} {
-		if err := queryRows(ctx, s.l.conn, q.sql, span, q.scan); err != nil {
+		if err := queryRows(ctx, s.read, q.sql, span, q.scan); err != nil {
 			return nil, storeError("read the new catalog", err)
 		}
 	}
@@ -125,7 +129,12 @@ func (s docSource) Write(ctx context.Context, docs []readmodel.Doc) error {
 // that is not live until the swap; or, when it changes most of the
 // catalog, not at all, and the swap starts the history anew.
 func (l *load) buildDocs(ctx context.Context, generation int64) error {
-	change, restarts, err := readmodel.BuildAll(ctx, docSource{l}, generation)
+	read, err := pgx.ConnectConfig(ctx, l.conn.Config())
+	if err != nil {
+		return storeError("read the new catalog", err)
+	}
+	defer read.Close(context.WithoutCancel(ctx))
+	change, restarts, err := readmodel.BuildAll(ctx, docSource{l: l, read: read}, generation)
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,8 @@ package readmodel
 import (
 	"context"
 
+	"golang.org/x/sync/errgroup"
+
 	"catalog"
 )
 
@@ -12,7 +14,8 @@ const ChunkSize = 2048
 // Source is a store's new catalog, read for BuildAll.
 type Source interface {
 	// Chunk reads the rows of the new catalog's first n products with ids
-	// over after; no products when there are none.
+	// over after; no products when there are none. It runs while the
+	// previous chunk is written, so on a connection of its own.
 	Chunk(ctx context.Context, after int64, n int) (*Chunk, error)
 	// Stamps returns the stamps of the live catalog's products with ids in
 	// (after, upTo], in id order.
@@ -24,37 +27,52 @@ type Source interface {
 // BuildAll writes the documents of every product of a new catalog of a
 // generation, and returns what it changes against the live one, and
 // whether that is most of the catalog: then the history is best started
-// anew, the catalog treated as all new.
+// anew, the catalog treated as all new. The next chunk is read while one
+// is encoded and written.
 func BuildAll(ctx context.Context, src Source, generation int64) (change catalog.Change, restarts bool, err error) {
+	g, ctx := errgroup.WithContext(ctx)
+	chunks := make(chan *Chunk, 1)
+	g.Go(func() error {
+		defer close(chunks)
+		var after int64
+		for {
+			c, err := src.Chunk(ctx, after, ChunkSize)
+			if err != nil || len(c.Products) == 0 {
+				return err
+			}
+			select {
+			case chunks <- c:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+			after = c.Products[len(c.Products)-1].ID
+		}
+	})
 	b := NewBuilder(generation)
-	var after int64
-	for {
-		c, err := src.Chunk(ctx, after, ChunkSize)
-		if err != nil {
-			return catalog.Change{}, false, err
+	g.Go(func() error {
+		var after int64
+		for c := range chunks {
+			last := c.Products[len(c.Products)-1].ID
+			old, err := src.Stamps(ctx, after, last)
+			if err != nil {
+				return err
+			}
+			docs, err := b.Add(c, old)
+			if err != nil {
+				return err
+			}
+			if err := src.Write(ctx, docs); err != nil {
+				return err
+			}
+			after = last
 		}
-		if len(c.Products) == 0 {
-			break
-		}
-		last := c.Products[len(c.Products)-1].ID
-		old, err := src.Stamps(ctx, after, last)
-		if err != nil {
-			return catalog.Change{}, false, err
-		}
-		docs, err := b.Add(c, old)
-		if err != nil {
-			return catalog.Change{}, false, err
-		}
-		if err := src.Write(ctx, docs); err != nil {
-			return catalog.Change{}, false, err
-		}
-		after = last
-	}
-	old, err := src.Stamps(ctx, after, catalog.MaxID)
-	if err != nil {
+		old, err := src.Stamps(ctx, after, catalog.MaxID)
+		change = b.Finish(old)
+		return err
+	})
+	if err := g.Wait(); err != nil {
 		return catalog.Change{}, false, err
 	}
-	change = b.Finish(old)
 	return change, int64(len(change.Products)) > max(b.pos, b.old)/2, nil
 }
 

@@ -44,7 +44,7 @@ func (db *DB) Changes(ctx context.Context, after int64) (catalog.History, error)
 		}
 		from = max(from, after)
 		shifts := map[int64]int64{}
-		err := queryTx(ctx, tx, `SELECT generation, shift_from FROM catalog_shifts WHERE generation > ? AND generation <= ?`,
+		err := queryRows(ctx, tx, `SELECT generation, shift_from FROM catalog_shifts WHERE generation > ? AND generation <= ?`,
 			[]any{from, current}, func(rows *sql.Rows) error {
 				var g, pos int64
 				err := rows.Scan(&g, &pos)
@@ -55,7 +55,7 @@ func (db *DB) Changes(ctx context.Context, after int64) (catalog.History, error)
 			return err
 		}
 		var changes []readmodel.ChangeRow
-		err = queryTx(ctx, tx, `SELECT generation, product_id, pos FROM catalog_changes
+		err = queryRows(ctx, tx, `SELECT generation, product_id, pos FROM catalog_changes
 			WHERE generation > ? AND generation <= ? ORDER BY generation, product_id`,
 			[]any{from, current}, func(rows *sql.Rows) error {
 				var c readmodel.ChangeRow

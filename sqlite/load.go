@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 
 	"catalog"
@@ -116,17 +117,17 @@ func insertInto[T any](ctx context.Context, l *load, table string, columns []str
 		}
 		l.tx = tx
 	}
-	stmt := l.stmts[table]
-	if stmt == nil {
-		q := fmt.Sprintf("INSERT INTO %s (%s) VALUES (?%s)", table, strings.Join(columns, ", "), strings.Repeat(", ?", len(columns)-1))
-		var err error
-		if stmt, err = l.tx.PrepareContext(ctx, q); err != nil {
+	values := make([]any, 0, rowsPerInsert*len(columns))
+	for group := range slices.Chunk(rows, rowsPerInsert) {
+		stmt, err := l.insertStmt(ctx, table, columns, len(group))
+		if err != nil {
 			return storeError("load "+table, err)
 		}
-		l.stmts[table] = stmt
-	}
-	for _, r := range rows {
-		if _, err := stmt.ExecContext(ctx, args(r)...); err != nil {
+		values = values[:0]
+		for _, r := range group {
+			values = append(values, args(r)...)
+		}
+		if _, err := stmt.ExecContext(ctx, values...); err != nil {
 			return storeError("load "+table, err)
 		}
 	}
@@ -135,6 +136,27 @@ func insertInto[T any](ctx context.Context, l *load, table string, columns []str
 		return l.flush()
 	}
 	return nil
+}
+
+// rowsPerInsert is how many rows one INSERT writes: a statement's cost,
+// through database/sql and SQLite's VM, is shared by its rows.
+const rowsPerInsert = 64
+
+// insertStmt returns the statement, prepared in the current transaction,
+// that inserts n rows into a table.
+func (l *load) insertStmt(ctx context.Context, table string, columns []string, n int) (*sql.Stmt, error) {
+	key := fmt.Sprintf("%s/%d", table, n)
+	if stmt := l.stmts[key]; stmt != nil {
+		return stmt, nil
+	}
+	row := "(?" + strings.Repeat(", ?", len(columns)-1) + ")"
+	q := fmt.Sprintf("INSERT INTO %s (%s) VALUES %s%s", table, strings.Join(columns, ", "), row, strings.Repeat(", "+row, n-1))
+	stmt, err := l.tx.PrepareContext(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	l.stmts[key] = stmt
+	return stmt, nil
 }
 
 // flush commits the rows written so far.

@@ -28,14 +28,15 @@ var (
 	stampsSQL = `SELECT id, hash, version FROM product_docs WHERE id > ? AND id <= ? ORDER BY id`
 )
 
-// docSource is a load's new catalog as readmodel.BuildAll reads it.
+// docSource is a load's new catalog as readmodel.BuildAll reads it: its
+// chunks on the read pool, while the load's connection writes.
 type docSource struct{ l *load }
 
 var _ readmodel.Source = docSource{}
 
 func (s docSource) Chunk(ctx context.Context, after int64, n int) (*readmodel.Chunk, error) {
 	var c readmodel.Chunk
-	err := queryRows(ctx, s.l.conn, chunkProductsSQL, []any{after, n}, func(rows *sql.Rows) error {
+	err := queryRows(ctx, s.l.db.read, chunkProductsSQL, []any{after, n}, func(rows *sql.Rows) error {
 		p, err := scanProduct(rows)
 		c.Products = append(c.Products, p)
 		return err
@@ -85,7 +86,7 @@ func (s docSource) Chunk(ctx context.Context, after int64, n int) (*readmodel.Ch
 			return err
 		}},
 	} {
-		if err := queryRows(ctx, s.l.conn, q.sql, span, q.scan); err != nil {
+		if err := queryRows(ctx, s.l.db.read, q.sql, span, q.scan); err != nil {
 			return nil, storeError("read the new catalog", err)
 		}
 	}
@@ -145,19 +146,14 @@ func (l *load) buildDocs(ctx context.Context, generation int64) error {
 	return l.flush()
 }
 
-// queryRows runs a query on a connection and calls scan on each row.
-func queryRows(ctx context.Context, conn *sql.Conn, query string, args []any, scan func(*sql.Rows) error) error {
-	rows, err := conn.QueryContext(ctx, query, args...)
-	return scanRows(query, rows, err, scan)
+// rowsQueryer is a pool, a connection or a transaction.
+type rowsQueryer interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
 
-// queryTx runs a query in a transaction and calls scan on each row.
-func queryTx(ctx context.Context, tx *sql.Tx, query string, args []any, scan func(*sql.Rows) error) error {
-	rows, err := tx.QueryContext(ctx, query, args...)
-	return scanRows(query, rows, err, scan)
-}
-
-func scanRows(query string, rows *sql.Rows, err error, scan func(*sql.Rows) error) error {
+// queryRows runs a query and calls scan on each row.
+func queryRows(ctx context.Context, q rowsQueryer, query string, args []any, scan func(*sql.Rows) error) error {
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return err
 	}
