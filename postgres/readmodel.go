@@ -17,12 +17,15 @@ var (
 		WHERE product_id BETWEEN $1 AND $2 ORDER BY product_id, id`
 	chunkStylesSQL = `SELECT id, product_id, name, sale_price, original_price, default_style FROM styles_new
 		WHERE product_id BETWEEN $1 AND $2 ORDER BY product_id, id`
+	// LATERAL with an ORDER BY keeps the planner to a nested loop over the
+	// chunk's styles: as a join, it chose to hash all of photos or skus
+	// for each chunk (130 ms a chunk at 100,000 products, against 17).
 	chunkPhotosSQL = `SELECT s.product_id, ph.id, ph.style_id, ph.url, ph.thumbnail_url
-		FROM styles_new s JOIN photos_new ph ON ph.style_id = s.id
-		WHERE s.product_id BETWEEN $1 AND $2 ORDER BY s.product_id, ph.style_id, ph.id`
+		FROM styles_new s CROSS JOIN LATERAL (SELECT * FROM photos_new ph WHERE ph.style_id = s.id ORDER BY ph.id) ph
+		WHERE s.product_id BETWEEN $1 AND $2 ORDER BY s.product_id, s.id`
 	chunkSKUsSQL = `SELECT s.product_id, k.id, k.style_id, k.size, k.quantity
-		FROM styles_new s JOIN skus_new k ON k.style_id = s.id
-		WHERE s.product_id BETWEEN $1 AND $2 ORDER BY s.product_id, k.style_id, k.id`
+		FROM styles_new s CROSS JOIN LATERAL (SELECT * FROM skus_new k WHERE k.style_id = s.id ORDER BY k.id) k
+		WHERE s.product_id BETWEEN $1 AND $2 ORDER BY s.product_id, s.id`
 	chunkRelatedSQL = `SELECT id, product_id, related_id FROM related_new
 		WHERE product_id BETWEEN $1 AND $2 ORDER BY product_id, id`
 	stampsSQL = `SELECT id, hash, version FROM product_docs WHERE id > $1 AND id <= $2 ORDER BY id`
@@ -129,7 +132,9 @@ func (s docSource) Write(ctx context.Context, docs []readmodel.Doc) error {
 // that is not live until the swap; or, when it changes most of the
 // catalog, not at all, and the swap starts the history anew.
 func (l *load) buildDocs(ctx context.Context, generation int64) error {
-	read, err := pgx.ConnectConfig(ctx, l.conn.Config())
+	cc := l.conn.Config()
+	cc.RuntimeParams["max_parallel_workers_per_gather"] = "0" // a chunk is small: workers cost more than they save
+	read, err := pgx.ConnectConfig(ctx, cc)
 	if err != nil {
 		return storeError("read the new catalog", err)
 	}

@@ -134,10 +134,11 @@ var catalogTables = []catalogTable{
 	{name: "related", columns: []string{"id integer NOT NULL", "product_id integer NOT NULL", "related_id integer NOT NULL"},
 		indexes: []string{"product_id, id"}, refs: []string{"product_id products", "related_id products"}},
 	// product_docs is the read model: each product's documents
-	// (readmodel.Doc), the small first. TOAST keeps large ones apart and
-	// compressed; styles, the largest, are read with one lookup still.
+	// (readmodel.Doc), the small first. TOAST keeps large ones apart,
+	// compressed with lz4, several times faster to write and read than
+	// the default pglz.
 	{name: "product_docs", columns: []string{"id integer NOT NULL", "version bigint NOT NULL", "hash bigint NOT NULL",
-		"product bytea NOT NULL", "related bytea NOT NULL", "styles bytea NOT NULL"}},
+		"product bytea COMPRESSION lz4 NOT NULL", "related bytea COMPRESSION lz4 NOT NULL", "styles bytea COMPRESSION lz4 NOT NULL"}},
 	// cart_imported holds the dataset's historical carts (cart.csv); they
 	// are replaced with the catalog, while the cart table is not.
 	{name: "cart_imported", columns: []string{"id integer NOT NULL", "session text NOT NULL", "sku_id integer NOT NULL", "active boolean NOT NULL"},

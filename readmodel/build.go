@@ -1,7 +1,9 @@
 package readmodel
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 
 	"catalog"
 )
@@ -20,8 +22,8 @@ type SKU struct {
 
 // Chunk is the rows of a run of products, each table's in the order the
 // documents list them: products by id; features, styles and related rows
-// by product, then id; photos and SKUs by product, style, then id. Every
-// row's product is among Products.
+// by product, then id; photos and SKUs by product (within a product, they
+// are sorted by style and id). Every row's product is among Products.
 type Chunk struct {
 	Products []catalog.Product
 	Features []catalog.Feature
@@ -174,9 +176,11 @@ func rowsOf[T any](rows []T, at *int, id int64, productOf func(T) int64) ([]T, e
 	return rows[start:*at:*at], nil
 }
 
-// attach gives each style its photos and SKUs, which are in style id
-// order as the styles are: one walk, no map.
+// attach gives each style its photos and SKUs, sorted by style and id as
+// the styles are: then it is one walk, no map.
 func attach(styles []catalog.Style, photos []Photo, skus []SKU) error {
+	slices.SortFunc(photos, func(a, b Photo) int { return cmp.Or(cmp.Compare(a.StyleID, b.StyleID), cmp.Compare(a.ID, b.ID)) })
+	slices.SortFunc(skus, func(a, b SKU) int { return cmp.Or(cmp.Compare(a.StyleID, b.StyleID), cmp.Compare(a.ID, b.ID)) })
 	i := 0
 	for _, ph := range photos {
 		s, err := styleOf(styles, &i, ph.StyleID)

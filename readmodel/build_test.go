@@ -80,9 +80,9 @@ func TestChunk_Docs(t *testing.T) {
 			{ID: 3, ProductID: 1, Name: "red", OriginalPrice: 100},
 			{ID: 5, ProductID: 1, Name: "blue", OriginalPrice: 100},
 		},
-		Photos: []readmodel.Photo{
-			{ProductID: 1, Photo: catalog.Photo{ID: 9, StyleID: 3, URL: catalog.Some("u9")}},
+		Photos: []readmodel.Photo{ // a product's photos in any order
 			{ProductID: 1, Photo: catalog.Photo{ID: 2, StyleID: 5, URL: catalog.Some("u2")}},
+			{ProductID: 1, Photo: catalog.Photo{ID: 9, StyleID: 3, URL: catalog.Some("u9")}},
 		},
 		SKUs:    []readmodel.SKU{{ProductID: 1, SKU: catalog.SKU{ID: 4, StyleID: 5, Size: "M", Quantity: 2}}},
 		Related: []catalog.Related{{ID: 1, ProductID: 2, RelatedID: 1}, {ID: 2, ProductID: 2, RelatedID: 2}},
