@@ -3,6 +3,8 @@ package postgres
 import (
 	"context"
 	"strings"
+
+	"catalog"
 )
 
 // Plan is the query plan of one endpoint's statement, as executed.
@@ -19,10 +21,10 @@ func (db *DB) Explain(ctx context.Context, productID int64, page, count int64) (
 		endpoint, sql, args string
 		values              []any
 	}{
-		{"GET /products?page=P&count=C", listProductsSQL, "first and last position of the page", []any{first, first + count - 1}},
-		{"GET /products/{id}", findProductSQL, "product id", []any{productID}},
-		{"GET /products/{id}/styles", findStylesSQL, "product id", []any{productID}},
-		{"GET /products/{id}/related", findRelatedSQL, "product id", []any{productID}},
+		{"GET /products?page=P&count=C", listProductsSQL, "first position of the page, and its size", []any{first, count}},
+		{"GET /products/{id}", findDocSQL[catalog.DocProduct], "product id", []any{productID}},
+		{"GET /products/{id}/styles", findDocSQL[catalog.DocStyles], "product id", []any{productID}},
+		{"GET /products/{id}/related", findDocSQL[catalog.DocRelated], "product id", []any{productID}},
 		{"GET /cart", cartSQL, "session", []any{"1"}},
 	}
 	var plans []Plan

@@ -313,7 +313,7 @@ var carryTimestampsSQL = func() string {
 
 func (l *load) Build(ctx context.Context, generation int64) error {
 	stmts := []string{
-		`INSERT INTO product_pages_new (pos, product_id) SELECT row_number() OVER (ORDER BY id), id FROM products_new`,
+		reload.FillBlocksSQL("product_blocks_new", "products_new"),
 	}
 	for _, t := range catalogTables {
 		stmts = append(stmts, t.constrain(t.name+"_new", "_new", generation)...)
@@ -352,7 +352,7 @@ func (l *load) vacuum(ctx context.Context, except string) error {
 // lockOrder is the order in which the swap and the drop lock the catalog
 // tables: the order in which the service's statements take them, so
 // neither deadlocks with a read.
-var lockOrder = []string{"product_docs", "product_pages", "products", "features", "styles", "photos", "skus", "related", "cart_imported"}
+var lockOrder = []string{"product_docs", "product_blocks", "products", "features", "styles", "photos", "skus", "related", "cart_imported"}
 
 // lockedTx runs stmts in one transaction after locking the catalog tables
 // named with suffix, in lockOrder. It waits at most a few seconds for the

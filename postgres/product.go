@@ -3,12 +3,14 @@ package postgres
 import (
 	"context"
 	"errors"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"catalog"
+	"catalog/internal/reload"
 )
 
 // Each read is one statement: one round trip, and one snapshot, so a load
@@ -20,9 +22,13 @@ var productColumns = "p." + strings.Join(tableNamed("products").columnNames(), "
 
 // The statements of the read endpoints.
 var (
-	listProductsSQL = `SELECT ` + productColumns + `
-		FROM product_pages pp JOIN products p ON p.id = pp.product_id
-		WHERE pp.pos BETWEEN $1::bigint AND $2::bigint ORDER BY pp.pos`
+	// A page starts in the last block whose first position is at most
+	// its own ($1), so many rows into it; $2 is its size.
+	listProductsSQL = `SELECT ` + productColumns + ` FROM products p
+		WHERE p.id >= (SELECT block FROM product_blocks WHERE first_pos <= $1::bigint ORDER BY first_pos DESC LIMIT 1) * ` +
+		strconv.Itoa(reload.BlockSize) + `
+		ORDER BY p.id LIMIT $2::bigint
+		OFFSET $1::bigint - coalesce((SELECT first_pos FROM product_blocks WHERE first_pos <= $1::bigint ORDER BY first_pos DESC LIMIT 1), $1::bigint)`
 	findProductSQL = `SELECT ` + productColumns + `, f.ids, f.names, f.vals
 		FROM products p
 		CROSS JOIN LATERAL (SELECT array_agg(id ORDER BY id) AS ids, array_agg(feature ORDER BY id) AS names,
@@ -67,19 +73,19 @@ func (db *DB) ListProducts(ctx context.Context, page catalog.Page) ([]catalog.Pr
 	var products []catalog.Product
 	err := db.read(ctx, func(q querier) error {
 		var err error
-		products, err = listProducts(ctx, q, first, first+page.Size-1)
+		products, err = listProducts(ctx, q, first, page.Size)
 		return err
 	})
 	return products, err
 }
 
-func listProducts(ctx context.Context, q querier, first, last int64) ([]catalog.Product, error) {
-	rows, err := q.Query(ctx, listProductsSQL, first, last)
+func listProducts(ctx context.Context, q querier, first, size int64) ([]catalog.Product, error) {
+	rows, err := q.Query(ctx, listProductsSQL, first, size)
 	if err != nil {
 		return nil, storeError("list products", err)
 	}
 	defer rows.Close()
-	products := make([]catalog.Product, 0, min(last-first+1, 100))
+	products := make([]catalog.Product, 0, min(size, 100))
 	for rows.Next() {
 		var p catalog.Product
 		var slogan, description, category *string

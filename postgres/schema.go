@@ -118,10 +118,11 @@ type catalogTable struct {
 var catalogTables = []catalogTable{
 	{name: "products", columns: []string{"id integer NOT NULL", "name text NOT NULL", "slogan text", "description text",
 		"category text", "default_price bigint NOT NULL", "created_at timestamptz NOT NULL", "updated_at timestamptz NOT NULL"}},
-	// product_pages numbers the products in id order, so that a page is a
-	// range of positions rather than an OFFSET scan.
-	{name: "product_pages", columns: []string{"pos integer NOT NULL", "product_id integer NOT NULL"}, key: "pos",
-		refs: []string{"product_id products"}},
+	// product_blocks counts the products of each block of ids, with the
+	// list position of its first (reload.BlockSize), so that a page is a
+	// short scan from its block rather than an OFFSET scan of the catalog.
+	{name: "product_blocks", columns: []string{"block integer NOT NULL", "first_pos bigint NOT NULL", "count integer NOT NULL"},
+		key: "block", indexes: []string{"first_pos"}},
 	{name: "features", columns: []string{"id integer NOT NULL", "product_id integer NOT NULL", "feature text NOT NULL", "value text"},
 		indexes: []string{"product_id, id"}, refs: []string{"product_id products"}},
 	{name: "styles", columns: []string{"id integer NOT NULL", "product_id integer NOT NULL", "name text NOT NULL", "sale_price bigint",
@@ -193,7 +194,11 @@ func createCatalog(ctx context.Context, tx pgx.Tx) error {
 		if exists {
 			continue
 		}
-		for _, s := range append([]string{t.create(t.name)}, t.constrain(t.name, "", 0)...) {
+		stmts := append([]string{t.create(t.name)}, t.constrain(t.name, "", 0)...)
+		if t.name == "product_blocks" { // added by a migration: the blocks of the products there
+			stmts = append(stmts, reload.FillBlocksSQL("product_blocks", "products"))
+		}
+		for _, s := range stmts {
 			if _, err := tx.Exec(ctx, s); err != nil {
 				return fmt.Errorf("create %s: %w", t.name, err)
 			}

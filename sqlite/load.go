@@ -245,7 +245,7 @@ var carryTimestampsSQL = func() string {
 }()
 
 func (l *load) Build(ctx context.Context, generation int64) error {
-	stmts := []string{`INSERT INTO product_pages_new (product_id) SELECT id FROM products_new ORDER BY id`, carryTimestampsSQL}
+	stmts := []string{reload.FillBlocksSQL("product_blocks_new", "products_new"), carryTimestampsSQL}
 	for _, t := range catalogTables {
 		stmts = append(stmts, t.createIndexes(t.name+"_new", generation)...)
 	}

@@ -5,9 +5,11 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"catalog"
+	"catalog/internal/reload"
 )
 
 // readTx runs fn in a read transaction: every query in it sees the same
@@ -35,9 +37,13 @@ var productColumns = "p." + strings.Join(tableNamed("products").columnNames(), "
 // The read queries, prepared once per connection: parsing and planning them
 // per request was an eighth of a cold request's CPU.
 var (
-	listProductsSQL = `SELECT ` + productColumns + `
-		FROM product_pages pp JOIN products p ON p.id = pp.product_id
-		WHERE pp.pos BETWEEN ? AND ? ORDER BY pp.pos`
+	// A page starts in the last block whose first position is at most
+	// its own (?1), so many rows into it; ?2 is its size.
+	listProductsSQL = `SELECT ` + productColumns + ` FROM products p
+		WHERE p.id >= (SELECT block FROM product_blocks WHERE first_pos <= ?1 ORDER BY first_pos DESC LIMIT 1) * ` +
+		strconv.Itoa(reload.BlockSize) + `
+		ORDER BY p.id LIMIT ?2
+		OFFSET ?1 - coalesce((SELECT first_pos FROM product_blocks WHERE first_pos <= ?1 ORDER BY first_pos DESC LIMIT 1), ?1)`
 	findProductSQL  = `SELECT ` + productColumns + ` FROM products p WHERE p.id = ?`
 	findFeaturesSQL = `SELECT id, feature, value FROM features WHERE product_id = ? ORDER BY id`
 	findStylesSQL   = `SELECT s.id, s.name, s.sale_price, s.original_price, s.default_style
@@ -103,7 +109,7 @@ func scanProduct(row interface{ Scan(...any) error }) (catalog.Product, error) {
 func (db *DB) ListProducts(ctx context.Context, page catalog.Page) ([]catalog.Product, error) {
 	db.reads.Add(1)
 	first := (page.Number-1)*page.Size + 1
-	rows, err := db.stmts.listProducts.QueryContext(ctx, first, first+page.Size-1)
+	rows, err := db.stmts.listProducts.QueryContext(ctx, first, page.Size)
 	if err != nil {
 		return nil, storeError("list products", err)
 	}

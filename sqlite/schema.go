@@ -104,9 +104,11 @@ type catalogTable struct {
 var catalogTables = []catalogTable{
 	{"products", []string{"id INTEGER PRIMARY KEY", "name TEXT NOT NULL", "slogan TEXT", "description TEXT", "category TEXT",
 		"default_price INTEGER NOT NULL", "created_at INTEGER NOT NULL", "updated_at INTEGER NOT NULL"}, nil},
-	// product_pages numbers the products in id order, so that a page is a
-	// range of positions rather than an OFFSET scan.
-	{"product_pages", []string{"pos INTEGER PRIMARY KEY", "product_id INTEGER NOT NULL"}, nil},
+	// product_blocks counts the products of each block of ids, with the
+	// list position of its first (reload.BlockSize), so that a page is a
+	// short scan from its block rather than an OFFSET scan of the catalog.
+	{"product_blocks", []string{"block INTEGER PRIMARY KEY", "first_pos INTEGER NOT NULL", "count INTEGER NOT NULL"},
+		[]string{"first_pos"}},
 	{"features", []string{"id INTEGER PRIMARY KEY", "product_id INTEGER NOT NULL", "feature TEXT NOT NULL", "value TEXT"},
 		[]string{"product_id"}},
 	{"styles", []string{"id INTEGER PRIMARY KEY", "product_id INTEGER NOT NULL", "name TEXT NOT NULL", "sale_price INTEGER",
@@ -179,6 +181,9 @@ func ensureCatalog(ctx context.Context, db *sql.DB) error {
 	return withWriteLock(ctx, db, pending, func(conn *sql.Conn) error {
 		for _, t := range missing {
 			stmts := append([]string{t.createTable(t.name)}, t.createIndexes(t.name, 0)...)
+			if t.name == "product_blocks" { // added by a migration: the blocks of the products there
+				stmts = append(stmts, reload.FillBlocksSQL("product_blocks", "products"))
+			}
 			for _, s := range stmts {
 				if _, err := conn.ExecContext(ctx, s); err != nil {
 					return fmt.Errorf("create %s: %w", t.name, err)

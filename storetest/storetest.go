@@ -134,6 +134,7 @@ func testListProducts(t *testing.T, open Opener) {
 			}
 		})
 	}
+	t.Run("AcrossBlocks", func(t *testing.T) { testPagesAcrossBlocks(t, open) })
 	t.Run("Fields", func(t *testing.T) {
 		got, err := s.ListProducts(ctx, catalog.Page{Number: 1, Size: 3})
 		if err != nil {
@@ -502,4 +503,30 @@ func testLoad(t *testing.T, open Opener) {
 			t.Fatal("a second load began while one was running")
 		}
 	})
+}
+
+// testPagesAcrossBlocks lists every page of several sizes of a catalog
+// whose ids gather in some blocks of ids (reload.BlockSize) and leave
+// others empty, at their edges and far apart.
+func testPagesAcrossBlocks(t *testing.T, open Opener) {
+	ctx := context.Background()
+	s := open(t, NewClock(T0).Now)
+	var f Fixture
+	all := []int64{1, 2, 63, 64, 65, 127, 128, 129, 300, 1000, 1001, 1002, 4095, 4096, 100000}
+	for _, id := range all {
+		f.Products = append(f.Products, catalog.Product{ID: id, Name: fmt.Sprint("p", id), DefaultPrice: 1})
+	}
+	Load(t, s, f)
+	for size := int64(1); size <= 4; size++ {
+		for n := int64(1); (n-1)*size <= int64(len(all)); n++ {
+			got, err := s.ListProducts(ctx, catalog.Page{Number: n, Size: size})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := all[min((n-1)*size, int64(len(all))):min(n*size, int64(len(all)))]
+			if !reflect.DeepEqual(ids(got), append([]int64{}, want...)) {
+				t.Fatalf("page %d of %d: ids %v, want %v", n, size, ids(got), want)
+			}
+		}
+	}
 }

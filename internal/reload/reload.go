@@ -5,6 +5,7 @@ package reload
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 )
@@ -25,7 +26,7 @@ type Steps interface {
 	// FinishRows writes what rows are still pending; AbortRows abandons them.
 	FinishRows(ctx context.Context) error
 	AbortRows()
-	// Build fills product_pages, carries over the timestamps of products
+	// Build fills product_blocks, carries over the timestamps of products
 	// that were there before, and gives the new tables their keys and
 	// indexes, named with the generation so as not to clash with the live
 	// ones'.
@@ -113,4 +114,19 @@ func Compared(columns []string) []string {
 	return slices.DeleteFunc(slices.Clone(columns), func(c string) bool {
 		return c == "id" || c == "created_at" || c == "updated_at"
 	})
+}
+
+// BlockSize is how many product ids a block of product_blocks spans: a
+// list page is found through its block (the block's first position, then
+// an offset of fewer than BlockSize rows into products), and a change
+// that adds or deletes products renumbers blocks, not products.
+const BlockSize = 64
+
+// FillBlocksSQL returns the statement that fills a table of blocks from a
+// table of products: each block of ids that has products, with their
+// count and the list position of its first.
+func FillBlocksSQL(blocks, products string) string {
+	return fmt.Sprintf(`INSERT INTO %[1]s (block, first_pos, count)
+	SELECT block, sum(n) OVER (ORDER BY block) - n + 1, n
+	FROM (SELECT id / %[3]d AS block, count(*) AS n FROM %[2]s GROUP BY id / %[3]d) b`, blocks, products, BlockSize)
 }
