@@ -229,6 +229,52 @@ type Load interface {
 	Rollback() error
 }
 
+// Entity is a kind of row of the catalog, named as deleted.csv names it.
+type Entity string
+
+// The entities a delta changes.
+const (
+	EntityProduct Entity = "product"
+	EntityFeature Entity = "features"
+	EntityStyle   Entity = "styles"
+	EntityPhoto   Entity = "photos"
+	EntitySKU     Entity = "skus"
+	EntityRelated Entity = "related"
+)
+
+// Entities are the entities a delta changes, parents before children.
+var Entities = []Entity{EntityProduct, EntityStyle, EntityFeature, EntityPhoto, EntitySKU, EntityRelated}
+
+// Deletion names a row of the live catalog to delete.
+type Deletion struct {
+	Entity Entity
+	ID     int64
+}
+
+// DeltaLoader changes part of a store's catalog.
+type DeltaLoader interface {
+	// BeginDelta starts a change of the live catalog; one load or delta
+	// runs at a time.
+	BeginDelta(ctx context.Context) (Delta, error)
+}
+
+// Delta is a change of the live catalog being written. Its Add methods
+// add rows or replace the live rows of the same ids (AddCartLines is
+// refused); Delete deletes live rows, and with a product its features,
+// styles (with their photos and SKUs) and related rows, and the related
+// rows of other products that name it; with a style, its photos and SKUs.
+// Rows arrive parents before children, already validated: every
+// reference resolves once the delta is applied. Nothing is served from it
+// until Commit, which makes it live in one step as a new generation.
+type Delta interface {
+	Load
+	Delete(ctx context.Context, rows []Deletion) error
+	// Parents returns, of ids, those that are live rows of an entity, each
+	// with its parent: a product's is itself; a feature's, style's or
+	// related row's is its product; a photo's or SKU's is its style.
+	Parents(ctx context.Context, e Entity, ids []int64) (map[int64]int64, error)
+}
+
 // Store is everything a storage engine provides.
 type Store interface {
 	ProductService
@@ -236,5 +282,6 @@ type Store interface {
 	ChangeLog
 	CartService
 	Loader
+	DeltaLoader
 	Close() error
 }

@@ -232,6 +232,19 @@ func refers(ids *idSet, what string, id int64) error {
 // importFile decodes and checks one file in one goroutine while the caller's
 // goroutine writes the rows to the store.
 func importFile[T any](ctx context.Context, im *importer, t *Table[T], add func(context.Context, []T) error, check func(T) error) (FileReport, error) {
+	return importChecked(ctx, im, t, add, checker[T]{check: check})
+}
+
+// checker decides whether a row is loaded: check says why not. prepare,
+// when set, is given each batch of parsed rows before they are checked, in
+// order: to look up at once, say, what the checks will ask a store.
+type checker[T any] struct {
+	prepare func(ctx context.Context, rows []T) error
+	check   func(T) error
+}
+
+// importChecked is importFile with a checker.
+func importChecked[T any](ctx context.Context, im *importer, t *Table[T], add func(context.Context, []T) error, c checker[T]) (FileReport, error) {
 	path := filepath.Join(im.dir, t.File)
 	f, err := os.Open(path)
 	if err != nil {
@@ -263,7 +276,7 @@ func importFile[T any](ctx context.Context, im *importer, t *Table[T], add func(
 	go func() {
 		defer wg.Done()
 		defer close(batches)
-		fr, readErr = decodeFile(ctx, im, t, in, fp, check, batches, free)
+		fr, readErr = decodeFile(ctx, im, t, in, fp, c, batches, free)
 	}()
 	var writeErr error
 	for b := range batches {
@@ -289,7 +302,7 @@ func importFile[T any](ctx context.Context, im *importer, t *Table[T], add func(
 
 // decodeFile reads a file's records, sends the good rows in batches and
 // rejects the others, accounting for every line.
-func decodeFile[T any](ctx context.Context, im *importer, t *Table[T], r io.Reader, fp FileProgress, check func(T) error, out chan<- []T, free <-chan []T) (FileReport, error) {
+func decodeFile[T any](ctx context.Context, im *importer, t *Table[T], r io.Reader, fp FileProgress, c checker[T], out chan<- []T, free <-chan []T) (FileReport, error) {
 	fr := FileReport{File: t.File}
 	// The field count is known once the header has been read.
 	dec := NewDecoder(r, 0, t.lead)
@@ -325,6 +338,53 @@ func decodeFile[T any](ctx context.Context, im *importer, t *Table[T], r io.Read
 		fr.Rejected++
 		fr.RejectedLines += int64(rec.Lines)
 		im.rejects.write(t.File, rec.Line, reason, rec.Raw)
+	}
+	// accept checks a parsed row, and loads or rejects it.
+	accept := func(row T, rec Record, repaired Repair) error {
+		if err := c.check(row); err != nil {
+			reject(rec, err.Error())
+			return nil
+		}
+		fr.Loaded++
+		fr.LoadedLines += int64(rec.Lines)
+		if repaired |= rec.Repaired; repaired != 0 {
+			fr.Repaired++
+			if len(fr.Repairs) < MaxRepairNotes {
+				fr.Repairs = append(fr.Repairs, RepairNote{Line: rec.Line, Lines: rec.Lines, What: repaired.String()})
+			}
+		}
+		batch = append(batch, row)
+		if len(batch) == cap(batch) {
+			return send()
+		}
+		return nil
+	}
+	// With a prepare, parsed rows wait in pending, their records copied
+	// (the decoder reuses its buffers), until a batch of them is prepared.
+	type parsed struct {
+		row      T
+		rec      Record
+		repaired Repair
+	}
+	var pending []parsed
+	flushPending := func() error {
+		if len(pending) == 0 {
+			return nil
+		}
+		rows := make([]T, len(pending))
+		for i, p := range pending {
+			rows[i] = p.row
+		}
+		if err := c.prepare(ctx, rows); err != nil {
+			return err
+		}
+		for _, p := range pending {
+			if err := accept(p.row, p.rec, p.repaired); err != nil {
+				return err
+			}
+		}
+		pending = pending[:0]
+		return nil
 	}
 	for {
 		rec, err := dec.Next()
@@ -380,27 +440,26 @@ func decodeFile[T any](ctx context.Context, im *importer, t *Table[T], r io.Read
 			fields[i] = field{s: rec.Fields[j], quoted: rec.Quoted[j]}
 		}
 		row, repaired, err := t.parseFields(fields)
-		if err == nil {
-			err = check(row)
-		}
 		if err != nil {
 			reject(rec, err.Error())
 			continue
 		}
-		fr.Loaded++
-		fr.LoadedLines += int64(rec.Lines)
-		if repaired |= rec.Repaired; repaired != 0 {
-			fr.Repaired++
-			if len(fr.Repairs) < MaxRepairNotes {
-				fr.Repairs = append(fr.Repairs, RepairNote{Line: rec.Line, Lines: rec.Lines, What: repaired.String()})
+		if c.prepare == nil {
+			if err := accept(row, rec, repaired); err != nil {
+				return fr, err
 			}
+			continue
 		}
-		batch = append(batch, row)
-		if len(batch) == cap(batch) {
-			if err := send(); err != nil {
+		rec.Raw, rec.Fields, rec.Quoted = bytes.Clone(rec.Raw), nil, nil
+		pending = append(pending, parsed{row, rec, repaired})
+		if len(pending) == batchSize {
+			if err := flushPending(); err != nil {
 				return fr, err
 			}
 		}
+	}
+	if err := flushPending(); err != nil {
+		return fr, err
 	}
 	if len(batch) > 0 {
 		if err := send(); err != nil {

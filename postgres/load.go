@@ -35,22 +35,11 @@ type load struct {
 // BeginLoad starts a new catalog beside the live one. What an interrupted
 // load left behind is cleared first.
 func (db *DB) BeginLoad(ctx context.Context) (catalog.Load, error) {
-	cc, err := pgx.ParseConfig(db.url)
+	conn, err := db.loadConn(ctx)
 	if err != nil {
 		return nil, err
-	}
-	cc.RuntimeParams["statement_timeout"] = "0"
-	cc.RuntimeParams["maintenance_work_mem"] = "256MB"
-	cc.RuntimeParams["application_name"] = "catalog load"
-	conn, err := pgx.ConnectConfig(ctx, cc)
-	if err != nil {
-		return nil, storeError("begin load", err)
 	}
 	l := &load{db: db, conn: conn, now: db.now()}
-	if err := l.lock(ctx); err != nil {
-		l.Release()
-		return nil, err
-	}
 	if l.Load, err = reload.Begin(ctx, l); err != nil {
 		l.Release()
 		return nil, err
@@ -63,26 +52,47 @@ func (db *DB) BeginLoad(ctx context.Context) (catalog.Load, error) {
 // connection checks for that every second) and release its lock.
 const loadLockWait = 15 * time.Second
 
-// lock takes the load lock, which the load's connection holds until it closes.
-func (l *load) lock(ctx context.Context) error {
+// loadConn connects for a load or a delta, with no statement timeout,
+// and takes the load lock, which the connection holds until it closes.
+func (db *DB) loadConn(ctx context.Context) (*pgx.Conn, error) {
+	cc, err := pgx.ParseConfig(db.url)
+	if err != nil {
+		return nil, err
+	}
+	cc.RuntimeParams["statement_timeout"] = "0"
+	cc.RuntimeParams["maintenance_work_mem"] = "256MB"
+	cc.RuntimeParams["application_name"] = "catalog load"
+	conn, err := pgx.ConnectConfig(ctx, cc)
+	if err != nil {
+		return nil, storeError("begin load", err)
+	}
+	if err := lockLoads(ctx, conn); err != nil {
+		conn.Close(context.WithoutCancel(ctx))
+		return nil, err
+	}
+	return conn, nil
+}
+
+// lockLoads takes the load lock on a connection.
+func lockLoads(ctx context.Context, conn *pgx.Conn) error {
 	// While it runs a long statement, the server notices only this way
 	// that a killed load's client has gone (PostgreSQL 14 and later).
-	if _, err := l.conn.Exec(ctx, `SET client_connection_check_interval = 1000`); err != nil {
+	if _, err := conn.Exec(ctx, `SET client_connection_check_interval = 1000`); err != nil {
 		var pe *pgconn.PgError
 		if !errors.As(err, &pe) || pe.Code != "42704" { // undefined_object: an older server
 			return storeError("begin load", err)
 		}
 	}
-	_, err := l.conn.Exec(ctx, fmt.Sprintf(`SET lock_timeout = %d`, loadLockWait.Milliseconds()))
+	_, err := conn.Exec(ctx, fmt.Sprintf(`SET lock_timeout = %d`, loadLockWait.Milliseconds()))
 	if err == nil {
-		_, err = l.conn.Exec(ctx, `SELECT pg_advisory_lock($1)`, int64(loadLock))
+		_, err = conn.Exec(ctx, `SELECT pg_advisory_lock($1)`, int64(loadLock))
 	}
 	var pe *pgconn.PgError
 	if errors.As(err, &pe) && pe.Code == "55P03" { // lock_not_available
 		return catalog.Errorf(catalog.EUNAVAILABLE, "another load into this database is running (waited %v for it)", loadLockWait)
 	}
 	if err == nil {
-		_, err = l.conn.Exec(ctx, `RESET lock_timeout`)
+		_, err = conn.Exec(ctx, `RESET lock_timeout`)
 	}
 	return storeError("begin load", err)
 }
@@ -242,44 +252,56 @@ func nullable(s catalog.Null[string]) any {
 }
 
 func (l *load) AddProducts(ctx context.Context, rows []catalog.Product) error {
-	return copyRows(ctx, l, "products", rows, func(p catalog.Product) []any {
-		return []any{p.ID, p.Name, nullable(p.Slogan), nullable(p.Description), nullable(p.Category), int64(p.DefaultPrice), l.now, l.now}
-	})
+	return copyRows(ctx, l, "products", rows, productValues(l.now))
 }
 
 func (l *load) AddFeatures(ctx context.Context, rows []catalog.Feature) error {
-	return copyRows(ctx, l, "features", rows, func(f catalog.Feature) []any {
-		return []any{f.ID, f.ProductID, f.Name, nullable(f.Value)}
-	})
+	return copyRows(ctx, l, "features", rows, featureValues)
 }
 
 func (l *load) AddStyles(ctx context.Context, rows []catalog.Style) error {
-	return copyRows(ctx, l, "styles", rows, func(s catalog.Style) []any {
-		var sale any
-		if s.SalePrice.Valid {
-			sale = int64(s.SalePrice.V)
-		}
-		return []any{s.ID, s.ProductID, s.Name, sale, int64(s.OriginalPrice), s.Default}
-	})
+	return copyRows(ctx, l, "styles", rows, styleValues)
 }
 
 func (l *load) AddPhotos(ctx context.Context, rows []catalog.Photo) error {
-	return copyRows(ctx, l, "photos", rows, func(p catalog.Photo) []any {
-		return []any{p.ID, p.StyleID, nullable(p.URL), nullable(p.ThumbnailURL)}
-	})
+	return copyRows(ctx, l, "photos", rows, photoValues)
 }
 
 func (l *load) AddSKUs(ctx context.Context, rows []catalog.SKU) error {
-	return copyRows(ctx, l, "skus", rows, func(k catalog.SKU) []any {
-		return []any{k.ID, k.StyleID, k.Size, k.Quantity}
-	})
+	return copyRows(ctx, l, "skus", rows, skuValues)
 }
 
 func (l *load) AddRelated(ctx context.Context, rows []catalog.Related) error {
-	return copyRows(ctx, l, "related", rows, func(r catalog.Related) []any {
-		return []any{r.ID, r.ProductID, r.RelatedID}
-	})
+	return copyRows(ctx, l, "related", rows, relatedValues)
 }
+
+// productValues returns a product row's values, new at now, in the order
+// of the table's columns; the others give theirs.
+func productValues(now time.Time) func(catalog.Product) []any {
+	return func(p catalog.Product) []any {
+		return []any{p.ID, p.Name, nullable(p.Slogan), nullable(p.Description), nullable(p.Category), int64(p.DefaultPrice), now, now}
+	}
+}
+
+func featureValues(f catalog.Feature) []any {
+	return []any{f.ID, f.ProductID, f.Name, nullable(f.Value)}
+}
+
+func styleValues(s catalog.Style) []any {
+	var sale any
+	if s.SalePrice.Valid {
+		sale = int64(s.SalePrice.V)
+	}
+	return []any{s.ID, s.ProductID, s.Name, sale, int64(s.OriginalPrice), s.Default}
+}
+
+func photoValues(p catalog.Photo) []any {
+	return []any{p.ID, p.StyleID, nullable(p.URL), nullable(p.ThumbnailURL)}
+}
+
+func skuValues(k catalog.SKU) []any { return []any{k.ID, k.StyleID, k.Size, k.Quantity} }
+
+func relatedValues(r catalog.Related) []any { return []any{r.ID, r.ProductID, r.RelatedID} }
 
 func (l *load) AddCartLines(ctx context.Context, rows []catalog.CartLine) error {
 	return copyRows(ctx, l, "cart_imported", rows, func(c catalog.CartLine) []any {

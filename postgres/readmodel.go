@@ -9,27 +9,48 @@ import (
 	"catalog/readmodel"
 )
 
-// The reads of a new catalog's chunk, for its read model: each table's rows
-// of the products with ids in [$1, $2], in the order readmodel.Chunk wants.
-var (
-	chunkProductsSQL = `SELECT ` + productColumns + ` FROM products_new p WHERE p.id > $1 ORDER BY p.id LIMIT $2`
-	chunkFeaturesSQL = `SELECT id, product_id, feature, value FROM features_new
-		WHERE product_id BETWEEN $1 AND $2 ORDER BY product_id, id`
-	chunkStylesSQL = `SELECT id, product_id, name, sale_price, original_price, default_style FROM styles_new
-		WHERE product_id BETWEEN $1 AND $2 ORDER BY product_id, id`
-	// LATERAL with an ORDER BY keeps the planner to a nested loop over the
-	// chunk's styles: as a join, it chose to hash all of photos or skus
-	// for each chunk (130 ms a chunk at 100,000 products, against 17).
-	chunkPhotosSQL = `SELECT s.product_id, ph.id, ph.style_id, ph.url, ph.thumbnail_url
-		FROM styles_new s CROSS JOIN LATERAL (SELECT * FROM photos_new ph WHERE ph.style_id = s.id ORDER BY ph.id) ph
-		WHERE s.product_id BETWEEN $1 AND $2 ORDER BY s.product_id, s.id`
-	chunkSKUsSQL = `SELECT s.product_id, k.id, k.style_id, k.size, k.quantity
-		FROM styles_new s CROSS JOIN LATERAL (SELECT * FROM skus_new k WHERE k.style_id = s.id ORDER BY k.id) k
-		WHERE s.product_id BETWEEN $1 AND $2 ORDER BY s.product_id, s.id`
-	chunkRelatedSQL = `SELECT id, product_id, related_id FROM related_new
-		WHERE product_id BETWEEN $1 AND $2 ORDER BY product_id, id`
-	stampsSQL = `SELECT id, hash, version FROM product_docs WHERE id > $1 AND id <= $2 ORDER BY id`
-)
+// chunkSQL are the reads of a chunk's rows, for the read model: each
+// table's rows of the products with ids in [$1, $2] (after those of the
+// products themselves, the first $2 with ids over $1), in the order
+// readmodel.Chunk wants.
+type chunkSQL struct {
+	products, features, styles, photos, skus, related string
+}
+
+// chunkQueries returns the reads of chunks from the tables named with a
+// suffix ("_new": a load's), of the products whose id passes only (a
+// condition on it, such as "IN (SELECT id FROM affected)"; "" for all).
+// LATERAL with an ORDER BY keeps the planner to a nested loop over the
+// chunk's styles: as a join, it chose to hash all of photos or skus for
+// each chunk (130 ms a chunk at 100,000 products, against 17).
+func chunkQueries(suffix, only string) chunkSQL {
+	cond := func(col string) string {
+		if only == "" {
+			return ""
+		}
+		return " AND " + col + " " + only
+	}
+	return chunkSQL{
+		products: `SELECT ` + productColumns + ` FROM products` + suffix + ` p WHERE p.id > $1` + cond("p.id") + ` ORDER BY p.id LIMIT $2`,
+		features: `SELECT id, product_id, feature, value FROM features` + suffix + `
+			WHERE product_id BETWEEN $1 AND $2` + cond("product_id") + ` ORDER BY product_id, id`,
+		styles: `SELECT id, product_id, name, sale_price, original_price, default_style FROM styles` + suffix + `
+			WHERE product_id BETWEEN $1 AND $2` + cond("product_id") + ` ORDER BY product_id, id`,
+		photos: `SELECT s.product_id, ph.id, ph.style_id, ph.url, ph.thumbnail_url
+			FROM styles` + suffix + ` s CROSS JOIN LATERAL (SELECT * FROM photos` + suffix + ` ph WHERE ph.style_id = s.id ORDER BY ph.id) ph
+			WHERE s.product_id BETWEEN $1 AND $2` + cond("s.product_id") + ` ORDER BY s.product_id, s.id`,
+		skus: `SELECT s.product_id, k.id, k.style_id, k.size, k.quantity
+			FROM styles` + suffix + ` s CROSS JOIN LATERAL (SELECT * FROM skus` + suffix + ` k WHERE k.style_id = s.id ORDER BY k.id) k
+			WHERE s.product_id BETWEEN $1 AND $2` + cond("s.product_id") + ` ORDER BY s.product_id, s.id`,
+		related: `SELECT id, product_id, related_id FROM related` + suffix + `
+			WHERE product_id BETWEEN $1 AND $2` + cond("product_id") + ` ORDER BY product_id, id`,
+	}
+}
+
+// newChunks are the reads of a load's new catalog.
+var newChunks = chunkQueries("_new", "")
+
+var stampsSQL = `SELECT id, hash, version FROM product_docs WHERE id > $1 AND id <= $2 ORDER BY id`
 
 // docSource is a load's new catalog as readmodel.BuildAll reads it: its
 // chunks on a connection of their own, read, while the load's connection
@@ -42,8 +63,13 @@ type docSource struct {
 var _ readmodel.Source = docSource{}
 
 func (s docSource) Chunk(ctx context.Context, after int64, n int) (*readmodel.Chunk, error) {
+	return readChunk(ctx, s.read, newChunks, after, n)
+}
+
+// readChunk reads the rows of the first n products with ids over after.
+func readChunk(ctx context.Context, q querier, sqls chunkSQL, after int64, n int) (*readmodel.Chunk, error) {
 	var c readmodel.Chunk
-	err := queryRows(ctx, s.read, chunkProductsSQL, []any{after, n}, func(rows pgx.Rows) error {
+	err := queryRows(ctx, q, sqls.products, []any{after, n}, func(rows pgx.Rows) error {
 		var p catalog.Product
 		var slogan, description, category *string
 		err := rows.Scan(productFields(&p, &slogan, &description, &category)...)
@@ -52,14 +78,14 @@ func (s docSource) Chunk(ctx context.Context, after int64, n int) (*readmodel.Ch
 		return err
 	})
 	if err != nil || len(c.Products) == 0 {
-		return &c, storeError("read the new catalog", err)
+		return &c, storeError("read the catalog", err)
 	}
 	span := []any{c.Products[0].ID, c.Products[len(c.Products)-1].ID}
-	for _, q := range []struct {
+	for _, r := range []struct {
 		sql  string
 		scan func(pgx.Rows) error
 	}{
-		{chunkFeaturesSQL, func(rows pgx.Rows) error {
+		{sqls.features, func(rows pgx.Rows) error {
 			var f catalog.Feature
 			var value *string
 			err := rows.Scan(&f.ID, &f.ProductID, &f.Name, &value)
@@ -67,7 +93,7 @@ func (s docSource) Chunk(ctx context.Context, after int64, n int) (*readmodel.Ch
 			c.Features = append(c.Features, f)
 			return err
 		}},
-		{chunkStylesSQL, func(rows pgx.Rows) error {
+		{sqls.styles, func(rows pgx.Rows) error {
 			var st catalog.Style
 			var sale *int64
 			err := rows.Scan(&st.ID, &st.ProductID, &st.Name, &sale, &st.OriginalPrice, &st.Default)
@@ -77,7 +103,7 @@ func (s docSource) Chunk(ctx context.Context, after int64, n int) (*readmodel.Ch
 			c.Styles = append(c.Styles, st)
 			return err
 		}},
-		{chunkPhotosSQL, func(rows pgx.Rows) error {
+		{sqls.photos, func(rows pgx.Rows) error {
 			var ph readmodel.Photo
 			var u, thumb *string
 			err := rows.Scan(&ph.ProductID, &ph.ID, &ph.StyleID, &u, &thumb)
@@ -85,21 +111,21 @@ func (s docSource) Chunk(ctx context.Context, after int64, n int) (*readmodel.Ch
 			c.Photos = append(c.Photos, ph)
 			return err
 		}},
-		{chunkSKUsSQL, func(rows pgx.Rows) error {
+		{sqls.skus, func(rows pgx.Rows) error {
 			var k readmodel.SKU
 			err := rows.Scan(&k.ProductID, &k.ID, &k.StyleID, &k.Size, &k.Quantity)
 			c.SKUs = append(c.SKUs, k)
 			return err
 		}},
-		{chunkRelatedSQL, func(rows pgx.Rows) error {
+		{sqls.related, func(rows pgx.Rows) error {
 			var r catalog.Related
 			err := rows.Scan(&r.ID, &r.ProductID, &r.RelatedID)
 			c.Related = append(c.Related, r)
 			return err
 		}},
 	} {
-		if err := queryRows(ctx, s.read, q.sql, span, q.scan); err != nil {
-			return nil, storeError("read the new catalog", err)
+		if err := queryRows(ctx, q, r.sql, span, r.scan); err != nil {
+			return nil, storeError("read the catalog", err)
 		}
 	}
 	return &c, nil

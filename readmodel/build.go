@@ -59,7 +59,7 @@ func NewBuilder(generation int64) *Builder {
 // chunk's last id up to this chunk's last id, in id order: a document
 // whose hash is its old one keeps its version.
 func (b *Builder) Add(c *Chunk, old []Stamp) ([]Doc, error) {
-	docs, err := c.docs()
+	docs, err := c.Docs()
 	if err != nil {
 		return nil, err
 	}
@@ -116,8 +116,8 @@ func (b *Builder) shift(pos int64) {
 	}
 }
 
-// docs encodes the documents of the chunk's products.
-func (c *Chunk) docs() ([]Doc, error) {
+// Docs encodes the documents of the chunk's products, in id order.
+func (c *Chunk) Docs() ([]Doc, error) {
 	docs := make([]Doc, 0, len(c.Products))
 	var f, s, ph, k, r int // where each table's rows of the next product start
 	for i := range c.Products {
@@ -210,4 +210,18 @@ func styleOf(styles []catalog.Style, i *int, id int64) (*catalog.Style, error) {
 		return nil, fmt.Errorf("a row of style %d, which is not among the product's styles", id)
 	}
 	return &styles[*i], nil
+}
+
+// Changed returns those of docs whose hashes differ from their stamps in
+// old, or that have none there, each of version generation.
+func Changed(docs []Doc, old map[int64]Stamp, generation int64) []Doc {
+	var out []Doc
+	for _, d := range docs {
+		if s, ok := old[d.ID]; ok && s.Hash == d.Hash {
+			continue
+		}
+		d.Version = generation
+		out = append(out, d)
+	}
+	return out
 }

@@ -21,14 +21,20 @@ const txRows = 10_000
 // reload.Steps are SQLite's SQL for each step of the reload.
 type load struct {
 	*reload.Load
+	writer
 	db     *DB
-	conn   *sql.Conn
 	unlock func()
 	// restarts is whether the swap starts the history of changes anew.
 	restarts bool
-	tx       *sql.Tx
-	txRows   int
-	stmts    map[string]*sql.Stmt
+}
+
+// writer writes rows on one connection, in transactions of up to txRows
+// rows, with statements prepared in the current one.
+type writer struct {
+	conn   *sql.Conn
+	tx     *sql.Tx
+	txRows int
+	stmts  map[string]*sql.Stmt
 }
 
 // BeginLoad starts a new catalog beside the live one. Only one load runs at
@@ -43,7 +49,7 @@ func (db *DB) BeginLoad(ctx context.Context) (catalog.Load, error) {
 		unlock()
 		return nil, storeError("begin load", err)
 	}
-	l := &load{db: db, conn: conn, unlock: unlock, stmts: map[string]*sql.Stmt{}}
+	l := &load{db: db, writer: writer{conn: conn, stmts: map[string]*sql.Stmt{}}, unlock: unlock}
 	if l.Load, err = reload.Begin(ctx, l); err != nil {
 		l.Release()
 		return nil, err
@@ -73,8 +79,8 @@ func (l *load) CreateTables(ctx context.Context) error {
 	return l.execTx(ctx, "begin load", stmts...)
 }
 
-// execTx runs statements in one transaction on the load's connection.
-func (l *load) execTx(ctx context.Context, what string, stmts ...string) error {
+// execTx runs statements in one transaction on the writer's connection.
+func (l *writer) execTx(ctx context.Context, what string, stmts ...string) error {
 	tx, err := l.conn.BeginTx(ctx, nil)
 	if err != nil {
 		return storeError(what, err)
@@ -98,16 +104,16 @@ func firstWords(s string) string {
 // insert writes rows into a new table, in the current transaction; args
 // gives a row's values in the order of the table's columns.
 func insert[T any](ctx context.Context, l *load, table string, rows []T, args func(T) []any) error {
-	return insertInto(ctx, l, table+"_new", tableNamed(table).columnNames(), rows, args)
+	if l.Finished() {
+		return reload.ErrFinished
+	}
+	return insertInto(ctx, &l.writer, table+"_new", tableNamed(table).columnNames(), rows, args)
 }
 
 // insertInto writes rows into a table, in the current transaction, which
 // is committed every txRows rows; args gives a row's values in the order
 // of columns.
-func insertInto[T any](ctx context.Context, l *load, table string, columns []string, rows []T, args func(T) []any) error {
-	if l.Finished() {
-		return reload.ErrFinished
-	}
+func insertInto[T any](ctx context.Context, l *writer, table string, columns []string, rows []T, args func(T) []any) error {
 	if l.tx == nil {
 		// The transaction spans calls, and the context of one call may end
 		// before the next: cancellation applies to each statement instead.
@@ -144,7 +150,7 @@ const rowsPerInsert = 64
 
 // insertStmt returns the statement, prepared in the current transaction,
 // that inserts n rows into a table.
-func (l *load) insertStmt(ctx context.Context, table string, columns []string, n int) (*sql.Stmt, error) {
+func (l *writer) insertStmt(ctx context.Context, table string, columns []string, n int) (*sql.Stmt, error) {
 	key := fmt.Sprintf("%s/%d", table, n)
 	if stmt := l.stmts[key]; stmt != nil {
 		return stmt, nil
@@ -160,7 +166,7 @@ func (l *load) insertStmt(ctx context.Context, table string, columns []string, n
 }
 
 // flush commits the rows written so far.
-func (l *load) flush() error {
+func (l *writer) flush() error {
 	if l.tx == nil {
 		return nil
 	}
@@ -170,7 +176,7 @@ func (l *load) flush() error {
 	return storeError("load", err)
 }
 
-func (l *load) closeStmts() {
+func (l *writer) closeStmts() {
 	for k, s := range l.stmts {
 		s.Close()
 		delete(l.stmts, k)
@@ -178,42 +184,27 @@ func (l *load) closeStmts() {
 }
 
 func (l *load) AddProducts(ctx context.Context, rows []catalog.Product) error {
-	now := millis(l.db.now())
-	return insert(ctx, l, "products", rows, func(p catalog.Product) []any {
-		return []any{p.ID, p.Name, toNullString(p.Slogan), toNullString(p.Description), toNullString(p.Category),
-			int64(p.DefaultPrice), now, now}
-	})
+	return insert(ctx, l, "products", rows, productArgs(millis(l.db.now())))
 }
 
 func (l *load) AddFeatures(ctx context.Context, rows []catalog.Feature) error {
-	return insert(ctx, l, "features", rows, func(f catalog.Feature) []any {
-		return []any{f.ID, f.ProductID, f.Name, toNullString(f.Value)}
-	})
+	return insert(ctx, l, "features", rows, featureArgs)
 }
 
 func (l *load) AddStyles(ctx context.Context, rows []catalog.Style) error {
-	return insert(ctx, l, "styles", rows, func(s catalog.Style) []any {
-		sale := sql.NullInt64{Int64: int64(s.SalePrice.V), Valid: s.SalePrice.Valid}
-		return []any{s.ID, s.ProductID, s.Name, sale, int64(s.OriginalPrice), s.Default}
-	})
+	return insert(ctx, l, "styles", rows, styleArgs)
 }
 
 func (l *load) AddPhotos(ctx context.Context, rows []catalog.Photo) error {
-	return insert(ctx, l, "photos", rows, func(p catalog.Photo) []any {
-		return []any{p.ID, p.StyleID, toNullString(p.URL), toNullString(p.ThumbnailURL)}
-	})
+	return insert(ctx, l, "photos", rows, photoArgs)
 }
 
 func (l *load) AddSKUs(ctx context.Context, rows []catalog.SKU) error {
-	return insert(ctx, l, "skus", rows, func(k catalog.SKU) []any {
-		return []any{k.ID, k.StyleID, k.Size, k.Quantity}
-	})
+	return insert(ctx, l, "skus", rows, skuArgs)
 }
 
 func (l *load) AddRelated(ctx context.Context, rows []catalog.Related) error {
-	return insert(ctx, l, "related", rows, func(r catalog.Related) []any {
-		return []any{r.ID, r.ProductID, r.RelatedID}
-	})
+	return insert(ctx, l, "related", rows, relatedArgs)
 }
 
 func (l *load) AddCartLines(ctx context.Context, rows []catalog.CartLine) error {
@@ -221,6 +212,32 @@ func (l *load) AddCartLines(ctx context.Context, rows []catalog.CartLine) error 
 		return []any{c.ID, c.Session, c.SKUID, c.Active}
 	})
 }
+
+// productArgs returns a product row's values, new at now, in the order of
+// the table's columns; the others give theirs.
+func productArgs(now int64) func(catalog.Product) []any {
+	return func(p catalog.Product) []any {
+		return []any{p.ID, p.Name, toNullString(p.Slogan), toNullString(p.Description), toNullString(p.Category),
+			int64(p.DefaultPrice), now, now}
+	}
+}
+
+func featureArgs(f catalog.Feature) []any {
+	return []any{f.ID, f.ProductID, f.Name, toNullString(f.Value)}
+}
+
+func styleArgs(s catalog.Style) []any {
+	sale := sql.NullInt64{Int64: int64(s.SalePrice.V), Valid: s.SalePrice.Valid}
+	return []any{s.ID, s.ProductID, s.Name, sale, int64(s.OriginalPrice), s.Default}
+}
+
+func photoArgs(p catalog.Photo) []any {
+	return []any{p.ID, p.StyleID, toNullString(p.URL), toNullString(p.ThumbnailURL)}
+}
+
+func skuArgs(k catalog.SKU) []any { return []any{k.ID, k.StyleID, k.Size, k.Quantity} }
+
+func relatedArgs(r catalog.Related) []any { return []any{r.ID, r.ProductID, r.RelatedID} }
 
 func (l *load) FinishRows(context.Context) error { return l.flush() }
 

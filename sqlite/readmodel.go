@@ -9,24 +9,45 @@ import (
 	"catalog/readmodel"
 )
 
-// The reads of a new catalog's chunk, for its read model: each table's rows
-// of the products with ids in [?1, ?2], in the order readmodel.Chunk wants.
-var (
-	chunkProductsSQL = `SELECT ` + productColumns + ` FROM products_new p WHERE p.id > ? ORDER BY p.id LIMIT ?`
-	chunkFeaturesSQL = `SELECT id, product_id, feature, value FROM features_new
-		WHERE product_id BETWEEN ?1 AND ?2 ORDER BY product_id, id`
-	chunkStylesSQL = `SELECT id, product_id, name, sale_price, original_price, default_style FROM styles_new
-		WHERE product_id BETWEEN ?1 AND ?2 ORDER BY product_id, id`
-	chunkPhotosSQL = `SELECT s.product_id, ph.id, ph.style_id, ph.url, ph.thumbnail_url
-		FROM styles_new s JOIN photos_new ph ON ph.style_id = s.id
-		WHERE s.product_id BETWEEN ?1 AND ?2 ORDER BY s.product_id, ph.style_id, ph.id`
-	chunkSKUsSQL = `SELECT s.product_id, k.id, k.style_id, k.size, k.quantity
-		FROM styles_new s JOIN skus_new k ON k.style_id = s.id
-		WHERE s.product_id BETWEEN ?1 AND ?2 ORDER BY s.product_id, k.style_id, k.id`
-	chunkRelatedSQL = `SELECT id, product_id, related_id FROM related_new
-		WHERE product_id BETWEEN ?1 AND ?2 ORDER BY product_id, id`
-	stampsSQL = `SELECT id, hash, version FROM product_docs WHERE id > ? AND id <= ? ORDER BY id`
-)
+// chunkSQL are the reads of a chunk's rows, for the read model: each
+// table's rows of the products with ids in [?1, ?2] (after those of the
+// products themselves, the first ?2 with ids over ?1), in the order
+// readmodel.Chunk wants.
+type chunkSQL struct {
+	products, features, styles, photos, skus, related string
+}
+
+// chunkQueries returns the reads of chunks from the tables named with a
+// suffix ("_new": a load's), of the products whose id passes only (a
+// condition on it, such as "IN (SELECT id FROM temp.affected)"; "" for all).
+func chunkQueries(suffix, only string) chunkSQL {
+	cond := func(col string) string {
+		if only == "" {
+			return ""
+		}
+		return " AND " + col + " " + only
+	}
+	return chunkSQL{
+		products: `SELECT ` + productColumns + ` FROM products` + suffix + ` p WHERE p.id > ?` + cond("p.id") + ` ORDER BY p.id LIMIT ?`,
+		features: `SELECT id, product_id, feature, value FROM features` + suffix + `
+			WHERE product_id BETWEEN ?1 AND ?2` + cond("product_id") + ` ORDER BY product_id, id`,
+		styles: `SELECT id, product_id, name, sale_price, original_price, default_style FROM styles` + suffix + `
+			WHERE product_id BETWEEN ?1 AND ?2` + cond("product_id") + ` ORDER BY product_id, id`,
+		photos: `SELECT s.product_id, ph.id, ph.style_id, ph.url, ph.thumbnail_url
+			FROM styles` + suffix + ` s JOIN photos` + suffix + ` ph ON ph.style_id = s.id
+			WHERE s.product_id BETWEEN ?1 AND ?2` + cond("s.product_id") + ` ORDER BY s.product_id, ph.style_id, ph.id`,
+		skus: `SELECT s.product_id, k.id, k.style_id, k.size, k.quantity
+			FROM styles` + suffix + ` s JOIN skus` + suffix + ` k ON k.style_id = s.id
+			WHERE s.product_id BETWEEN ?1 AND ?2` + cond("s.product_id") + ` ORDER BY s.product_id, k.style_id, k.id`,
+		related: `SELECT id, product_id, related_id FROM related` + suffix + `
+			WHERE product_id BETWEEN ?1 AND ?2` + cond("product_id") + ` ORDER BY product_id, id`,
+	}
+}
+
+// newChunks are the reads of a load's new catalog.
+var newChunks = chunkQueries("_new", "")
+
+var stampsSQL = `SELECT id, hash, version FROM product_docs WHERE id > ? AND id <= ? ORDER BY id`
 
 // docSource is a load's new catalog as readmodel.BuildAll reads it: its
 // chunks on the read pool, while the load's connection writes.
@@ -35,21 +56,26 @@ type docSource struct{ l *load }
 var _ readmodel.Source = docSource{}
 
 func (s docSource) Chunk(ctx context.Context, after int64, n int) (*readmodel.Chunk, error) {
+	return readChunk(ctx, s.l.db.read, newChunks, after, n)
+}
+
+// readChunk reads the rows of the first n products with ids over after.
+func readChunk(ctx context.Context, q rowsQueryer, sqls chunkSQL, after int64, n int) (*readmodel.Chunk, error) {
 	var c readmodel.Chunk
-	err := queryRows(ctx, s.l.db.read, chunkProductsSQL, []any{after, n}, func(rows *sql.Rows) error {
+	err := queryRows(ctx, q, sqls.products, []any{after, n}, func(rows *sql.Rows) error {
 		p, err := scanProduct(rows)
 		c.Products = append(c.Products, p)
 		return err
 	})
 	if err != nil || len(c.Products) == 0 {
-		return &c, storeError("read the new catalog", err)
+		return &c, storeError("read the catalog", err)
 	}
 	span := []any{c.Products[0].ID, c.Products[len(c.Products)-1].ID}
-	for _, q := range []struct {
+	for _, r := range []struct {
 		sql  string
 		scan func(*sql.Rows) error
 	}{
-		{chunkFeaturesSQL, func(rows *sql.Rows) error {
+		{sqls.features, func(rows *sql.Rows) error {
 			var f catalog.Feature
 			var value sql.NullString
 			err := rows.Scan(&f.ID, &f.ProductID, &f.Name, &value)
@@ -57,7 +83,7 @@ func (s docSource) Chunk(ctx context.Context, after int64, n int) (*readmodel.Ch
 			c.Features = append(c.Features, f)
 			return err
 		}},
-		{chunkStylesSQL, func(rows *sql.Rows) error {
+		{sqls.styles, func(rows *sql.Rows) error {
 			var st catalog.Style
 			var sale sql.NullInt64
 			err := rows.Scan(&st.ID, &st.ProductID, &st.Name, &sale, &st.OriginalPrice, &st.Default)
@@ -65,7 +91,7 @@ func (s docSource) Chunk(ctx context.Context, after int64, n int) (*readmodel.Ch
 			c.Styles = append(c.Styles, st)
 			return err
 		}},
-		{chunkPhotosSQL, func(rows *sql.Rows) error {
+		{sqls.photos, func(rows *sql.Rows) error {
 			var ph readmodel.Photo
 			var u, thumb sql.NullString
 			err := rows.Scan(&ph.ProductID, &ph.ID, &ph.StyleID, &u, &thumb)
@@ -73,21 +99,21 @@ func (s docSource) Chunk(ctx context.Context, after int64, n int) (*readmodel.Ch
 			c.Photos = append(c.Photos, ph)
 			return err
 		}},
-		{chunkSKUsSQL, func(rows *sql.Rows) error {
+		{sqls.skus, func(rows *sql.Rows) error {
 			var k readmodel.SKU
 			err := rows.Scan(&k.ProductID, &k.ID, &k.StyleID, &k.Size, &k.Quantity)
 			c.SKUs = append(c.SKUs, k)
 			return err
 		}},
-		{chunkRelatedSQL, func(rows *sql.Rows) error {
+		{sqls.related, func(rows *sql.Rows) error {
 			var r catalog.Related
 			err := rows.Scan(&r.ID, &r.ProductID, &r.RelatedID)
 			c.Related = append(c.Related, r)
 			return err
 		}},
 	} {
-		if err := queryRows(ctx, s.l.db.read, q.sql, span, q.scan); err != nil {
-			return nil, storeError("read the new catalog", err)
+		if err := queryRows(ctx, q, r.sql, span, r.scan); err != nil {
+			return nil, storeError("read the catalog", err)
 		}
 	}
 	return &c, nil
@@ -109,13 +135,15 @@ func (s docSource) Stamps(ctx context.Context, after, upTo int64) ([]readmodel.S
 // Write commits the documents at once: the next chunk is read on the
 // same connection, outside a transaction.
 func (s docSource) Write(ctx context.Context, docs []readmodel.Doc) error {
-	err := insert(ctx, s.l, "product_docs", docs, func(d readmodel.Doc) []any {
-		return []any{d.ID, d.Version, int64(d.Hash), d.Product, d.Related, d.Styles}
-	})
+	err := insert(ctx, s.l, "product_docs", docs, docArgs)
 	if err != nil {
 		return err
 	}
 	return s.l.flush()
+}
+
+func docArgs(d readmodel.Doc) []any {
+	return []any{d.ID, d.Version, int64(d.Hash), d.Product, d.Related, d.Styles}
 }
 
 // buildDocs writes the new catalog's read model and records what it
@@ -137,7 +165,7 @@ func (l *load) buildDocs(ctx context.Context, generation int64) error {
 			return err
 		}
 	}
-	err = insertInto(ctx, l, "catalog_changes", []string{"generation", "product_id", "pos"}, change.Products, func(c catalog.ProductChange) []any {
+	err = insertInto(ctx, &l.writer, "catalog_changes", []string{"generation", "product_id", "pos"}, change.Products, func(c catalog.ProductChange) []any {
 		return []any{generation, c.ID, c.Pos}
 	})
 	if err != nil {

@@ -83,6 +83,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("ReloadUnderReads", func(t *testing.T) { testReloadUnderReads(t, open) })
 	t.Run("Documents", func(t *testing.T) { testDocuments(t, open) })
 	t.Run("Changes", func(t *testing.T) { testChanges(t, open) })
+	t.Run("Delta", func(t *testing.T) { testDelta(t, open) })
 }
 
 // openLoaded opens a store holding the fixture, loaded at T0.

@@ -1,0 +1,157 @@
+package storetest
+
+import (
+	"context"
+	"reflect"
+	"testing"
+	"time"
+
+	"catalog"
+)
+
+// Delta is a change of the fixture for ApplyDelta: rows to add or replace,
+// and rows to delete.
+type Delta struct {
+	Fixture
+	Deleted []catalog.Deletion
+}
+
+// ApplyDelta applies a delta to a store and commits it.
+func ApplyDelta(tb testing.TB, s catalog.DeltaLoader, d Delta) {
+	tb.Helper()
+	ctx := context.Background()
+	dl, err := s.BeginDelta(ctx)
+	if err != nil {
+		tb.Fatalf("BeginDelta: %v", err)
+	}
+	for _, err := range []error{
+		dl.Delete(ctx, d.Deleted),
+		dl.AddProducts(ctx, d.Products),
+		dl.AddStyles(ctx, d.Styles),
+		dl.AddFeatures(ctx, d.Features),
+		dl.AddPhotos(ctx, d.Photos),
+		dl.AddSKUs(ctx, d.SKUs),
+		dl.AddRelated(ctx, d.Related),
+	} {
+		if err != nil {
+			_ = dl.Rollback()
+			tb.Fatalf("delta: %v", err)
+		}
+	}
+	if err := dl.Commit(ctx); err != nil {
+		tb.Fatalf("Commit: %v", err)
+	}
+}
+
+// fixtureDelta changes the fixture: product 1's row given again as it was,
+// product 2 renamed and a photo of it deleted, product 3 and product 13
+// (with its style, its SKU and the link of product 1 to it) deleted, SKU
+// 15 of product 5 restocked, product 21 added with a style, a photo and a
+// SKU.
+func fixtureDelta() Delta {
+	f := NewFixture()
+	renamed := f.Products[1]
+	renamed.Name = "Lunar Sunglasses II"
+	sku := f.SKUs[6]
+	sku.Quantity += 10
+	return Delta{
+		Fixture: Fixture{
+			Products: []catalog.Product{f.Products[0], renamed, {ID: 21, Name: "New Thing", DefaultPrice: 100}},
+			Styles:   []catalog.Style{{ID: 8, ProductID: 21, Name: "Plain", OriginalPrice: 100, Default: true}},
+			Photos:   []catalog.Photo{{ID: 6, StyleID: 8, URL: str("https://img.example/new.jpg")}},
+			SKUs:     []catalog.SKU{sku, {ID: 17, StyleID: 8, Size: "M", Quantity: 4}},
+		},
+		Deleted: []catalog.Deletion{
+			{Entity: catalog.EntityProduct, ID: 3}, {Entity: catalog.EntityProduct, ID: 13},
+			{Entity: catalog.EntityPhoto, ID: 4},
+		},
+	}
+}
+
+func testDelta(t *testing.T, open Opener) {
+	ctx := context.Background()
+	// The fixture, and products enough that the delta changes fewer than
+	// half of them: the history records it.
+	clock := NewClock(T0)
+	s := open(t, clock.Now)
+	f := NewFixture()
+	for id := int64(1001); id <= 1020; id++ {
+		f.Products = append(f.Products, catalog.Product{ID: id, Name: "Filler", DefaultPrice: 1})
+	}
+	Load(t, s, f)
+	t1 := T0.Add(DayLater)
+	clock.Set(t1)
+	ApplyDelta(t, s, fixtureDelta())
+
+	got, err := s.ListProducts(ctx, catalog.Page{Number: 1, Size: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []int64{1, 2, 5, 8, 21}; !reflect.DeepEqual(ids(got), want) {
+		t.Fatalf("ids after the delta = %v, want %v", ids(got), want)
+	}
+	for _, tc := range []struct {
+		i                int
+		created, updated time.Time
+	}{
+		{0, T0, T0}, // given again as it was: both timestamps kept
+		{1, T0, t1}, // renamed: updated_at bumped
+		{4, t1, t1}, // new
+	} {
+		if p := got[tc.i]; !p.CreatedAt.Equal(tc.created) || !p.UpdatedAt.Equal(tc.updated) {
+			t.Errorf("product %d: created %v updated %v, want %v and %v", p.ID, p.CreatedAt, p.UpdatedAt, tc.created, tc.updated)
+		}
+	}
+	for _, id := range []int64{3, 13} {
+		_, err := s.FindProduct(ctx, id)
+		wantCode(t, err, catalog.ENOTFOUND)
+	}
+	related, err := s.FindRelated(ctx, 1)
+	if err != nil || !reflect.DeepEqual(related, []int64{2, 8, 2, 1}) {
+		t.Errorf("product 1's links = %v (%v), want the one to the deleted 13 gone", related, err)
+	}
+	styles, err := s.FindStyles(ctx, 2)
+	if err != nil || len(styles) != 1 || len(styles[0].Photos) != 0 {
+		t.Errorf("product 2's styles = %+v (%v), want its one style without the deleted photo", styles, err)
+	}
+	styles, err = s.FindStyles(ctx, 5)
+	if err != nil || styles[0].SKUs[0].Quantity != 15 {
+		t.Errorf("product 5's styles = %+v (%v), want SKU 15 restocked to 15", styles, err)
+	}
+	checkDocuments(t, s, []int64{1, 2, 3, 5, 8, 13, 21})
+
+	h, err := s.Changes(ctx, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := catalog.History{From: 1, To: 2, Changes: []catalog.Change{{Generation: 2, ShiftFrom: 3, Products: []catalog.ProductChange{
+		{ID: 1, Pos: 1}, {ID: 2, Pos: 2}, {ID: 3}, {ID: 5, Pos: 3}, {ID: 13}, {ID: 21, Pos: 5},
+	}}}}
+	if !reflect.DeepEqual(h, want) {
+		t.Errorf("Changes(1) = %+v, want %+v", h, want)
+	}
+
+	// The same rows again change nothing, but make a generation.
+	ApplyDelta(t, s, Delta{Fixture: Fixture{Products: got[:2], SKUs: fixtureDelta().SKUs}})
+	if h, err := s.Changes(ctx, 2); err != nil || !reflect.DeepEqual(h, catalog.History{From: 2, To: 3}) {
+		t.Errorf("after the same rows again: Changes(2) = %+v (%v), want no change of generation 3", h, err)
+	}
+
+	// A delta rolled back changes nothing.
+	d, err := s.BeginDelta(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.AddProducts(ctx, []catalog.Product{{ID: 99, Name: "Never", DefaultPrice: 1}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Rollback(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.FindProduct(ctx, 99); catalog.ErrorCode(err) != catalog.ENOTFOUND {
+		t.Fatalf("a rolled back delta's product: %v", err)
+	}
+	if info, err := s.CatalogInfo(ctx); err != nil || info.Generation != 3 || info.Products != 25 {
+		t.Fatalf("after a rollback: %+v (%v), want generation 3 and 25 products", info, err)
+	}
+}
