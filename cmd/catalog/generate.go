@@ -18,11 +18,22 @@ func runGenerate(ctx context.Context, args []string, env environment, stdout, st
 	products := fs.Int("products", generate.DefaultProducts, "how many products (the real dataset has 1,000,011)")
 	seed := fs.Uint64("seed", 1, "the random seed: the same seed gives the same files")
 	progress := fs.Bool("progress", isTerminal(stderr), "show a progress bar")
+	deltaOf := fs.String("delta-of", "", "write instead a delta of --products products of the dataset in this directory: new prices, new stock, new products, deletions")
 	if err := env.parse(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("generate takes no arguments, got %q", fs.Args())
+	}
+	if *deltaOf != "" {
+		start := time.Now()
+		c, err := generate.WriteDelta(ctx, *deltaOf, *out, *products, *seed)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "wrote a delta of %d products of %s into %s in %s: %d repriced, %d restocked, %d added, %d deleted\n",
+			c.Total(), *deltaOf, *out, time.Since(start).Round(time.Millisecond), c.Repriced, c.Restocked, c.Added, c.Deleted)
+		return nil
 	}
 	opts := generate.Options{Products: *products, Seed: *seed}
 	var p *mpb.Progress

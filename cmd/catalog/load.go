@@ -19,11 +19,12 @@ import (
 )
 
 func runLoad(ctx context.Context, args []string, env environment, stdout, stderr io.Writer) error {
-	fs := newFlagSet("load", "load [flags] DIR", stderr)
+	fs := newFlagSet("load", "load [flags] DIR\n\nDIR is a dataset, which replaces the catalog; with --delta, a change of it:\nany of the dataset's files, whose rows add rows or replace those of the same\nids, and deleted.csv (header file,id), whose rows delete rows.", stderr)
 	store := defaultStoreConfig()
 	store.flags(fs)
 	rejects := fs.String("rejects", "rejects.jsonl", "where rejected rows go, as JSON lines (created only if a row is rejected)")
 	allow := fs.Bool("allow-rejects", false, "exit 0 even when rows were rejected")
+	isDelta := fs.Bool("delta", false, "apply DIR as a change of the live catalog, not a whole new one")
 	progress := fs.Bool("progress", isTerminal(stderr), "show progress bars")
 	var adminAddr string
 	fs.Var(loopback(&adminAddr), "admin-addr", "a loopback address to serve the import's Prometheus metrics and pprof on while it runs (empty: none)")
@@ -68,7 +69,12 @@ func runLoad(ctx context.Context, args []string, env environment, stdout, stderr
 	if follow.bars != nil || follow.metrics != nil {
 		opts.Progress = follow // else no file is stat'd or its reads counted
 	}
-	rep, err := csv.Import(ctx, dir, db, opts)
+	var rep *csv.Report
+	if *isDelta {
+		rep, err = csv.ImportDelta(ctx, dir, db, opts)
+	} else {
+		rep, err = csv.Import(ctx, dir, db, opts)
+	}
 	if follow.bars != nil {
 		follow.bars.Wait()
 	}
