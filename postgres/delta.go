@@ -190,7 +190,7 @@ var (
 	affectedBeforeSQL = []string{
 		`CREATE TEMP TABLE affected (id integer PRIMARY KEY) ON COMMIT DROP`,
 		`CREATE TEMP TABLE shifted (id integer PRIMARY KEY) ON COMMIT DROP`,
-		`INSERT INTO shifted SELECT id FROM delta_products WHERE id NOT IN (SELECT id FROM products)
+		`INSERT INTO shifted SELECT id FROM delta_products d WHERE NOT EXISTS (SELECT 1 FROM products p WHERE p.id = d.id)
 			UNION ` + deletedProducts,
 		`INSERT INTO affected
 			SELECT id FROM delta_products
@@ -216,21 +216,22 @@ var (
 		UNION SELECT s.product_id FROM delta_skus k JOIN styles s ON s.id = k.style_id
 		ON CONFLICT DO NOTHING`
 	// deletesSQL deletes the rows deleted.csv names, and what depends on
-	// them, children first.
-	deletesSQL = []string{
-		`CREATE TEMP TABLE gone_styles (id integer PRIMARY KEY) ON COMMIT DROP`,
-		`INSERT INTO gone_styles ` + deletedOf(catalog.EntityStyle) + `
-			UNION SELECT id FROM styles WHERE product_id IN (` + deletedProducts + `)`,
-		`DELETE FROM photos WHERE id IN (` + deletedOf(catalog.EntityPhoto) + `) OR style_id IN (SELECT id FROM gone_styles)`,
-		`DELETE FROM cart_imported WHERE sku_id IN (SELECT id FROM skus
-			WHERE id IN (` + deletedOf(catalog.EntitySKU) + `) OR style_id IN (SELECT id FROM gone_styles))`,
-		`DELETE FROM skus WHERE id IN (` + deletedOf(catalog.EntitySKU) + `) OR style_id IN (SELECT id FROM gone_styles)`,
-		`DELETE FROM features WHERE id IN (` + deletedOf(catalog.EntityFeature) + `) OR product_id IN (` + deletedProducts + `)`,
-		`DELETE FROM related WHERE id IN (` + deletedOf(catalog.EntityRelated) + `)
-			OR product_id IN (` + deletedProducts + `) OR related_id IN (` + deletedProducts + `)`,
-		`DELETE FROM styles WHERE id IN (SELECT id FROM gone_styles)`,
-		`DELETE FROM products WHERE id IN (` + deletedProducts + `)`,
-	}
+	// them, children first: a statement for each condition, which an
+	// index answers (with OR, PostgreSQL scanned the whole table).
+	deletesSQL = slices.Concat(
+		[]string{`CREATE TEMP TABLE gone_styles (id INTEGER PRIMARY KEY) ON COMMIT DROP`,
+			`INSERT INTO gone_styles ` + deletedOf(catalog.EntityStyle) + `
+				UNION SELECT id FROM styles WHERE product_id IN (` + deletedProducts + `)`},
+		deleteWhere("photos", "id IN ("+deletedOf(catalog.EntityPhoto)+")", "style_id IN (SELECT id FROM gone_styles)"),
+		deleteWhere("cart_imported", "sku_id IN ("+deletedOf(catalog.EntitySKU)+")",
+			"sku_id IN (SELECT id FROM skus WHERE style_id IN (SELECT id FROM gone_styles))"),
+		deleteWhere("skus", "id IN ("+deletedOf(catalog.EntitySKU)+")", "style_id IN (SELECT id FROM gone_styles)"),
+		deleteWhere("features", "id IN ("+deletedOf(catalog.EntityFeature)+")", "product_id IN ("+deletedProducts+")"),
+		deleteWhere("related", "id IN ("+deletedOf(catalog.EntityRelated)+")", "product_id IN ("+deletedProducts+")",
+			"related_id IN ("+deletedProducts+")"),
+		deleteWhere("styles", "id IN (SELECT id FROM gone_styles)"),
+		deleteWhere("products", "id IN ("+deletedProducts+")"),
+	)
 	// blocksSQL counts again the products of the blocks whose products
 	// were added or deleted, and numbers the blocks again.
 	blocksSQL = []string{
@@ -258,7 +259,12 @@ func (d *delta) apply(ctx context.Context, tx pgx.Tx) error {
 	if err := tx.QueryRow(ctx, `SELECT generation + 1 FROM catalog_meta`).Scan(&generation); err != nil {
 		return err
 	}
-	stmts := append(append([]string{}, affectedBeforeSQL...), upsertsSQL...)
+	// The staged rows' statistics, for the plans of what follows.
+	stmts := []string{"ANALYZE delta_deleted"}
+	for _, t := range deltaTables {
+		stmts = append(stmts, "ANALYZE delta_"+t)
+	}
+	stmts = append(append(stmts, affectedBeforeSQL...), upsertsSQL...)
 	stmts = append(append(append(stmts, affectedAfterSQL), deletesSQL...), blocksSQL...)
 	for _, s := range stmts {
 		if _, err := tx.Exec(ctx, s); err != nil {
@@ -336,7 +342,7 @@ func (a affected) Write(ctx context.Context, docs []readmodel.Doc) error {
 func (a affected) Gone(ctx context.Context) ([]int64, error) {
 	var gone []int64
 	err := queryRows(ctx, a.tx, `DELETE FROM product_docs
-		WHERE id IN (SELECT id FROM affected) AND id NOT IN (SELECT id FROM products) RETURNING id`, nil,
+		WHERE id IN (SELECT id FROM affected) AND NOT EXISTS (SELECT 1 FROM products p WHERE p.id = product_docs.id) RETURNING id`, nil,
 		func(rows pgx.Rows) error {
 			var id int64
 			err := rows.Scan(&id)
@@ -359,4 +365,13 @@ func (a affected) FirstShifted(ctx context.Context) (int64, bool, error) {
 		return 0, false, err
 	}
 	return *first, true, nil
+}
+
+// deleteWhere returns a DELETE of a table's rows for each condition.
+func deleteWhere(table string, conds ...string) []string {
+	var out []string
+	for _, c := range conds {
+		out = append(out, "DELETE FROM "+table+" WHERE "+c)
+	}
+	return out
 }

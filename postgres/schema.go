@@ -133,7 +133,8 @@ var catalogTables = []catalogTable{
 	{name: "skus", columns: []string{"id integer NOT NULL", "style_id integer NOT NULL", "size text NOT NULL", "quantity integer NOT NULL"},
 		indexes: []string{"style_id, id"}, refs: []string{"style_id styles"}},
 	{name: "related", columns: []string{"id integer NOT NULL", "product_id integer NOT NULL", "related_id integer NOT NULL"},
-		indexes: []string{"product_id, id"}, refs: []string{"product_id products", "related_id products"}},
+		// related_id: a delta deletes the links to a product it deletes.
+		indexes: []string{"product_id, id", "related_id"}, refs: []string{"product_id products", "related_id products"}},
 	// product_docs is the read model: each product's documents
 	// (readmodel.Doc), the small first. TOAST keeps large ones apart,
 	// compressed with lz4, several times faster to write and read than

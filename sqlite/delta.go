@@ -226,7 +226,7 @@ var (
 	affectedBeforeSQL = []string{
 		`CREATE TEMP TABLE affected (id INTEGER PRIMARY KEY)`,
 		`CREATE TEMP TABLE shifted (id INTEGER PRIMARY KEY)`,
-		`INSERT INTO temp.shifted SELECT id FROM temp.delta_products WHERE id NOT IN (SELECT id FROM main.products)
+		`INSERT INTO temp.shifted SELECT id FROM temp.delta_products d WHERE NOT EXISTS (SELECT 1 FROM main.products p WHERE p.id = d.id)
 			UNION ` + deletedProducts,
 		`INSERT OR IGNORE INTO temp.affected
 			SELECT id FROM temp.delta_products
@@ -251,21 +251,22 @@ var (
 		SELECT s.product_id FROM temp.delta_photos ph JOIN main.styles s ON s.id = ph.style_id
 		UNION SELECT s.product_id FROM temp.delta_skus k JOIN main.styles s ON s.id = k.style_id`
 	// deletesSQL deletes the rows deleted.csv names, and what depends on
-	// them, children first.
-	deletesSQL = []string{
-		`CREATE TEMP TABLE gone_styles (id INTEGER PRIMARY KEY)`,
-		`INSERT INTO temp.gone_styles ` + deletedOf(catalog.EntityStyle) + `
-			UNION SELECT id FROM main.styles WHERE product_id IN (` + deletedProducts + `)`,
-		`DELETE FROM main.photos WHERE id IN (` + deletedOf(catalog.EntityPhoto) + `) OR style_id IN (SELECT id FROM temp.gone_styles)`,
-		`DELETE FROM main.cart_imported WHERE sku_id IN (SELECT id FROM main.skus
-			WHERE id IN (` + deletedOf(catalog.EntitySKU) + `) OR style_id IN (SELECT id FROM temp.gone_styles))`,
-		`DELETE FROM main.skus WHERE id IN (` + deletedOf(catalog.EntitySKU) + `) OR style_id IN (SELECT id FROM temp.gone_styles)`,
-		`DELETE FROM main.features WHERE id IN (` + deletedOf(catalog.EntityFeature) + `) OR product_id IN (` + deletedProducts + `)`,
-		`DELETE FROM main.related WHERE id IN (` + deletedOf(catalog.EntityRelated) + `)
-			OR product_id IN (` + deletedProducts + `) OR related_id IN (` + deletedProducts + `)`,
-		`DELETE FROM main.styles WHERE id IN (SELECT id FROM temp.gone_styles)`,
-		`DELETE FROM main.products WHERE id IN (` + deletedProducts + `)`,
-	}
+	// them, children first: a statement for each condition, which an
+	// index answers (with OR, PostgreSQL scanned the whole table).
+	deletesSQL = slices.Concat(
+		[]string{`CREATE TEMP TABLE gone_styles (id INTEGER PRIMARY KEY)`,
+			`INSERT INTO temp.gone_styles ` + deletedOf(catalog.EntityStyle) + `
+				UNION SELECT id FROM main.styles WHERE product_id IN (` + deletedProducts + `)`},
+		deleteWhere("photos", "id IN ("+deletedOf(catalog.EntityPhoto)+")", "style_id IN (SELECT id FROM temp.gone_styles)"),
+		deleteWhere("cart_imported", "sku_id IN ("+deletedOf(catalog.EntitySKU)+")",
+			"sku_id IN (SELECT id FROM main.skus WHERE style_id IN (SELECT id FROM temp.gone_styles))"),
+		deleteWhere("skus", "id IN ("+deletedOf(catalog.EntitySKU)+")", "style_id IN (SELECT id FROM temp.gone_styles)"),
+		deleteWhere("features", "id IN ("+deletedOf(catalog.EntityFeature)+")", "product_id IN ("+deletedProducts+")"),
+		deleteWhere("related", "id IN ("+deletedOf(catalog.EntityRelated)+")", "product_id IN ("+deletedProducts+")",
+			"related_id IN ("+deletedProducts+")"),
+		deleteWhere("styles", "id IN (SELECT id FROM temp.gone_styles)"),
+		deleteWhere("products", "id IN ("+deletedProducts+")"),
+	)
 	// blocksSQL counts again the products of the blocks whose products
 	// were added or deleted, and numbers the blocks again.
 	blocksSQL = []string{
@@ -362,7 +363,7 @@ func (a affected) Write(ctx context.Context, docs []readmodel.Doc) error {
 func (a affected) Gone(ctx context.Context) ([]int64, error) {
 	var gone []int64
 	err := queryRows(ctx, a.tx, `DELETE FROM main.product_docs
-		WHERE id IN (SELECT id FROM temp.affected) AND id NOT IN (SELECT id FROM main.products) RETURNING id`, nil,
+		WHERE id IN (SELECT id FROM temp.affected) AND NOT EXISTS (SELECT 1 FROM main.products p WHERE p.id = product_docs.id) RETURNING id`, nil,
 		func(rows *sql.Rows) error {
 			var id int64
 			err := rows.Scan(&id)
@@ -393,4 +394,13 @@ func insertChanges(ctx context.Context, tx *sql.Tx, change catalog.Change) error
 		}
 	}
 	return nil
+}
+
+// deleteWhere returns a DELETE of a table's rows for each condition.
+func deleteWhere(table string, conds ...string) []string {
+	var out []string
+	for _, c := range conds {
+		out = append(out, "DELETE FROM main."+table+" WHERE "+c)
+	}
+	return out
 }

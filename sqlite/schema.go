@@ -118,7 +118,7 @@ var catalogTables = []catalogTable{
 	{"skus", []string{"id INTEGER PRIMARY KEY", "style_id INTEGER NOT NULL", "size TEXT NOT NULL", "quantity INTEGER NOT NULL"},
 		[]string{"style_id"}},
 	{"related", []string{"id INTEGER PRIMARY KEY", "product_id INTEGER NOT NULL", "related_id INTEGER NOT NULL"},
-		[]string{"product_id"}},
+		[]string{"product_id", "related_id"}}, // related_id: a delta deletes the links to a product it deletes
 	// product_docs is the read model: each product's documents
 	// (readmodel.Doc), the small first, as a row is read up to the column
 	// asked for.
