@@ -13,6 +13,7 @@ const cartSQL = `SELECT sku_id, count(*) FROM (
 		SELECT 0 AS src, id::bigint AS id, sku_id FROM cart_imported WHERE session = $1 AND active
 		UNION ALL
 		SELECT 1, id, sku_id FROM cart WHERE session = $1) c
+	WHERE EXISTS (SELECT 1 FROM skus k WHERE k.id = c.sku_id)
 	GROUP BY sku_id ORDER BY min(src * 4294967296 + id)`
 
 // Cart returns a session's cart: the dataset's active historical lines

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"sort"
 
@@ -32,7 +33,7 @@ func queryCounts(ctx context.Context, pool *sql.DB, query, session string) (cart
 
 // Cart returns a session's cart: the dataset's active historical lines
 // first, then the lines added through the API, grouped by SKU in order of
-// first addition.
+// first addition; those of SKUs the catalog no longer has are left out.
 func (db *DB) Cart(ctx context.Context, session string) ([]catalog.CartItem, error) {
 	imported, err := queryCounts(ctx, db.read, `SELECT sku_id, count(*), min(id) FROM cart_imported
 		WHERE session = ? AND active GROUP BY sku_id`, session)
@@ -42,6 +43,11 @@ func (db *DB) Cart(ctx context.Context, session string) ([]catalog.CartItem, err
 	live, err := queryCounts(ctx, db.carts, `SELECT sku_id, count(*), min(id) FROM cart
 		WHERE session = ? GROUP BY sku_id`, session)
 	if err != nil {
+		return nil, storeError("read cart", err)
+	}
+	// The carts file is another database: the SKUs the catalog still has
+	// are asked of the catalog's.
+	if err := keepLiveSKUs(ctx, db.read, live); err != nil {
 		return nil, storeError("read cart", err)
 	}
 	type entry struct {
@@ -103,4 +109,36 @@ func (db *DB) AddToCart(ctx context.Context, session string, skuID int64) error 
 		return storeError("add to cart", err)
 	}
 	return storeError("add to cart", tx.Commit())
+}
+
+// keepLiveSKUs deletes from counts the SKUs the catalog does not have.
+func keepLiveSKUs(ctx context.Context, catalogDB *sql.DB, counts cartCounts) error {
+	if len(counts) == 0 {
+		return nil
+	}
+	ids := make([]int64, 0, len(counts))
+	for sku := range counts {
+		ids = append(ids, sku)
+	}
+	list, err := json.Marshal(ids)
+	if err != nil {
+		return err
+	}
+	live := map[int64]bool{}
+	err = queryRows(ctx, catalogDB, `SELECT id FROM skus WHERE id IN (SELECT value FROM json_each(?))`, []any{string(list)},
+		func(rows *sql.Rows) error {
+			var id int64
+			err := rows.Scan(&id)
+			live[id] = true
+			return err
+		})
+	if err != nil {
+		return err
+	}
+	for sku := range counts {
+		if !live[sku] {
+			delete(counts, sku)
+		}
+	}
+	return nil
 }

@@ -79,9 +79,23 @@ func testDelta(t *testing.T, open Opener) {
 		f.Products = append(f.Products, catalog.Product{ID: id, Name: "Filler", DefaultPrice: 1})
 	}
 	Load(t, s, f)
+	// A cart holds SKU 16, of product 13, which the delta deletes.
+	for _, sku := range []int64{16, 15} {
+		if err := s.AddToCart(ctx, "keeper", sku); err != nil {
+			t.Fatal(err)
+		}
+	}
 	t1 := T0.Add(DayLater)
 	clock.Set(t1)
 	ApplyDelta(t, s, fixtureDelta())
+
+	// The cart leaves out the SKU that is gone, which cannot be added
+	// again either.
+	items, err := s.Cart(ctx, "keeper")
+	if err != nil || !reflect.DeepEqual(items, []catalog.CartItem{{SKUID: 15, Count: 1}}) {
+		t.Errorf("cart after its SKU 16 was deleted = %v (%v), want only SKU 15", items, err)
+	}
+	wantCode(t, s.AddToCart(ctx, "keeper", 16), catalog.EUNPROCESSABLE)
 
 	got, err := s.ListProducts(ctx, catalog.Page{Number: 1, Size: 5})
 	if err != nil {
