@@ -14,6 +14,8 @@ import (
 	"catalog/internal/pgtest"
 	"catalog/internal/schema"
 	"catalog/postgres"
+	"catalog/internal/redistest"
+	"catalog/redis"
 	"catalog/storetest"
 )
 
@@ -316,4 +318,20 @@ func TestDB_Explain(t *testing.T) {
 			t.Errorf("%s: plan %q", p.Endpoint, p.Plan)
 		}
 	}
+}
+
+// Readers through a cache keyed by versions never get a document older
+// than what the versions have seen, while deltas and reloads come and go;
+// through Redis too.
+func TestVersionedReads(t *testing.T) {
+	t.Run("InProcess", func(t *testing.T) { storetest.VersionedReads(t, MustOpenDB(t, time.Now), nil) })
+	t.Run("Redis", func(t *testing.T) {
+		url, prefix := redistest.Shared(t)
+		tier, err := redis.Open(url, redis.Options{Prefix: prefix})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer tier.Close()
+		storetest.VersionedReads(t, MustOpenDB(t, time.Now), tier)
+	})
 }

@@ -13,6 +13,8 @@ import (
 
 	"catalog"
 	"catalog/sqlite"
+	"catalog/internal/redistest"
+	"catalog/redis"
 	"catalog/storetest"
 )
 
@@ -240,4 +242,20 @@ func dbPath(t *testing.T, raw *sql.DB) string {
 		t.Fatal(err)
 	}
 	return file
+}
+
+// Readers through a cache keyed by versions never get a document older
+// than what the versions have seen, while deltas and reloads come and go;
+// through Redis too.
+func TestVersionedReads(t *testing.T) {
+	t.Run("InProcess", func(t *testing.T) { storetest.VersionedReads(t, MustOpenDB(t, time.Now), nil) })
+	t.Run("Redis", func(t *testing.T) {
+		url, prefix := redistest.Shared(t)
+		tier, err := redis.Open(url, redis.Options{Prefix: prefix})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer tier.Close()
+		storetest.VersionedReads(t, MustOpenDB(t, time.Now), tier)
+	})
 }

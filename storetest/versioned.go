@@ -1,0 +1,185 @@
+package storetest
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"catalog"
+	"catalog/cache"
+	"catalog/csv"
+	"catalog/generate"
+)
+
+// docKey names one document of one product.
+type docKey struct {
+	id   int64
+	kind catalog.Document
+}
+
+// seenDoc is what a reader got for a document, once its versions had taken
+// in generation seen: the body, or that the product did not exist.
+type seenDoc struct {
+	seen int64
+	key  docKey
+	body string
+}
+
+// VersionedReads tests the rule the cache keeps with versions (see
+// catalog.Versions): readers ask for documents through a cache keyed by
+// versions, with remote as its second tier when it is not nil, while
+// deltas and whole reloads are applied back and forth; a reader that has
+// seen generation G never gets a document as it was before a change made
+// at or before G. s is a new store.
+func VersionedReads(t *testing.T, s catalog.Store, remote cache.Remote) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "a"), filepath.Join(dir, "b")
+	const products = 120
+	for i, d := range []string{a, b} {
+		if _, err := generate.Write(ctx, d, generate.Options{Products: products, Seed: uint64(21 + i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var deltas []string
+	for i := range 3 {
+		d := filepath.Join(dir, fmt.Sprint("delta", i))
+		if _, err := generate.WriteDelta(ctx, a, d, 20, uint64(i)); err != nil {
+			t.Fatal(err)
+		}
+		deltas = append(deltas, d)
+	}
+	// The steps, back and forth: A, its deltas, B, A again, its deltas
+	// again.
+	steps := []func() error{func() error { _, err := csv.Import(ctx, a, s, csv.Options{}); return err }}
+	for round := range 2 {
+		for _, d := range deltas {
+			steps = append(steps, func() error { _, err := csv.ImportDelta(ctx, d, s, csv.Options{}); return err })
+		}
+		if round == 0 {
+			steps = append(steps,
+				func() error { _, err := csv.Import(ctx, b, s, csv.Options{}); return err },
+				func() error { _, err := csv.Import(ctx, a, s, csv.Options{}); return err })
+		}
+	}
+
+	versions := catalog.NewVersions()
+	w := catalog.NewWatcher(s, time.Hour) // polled by the writer, after each step
+	versions.Follow(w, s, func(err error) { t.Errorf("changes: %v", err) })
+	c := cache.New(1<<20, func(k docKey) int64 { return versions.Product(k.id) })
+	if remote != nil {
+		c.WithRemote(remote, func(k docKey) string { return fmt.Sprint(k.id, "/", k.kind) })
+	}
+	ids := products + 20 // and the products the deltas add
+	kinds := []catalog.Document{catalog.DocProduct, catalog.DocStyles, catalog.DocRelated}
+
+	// snapshots[g] is every document of generation g, read from the store.
+	var mu sync.Mutex
+	snapshots := map[int64]map[docKey]string{}
+	snapshot := func() (int64, error) {
+		info, err := s.CatalogInfo(ctx)
+		if err != nil {
+			return 0, err
+		}
+		docs := map[docKey]string{}
+		for id := int64(1); id <= int64(ids); id++ {
+			for _, kind := range kinds {
+				docs[docKey{id, kind}] = readDoc(ctx, s, id, kind)
+			}
+		}
+		mu.Lock()
+		snapshots[info.Generation] = docs
+		mu.Unlock()
+		return info.Generation, nil
+	}
+
+	if _, err := snapshot(); err != nil { // generation 0: no catalog yet
+		t.Fatal(err)
+	}
+	var done atomic.Bool
+	var wg sync.WaitGroup
+	seen := make([][]seenDoc, 4)
+	for r := range seen {
+		wg.Go(func() {
+			rng := rand.New(rand.NewPCG(uint64(r), 5))
+			for !done.Load() {
+				k := docKey{1 + rng.Int64N(int64(ids)), kinds[rng.IntN(len(kinds))]}
+				g := versions.Seen()
+				body, err := c.Get(ctx, k, 5*time.Second, func(ctx context.Context) ([]byte, error) {
+					return s.FindDocument(ctx, k.id, k.kind)
+				})
+				got := string(body)
+				if err != nil {
+					got = catalog.ErrorCode(err)
+				}
+				seen[r] = append(seen[r], seenDoc{g, k, got})
+			}
+		})
+	}
+	var last int64
+	for i, step := range steps {
+		if err := step(); err != nil {
+			done.Store(true)
+			wg.Wait()
+			t.Fatalf("step %d: %v", i, err)
+		}
+		g, err := snapshot()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.Poll(ctx); err != nil {
+			t.Fatal(err)
+		}
+		last = g
+		time.Sleep(20 * time.Millisecond) // the readers' turn
+	}
+	done.Store(true)
+	wg.Wait()
+
+	n, bad := 0, 0
+	for _, rs := range seen {
+		for _, o := range rs {
+			n++
+			if !fresh(snapshots, last, o) {
+				if bad++; bad <= 5 {
+					t.Errorf("a reader that had seen generation %d got product %d's document %d as it was before it: %.80s",
+						o.seen, o.key.id, o.key.kind, o.body)
+				}
+			}
+		}
+	}
+	if n < 100 {
+		t.Fatalf("only %d reads were made", n)
+	}
+	t.Logf("%d reads over %d generations, %d stale", n, last, bad)
+}
+
+// fresh reports whether a document a reader got is as of a generation no
+// earlier than its last change at or before the one the reader had seen.
+func fresh(snapshots map[int64]map[docKey]string, last int64, o seenDoc) bool {
+	changed := o.seen // the last change at or before seen
+	for changed > 0 && snapshots[changed-1] != nil && snapshots[changed-1][o.key] == snapshots[changed][o.key] {
+		changed--
+	}
+	for g := changed; g <= last; g++ {
+		if snap := snapshots[g]; snap != nil && snap[o.key] == o.body {
+			return true
+		}
+	}
+	return false
+}
+
+// readDoc reads a document from the store: its body, or the code of the
+// error it got.
+func readDoc(ctx context.Context, s catalog.Store, id int64, kind catalog.Document) string {
+	body, err := s.FindDocument(ctx, id, kind)
+	if err != nil {
+		return catalog.ErrorCode(err)
+	}
+	return string(body)
+}
