@@ -12,9 +12,9 @@ import (
 
 	"catalog"
 	"catalog/internal/pgtest"
+	"catalog/internal/redistest"
 	"catalog/internal/schema"
 	"catalog/postgres"
-	"catalog/internal/redistest"
 	"catalog/redis"
 	"catalog/storetest"
 )

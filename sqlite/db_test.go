@@ -12,9 +12,9 @@ import (
 	_ "modernc.org/sqlite"
 
 	"catalog"
-	"catalog/sqlite"
 	"catalog/internal/redistest"
 	"catalog/redis"
+	"catalog/sqlite"
 	"catalog/storetest"
 )
 
