@@ -365,20 +365,27 @@ func decodeFile[T any](ctx context.Context, im *importer, t *Table[T], r io.Read
 		row      T
 		rec      Record
 		repaired Repair
+		err      error // why it could not be parsed: rejected in its turn
 	}
 	var pending []parsed
 	flushPending := func() error {
 		if len(pending) == 0 {
 			return nil
 		}
-		rows := make([]T, len(pending))
-		for i, p := range pending {
-			rows[i] = p.row
+		rows := make([]T, 0, len(pending))
+		for _, p := range pending {
+			if p.err == nil {
+				rows = append(rows, p.row)
+			}
 		}
 		if err := c.prepare(ctx, rows); err != nil {
 			return err
 		}
 		for _, p := range pending {
+			if p.err != nil {
+				reject(p.rec, p.err.Error())
+				continue
+			}
 			if err := accept(p.row, p.rec, p.repaired); err != nil {
 				return err
 			}
@@ -432,26 +439,27 @@ func decodeFile[T any](ctx context.Context, im *importer, t *Table[T], r io.Read
 				continue
 			}
 		}
-		if rec.Err != nil {
-			reject(rec, rec.Err.Error())
-			continue
-		}
-		for i, j := range at {
-			fields[i] = field{s: rec.Fields[j], quoted: rec.Quoted[j]}
-		}
-		row, repaired, err := t.parseFields(fields)
-		if err != nil {
-			reject(rec, err.Error())
-			continue
+		var (
+			row      T
+			repaired Repair
+		)
+		err = rec.Err
+		if err == nil {
+			for i, j := range at {
+				fields[i] = field{s: rec.Fields[j], quoted: rec.Quoted[j]}
+			}
+			row, repaired, err = t.parseFields(fields)
 		}
 		if c.prepare == nil {
-			if err := accept(row, rec, repaired); err != nil {
+			if err != nil {
+				reject(rec, err.Error())
+			} else if err := accept(row, rec, repaired); err != nil {
 				return fr, err
 			}
 			continue
 		}
 		rec.Raw, rec.Fields, rec.Quoted = bytes.Clone(rec.Raw), nil, nil
-		pending = append(pending, parsed{row, rec, repaired})
+		pending = append(pending, parsed{row, rec, repaired, err})
 		if len(pending) == batchSize {
 			if err := flushPending(); err != nil {
 				return fr, err
