@@ -42,7 +42,9 @@ func (f *fakeDelta) AddStyles(_ context.Context, r []catalog.Style) error {
 func (f *fakeDelta) AddPhotos(_ context.Context, r []catalog.Photo) error {
 	return add(f, catalog.EntityPhoto, r)
 }
-func (f *fakeDelta) AddSKUs(_ context.Context, r []catalog.SKU) error { return add(f, catalog.EntitySKU, r) }
+func (f *fakeDelta) AddSKUs(_ context.Context, r []catalog.SKU) error {
+	return add(f, catalog.EntitySKU, r)
+}
 func (f *fakeDelta) AddRelated(_ context.Context, r []catalog.Related) error {
 	return add(f, catalog.EntityRelated, r)
 }
