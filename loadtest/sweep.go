@@ -48,6 +48,8 @@ var DefaultOptions = Options{
 
 // Step is what one rate of a sweep measured.
 type Step struct {
+	// Start is when the step's first request was sent.
+	Start time.Time `json:"start"`
 	// Rate is the offered rate per second; Achieved is the rate of
 	// successful (2xx) answers over the time requests were being sent.
 	Rate     int     `json:"rate"`
@@ -122,7 +124,7 @@ func runStep(ctx context.Context, targets vegeta.Targeter, rate, index int, opts
 			opts.Progress(index, len(latencies))
 		}
 	}
-	s := Step{Rate: rate, Requests: len(latencies), Errors: errs}
+	s := Step{Start: first, Rate: rate, Requests: len(latencies), Errors: errs}
 	if len(latencies) == 0 {
 		s.Failed = "no requests were made"
 		return s

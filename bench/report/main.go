@@ -10,6 +10,10 @@
 //
 //	go run ./bench/report --closed --in RESULTS
 //
+// With --storm it prints the table of what bench/storm.sh collects:
+//
+//	go run ./bench/report --storm --in RESULTS
+//
 // Throughput is 2xx answers per second: a non-2xx answer is not a request
 // served, however fast it came. Non-2xx are shown by status, and a run with
 // any of them, or with a socket error, meets no target.
@@ -123,11 +127,18 @@ func main() {
 	storesFlag := flag.String("stores", "sqlite postgres", "the stores measured")
 	out := flag.String("out", "docs/benchmarks.md", "the report to write; charts go beside it, in a folder of its name")
 	closed := flag.Bool("closed", false, "the folder is bench/closed.sh's: print its table and write it to closed.md there")
+	stormRun := flag.Bool("storm", false, "the folder is bench/storm.sh's: print its table")
 	flag.Parse()
 	stores := strings.Fields(*storesFlag)
 	r := &reader{dir: *in}
 	if *closed {
 		writeClosed(r)
+		return
+	}
+	if *stormRun {
+		if err := storm(*in, os.Stdout); err != nil {
+			log.Fatal(err)
+		}
 		return
 	}
 	chartDir := strings.TrimSuffix(*out, ".md")

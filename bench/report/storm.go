@@ -1,0 +1,145 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"catalog/loadtest"
+)
+
+// stormWindow is how long before a change starts, and after it ends, the
+// storm report looks.
+const stormWindow = 10 * time.Second
+
+// sample is one reading of a serve's cache counters.
+type sample struct {
+	at           time.Time
+	hits, misses float64
+}
+
+// event is one change of the catalog bench/storm.sh made: a name, when the
+// command started and when it ended (just after its swap).
+type event struct {
+	name       string
+	start, end time.Time
+}
+
+// storm writes the table of what each change did to a warm server under a
+// constant load: the steady state in the window before the change began,
+// against the window after it ended. RESULTS holds bench/bench.json (one
+// step a second), metrics.tsv (unix ms, cache hits, misses) and events.tsv
+// (name, start and end in unix ms).
+func storm(dir string, w io.Writer) error {
+	var rep loadtest.Report
+	b, err := os.ReadFile(filepath.Join(dir, "bench", "bench.json"))
+	if err != nil {
+		return err
+	}
+	if err := json.Unmarshal(b, &rep); err != nil {
+		return err
+	}
+	var samples []sample
+	err = readTSV(filepath.Join(dir, "metrics.tsv"), func(f []string) {
+		hits, _ := strconv.ParseFloat(f[1], 64)
+		misses, _ := strconv.ParseFloat(f[2], 64)
+		samples = append(samples, sample{unixMilli(f[0]), hits, misses})
+	})
+	if err != nil {
+		return err
+	}
+	var events []event
+	if err := readTSV(filepath.Join(dir, "events.tsv"), func(f []string) {
+		events = append(events, event{f[0], unixMilli(f[1]), unixMilli(f[2])})
+	}); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "| change | took | window | 2xx/s | non-2xx | p99 (the highest of the 1 s steps') | cache hit ratio |\n")
+	fmt.Fprintf(w, "|---|---:|---|---:|---|---:|---:|\n")
+	for _, e := range events {
+		for _, win := range []struct {
+			name     string
+			from, to time.Time
+		}{
+			{"steady, the 10 s before", e.start.Add(-stormWindow), e.start},
+			{"the 10 s after its swap", e.end, e.end.Add(stormWindow)},
+		} {
+			ok, errs, p99 := stepsIn(rep.Steps, win.from, win.to)
+			fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %.1f ms | %s |\n", e.name, e.end.Sub(e.start).Round(100*time.Millisecond),
+				win.name, thousands(int(ok/stormWindow.Seconds()+0.5)), errs, p99, hitRatio(samples, win.from, win.to))
+		}
+	}
+	return nil
+}
+
+// stepsIn sums the steps that started in [from, to): their 2xx, their
+// failures by kind, and the highest of their p99s.
+func stepsIn(steps []loadtest.Step, from, to time.Time) (ok float64, errs string, p99 float64) {
+	byKind := map[string]int{}
+	for _, s := range steps {
+		if s.Start.Before(from) || !s.Start.Before(to) {
+			continue
+		}
+		failed := 0
+		for k, n := range s.Errors {
+			byKind[k] += n
+			failed += n
+		}
+		ok += float64(s.Requests - failed)
+		p99 = max(p99, s.P99)
+	}
+	if len(byKind) == 0 {
+		return ok, "0", p99
+	}
+	var parts []string
+	for k, n := range byKind {
+		parts = append(parts, k+": "+thousands(n))
+	}
+	return ok, "**" + strings.Join(parts, ", ") + "**", p99
+}
+
+// hitRatio is the share of hits among the cache's lookups between the
+// samples nearest from and to.
+func hitRatio(samples []sample, from, to time.Time) string {
+	var a, b *sample
+	for i := range samples {
+		s := &samples[i]
+		if a == nil && !s.at.Before(from) {
+			a = s
+		}
+		if !s.at.After(to) {
+			b = s
+		}
+	}
+	if a == nil || b == nil || b.hits+b.misses <= a.hits+a.misses {
+		return "unknown"
+	}
+	hits, all := b.hits-a.hits, b.hits+b.misses-a.hits-a.misses
+	return fmt.Sprintf("%.2f%%", 100*hits/all)
+}
+
+func readTSV(path string, row func([]string)) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if fields := strings.Fields(sc.Text()); len(fields) >= 3 {
+			row(fields)
+		}
+	}
+	return sc.Err()
+}
+
+func unixMilli(s string) time.Time {
+	ms, _ := strconv.ParseInt(s, 10, 64)
+	return time.UnixMilli(ms)
+}
