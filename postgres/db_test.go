@@ -12,10 +12,8 @@ import (
 
 	"catalog"
 	"catalog/internal/pgtest"
-	"catalog/internal/redistest"
 	"catalog/internal/schema"
 	"catalog/postgres"
-	"catalog/redis"
 	"catalog/storetest"
 )
 
@@ -324,14 +322,5 @@ func TestDB_Explain(t *testing.T) {
 // than what the versions have seen, while deltas and reloads come and go;
 // through Redis too.
 func TestVersionedReads(t *testing.T) {
-	t.Run("InProcess", func(t *testing.T) { storetest.VersionedReads(t, MustOpenDB(t, time.Now), nil) })
-	t.Run("Redis", func(t *testing.T) {
-		url, prefix := redistest.Shared(t)
-		tier, err := redis.Open(url, redis.Options{Prefix: prefix})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer tier.Close()
-		storetest.VersionedReads(t, MustOpenDB(t, time.Now), tier)
-	})
+	storetest.RunVersionedReads(t, func(t *testing.T) catalog.Store { return MustOpenDB(t, time.Now) })
 }

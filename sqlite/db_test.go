@@ -12,8 +12,6 @@ import (
 	_ "modernc.org/sqlite"
 
 	"catalog"
-	"catalog/internal/redistest"
-	"catalog/redis"
 	"catalog/sqlite"
 	"catalog/storetest"
 )
@@ -248,14 +246,5 @@ func dbPath(t *testing.T, raw *sql.DB) string {
 // than what the versions have seen, while deltas and reloads come and go;
 // through Redis too.
 func TestVersionedReads(t *testing.T) {
-	t.Run("InProcess", func(t *testing.T) { storetest.VersionedReads(t, MustOpenDB(t, time.Now), nil) })
-	t.Run("Redis", func(t *testing.T) {
-		url, prefix := redistest.Shared(t)
-		tier, err := redis.Open(url, redis.Options{Prefix: prefix})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer tier.Close()
-		storetest.VersionedReads(t, MustOpenDB(t, time.Now), tier)
-	})
+	storetest.RunVersionedReads(t, func(t *testing.T) catalog.Store { return MustOpenDB(t, time.Now) })
 }

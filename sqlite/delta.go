@@ -33,16 +33,11 @@ var deltaTables = map[catalog.Entity]string{
 // BeginDelta starts a change of the live catalog. It waits for no load:
 // one running makes it fail, as a second load does.
 func (db *DB) BeginDelta(ctx context.Context) (catalog.Delta, error) {
-	unlock, err := lockFile(db.path + "-load.lock")
+	w, unlock, err := db.loadWriter(ctx)
 	if err != nil {
-		return nil, catalog.Errorf(catalog.EUNAVAILABLE, "a load into %s is already running", db.path)
+		return nil, err
 	}
-	conn, err := db.load.Conn(ctx)
-	if err != nil {
-		unlock()
-		return nil, storeError("begin delta", err)
-	}
-	d := &delta{db: db, writer: writer{conn: conn, stmts: map[string]*sql.Stmt{}}, unlock: unlock, now: millis(db.now())}
+	d := &delta{db: db, writer: w, unlock: unlock, now: millis(db.now())}
 	stmts := d.dropTemp()
 	for _, t := range deltaTables {
 		stmts = append(stmts, fmt.Sprintf("CREATE TEMP TABLE delta_%s AS SELECT * FROM main.%[1]s WHERE 0", t))

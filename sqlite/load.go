@@ -40,21 +40,31 @@ type writer struct {
 // BeginLoad starts a new catalog beside the live one. Only one load runs at
 // a time; what an interrupted load left behind is cleared first.
 func (db *DB) BeginLoad(ctx context.Context) (catalog.Load, error) {
-	unlock, err := lockFile(db.path + "-load.lock")
+	w, unlock, err := db.loadWriter(ctx)
 	if err != nil {
-		return nil, catalog.Errorf(catalog.EUNAVAILABLE, "a load into %s is already running", db.path)
+		return nil, err
 	}
-	conn, err := db.load.Conn(ctx)
-	if err != nil {
-		unlock()
-		return nil, storeError("begin load", err)
-	}
-	l := &load{db: db, writer: writer{conn: conn, stmts: map[string]*sql.Stmt{}}, unlock: unlock}
+	l := &load{db: db, writer: w, unlock: unlock}
 	if l.Load, err = reload.Begin(ctx, l); err != nil {
 		l.Release()
 		return nil, err
 	}
 	return l, nil
+}
+
+// loadWriter takes the load lock, which one load or delta holds at a
+// time, and the catalog file's writing connection.
+func (db *DB) loadWriter(ctx context.Context) (writer, func(), error) {
+	unlock, err := lockFile(db.path + "-load.lock")
+	if err != nil {
+		return writer{}, nil, catalog.Errorf(catalog.EUNAVAILABLE, "a load into %s is already running", db.path)
+	}
+	conn, err := db.load.Conn(ctx)
+	if err != nil {
+		unlock()
+		return writer{}, nil, storeError("begin load", err)
+	}
+	return writer{conn: conn, stmts: map[string]*sql.Stmt{}}, unlock, nil
 }
 
 func (l *load) DropLeftovers(ctx context.Context) error {

@@ -14,6 +14,8 @@ import (
 	"catalog/cache"
 	"catalog/csv"
 	"catalog/generate"
+	"catalog/internal/redistest"
+	"catalog/redis"
 )
 
 // docKey names one document of one product.
@@ -28,6 +30,21 @@ type seenDoc struct {
 	seen int64
 	key  docKey
 	body string
+}
+
+// RunVersionedReads runs VersionedReads on new stores that open makes:
+// with the in-process cache alone, and with Redis as its second tier.
+func RunVersionedReads(t *testing.T, open func(t *testing.T) catalog.Store) {
+	t.Run("InProcess", func(t *testing.T) { VersionedReads(t, open(t), nil) })
+	t.Run("Redis", func(t *testing.T) {
+		url, prefix := redistest.Shared(t)
+		tier, err := redis.Open(url, redis.Options{Prefix: prefix})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer tier.Close()
+		VersionedReads(t, open(t), tier)
+	})
 }
 
 // VersionedReads tests the rule the cache keeps with versions (see
