@@ -68,16 +68,14 @@ func (noCache) Get(ctx context.Context, _ CacheKey, _ time.Duration, load func(c
 	return load(ctx)
 }
 
-// respond writes the 200 body of k: from the cache, or rendered by fill
-// from what it reads from the store.
-func (s *Server) respond(w http.ResponseWriter, r *http.Request, k CacheKey, fill func(ctx context.Context, b []byte) ([]byte, error)) {
+// respond writes the 200 body of k: from the cache, or as load reads it
+// from the store.
+func (s *Server) respond(w http.ResponseWriter, r *http.Request, k CacheKey, load func(ctx context.Context) ([]byte, error)) {
 	ctx, cancel := s.storeContext(r)
 	defer cancel()
 	// ctx bounds the wait; a cache runs the load itself detached, for
 	// whoever else waits for it, bounded by the same timeout.
-	body, err := s.cache.Get(ctx, k, s.cfg.RequestTimeout, func(ctx context.Context) ([]byte, error) {
-		return render(ctx, fill)
-	})
+	body, err := s.cache.Get(ctx, k, s.cfg.RequestTimeout, load)
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -91,12 +89,14 @@ func (s *Server) handleListProducts(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	s.respond(w, r, CacheKey{Route: RouteProducts, Page: page}, func(ctx context.Context, b []byte) ([]byte, error) {
-		products, err := s.products.ListProducts(ctx, page)
-		if err != nil {
-			return nil, err
-		}
-		return wire.AppendProducts(b, products, s.cfg.Campus), nil
+	s.respond(w, r, CacheKey{Route: RouteProducts, Page: page}, func(ctx context.Context) ([]byte, error) {
+		return render(ctx, func(ctx context.Context, b []byte) ([]byte, error) {
+			products, err := s.products.ListProducts(ctx, page)
+			if err != nil {
+				return nil, err
+			}
+			return wire.AppendProducts(b, products, s.cfg.Campus), nil
+		})
 	})
 }
 
@@ -109,15 +109,14 @@ func byProductID(s *Server, route Route, kind catalog.Document) http.HandlerFunc
 			s.Error(w, r, err)
 			return
 		}
-		s.respond(w, r, CacheKey{Route: route, ID: id}, func(ctx context.Context, b []byte) ([]byte, error) {
+		// A document is the body as the store gives it, but for the
+		// product's campus.
+		s.respond(w, r, CacheKey{Route: route, ID: id}, func(ctx context.Context) ([]byte, error) {
 			doc, err := s.docs.FindDocument(ctx, id, kind)
-			if err != nil {
-				return nil, err
+			if err != nil || kind != catalog.DocProduct {
+				return doc, err
 			}
-			if kind == catalog.DocProduct {
-				return wire.AddCampus(b, doc, s.cfg.Campus), nil
-			}
-			return append(b, doc...), nil
+			return wire.AddCampus(make([]byte, 0, len(doc)+len(s.cfg.Campus)+len(`,"campus":""`)), doc, s.cfg.Campus), nil
 		})
 	}
 }
