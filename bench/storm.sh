@@ -77,17 +77,18 @@ rates=$(printf "$RATE,%.0s" $(seq 600)); rates=${rates%,}
   --progress=false --title "storm: $RATE/s" --out "$res/bench" "http://127.0.0.1:$PORT" > "$res/bench.txt" 2>&1 &
 bench_pid=$!
 
-# change NAME ARGS...: runs catalog ARGS, recording when it started and ended.
+# change NAME [FLAGS…] DIR: runs catalog load, recording when it started
+# and ended.
 change() {
   local name=$1; shift
   sleep "$SETTLE"
-  echo "== $name: catalog $*" >&2
+  echo "== $name: catalog load $*" >&2
   local start; start=$(now_ms)
-  "$BINARY" "$@" --db "$DB" --allow-rejects --rejects "$work/rejects.jsonl" > "$res/$name.txt" 2>&1
+  "$BINARY" load --db "$DB" --allow-rejects --rejects "$work/rejects.jsonl" "$@" > "$res/$name.txt" 2>&1
   echo "$name $start $(now_ms)" >> "$res/events.tsv"
 }
-change reload load "$DATASET"
-[ -z "$DELTA" ] || change delta load --delta "$DELTA"
+change reload "$DATASET"
+[ -z "$DELTA" ] || change delta --delta "$DELTA"
 sleep "$SETTLE"
 kill -INT "$bench_pid" 2>/dev/null || true
 wait "$bench_pid" 2>/dev/null || true
