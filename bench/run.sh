@@ -21,7 +21,7 @@
 #   RESULTS      where the raw results are kept [bench-results/run-<UTC time>]
 #
 # Needs wrk (installed from Debian if missing), psql for PostgreSQL, and
-# disk for the dataset and the SQLite file the first time (2.3 GB and 2.5 GB
+# disk for the dataset and the SQLite file the first time (2.3 GB and 6.4 GB
 # at full size).
 # Every load runs on loopback and is bounded by DURATION.
 set -euo pipefail
