@@ -10,7 +10,8 @@
 #   BINARY=/tmp/catalog DB=data/full.db DATASET=data/dataset DELTA=/tmp/delta bash bench/storm.sh
 #
 # Environment (defaults in brackets):
-#   BINARY     the catalog binary [one built from the tree]
+#   BINARY     the catalog binary that serves and loads [one built from the
+#              tree; the load's generator is always built from the tree]
 #   DB         the store, loaded with DATASET [data/full.db]
 #   DATASET    the files the whole reload loads again [data/dataset]
 #   DELTA      a delta directory (catalog generate --delta-of) to apply after
@@ -48,9 +49,12 @@ trap cleanup EXIT
 # shellcheck source=bench/lib.sh
 . bench/lib.sh
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+# The load comes from catalog bench built from the tree, whatever BINARY
+# is measured: the report needs the start of each step.
+go build -o "$work/catalog" ./cmd/catalog
+generator=$work/catalog
 if [ -z "${BINARY:-}" ]; then
-  go build -o "$work/catalog" ./cmd/catalog
-  BINARY=$work/catalog
+  BINARY=$generator
 else
   case $BINARY in /*) ;; *) BINARY=$caller/$BINARY ;; esac
 fi
@@ -73,7 +77,7 @@ done) > "$res/metrics.tsv" &
 sampler_pid=$!
 
 rates=$(printf "$RATE,%.0s" $(seq 600)); rates=${rates%,}
-"$BINARY" bench --rates "$rates" --duration 1s --products "$PRODUCTS" --ids last10 --stop-error-rate 1 --stop-p99 1h \
+"$generator" bench --rates "$rates" --duration 1s --products "$PRODUCTS" --ids last10 --stop-error-rate 1 --stop-p99 1h \
   --progress=false --title "storm: $RATE/s" --out "$res/bench" "http://127.0.0.1:$PORT" > "$res/bench.txt" 2>&1 &
 bench_pid=$!
 
