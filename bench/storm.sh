@@ -3,9 +3,9 @@
 # under a constant open-model load of the classic mix (catalog bench, one
 # 1 s step after another), through a whole reload of the same files, then,
 # if DELTA is given, a delta. The table (storm.md in RESULTS) sets the 10 s
-# after each change's swap against the 10 s before it began: 2xx per
-# second, non-2xx by kind, p99, and the cache's hit ratio from serve's
-# metrics, read every second.
+# after each change's swap (when serve sees the new generation) against the
+# 10 s before the change began: 2xx per second, non-2xx by kind, p99, and
+# the cache's hit ratio from serve's metrics.
 #
 #   BINARY=/tmp/catalog DB=data/full.db DATASET=data/dataset DELTA=/tmp/delta bash bench/storm.sh
 #
@@ -68,11 +68,13 @@ echo "== warming the cache: wrk -t2 -c64 -d$WARMUP -s bench/warm.lua" >&2
 wrk -t2 -c64 -d"$WARMUP" -s bench/warm.lua "http://127.0.0.1:$PORT" -- "$last10" "$PRODUCTS" 2 > "$res/warm.txt"
 sleep 5
 
-# The cache's counters, every second.
+# The cache's counters and the generation serve sees, every 0.2 s: the
+# window after a change starts when serve sees its swap, which comes
+# before the command ends (a whole load then drops the old tables).
 (while true; do
   m=$(curl -s "http://127.0.0.1:$ADMIN/metrics" || true)
-  echo "$(now_ms) $(echo "$m" | awk '/^catalog_cache_hits_total /{print $2}') $(echo "$m" | awk '/^catalog_cache_misses_total /{print $2}')"
-  sleep 1
+  echo "$(now_ms) $(echo "$m" | awk '/^catalog_cache_hits_total /{print $2}') $(echo "$m" | awk '/^catalog_cache_misses_total /{print $2}') $(echo "$m" | awk '/^catalog_generation /{print $2}')"
+  sleep 0.2
 done) > "$res/metrics.tsv" &
 sampler_pid=$!
 

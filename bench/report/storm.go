@@ -19,10 +19,11 @@ import (
 // storm report looks.
 const stormWindow = 10 * time.Second
 
-// sample is one reading of a serve's cache counters.
+// sample is one reading of a serve's cache counters and of the
+// generation it serves.
 type sample struct {
-	at           time.Time
-	hits, misses float64
+	at                       time.Time
+	hits, misses, generation float64
 }
 
 // event is one change of the catalog bench/storm.sh made: a name, when the
@@ -50,7 +51,11 @@ func storm(dir string, w io.Writer) error {
 	err = readTSV(filepath.Join(dir, "metrics.tsv"), func(f []string) {
 		hits, _ := strconv.ParseFloat(f[1], 64)
 		misses, _ := strconv.ParseFloat(f[2], 64)
-		samples = append(samples, sample{unixMilli(f[0]), hits, misses})
+		generation := -1.0
+		if len(f) > 3 {
+			generation, _ = strconv.ParseFloat(f[3], 64)
+		}
+		samples = append(samples, sample{unixMilli(f[0]), hits, misses, generation})
 	})
 	if err != nil {
 		return err
@@ -61,22 +66,39 @@ func storm(dir string, w io.Writer) error {
 	}); err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "| change | took | window | 2xx/s | non-2xx | p99 of the 1 s steps: median | highest | cache hit ratio |\n")
-	fmt.Fprintf(w, "|---|---:|---|---:|---|---:|---:|---:|\n")
+	fmt.Fprintf(w, "| change | took | swap seen | window | 2xx/s | non-2xx | p99 of the 1 s steps: median | highest | cache hit ratio |\n")
+	fmt.Fprintf(w, "|---|---:|---:|---|---:|---|---:|---:|---:|\n")
 	for _, e := range events {
+		swap := swapSeen(samples, e)
 		for _, win := range []struct {
 			name     string
 			from, to time.Time
 		}{
 			{"steady, the 10 s before", e.start.Add(-stormWindow), e.start},
-			{"the 10 s after its swap", e.end, e.end.Add(stormWindow)},
+			{"the 10 s after serve saw its swap", swap, swap.Add(stormWindow)},
 		} {
 			ok, errs, p99s := stepsIn(rep.Steps, win.from, win.to)
-			fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %.1f ms | %.1f ms | %s |\n", e.name, e.end.Sub(e.start).Round(100*time.Millisecond),
-				win.name, thousands(int(ok/stormWindow.Seconds()+0.5)), errs, median(p99s), slices.Max(append(p99s, 0)), hitRatio(samples, win.from, win.to))
+			fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %.1f ms | %.1f ms | %s |\n", e.name, e.end.Sub(e.start).Round(100*time.Millisecond),
+				swap.Sub(e.start).Round(100*time.Millisecond), win.name, thousands(int(ok/stormWindow.Seconds()+0.5)), errs, median(p99s), slices.Max(append(p99s, 0)), hitRatio(samples, win.from, win.to))
 		}
 	}
 	return nil
+}
+
+// swapSeen returns when serve was first seen serving a generation other
+// than the one it served as the change began; the change's end when the
+// samples do not tell.
+func swapSeen(samples []sample, e event) time.Time {
+	before := -1.0
+	for _, s := range samples {
+		switch {
+		case s.at.Before(e.start):
+			before = s.generation
+		case before >= 0 && s.generation >= 0 && s.generation != before && !s.at.After(e.end.Add(stormWindow)):
+			return s.at
+		}
+	}
+	return e.end
 }
 
 // stepsIn sums the steps that started in [from, to): their 2xx, their
