@@ -79,7 +79,7 @@ done) > "$res/metrics.tsv" &
 sampler_pid=$!
 
 rates=$(printf "$RATE,%.0s" $(seq 600)); rates=${rates%,}
-"$generator" bench --rates "$rates" --duration 1s --products "$PRODUCTS" --ids last10 --stop-error-rate 1 --stop-p99 1h \
+"$generator" bench --rates "$rates" --duration 1s --products "$PRODUCTS" --ids last10 --stop-error-rate 1 --stop-p99 1h --stop-rate 0 \
   --progress=false --title "storm: $RATE/s" --out "$res/bench" "http://127.0.0.1:$PORT" > "$res/bench.txt" 2>&1 &
 bench_pid=$!
 

@@ -34,6 +34,7 @@ func runBench(ctx context.Context, args []string, env environment, stdout, stder
 	workers := fs.Int("max-workers", d.MaxWorkers, "the most requests in flight")
 	stopErrors := fs.Float64("stop-error-rate", d.StopErrorRate, "stop the sweep after a step with more than this share of errors")
 	stopP99 := fs.Duration("stop-p99", d.StopP99, "stop the sweep after a step whose p99 is over this")
+	stopRate := fs.Float64("stop-rate", d.StopRate, "stop the sweep after a step whose 2xx per second are under this share of its rate (0: never)")
 	out := fs.String("out", "bench-results", "the folder the report is written to (bench.md, bench.json, bench.svg)")
 	title := fs.String("title", "", "the report's title (default: the URL and mix)")
 	progress := fs.Bool("progress", isTerminal(stderr), "show a progress bar per step")
@@ -64,10 +65,10 @@ func runBench(ctx context.Context, args []string, env environment, stdout, stder
 	if *duration <= 0 || *duration > time.Hour {
 		return fmt.Errorf("--duration %v: want more than 0 and at most an hour", *duration)
 	}
-	if *timeout <= 0 || *workers < 1 || *stopErrors < 0 || *stopP99 < 0 {
-		return errors.New("--timeout and --max-workers must be positive, --stop-error-rate and --stop-p99 not negative")
+	if *timeout <= 0 || *workers < 1 || *stopErrors < 0 || *stopP99 < 0 || *stopRate < 0 {
+		return errors.New("--timeout and --max-workers must be positive, --stop-error-rate, --stop-p99 and --stop-rate not negative")
 	}
-	opts.Duration, opts.Timeout, opts.MaxWorkers, opts.StopErrorRate, opts.StopP99 = *duration, *timeout, *workers, *stopErrors, *stopP99
+	opts.Duration, opts.Timeout, opts.MaxWorkers, opts.StopErrorRate, opts.StopP99, opts.StopRate = *duration, *timeout, *workers, *stopErrors, *stopP99, *stopRate
 
 	if *products <= 0 {
 		n, err := loadtest.DiscoverProducts(ctx, &http.Client{Timeout: 10 * time.Second}, base)
