@@ -291,7 +291,7 @@ func (d *delta) apply(ctx context.Context, tx pgx.Tx) error {
 		return err
 	}
 	switch {
-	case int64(len(change.Products)) > products/2:
+	case readmodel.RestartsHistory(change, products):
 		for _, s := range restartHistorySQL {
 			if _, err := tx.Exec(ctx, s, generation); err != nil {
 				return err

@@ -73,7 +73,14 @@ func BuildAll(ctx context.Context, src Source, generation int64) (change catalog
 	if err := g.Wait(); err != nil {
 		return catalog.Change{}, false, err
 	}
-	return change, int64(len(change.Products)) > max(b.pos, b.old)/2, nil
+	return change, RestartsHistory(change, max(b.pos, b.old)), nil
+}
+
+// RestartsHistory reports whether a change of a catalog of products is
+// better not recorded, and the history started anew after it: when it
+// changes most of the catalog, which is then best treated as all new.
+func RestartsHistory(c catalog.Change, products int64) bool {
+	return int64(len(c.Products)) > products/2
 }
 
 // ChangeRow is one row of a store's history of changes: a product a

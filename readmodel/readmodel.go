@@ -32,17 +32,6 @@ type Doc struct {
 	Version int64
 }
 
-// Body returns the document of a kind.
-func (d *Doc) Body(kind catalog.Document) []byte {
-	switch kind {
-	case catalog.DocProduct:
-		return d.Product
-	case catalog.DocStyles:
-		return d.Styles
-	}
-	return d.Related
-}
-
 // Encode returns a product's documents: p with its features, its styles
 // with their photos and SKUs, the ids it links to.
 func Encode(p *catalog.Product, styles []catalog.Style, related []int64) Doc {

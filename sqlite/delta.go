@@ -308,7 +308,7 @@ func (d *delta) apply(ctx context.Context, tx *sql.Tx) error {
 	}
 	stmts = []string{fmt.Sprintf("UPDATE catalog_meta SET generation = %d, loaded_at = %d, products = %d, docs_format = %d",
 		generation, d.now, products, readmodel.Format)}
-	if int64(len(change.Products)) > products/2 {
+	if readmodel.RestartsHistory(change, products) {
 		stmts = append(stmts, restartHistorySQL(generation)...)
 	} else if change.ShiftFrom > 0 {
 		stmts = append(stmts, fmt.Sprintf(`INSERT INTO catalog_shifts (generation, shift_from) VALUES (%d, %d)`, generation, change.ShiftFrom))

@@ -30,13 +30,13 @@ func checkDocuments(t *testing.T, s catalog.Store, ids []int64) {
 func testDocuments(t *testing.T, open Opener) {
 	s, clock := openLoaded(t, open)
 	f := NewFixture()
-	checkDocuments(t, s, fixtureIDs(f))
+	checkDocuments(t, s, ids(f.Products))
 	// A reload that changes a product's row, a SKU of another, and drops a
 	// third writes the documents anew.
 	f = changedFixture()
 	clock.Set(T0.Add(DayLater))
 	Load(t, s, f)
-	checkDocuments(t, s, append(fixtureIDs(f), 3))
+	checkDocuments(t, s, append(ids(f.Products), 3))
 }
 
 // DayLater is how long after T0 the suite's second loads happen.
@@ -57,8 +57,6 @@ func changedFixture() Fixture {
 	}
 	return f
 }
-
-func fixtureIDs(f Fixture) []int64 { return ids(f.Products) }
 
 func testChanges(t *testing.T, open Opener) {
 	ctx := context.Background()
