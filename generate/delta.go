@@ -40,7 +40,7 @@ func WriteDelta(ctx context.Context, dir, out string, n int, seed uint64) (Delta
 	}
 	var c DeltaCounts
 	c.Added = n / 10
-	c.Deleted = max(n/20, 0)
+	c.Deleted = n / 20
 	c.Restocked = n / 4
 	c.Repriced = n - c.Added - c.Deleted - c.Restocked
 	chosen := r.Perm(len(products))[:c.Repriced+c.Restocked+c.Deleted]
