@@ -108,6 +108,9 @@ type Page struct {
 	Size   int64
 }
 
+// First returns the list position of the page's first product, from 1.
+func (p Page) First() int64 { return (p.Number-1)*p.Size + 1 }
+
 // ProductService reads the catalog.
 type ProductService interface {
 	// ListProducts returns the products of a page, without features; a page

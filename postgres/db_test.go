@@ -264,6 +264,14 @@ func TestLoad_Leftovers(t *testing.T) {
 	})
 }
 
+func TestDelta_NeedsCurrentFormat(t *testing.T) {
+	db, conn := openLoadedWithConn(t)
+	storetest.DeltaNeedsCurrentFormat(t, db, func() error {
+		_, err := conn.Exec(context.Background(), `UPDATE catalog_meta SET docs_format = 0`)
+		return err
+	})
+}
+
 func TestFindDocument_ReadsTheReadModel(t *testing.T) {
 	db, conn := openLoadedWithConn(t)
 	storetest.DocumentsAreRead(t, db, func() error {

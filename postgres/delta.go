@@ -255,8 +255,11 @@ var affectedChunks = chunkQueries("", "IN (SELECT id FROM affected)")
 
 // apply applies the staged delta in tx and records it as a generation.
 func (d *delta) apply(ctx context.Context, tx pgx.Tx) error {
-	var generation int64
-	if err := tx.QueryRow(ctx, `SELECT generation + 1 FROM catalog_meta`).Scan(&generation); err != nil {
+	var generation, products, format int64
+	if err := tx.QueryRow(ctx, `SELECT generation + 1, products, docs_format FROM catalog_meta`).Scan(&generation, &products, &format); err != nil {
+		return err
+	}
+	if err := readmodel.CheckDelta(format, products); err != nil {
 		return err
 	}
 	// The staged rows' statistics, for the plans of what follows.
@@ -282,7 +285,6 @@ func (d *delta) apply(ctx context.Context, tx pgx.Tx) error {
 	if err != nil {
 		return err
 	}
-	var products int64
 	if err := tx.QueryRow(ctx, `SELECT count(*) FROM products`).Scan(&products); err != nil {
 		return err
 	}

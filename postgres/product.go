@@ -69,7 +69,7 @@ func finishProduct(p *catalog.Product, slogan, description, category *string) {
 
 // ListProducts returns a page of products in id order.
 func (db *DB) ListProducts(ctx context.Context, page catalog.Page) ([]catalog.Product, error) {
-	first := (page.Number-1)*page.Size + 1
+	first := page.First()
 	var products []catalog.Product
 	err := db.read(ctx, func(q querier) error {
 		var err error

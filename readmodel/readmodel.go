@@ -20,6 +20,19 @@ import (
 // through Render until the next load writes them anew.
 const Format = 1
 
+// CheckDelta returns an error when a delta cannot apply to a catalog of
+// products whose read model is of a format: another than Format, as a
+// delta writes anew only the documents of what it changes, and the others
+// would be left in the old format (or missing, in a catalog loaded before
+// the read model).
+func CheckDelta(format, products int64) error {
+	if products > 0 && format != Format {
+		return catalog.Errorf(catalog.EUNPROCESSABLE,
+			"the catalog's read model is of format %d, and this version writes format %d: a whole load (catalog load DIR) must write it anew before a delta", format, Format)
+	}
+	return nil
+}
+
 // Doc is one product's documents.
 type Doc struct {
 	ID int64

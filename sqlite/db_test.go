@@ -180,6 +180,14 @@ func TestLoad_Leftovers(t *testing.T) {
 	})
 }
 
+func TestDelta_NeedsCurrentFormat(t *testing.T) {
+	db, raw := openLoadedWithRaw(t)
+	storetest.DeltaNeedsCurrentFormat(t, db, func() error {
+		_, err := raw.Exec(`UPDATE catalog_meta SET docs_format = 0`)
+		return err
+	})
+}
+
 func TestFindDocument_ReadsTheReadModel(t *testing.T) {
 	db, raw := openLoadedWithRaw(t)
 	storetest.DocumentsAreRead(t, db, func() error {

@@ -285,9 +285,12 @@ var affectedChunks = chunkQueries("", "IN (SELECT id FROM temp.affected)")
 
 // apply applies the staged delta in tx and records it as a generation.
 func (d *delta) apply(ctx context.Context, tx *sql.Tx) error {
-	var generation, products int64
-	if err := tx.QueryRowContext(ctx, `SELECT generation + 1 FROM catalog_meta`).Scan(&generation); err != nil {
+	var generation, products, format int64
+	if err := tx.QueryRowContext(ctx, `SELECT generation + 1, products, docs_format FROM catalog_meta`).Scan(&generation, &products, &format); err != nil {
 		return storeError("apply the delta", err)
+	}
+	if err := readmodel.CheckDelta(format, products); err != nil {
+		return err
 	}
 	stmts := append(append([]string{}, affectedBeforeSQL...), upsertsSQL...)
 	stmts = append(append(append(stmts, affectedAfterSQL), deletesSQL...), blocksSQL...)

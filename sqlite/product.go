@@ -108,7 +108,7 @@ func scanProduct(row interface{ Scan(...any) error }) (catalog.Product, error) {
 // ListProducts returns a page of products in id order.
 func (db *DB) ListProducts(ctx context.Context, page catalog.Page) ([]catalog.Product, error) {
 	db.reads.Add(1)
-	first := (page.Number-1)*page.Size + 1
+	first := page.First()
 	rows, err := db.stmts.listProducts.QueryContext(ctx, first, page.Size)
 	if err != nil {
 		return nil, storeError("list products", err)

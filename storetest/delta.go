@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"fmt"
 	"reflect"
 	"testing"
 	"time"
@@ -19,10 +20,15 @@ type Delta struct {
 // ApplyDelta applies a delta to a store and commits it.
 func ApplyDelta(tb testing.TB, s catalog.DeltaLoader, d Delta) {
 	tb.Helper()
-	ctx := context.Background()
+	if err := applyDelta(context.Background(), s, d); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+func applyDelta(ctx context.Context, s catalog.DeltaLoader, d Delta) error {
 	dl, err := s.BeginDelta(ctx)
 	if err != nil {
-		tb.Fatalf("BeginDelta: %v", err)
+		return fmt.Errorf("BeginDelta: %w", err)
 	}
 	for _, err := range []error{
 		dl.Delete(ctx, d.Deleted),
@@ -35,12 +41,31 @@ func ApplyDelta(tb testing.TB, s catalog.DeltaLoader, d Delta) {
 	} {
 		if err != nil {
 			_ = dl.Rollback()
-			tb.Fatalf("delta: %v", err)
+			return fmt.Errorf("delta: %w", err)
 		}
 	}
 	if err := dl.Commit(ctx); err != nil {
-		tb.Fatalf("Commit: %v", err)
+		return fmt.Errorf("Commit: %w", err)
 	}
+	return nil
+}
+
+// DeltaNeedsCurrentFormat tests that a delta does not apply to a catalog
+// whose read model is of another format than this version's, whose
+// documents it would leave stale: s holds the fixture, and stale records
+// another format behind its back. A whole load then makes deltas apply.
+func DeltaNeedsCurrentFormat(t *testing.T, s catalog.Store, stale func() error) {
+	t.Helper()
+	if err := stale(); err != nil {
+		t.Fatal(err)
+	}
+	err := applyDelta(context.Background(), s, fixtureDelta())
+	wantCode(t, err, catalog.EUNPROCESSABLE)
+	if _, err := s.FindProduct(context.Background(), 3); err != nil {
+		t.Fatalf("product 3, which the refused delta deletes: %v", err)
+	}
+	Load(t, s, NewFixture())
+	ApplyDelta(t, s, fixtureDelta())
 }
 
 // fixtureDelta changes the fixture: product 1's row given again as it was,
