@@ -430,3 +430,57 @@ func TestServer_ClosedLoop(t *testing.T) {
 		}
 	})
 }
+
+// A catalog response carries an ETag of its body and the freshness it was
+// given; a request naming the tag gets 304 with the same headers and no
+// body, HEAD too; the cart and errors are kept by no cache.
+func TestServer_Validators(t *testing.T) {
+	fresh := cataloghttp.Freshness{MaxAge: time.Minute, StaleWhileRevalidate: 2 * time.Minute, StaleIfError: time.Hour}
+	h := newServerWith(t, "sqlite", writeFixtureCSV(t), cataloghttp.Config{Campus: "c", Freshness: fresh, Logger: quietLogger()})
+	const cc = "public, max-age=60, stale-while-revalidate=120, stale-if-error=3600"
+	for _, path := range []string{"/products/1", "/products/1/styles", "/products/1/related", "/products?page=1&count=2"} {
+		first := serve(h, request{path: path})
+		tag := first.Header.Get("ETag")
+		if first.StatusCode != 200 || len(tag) != 18 || first.Header.Get("Cache-Control") != cc {
+			t.Fatalf("GET %s: status %d, ETag %q, Cache-Control %q", path, first.StatusCode, tag, first.Header.Get("Cache-Control"))
+		}
+		for _, tc := range []struct {
+			method, inm string
+			status      int
+		}{
+			{"GET", tag, 304}, {"GET", `W/` + tag, 304}, {"GET", `"other", ` + tag, 304}, {"GET", "*", 304},
+			{"GET", `"other"`, 200}, {"HEAD", "", 200}, {"HEAD", tag, 304},
+		} {
+			resp := serve(h, request{method: tc.method, path: path, header: map[string]string{"If-None-Match": tc.inm}})
+			body, _ := io.ReadAll(resp.Body)
+			// A recorder keeps a HEAD's body, which a server drops
+			// (TestServer_Head): only GET's is checked.
+			bodyWrong := tc.method == "GET" && (len(body) > 0) != (tc.status == 200)
+			if resp.StatusCode != tc.status || bodyWrong || resp.Header.Get("ETag") != tag || resp.Header.Get("Cache-Control") != cc {
+				t.Errorf("%s %s, If-None-Match %s: status %d, %d body bytes, ETag %q, Cache-Control %q; want %d",
+					tc.method, path, tc.inm, resp.StatusCode, len(body), resp.Header.Get("ETag"), resp.Header.Get("Cache-Control"), tc.status)
+			}
+		}
+	}
+	// The same body, the same tag, from another server of the same catalog.
+	other := newServerWith(t, "sqlite", writeFixtureCSV(t), cataloghttp.Config{Campus: "c", Logger: quietLogger()})
+	if a, b := serve(h, request{path: "/products/2"}).Header.Get("ETag"), serve(other, request{path: "/products/2"}).Header.Get("ETag"); a != b {
+		t.Errorf("two servers tag one body %s and %s", a, b)
+	}
+	for _, tc := range []struct {
+		req  request
+		want string
+	}{
+		{request{path: "/products/4"}, "public, max-age=10"}, // no such product
+		{request{path: "/products/abc"}, "no-store"},
+		{request{path: "/productz"}, "no-store"},
+		{request{path: "/cart"}, "private, no-store"},
+		{request{method: "POST", path: "/cart", body: `{"sku_id":15}`}, "private, no-store"},
+		{request{method: "POST", path: "/cart", body: `{"sku_id":999}`}, "private, no-store"},
+	} {
+		resp := serve(h, tc.req)
+		if got := resp.Header.Get("Cache-Control"); got != tc.want || resp.Header.Get("ETag") != "" {
+			t.Errorf("%s %s: status %d, Cache-Control %q, ETag %q; want %q and no ETag", tc.req.method, tc.req.path, resp.StatusCode, got, resp.Header.Get("ETag"), tc.want)
+		}
+	}
+}

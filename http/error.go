@@ -40,6 +40,11 @@ func (s *Server) Error(w http.ResponseWriter, r *http.Request, err error) {
 	writeError(w, r, status, catalog.ErrorMessage(err))
 }
 
+// writeError writes an error, which no cache keeps unless a handler said
+// otherwise (a 404 of a product that does not exist).
 func writeError(w http.ResponseWriter, _ *http.Request, status int, msg string) {
+	if w.Header().Get("Cache-Control") == "" {
+		w.Header().Set("Cache-Control", errorCacheControl)
+	}
 	writeJSON(w, status, func(b []byte) []byte { return wire.AppendError(b, msg) })
 }

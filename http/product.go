@@ -77,10 +77,13 @@ func (s *Server) respond(w http.ResponseWriter, r *http.Request, k CacheKey, loa
 	// whoever else waits for it, bounded by the same timeout.
 	body, err := s.cache.Get(ctx, k, s.cfg.RequestTimeout, load)
 	if err != nil {
+		if catalog.ErrorCode(err) == catalog.ENOTFOUND {
+			w.Header().Set("Cache-Control", notFoundCacheControl)
+		}
 		s.Error(w, r, err)
 		return
 	}
-	writeBody(w, http.StatusOK, jsonType, body)
+	s.writeCatalog(w, r, body)
 }
 
 func (s *Server) handleListProducts(w http.ResponseWriter, r *http.Request) {

@@ -41,6 +41,9 @@ type Config struct {
 	// Admission, when set, bounds the requests in flight: a request it
 	// refuses is answered 503 with Retry-After. Health checks pass by it.
 	Admission Admission
+	// Freshness is what the catalog's responses tell HTTP caches; the zero
+	// value has them revalidate every time.
+	Freshness Freshness
 }
 
 // Live tells which catalog is served, as the service's one reader of it
@@ -83,8 +86,10 @@ type Server struct {
 	cache    Cache // cfg.Cache, or one that keeps nothing
 	cfg      Config
 	prefix   string // the hosted API's path prefix, accepted and stripped
-	handler  http.Handler
-	srv      *http.Server
+	// cacheControl is the Cache-Control of the catalog's 200s.
+	cacheControl string
+	handler      http.Handler
+	srv          *http.Server
 }
 
 // NewServer returns a server of the given services.
@@ -95,7 +100,8 @@ func NewServer(products catalog.ProductService, carts catalog.CartService, cfg C
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	s := &Server{products: products, carts: carts, cache: cfg.Cache, cfg: cfg, prefix: "/api/fec2/" + cfg.Campus}
+	s := &Server{products: products, carts: carts, cache: cfg.Cache, cfg: cfg, prefix: "/api/fec2/" + cfg.Campus,
+		cacheControl: cfg.Freshness.cacheControl()}
 	if s.cache == nil {
 		s.cache = noCache{}
 	}
@@ -135,8 +141,8 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /products/{id}/related", byProductID(s, RouteRelated, catalog.DocRelated))
 	mux.HandleFunc("GET /healthz", s.handleHealth)
 	mux.HandleFunc("GET /readyz", s.handleReady)
-	mux.HandleFunc("GET /cart", s.handleCart)
-	mux.HandleFunc("POST /cart", s.handleAddToCart)
+	mux.HandleFunc("GET /cart", private(s.handleCart))
+	mux.HandleFunc("POST /cart", private(s.handleAddToCart))
 	// Any other method on a known path is 405 with Allow, as JSON.
 	for path, allow := range map[string]string{
 		"/products":              "GET, HEAD",

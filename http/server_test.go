@@ -80,7 +80,7 @@ func openStore(t testing.TB, kind string) catalog.Store {
 // newServerOn returns a server of a store of a kind loaded with dir.
 func newServerOn(t testing.TB, kind, dir string) http.Handler {
 	t.Helper()
-	return newServerWith(t, kind, dir, cataloghttp.Config{Campus: "hr-rfp"})
+	return newServerWith(t, kind, dir, cataloghttp.Config{Campus: "hr-rfp", Freshness: cataloghttp.DefaultFreshness})
 }
 
 // newServerWith returns a server with cfg of a store of a kind loaded with
@@ -171,7 +171,7 @@ func TestServer_Golden(t *testing.T) {
 	// (the first round) or served from it (the second).
 	t.Run("sqlite_cached", func(t *testing.T) {
 		c := cache.New(1<<20, func(cataloghttp.CacheKey) int64 { return 0 })
-		h := newServerWith(t, "sqlite", writeFixtureCSV(t), cataloghttp.Config{Campus: "hr-rfp", Cache: c})
+		h := newServerWith(t, "sqlite", writeFixtureCSV(t), cataloghttp.Config{Campus: "hr-rfp", Cache: c, Freshness: cataloghttp.DefaultFreshness})
 		t.Run("miss", func(t *testing.T) { testGolden(t, h, false) })
 		before := c.Stats()
 		t.Run("hit", func(t *testing.T) { testGolden(t, h, true) })

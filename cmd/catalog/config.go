@@ -211,6 +211,17 @@ func positive(p *time.Duration) checked[time.Duration] {
 	}}
 }
 
+// wholeSeconds is a duration flag of whole seconds, 0 or more: what
+// Cache-Control can say.
+func wholeSeconds(p *time.Duration) checked[time.Duration] {
+	return checked[time.Duration]{p: p, kind: "duration", parse: time.ParseDuration, check: func(d time.Duration) error {
+		if d < 0 || d%time.Second != 0 {
+			return errors.New("want whole seconds, 0 or more")
+		}
+		return nil
+	}}
+}
+
 // share is a float flag from 0 to 1.
 func share(p *float64) checked[float64] {
 	parse := func(s string) (float64, error) { return strconv.ParseFloat(s, 64) }

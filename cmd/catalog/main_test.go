@@ -19,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	cataloghttp "catalog/http"
 	"catalog/internal/pgtest"
 	"catalog/internal/redistest"
 	"catalog/internal/testenv"
@@ -574,6 +575,8 @@ func TestRun_ServeConfig(t *testing.T) {
 		{"QueueWaitFromEnv", nil, map[string]string{"CATALOG_QUEUE_WAIT": "-1s"}, []string{"CATALOG_QUEUE_WAIT", "want a positive duration"}},
 		{"TimeoutNotADuration", []string{"--request-timeout", "soon"}, nil, []string{"-request-timeout"}},
 		{"PollZero", []string{"--catalog-poll", "0"}, nil, []string{"-catalog-poll", "want a positive duration"}},
+		{"MaxAgeNegative", []string{"--max-age", "-1s"}, nil, []string{"-max-age", "want whole seconds, 0 or more"}},
+		{"MaxAgeFraction", nil, map[string]string{"CATALOG_STALE_IF_ERROR": "1.5s"}, []string{"CATALOG_STALE_IF_ERROR", "want whole seconds"}},
 		{"ShareOverOne", []string{"--log-requests", "1.5"}, nil, []string{"-log-requests", "from 0 to 1"}},
 		{"LogLevel", []string{"--log-level", "loud"}, nil, []string{"-log-level"}},
 		{"AdminPublic", []string{"--admin-addr", "0.0.0.0:9090"}, nil, []string{"-admin-addr", "loopback"}},
@@ -602,7 +605,8 @@ func TestRun_ServeConfig(t *testing.T) {
 // the line, not what later lines say.)
 func TestRun_ServeLogsConfig(t *testing.T) {
 	attrs := defaultServeConfig().LogValue().Group()
-	fields := reflect.TypeFor[serveConfig]().NumField() - 1 + reflect.TypeFor[storeConfig]().NumField()
+	fields := reflect.TypeFor[serveConfig]().NumField() - 2 + reflect.TypeFor[storeConfig]().NumField() +
+		reflect.TypeFor[cataloghttp.Freshness]().NumField()
 	if len(attrs) != fields {
 		t.Errorf("the config log has %d settings, the config %d fields: one is left out", len(attrs), fields)
 	}

@@ -49,6 +49,7 @@ type serveConfig struct {
 	CatalogPoll     time.Duration
 	MaxInFlight     int
 	QueueWait       time.Duration
+	Freshness       cataloghttp.Freshness // what catalog responses tell HTTP caches
 }
 
 // DefaultCacheMB is the default bound of the response cache: it holds all
@@ -82,6 +83,7 @@ func defaultServeConfig() serveConfig {
 		// predicted and bounded, rather than in the store's pool.
 		MaxInFlight: 16 * runtime.GOMAXPROCS(0),
 		QueueWait:   limit.DefaultWait,
+		Freshness:   cataloghttp.DefaultFreshness,
 	}
 }
 
@@ -104,6 +106,9 @@ func (c *serveConfig) flags(fs *flag.FlagSet) {
 	fs.Var(positive(&c.CatalogPoll), "catalog-poll", "how often to ask the store which catalog it serves, to follow a reload")
 	fs.Var(atLeast(&c.MaxInFlight, 1), "max-in-flight", "requests served at once; the rest wait their turn, up to --queue-wait")
 	fs.Var(positive(&c.QueueWait), "queue-wait", "the longest a request waits for its turn; one that would wait longer is answered 503 at once")
+	fs.Var(wholeSeconds(&c.Freshness.MaxAge), "max-age", "how long browsers and HTTP caches may serve a catalog response without asking again (Cache-Control max-age)")
+	fs.Var(wholeSeconds(&c.Freshness.StaleWhileRevalidate), "stale-while-revalidate", "how long after max-age a cache may serve a response while it revalidates it")
+	fs.Var(wholeSeconds(&c.Freshness.StaleIfError), "stale-if-error", "how long after max-age a cache may serve a response when the service fails or is down")
 }
 
 // validate checks what no single flag can.
@@ -132,7 +137,8 @@ func (c serveConfig) LogValue() slog.Value {
 		slog.String("log_level", c.LogLevel.String()), slog.Float64("log_requests", c.LogRequests),
 		slog.Int("cache_mb", c.CacheMB), slog.String("redis", redact(c.Redis)), slog.String("redis_prefix", c.RedisPrefix),
 		slog.Duration("catalog_poll", c.CatalogPoll), slog.Int("max_in_flight", c.MaxInFlight),
-		slog.Duration("queue_wait", c.QueueWait),
+		slog.Duration("queue_wait", c.QueueWait), slog.Duration("max_age", c.Freshness.MaxAge),
+		slog.Duration("stale_while_revalidate", c.Freshness.StaleWhileRevalidate), slog.Duration("stale_if_error", c.Freshness.StaleIfError),
 	)
 }
 
@@ -190,7 +196,8 @@ func openService(ctx context.Context, cfg serveConfig, logger *slog.Logger) (_ *
 
 	var cacheStats func() any // for the admin listener
 	httpCfg := cataloghttp.Config{Campus: cfg.Campus, RequestTimeout: cfg.RequestTimeout, Logger: logger,
-		CORS: cataloghttp.CORS{AllowOrigins: splitList(cfg.CORSOrigins)}, Live: watcher, Observer: m, LogSample: cfg.LogRequests}
+		CORS: cataloghttp.CORS{AllowOrigins: splitList(cfg.CORSOrigins)}, Live: watcher, Observer: m, LogSample: cfg.LogRequests,
+		Freshness: cfg.Freshness}
 	if cfg.CacheMB > 0 {
 		versions := catalog.NewVersions()
 		versions.Follow(watcher, db, func(err error) {

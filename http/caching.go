@@ -1,0 +1,98 @@
+package http
+
+import (
+	"encoding/binary"
+	"encoding/hex"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/cespare/xxhash/v2"
+)
+
+// Freshness says how long HTTP caches (browsers, nginx, CDNs) may keep the
+// catalog's responses, as their Cache-Control tells them.
+type Freshness struct {
+	// MaxAge is how long a response is fresh: served without asking.
+	MaxAge time.Duration
+	// StaleWhileRevalidate is how long after that a cache may still serve
+	// it while it revalidates it in the background.
+	StaleWhileRevalidate time.Duration
+	// StaleIfError is how long after MaxAge a cache may serve it when the
+	// service fails or cannot be reached.
+	StaleIfError time.Duration
+}
+
+// DefaultFreshness: a change reaches a browser within a minute; a cache
+// answers the minute after that at once while it revalidates (a 304,
+// which costs the service no store read when the response is cached); and
+// an outage of up to a day serves the catalog as it was rather than
+// errors.
+var DefaultFreshness = Freshness{MaxAge: time.Minute, StaleWhileRevalidate: time.Minute, StaleIfError: 24 * time.Hour}
+
+// NotFoundMaxAge is how long caches may keep a 404 of a product that does
+// not exist: briefly, as a delta may add it.
+const NotFoundMaxAge = 10 * time.Second
+
+// cacheControl returns the Cache-Control of the catalog's 200 responses.
+func (f Freshness) cacheControl() string {
+	return fmt.Sprintf("public, max-age=%d, stale-while-revalidate=%d, stale-if-error=%d",
+		seconds(f.MaxAge), seconds(f.StaleWhileRevalidate), seconds(f.StaleIfError))
+}
+
+func seconds(d time.Duration) int64 { return int64(d / time.Second) }
+
+var (
+	notFoundCacheControl = fmt.Sprintf("public, max-age=%d", seconds(NotFoundMaxAge))
+	privateCacheControl  = "private, no-store" // a shopper's own: no cache may keep it
+	errorCacheControl    = "no-store"
+)
+
+// etag returns the strong entity tag of a body: the hex of its 64-bit
+// xxhash, so that every instance gives a body the same tag, and a load
+// that leaves a body as it was leaves its tag too.
+func etag(body []byte) string {
+	var b [18]byte
+	b[0], b[17] = '"', '"'
+	hex.Encode(b[1:17], binary.BigEndian.AppendUint64(nil, xxhash.Sum64(body)))
+	return string(b[:])
+}
+
+// noneMatch reports whether If-None-Match header values name tag: a list
+// of entity tags, or "*". The comparison is weak, as RFC 9110 has it for
+// If-None-Match: W/"x" names "x".
+func noneMatch(values []string, tag string) bool {
+	for _, v := range values {
+		for t := range strings.SplitSeq(v, ",") {
+			t = strings.TrimSpace(t)
+			if t == "*" || strings.TrimPrefix(t, "W/") == tag {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// writeCatalog writes a catalog response's body, with its validator and
+// its freshness; or, when the request's If-None-Match names the body's
+// tag, 304 with the same headers and no body.
+func (s *Server) writeCatalog(w http.ResponseWriter, r *http.Request, body []byte) {
+	tag := etag(body)
+	h := w.Header()
+	h.Set("ETag", tag)
+	h.Set("Cache-Control", s.cacheControl)
+	if noneMatch(r.Header.Values("If-None-Match"), tag) {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	writeBody(w, http.StatusOK, jsonType, body)
+}
+
+// private marks a handler's responses as a shopper's own.
+func private(next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", privateCacheControl)
+		next(w, r)
+	}
+}
