@@ -462,6 +462,35 @@ func TestServer_Validators(t *testing.T) {
 			}
 		}
 	}
+	// Each encoding is a representation of its own, with its own tag, the
+	// identity body compressed; a request naming it gets 304.
+	identity := serve(h, request{path: "/products/1/styles"})
+	want, _ := io.ReadAll(identity.Body)
+	for _, tc := range []struct {
+		accept   string
+		encoding cataloghttp.Encoding
+		token    string
+	}{{"gzip", cataloghttp.Gzip, "gzip"}, {"gzip, deflate, br", cataloghttp.Brotli, "br"}} {
+		for range 2 { // no cache here: made again, the same
+			resp := serve(h, request{path: "/products/1/styles", header: map[string]string{"Accept-Encoding": tc.accept}})
+			body, _ := io.ReadAll(resp.Body)
+			got, err := cataloghttp.Decompress(tc.encoding, body)
+			tag := resp.Header.Get("ETag")
+			if err != nil || string(got) != string(want) || resp.Header.Get("Content-Encoding") != tc.token ||
+				tag != strings.TrimSuffix(identity.Header.Get("ETag"), `"`)+"-"+tc.token+`"` || resp.Header.Get("Vary") != "Accept-Encoding" {
+				t.Fatalf("Accept-Encoding %s: Content-Encoding %q, ETag %q, Vary %q, the body decoded equal to identity's: %v (%v)",
+					tc.accept, resp.Header.Get("Content-Encoding"), tag, resp.Header.Get("Vary"), string(got) == string(want), err)
+			}
+			resp = serve(h, request{path: "/products/1/styles", header: map[string]string{"Accept-Encoding": tc.accept, "If-None-Match": tag}})
+			if resp.StatusCode != 304 || resp.Header.Get("ETag") != tag {
+				t.Fatalf("Accept-Encoding %s, If-None-Match its tag: status %d, ETag %q", tc.accept, resp.StatusCode, resp.Header.Get("ETag"))
+			}
+		}
+	}
+	// A body too short to gain is sent as it is.
+	if resp := serve(h, request{path: "/products/1/related", header: map[string]string{"Accept-Encoding": "gzip, br"}}); resp.Header.Get("Content-Encoding") != "" {
+		t.Errorf("related ids sent with Content-Encoding %q", resp.Header.Get("Content-Encoding"))
+	}
 	// The same body, the same tag, from another server of the same catalog.
 	other := newServerWith(t, "sqlite", writeFixtureCSV(t), cataloghttp.Config{Campus: "c", Logger: quietLogger()})
 	if a, b := serve(h, request{path: "/products/2"}).Header.Get("ETag"), serve(other, request{path: "/products/2"}).Header.Get("ETag"); a != b {
@@ -482,5 +511,25 @@ func TestServer_Validators(t *testing.T) {
 		if got := resp.Header.Get("Cache-Control"); got != tc.want || resp.Header.Get("ETag") != "" {
 			t.Errorf("%s %s: status %d, Cache-Control %q, ETag %q; want %q and no ETag", tc.req.method, tc.req.path, resp.StatusCode, got, resp.Header.Get("ETag"), tc.want)
 		}
+	}
+}
+
+// With a cache, a compressed body is made once and kept beside the
+// identity one: the requests that follow are hits of both.
+func TestServer_CompressedOnce(t *testing.T) {
+	c := cache.New(1<<20, func(cataloghttp.CacheKey) int64 { return 0 })
+	h := newServerWith(t, "sqlite", writeFixtureCSV(t), cataloghttp.Config{Campus: "c", Cache: c, Logger: quietLogger()})
+	br := request{path: "/products/1/styles", header: map[string]string{"Accept-Encoding": "br"}}
+	first := serve(h, br)
+	before := c.Stats()
+	if first.Header.Get("Content-Encoding") != "br" || before.Misses != 2 || before.Entries != 2 {
+		t.Fatalf("first request: Content-Encoding %q, %d misses, %d entries; want br, 2 and 2",
+			first.Header.Get("Content-Encoding"), before.Misses, before.Entries)
+	}
+	for range 3 {
+		serve(h, br)
+	}
+	if st := c.Stats(); st.Misses != before.Misses || st.Hits-before.Hits != 6 {
+		t.Fatalf("three more: %d misses and %d hits more, want 0 and 6", st.Misses-before.Misses, st.Hits-before.Hits)
 	}
 }

@@ -49,14 +49,29 @@ var (
 	errorCacheControl    = "no-store"
 )
 
-// etag returns the strong entity tag of a body: the hex of its 64-bit
-// xxhash, so that every instance gives a body the same tag, and a load
-// that leaves a body as it was leaves its tag too.
+// etag returns the hex of the 64-bit xxhash of a response's identity
+// body: every instance gives a body the same, and a load that leaves a
+// body as it was leaves it too. representation.etag makes it an entity tag.
 func etag(body []byte) string {
-	var b [18]byte
-	b[0], b[17] = '"', '"'
-	hex.Encode(b[1:17], binary.BigEndian.AppendUint64(nil, xxhash.Sum64(body)))
-	return string(b[:])
+	return hex.EncodeToString(binary.BigEndian.AppendUint64(nil, xxhash.Sum64(body)))
+}
+
+// representation is a catalog response as it is sent: its body in an
+// encoding, and the hash of its identity body.
+type representation struct {
+	body     []byte
+	encoding Encoding
+	tag      string
+}
+
+// etag returns the representation's strong entity tag: the identity
+// body's hash, with the encoding after it for a compressed one, as each
+// encoding is its own representation ("0123456789abcdef-gzip").
+func (r representation) etag() string {
+	if r.encoding == Identity {
+		return `"` + r.tag + `"`
+	}
+	return `"` + r.tag + "-" + r.encoding.token() + `"`
 }
 
 // noneMatch reports whether If-None-Match header values name tag: a list
@@ -74,19 +89,28 @@ func noneMatch(values []string, tag string) bool {
 	return false
 }
 
-// writeCatalog writes a catalog response's body, with its validator and
-// its freshness; or, when the request's If-None-Match names the body's
-// tag, 304 with the same headers and no body.
-func (s *Server) writeCatalog(w http.ResponseWriter, r *http.Request, body []byte) {
-	tag := etag(body)
+// notModified reports whether a request's If-None-Match names a
+// representation.
+func (s *Server) notModified(r *http.Request, rep representation) bool {
+	return noneMatch(r.Header.Values("If-None-Match"), rep.etag())
+}
+
+// writeCatalog writes a catalog response, with its validator, its
+// freshness and its encoding; or, when the request's If-None-Match names
+// it, 304 with the same headers and no body.
+func (s *Server) writeCatalog(w http.ResponseWriter, r *http.Request, rep representation) {
 	h := w.Header()
-	h.Set("ETag", tag)
+	h.Set("ETag", rep.etag())
 	h.Set("Cache-Control", s.cacheControl)
-	if noneMatch(r.Header.Values("If-None-Match"), tag) {
+	h.Add("Vary", "Accept-Encoding")
+	if rep.encoding != Identity {
+		h.Set("Content-Encoding", rep.encoding.token())
+	}
+	if s.notModified(r, rep) {
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
-	writeBody(w, http.StatusOK, jsonType, body)
+	writeBody(w, http.StatusOK, jsonType, rep.body)
 }
 
 // private marks a handler's responses as a shopper's own.

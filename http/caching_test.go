@@ -35,7 +35,7 @@ func FuzzNoneMatch(f *testing.F) {
 	f.Add(`"x", W/"y"`, []byte("body"))
 	f.Add(`*`, []byte{})
 	f.Fuzz(func(t *testing.T, header string, body []byte) {
-		tag := etag(body)
+		tag := representation{tag: etag(body)}.etag()
 		if len(tag) != 18 || tag[0] != '"' || tag[17] != '"' || strings.Trim(tag[1:17], "0123456789abcdef") != "" {
 			t.Fatalf("etag %s is not 16 hex digits in quotes", tag)
 		}
@@ -55,6 +55,82 @@ func TestETag(t *testing.T) {
 	a, b := etag([]byte(`{"id":1}`)), etag([]byte(`{"id":2}`))
 	if a == b || a != etag([]byte(`{"id":1}`)) {
 		t.Fatalf("tags %s and %s: want equal bodies' equal, others' different", a, b)
+	}
+	tags := map[string]bool{}
+	for _, e := range []Encoding{Identity, Gzip, Brotli} {
+		tags[representation{tag: a, encoding: e}.etag()] = true
+	}
+	if !tags[`"`+a+`"`] || !tags[`"`+a+`-gzip"`] || !tags[`"`+a+`-br"`] {
+		t.Fatalf("the representations' tags are %v", tags)
+	}
+}
+
+func TestNegotiate(t *testing.T) {
+	for _, tc := range []struct {
+		header string // "-" for none
+		want   Encoding
+	}{
+		{"-", Identity},
+		{"", Identity},
+		{"gzip", Gzip},
+		{"br", Brotli},
+		{"gzip, deflate, br", Brotli},
+		{"gzip, deflate, br, zstd", Brotli},
+		{"GZIP", Gzip},
+		{"br;q=0.5, gzip", Gzip},
+		{"br;q=0.5, gzip;q=0.5", Brotli},
+		{"gzip;q=0", Identity},
+		{"*", Brotli},
+		{"*;q=0.1, gzip;q=0", Brotli},
+		{"identity", Identity},
+		{"identity, gzip;q=0.5", Identity},
+		{"gzip;q=0.5", Gzip}, // identity is acceptable, but less so than what was asked
+		{"*;q=0", Identity},  // nothing acceptable: identity all the same
+		{"gzip;q=x", Identity},
+		{"gzip;q=2", Identity},
+		{"gzip ; q = 0.8 , br ; q=0.9", Brotli},
+		{"deflate", Identity},
+		{"gzip;level=1", Gzip},
+	} {
+		var values []string
+		if tc.header != "-" {
+			values = []string{tc.header}
+		}
+		if got := negotiate(values); got != tc.want {
+			t.Errorf("Accept-Encoding %q: %s, want %s", tc.header, got.token(), tc.want.token())
+		}
+	}
+}
+
+func FuzzNegotiate(f *testing.F) {
+	f.Add("gzip, deflate, br;q=0.9")
+	f.Add("*;q=0")
+	f.Fuzz(func(t *testing.T, header string) {
+		e := negotiate([]string{header})
+		if e != Identity && e != Gzip && e != Brotli {
+			t.Fatalf("%q: encoding %d", header, e)
+		}
+		// A coding refused is never the answer.
+		if refused := negotiate([]string{header + ", gzip;q=0, br;q=0"}); refused != Identity {
+			t.Fatalf("%q with gzip and br refused: %s", header, refused.token())
+		}
+	})
+}
+
+func TestCompress(t *testing.T) {
+	body := []byte(strings.Repeat(`{"style_id":1,"name":"Forest Green & Black"},`, 40))
+	for _, e := range []Encoding{Gzip, Brotli} {
+		out, err := compress(e, body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		back, err := decompress(e, out)
+		if err != nil || string(back) != string(body) || len(out) >= len(body)/4 {
+			t.Fatalf("%s: %d bytes from %d, back %d bytes (%v)", e.token(), len(out), len(body), len(back), err)
+		}
+	}
+	if _, err := compress(Identity, body); err == nil {
+		t.Fatal("compress to identity: no error")
 	}
 }
 

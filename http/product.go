@@ -17,17 +17,24 @@ type Cache interface {
 	Get(ctx context.Context, k CacheKey, timeout time.Duration, load func(context.Context) ([]byte, error)) ([]byte, error)
 }
 
-// CacheKey names one response of the catalog: the route, and the product
-// id or the page it is of.
+// CacheKey names one response of the catalog: the route, the product id
+// or the page it is of, and its encoding.
 type CacheKey struct {
-	Route Route
-	ID    int64
-	Page  catalog.Page
+	Route    Route
+	ID       int64
+	Page     catalog.Page
+	Encoding Encoding
 }
 
 // String names the response, for a cache shared between instances:
-// "product/1", "styles/1", "related/1", "products/2/5".
+// "product/1", "styles/1", "related/1", "products/2/5"; with ".gzip" or
+// ".br" after it when compressed.
 func (k CacheKey) String() string {
+	if k.Encoding != Identity {
+		identity := k
+		identity.Encoding = Identity
+		return identity.String() + "." + k.Encoding.token()
+	}
 	switch k.Route {
 	case RouteProducts:
 		return "products/" + strconv.FormatInt(k.Page.Number, 10) + "/" + strconv.FormatInt(k.Page.Size, 10)
@@ -68,8 +75,10 @@ func (noCache) Get(ctx context.Context, _ CacheKey, _ time.Duration, load func(c
 	return load(ctx)
 }
 
-// respond writes the 200 body of k: from the cache, or as load reads it
-// from the store.
+// respond writes the 200 body of k, in the encoding the request accepts
+// best: from the cache, or as load reads it from the store. A compressed
+// body is made from the identity one once, when it is first asked for,
+// and cached beside it.
 func (s *Server) respond(w http.ResponseWriter, r *http.Request, k CacheKey, load func(ctx context.Context) ([]byte, error)) {
 	ctx, cancel := s.storeContext(r)
 	defer cancel()
@@ -83,7 +92,22 @@ func (s *Server) respond(w http.ResponseWriter, r *http.Request, k CacheKey, loa
 		s.Error(w, r, err)
 		return
 	}
-	s.writeCatalog(w, r, body)
+	rep := representation{body: body, tag: etag(body)}
+	if len(body) >= minCompressed {
+		rep.encoding = negotiate(r.Header.Values("Accept-Encoding"))
+	}
+	if rep.encoding != Identity && !s.notModified(r, rep) {
+		ek := k
+		ek.Encoding = rep.encoding
+		rep.body, err = s.cache.Get(ctx, ek, s.cfg.RequestTimeout, func(context.Context) ([]byte, error) {
+			return compress(rep.encoding, body)
+		})
+		if err != nil {
+			s.Error(w, r, err)
+			return
+		}
+	}
+	s.writeCatalog(w, r, rep)
 }
 
 func (s *Server) handleListProducts(w http.ResponseWriter, r *http.Request) {

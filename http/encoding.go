@@ -1,0 +1,145 @@
+package http
+
+import (
+	"bytes"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/andybalholm/brotli"
+	"github.com/klauspost/compress/gzip"
+)
+
+// Encoding is a content coding of a catalog response.
+type Encoding uint8
+
+// The encodings served: a response is compressed once, when a cache is
+// filled, and kept beside its identity body.
+const (
+	Identity Encoding = iota
+	Gzip
+	Brotli
+)
+
+// token is the coding's name in Accept-Encoding and Content-Encoding.
+func (e Encoding) token() string {
+	switch e {
+	case Gzip:
+		return "gzip"
+	case Brotli:
+		return "br"
+	}
+	return "identity"
+}
+
+// The compression levels: what a body is compressed with once, for all
+// the requests that follow, on every cache miss of a client that asks for
+// the encoding. Weighed with BenchmarkCompressLevels on a full-size
+// catalog's styles response of 5,338 bytes: gzip 9 made it no smaller than
+// 6 (872 bytes) in 2.7 times the time (36 us against 13 us); Brotli 11
+// made it 7% smaller than 6 (700 bytes against 755) in 140 times the time
+// (9.5 ms against 66 us).
+const (
+	gzipLevel     = gzip.DefaultCompression
+	brotliQuality = 6
+)
+
+// minCompressed is the shortest body worth compressing: gzip's header and
+// trailer alone are 18 bytes, and a product's related ids (about 30 bytes)
+// came out longer compressed.
+const minCompressed = 256
+
+// negotiate returns the encoding to answer with, from a request's
+// Accept-Encoding values (RFC 9110, 12.5.3): the acceptable one of highest
+// q-value, Brotli before gzip before identity when equal. Identity is
+// acceptable unless refused (identity;q=0, or *;q=0 without identity), and
+// is the answer too when nothing offered is acceptable.
+func negotiate(values []string) Encoding {
+	if len(values) == 0 {
+		return Identity
+	}
+	q := map[string]float64{}
+	for _, v := range values {
+		for part := range strings.SplitSeq(v, ",") {
+			name, params, _ := strings.Cut(part, ";")
+			name = strings.ToLower(strings.TrimSpace(name))
+			if name == "" {
+				continue
+			}
+			q[name] = qValue(params)
+		}
+	}
+	of := func(e Encoding) float64 {
+		if v, ok := q[e.token()]; ok {
+			return v
+		}
+		if v, ok := q["*"]; ok {
+			return v
+		}
+		if e == Identity {
+			return 0.001 // acceptable, below any coding asked for
+		}
+		return 0
+	}
+	best, bestQ := Identity, of(Identity)
+	for _, e := range []Encoding{Gzip, Brotli} {
+		if v := of(e); v > 0 && v >= bestQ {
+			best, bestQ = e, v
+		}
+	}
+	return best
+}
+
+// qValue returns the q parameter of a coding's parameters: 1 when absent,
+// 0 when malformed (a coding with a q it cannot read is not taken).
+func qValue(params string) float64 {
+	for p := range strings.SplitSeq(params, ";") {
+		k, v, ok := strings.Cut(strings.TrimSpace(p), "=")
+		if !ok || !strings.EqualFold(strings.TrimSpace(k), "q") {
+			continue
+		}
+		f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+		if err != nil || f < 0 || f > 1 {
+			return 0
+		}
+		return f
+	}
+	return 1
+}
+
+var (
+	gzipWriters   = sync.Pool{New: func() any { w, _ := gzip.NewWriterLevel(nil, gzipLevel); return w }}
+	brotliWriters = sync.Pool{New: func() any { return brotli.NewWriterLevel(nil, brotliQuality) }}
+)
+
+// compress returns body in an encoding.
+func compress(e Encoding, body []byte) ([]byte, error) {
+	var buf bytes.Buffer
+	buf.Grow(len(body)/3 + 64)
+	switch e {
+	case Gzip:
+		w := gzipWriters.Get().(*gzip.Writer)
+		defer gzipWriters.Put(w)
+		w.Reset(&buf)
+		if _, err := w.Write(body); err != nil {
+			return nil, err
+		}
+		if err := w.Close(); err != nil {
+			return nil, err
+		}
+	case Brotli:
+		w := brotliWriters.Get().(*brotli.Writer)
+		defer brotliWriters.Put(w)
+		w.Reset(&buf)
+		if _, err := w.Write(body); err != nil {
+			return nil, err
+		}
+		if err := w.Close(); err != nil {
+			return nil, err
+		}
+	default:
+		return nil, fmt.Errorf("no encoding %d", e)
+	}
+	return buf.Bytes(), nil
+}
