@@ -3,6 +3,7 @@ package http
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 	"sync"
@@ -108,38 +109,36 @@ func qValue(params string) float64 {
 	return 1
 }
 
-var (
-	gzipWriters   = sync.Pool{New: func() any { w, _ := gzip.NewWriterLevel(nil, gzipLevel); return w }}
-	brotliWriters = sync.Pool{New: func() any { return brotli.NewWriterLevel(nil, brotliQuality) }}
-)
+// encoder is a compressing writer that can be used again, as both
+// libraries' are.
+type encoder interface {
+	io.WriteCloser
+	Reset(w io.Writer)
+}
+
+// encoders pools the writers of each encoding: a Brotli writer's tables
+// are costly to make for every body.
+var encoders = map[Encoding]*sync.Pool{
+	Gzip:   {New: func() any { w, _ := gzip.NewWriterLevel(nil, gzipLevel); return w }},
+	Brotli: {New: func() any { return brotli.NewWriterLevel(nil, brotliQuality) }},
+}
 
 // compress returns body in an encoding.
 func compress(e Encoding, body []byte) ([]byte, error) {
+	pool, ok := encoders[e]
+	if !ok {
+		return nil, fmt.Errorf("no encoding %d", e)
+	}
+	w := pool.Get().(encoder)
+	defer pool.Put(w)
 	var buf bytes.Buffer
 	buf.Grow(len(body)/3 + 64)
-	switch e {
-	case Gzip:
-		w := gzipWriters.Get().(*gzip.Writer)
-		defer gzipWriters.Put(w)
-		w.Reset(&buf)
-		if _, err := w.Write(body); err != nil {
-			return nil, err
-		}
-		if err := w.Close(); err != nil {
-			return nil, err
-		}
-	case Brotli:
-		w := brotliWriters.Get().(*brotli.Writer)
-		defer brotliWriters.Put(w)
-		w.Reset(&buf)
-		if _, err := w.Write(body); err != nil {
-			return nil, err
-		}
-		if err := w.Close(); err != nil {
-			return nil, err
-		}
-	default:
-		return nil, fmt.Errorf("no encoding %d", e)
+	w.Reset(&buf)
+	if _, err := w.Write(body); err != nil {
+		return nil, err
+	}
+	if err := w.Close(); err != nil {
+		return nil, err
 	}
 	return buf.Bytes(), nil
 }

@@ -3,7 +3,6 @@ package http
 import (
 	"bytes"
 	"fmt"
-	"io"
 	"os"
 	"testing"
 
@@ -27,22 +26,21 @@ func BenchmarkCompressLevels(b *testing.B) {
 	}
 	for _, level := range []int{1, 6, 9} {
 		w, _ := gzip.NewWriterLevel(nil, level)
-		benchWriter(b, fmt.Sprintf("gzip-%d", level), body, w.Reset, w.Write, w.Close)
+		benchEncoder(b, fmt.Sprintf("gzip-%d", level), body, w)
 	}
 	for _, quality := range []int{4, 6, 8, 11} {
-		w := brotli.NewWriterLevel(nil, quality)
-		benchWriter(b, fmt.Sprintf("br-%d", quality), body, w.Reset, w.Write, w.Close)
+		benchEncoder(b, fmt.Sprintf("br-%d", quality), body, brotli.NewWriterLevel(nil, quality))
 	}
 }
 
-func benchWriter(b *testing.B, name string, body []byte, reset func(w io.Writer), write func([]byte) (int, error), close func() error) {
+func benchEncoder(b *testing.B, name string, body []byte, w encoder) {
 	b.Run(name, func(b *testing.B) {
 		var buf bytes.Buffer
 		for b.Loop() {
 			buf.Reset()
-			reset(&buf)
-			_, _ = write(body)
-			_ = close()
+			w.Reset(&buf)
+			_, _ = w.Write(body)
+			_ = w.Close()
 		}
 		b.ReportMetric(float64(buf.Len()), "bytes")
 	})
