@@ -88,10 +88,12 @@ func (s *Server) respond(w http.ResponseWriter, r *http.Request, k CacheKey, loa
 	if err != nil {
 		if catalog.ErrorCode(err) == catalog.ENOTFOUND {
 			w.Header().Set("Cache-Control", notFoundCacheControl)
+			w.Header().Set("Surrogate-Key", k.surrogateKeys(nil))
 		}
 		s.Error(w, r, err)
 		return
 	}
+	w.Header().Set("Surrogate-Key", k.surrogateKeys(body))
 	rep := representation{body: body, tag: etag(body)}
 	if len(body) >= minCompressed {
 		rep.encoding = negotiate(r.Header.Values("Accept-Encoding"))

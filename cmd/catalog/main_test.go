@@ -577,6 +577,7 @@ func TestRun_ServeConfig(t *testing.T) {
 		{"QueueWaitFromEnv", nil, map[string]string{"CATALOG_QUEUE_WAIT": "-1s"}, []string{"CATALOG_QUEUE_WAIT", "want a positive duration"}},
 		{"TimeoutNotADuration", []string{"--request-timeout", "soon"}, nil, []string{"-request-timeout"}},
 		{"PollZero", []string{"--catalog-poll", "0"}, nil, []string{"-catalog-poll", "want a positive duration"}},
+		{"PurgeURLNotHTTP", []string{"--purge-url", "varnish:6081"}, nil, []string{"--purge-url", "want an http or https URL"}},
 		{"MaxAgeNegative", []string{"--max-age", "-1s"}, nil, []string{"-max-age", "want whole seconds, 0 or more"}},
 		{"MaxAgeFraction", nil, map[string]string{"CATALOG_STALE_IF_ERROR": "1.5s"}, []string{"CATALOG_STALE_IF_ERROR", "want whole seconds"}},
 		{"ShareOverOne", []string{"--log-requests", "1.5"}, nil, []string{"-log-requests", "from 0 to 1"}},

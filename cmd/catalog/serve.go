@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"net/http/pprof"
 	"os"
 	"runtime"
@@ -50,6 +51,7 @@ type serveConfig struct {
 	MaxInFlight     int
 	QueueWait       time.Duration
 	Freshness       cataloghttp.Freshness // what catalog responses tell HTTP caches
+	PurgeURL        string                // where a caching tier takes purges by surrogate key
 }
 
 // DefaultCacheMB is the default bound of the response cache: it holds all
@@ -109,6 +111,7 @@ func (c *serveConfig) flags(fs *flag.FlagSet) {
 	fs.Var(wholeSeconds(&c.Freshness.MaxAge), "max-age", "how long browsers and HTTP caches may serve a catalog response without asking again (Cache-Control max-age)")
 	fs.Var(wholeSeconds(&c.Freshness.StaleWhileRevalidate), "stale-while-revalidate", "how long after max-age a cache may serve a response while it revalidates it")
 	fs.Var(wholeSeconds(&c.Freshness.StaleIfError), "stale-if-error", "how long after max-age a cache may serve a response when the service fails or is down")
+	fs.StringVar(&c.PurgeURL, "purge-url", c.PurgeURL, "an http(s) URL of a caching tier to send a PURGE to, with the surrogate keys of what each new catalog changed in its xkey-purge header (empty: none)")
 }
 
 // validate checks what no single flag can.
@@ -118,6 +121,9 @@ func (c serveConfig) validate() error {
 	}
 	if len(c.Store.Replicas) > 0 && !isPostgres(c.Store.DB) {
 		return errors.New("--db-replica: read replicas are PostgreSQL's; --db names a SQLite file")
+	}
+	if u, err := url.Parse(c.PurgeURL); c.PurgeURL != "" && (err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "") {
+		return fmt.Errorf("--purge-url %q: want an http or https URL", c.PurgeURL)
 	}
 	return nil
 }
@@ -139,6 +145,7 @@ func (c serveConfig) LogValue() slog.Value {
 		slog.Duration("catalog_poll", c.CatalogPoll), slog.Int("max_in_flight", c.MaxInFlight),
 		slog.Duration("queue_wait", c.QueueWait), slog.Duration("max_age", c.Freshness.MaxAge),
 		slog.Duration("stale_while_revalidate", c.Freshness.StaleWhileRevalidate), slog.Duration("stale_if_error", c.Freshness.StaleIfError),
+		slog.String("purge_url", redact(c.PurgeURL)),
 	)
 }
 
@@ -209,6 +216,12 @@ func openService(ctx context.Context, cfg serveConfig, logger *slog.Logger) (_ *
 		}
 		svc.closers = append(svc.closers, closeTier)
 		httpCfg.Cache, cacheStats = c, func() any { return c.Stats() }
+	}
+	if cfg.PurgeURL != "" {
+		// Two polls: every instance behind the tier has seen the new
+		// catalog by then, so what the tier fetches again is new.
+		p := &cataloghttp.Purger{URL: cfg.PurgeURL, Delay: 2 * cfg.CatalogPoll, Client: &http.Client{Timeout: 10 * time.Second}, Logger: logger}
+		p.Follow(watcher, db)
 	}
 	if err := followCatalog(ctx, cfg, db, watcher, m, logger); err != nil {
 		return nil, err
