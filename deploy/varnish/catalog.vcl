@@ -1,0 +1,79 @@
+vcl 4.1;
+# Varnish in front of several `catalog serve` instances: it keeps the
+# catalog's responses as their Cache-Control says, revalidates them with
+# their ETags, serves them stale while instances are down, and drops
+# exactly what a new catalog changed when an instance purges their
+# surrogate keys (catalog serve --purge-url http://varnish/, the xkey
+# module). The instances below are examples: list yours.
+
+import directors;
+import std;
+import xkey;
+
+probe ready {
+    .url = "/readyz";
+    .interval = 1s;
+    .timeout = 1s;
+    .window = 3;
+    .threshold = 2;
+}
+
+backend instance1 { .host = "127.0.0.1"; .port = "3001"; .probe = ready; }
+backend instance2 { .host = "127.0.0.1"; .port = "3002"; .probe = ready; }
+
+# Who may purge: the instances.
+acl purgers {
+    "127.0.0.1";
+}
+
+sub vcl_init {
+    new instances = directors.round_robin();
+    instances.add_backend(instance1);
+    instances.add_backend(instance2);
+}
+
+sub vcl_recv {
+    set req.backend_hint = instances.backend();
+    if (req.method == "PURGE") {
+        if (client.ip !~ purgers) {
+            return (synth(403, "Forbidden"));
+        }
+        # The keys, space-separated: each changed product's, "products"
+        # for every list page, "catalog" for everything.
+        return (synth(200, "Purged " + xkey.purge(req.http.xkey-purge)));
+    }
+    if (req.url ~ "^(/api/fec2/[^/]+)?/cart") {
+        return (pass); # a shopper's own
+    }
+    # The catalog is the same for every shopper: the session cookie does
+    # not make a response of its own.
+    unset req.http.Cookie;
+    # A stale response is served while it is revalidated for as long as
+    # its stale-while-revalidate allows (60 s by default); when no
+    # instance is up, for as long as its stale-if-error does.
+    if (std.healthy(req.backend_hint)) {
+        set req.grace = 60s;
+    }
+}
+
+sub vcl_backend_response {
+    # xkey indexes an object by the keys in its xkey header.
+    if (beresp.http.Surrogate-Key) {
+        set beresp.http.xkey = beresp.http.Surrogate-Key;
+    }
+    # Kept past its max-age for as long as its stale-if-error allows.
+    if (beresp.http.Cache-Control ~ "stale-if-error=[0-9]+") {
+        set beresp.keep = std.duration(regsub(beresp.http.Cache-Control, ".*stale-if-error=([0-9]+).*", "\1s"), 0s);
+        set beresp.grace = beresp.keep;
+    }
+}
+
+sub vcl_deliver {
+    unset resp.http.xkey;
+    # What answered: the tier, or an instance behind it.
+    if (obj.hits > 0) {
+        set resp.http.X-Cache = "hit";
+    } else {
+        set resp.http.X-Cache = "miss";
+    }
+}
