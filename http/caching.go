@@ -1,6 +1,7 @@
 package http
 
 import (
+	"context"
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
@@ -59,9 +60,9 @@ func etag(body []byte) string {
 // representation is a catalog response as it is sent: its body in an
 // encoding, and the hash of its identity body.
 type representation struct {
-	body     []byte
-	encoding Encoding
-	tag      string
+	body, identity []byte
+	encoding       Encoding
+	tag            string
 }
 
 // etag returns the representation's strong entity tag: the identity
@@ -89,17 +90,38 @@ func noneMatch(values []string, tag string) bool {
 	return false
 }
 
+// represent returns k's response as the request is answered: body, whose
+// key is k, or the compressed body of the encoding the request accepts
+// best, from the cache or made there (unless the request names it in
+// If-None-Match: then its tag is all that is needed).
+func (s *Server) represent(ctx context.Context, r *http.Request, k CacheKey, body []byte) (representation, error) {
+	rep := representation{body: body, identity: body, tag: etag(body)}
+	if len(body) >= minCompressed {
+		rep.encoding = negotiate(r.Header.Values("Accept-Encoding"))
+	}
+	if rep.encoding == Identity || s.notModified(r, rep) {
+		return rep, nil
+	}
+	k.Encoding = rep.encoding
+	var err error
+	rep.body, err = s.cache.Get(ctx, k, s.cfg.RequestTimeout, func(context.Context) ([]byte, error) {
+		return compress(rep.encoding, body)
+	})
+	return rep, err
+}
+
 // notModified reports whether a request's If-None-Match names a
 // representation.
 func (s *Server) notModified(r *http.Request, rep representation) bool {
 	return noneMatch(r.Header.Values("If-None-Match"), rep.etag())
 }
 
-// writeCatalog writes a catalog response, with its validator, its
-// freshness and its encoding; or, when the request's If-None-Match names
-// it, 304 with the same headers and no body.
-func (s *Server) writeCatalog(w http.ResponseWriter, r *http.Request, rep representation) {
+// writeCatalog writes k's response, with its validator, its freshness,
+// its encoding and its surrogate keys; or, when the request's
+// If-None-Match names it, 304 with the same headers and no body.
+func (s *Server) writeCatalog(w http.ResponseWriter, r *http.Request, k CacheKey, rep representation) {
 	h := w.Header()
+	h.Set("Surrogate-Key", k.surrogateKeys(rep.identity))
 	h.Set("ETag", rep.etag())
 	h.Set("Cache-Control", s.cacheControl)
 	h.Add("Vary", "Accept-Encoding")

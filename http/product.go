@@ -93,23 +93,12 @@ func (s *Server) respond(w http.ResponseWriter, r *http.Request, k CacheKey, loa
 		s.Error(w, r, err)
 		return
 	}
-	w.Header().Set("Surrogate-Key", k.surrogateKeys(body))
-	rep := representation{body: body, tag: etag(body)}
-	if len(body) >= minCompressed {
-		rep.encoding = negotiate(r.Header.Values("Accept-Encoding"))
+	rep, err := s.represent(ctx, r, k, body)
+	if err != nil {
+		s.Error(w, r, err)
+		return
 	}
-	if rep.encoding != Identity && !s.notModified(r, rep) {
-		ek := k
-		ek.Encoding = rep.encoding
-		rep.body, err = s.cache.Get(ctx, ek, s.cfg.RequestTimeout, func(context.Context) ([]byte, error) {
-			return compress(rep.encoding, body)
-		})
-		if err != nil {
-			s.Error(w, r, err)
-			return
-		}
-	}
-	s.writeCatalog(w, r, rep)
+	s.writeCatalog(w, r, k, rep)
 }
 
 func (s *Server) handleListProducts(w http.ResponseWriter, r *http.Request) {
