@@ -102,7 +102,7 @@ func (s *Server) represent(ctx context.Context, r *http.Request, k CacheKey, bod
 	if rep.encoding == Identity || s.notModified(r, rep) {
 		return rep, nil
 	}
-	k.Encoding = rep.encoding
+	k.Encoding, k.Tag = rep.encoding, rep.tag
 	var err error
 	rep.body, err = s.cache.Get(ctx, k, s.cfg.RequestTimeout, func(context.Context) ([]byte, error) {
 		return compress(rep.encoding, body)

@@ -18,22 +18,25 @@ type Cache interface {
 }
 
 // CacheKey names one response of the catalog: the route, the product id
-// or the page it is of, and its encoding.
+// or the page it is of, and its encoding. A compressed one also names the
+// hash of the identity body it was made from (Tag): a body compressed
+// just as a new catalog came is then never taken for the new one's.
 type CacheKey struct {
 	Route    Route
 	ID       int64
 	Page     catalog.Page
 	Encoding Encoding
+	Tag      string
 }
 
 // String names the response, for a cache shared between instances:
-// "product/1", "styles/1", "related/1", "products/2/5"; with ".gzip" or
-// ".br" after it when compressed.
+// "product/1", "styles/1", "related/1", "products/2/5"; with ".gzip." or
+// ".br." and the tag after it when compressed.
 func (k CacheKey) String() string {
 	if k.Encoding != Identity {
 		identity := k
-		identity.Encoding = Identity
-		return identity.String() + "." + k.Encoding.token()
+		identity.Encoding, identity.Tag = Identity, ""
+		return identity.String() + "." + k.Encoding.token() + "." + k.Tag
 	}
 	switch k.Route {
 	case RouteProducts:

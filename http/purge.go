@@ -3,9 +3,12 @@ package http
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -17,10 +20,14 @@ import (
 // for a caching tier to purge by (Varnish xkey, CDNs): every response
 // names keyAll; a product's three routes, and its 404s, name its
 // productKey; a list page names keyList and the productKey of each product
-// on it.
+// on it, or keyLongList instead when it holds more than maxPageKeys, lest
+// the header outgrow what proxies take (Varnish's 8 KB by default), and
+// any change of a product purges keyLongList.
 const (
-	keyAll  = "catalog"
-	keyList = "products"
+	keyAll      = "catalog"
+	keyList     = "products"
+	keyLongList = "products-long"
+	maxPageKeys = 64
 )
 
 func productKey(id int64) string { return "product-" + strconv.FormatInt(id, 10) }
@@ -44,6 +51,9 @@ func listKeys(body []byte) string {
 	var b strings.Builder
 	b.WriteString(keyAll + " " + keyList)
 	const start = `{"id":`
+	if bytes.Count(body, []byte(start)) > maxPageKeys {
+		return b.String() + " " + keyLongList
+	}
 	for {
 		i := bytes.Index(body, []byte(start))
 		if i < 0 {
@@ -62,9 +72,9 @@ func listKeys(body []byte) string {
 }
 
 // PurgeKeys returns the surrogate keys of the responses a history changed:
-// each changed product's, and the list pages' when positions shifted; all
-// of them when the history does not start at seen, the last generation
-// purged for.
+// each changed product's, the long list pages' if any changed, and every
+// list page's when positions shifted; all of them when the history does
+// not start at seen, the last generation purged for.
 func PurgeKeys(seen int64, h catalog.History) []string {
 	if h.From > seen {
 		return []string{keyAll}
@@ -82,6 +92,8 @@ func PurgeKeys(seen int64, h catalog.History) []string {
 	}
 	if shifted {
 		keys = append(keys, keyList)
+	} else if len(keys) > 0 {
+		keys = append(keys, keyLongList)
 	}
 	return keys
 }
@@ -103,51 +115,98 @@ type Purger struct {
 // header.
 const purgeBatch = 100
 
-// Follow has p purge what each new catalog w finds changed, as log tells.
-// The catalog found first is taken as already purged for.
-func (p *Purger) Follow(w *catalog.Watcher, log catalog.ChangeLog) {
+// Follow has p purge, until ctx ends, what each new catalog w finds
+// changed, as log tells; the catalog w has found, or finds first, is taken
+// as purged for. The purges run in a goroutine of their own, never in the
+// watcher's.
+func (p *Purger) Follow(ctx context.Context, w *catalog.Watcher, log catalog.ChangeLog) {
 	seen := int64(-1)
+	if info, err := w.Current(); err == nil {
+		seen = info.Generation
+	}
+	found := make(chan int64, 16)
 	w.OnChange(func(info catalog.CatalogInfo) {
-		if seen < 0 || info.Generation <= seen {
-			seen = max(seen, info.Generation)
-			return
+		select {
+		case found <- info.Generation:
+		default: // the pending ones' reads of the changes cover this one
 		}
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		h, err := log.Changes(ctx, seen)
-		keys := PurgeKeys(seen, h)
-		if err != nil {
-			keys = []string{keyAll}
-			p.Logger.Warn("cannot read what the new catalog changed: purging every response", "error", err)
-		}
-		seen = max(info.Generation, h.To)
-		go func() {
-			time.Sleep(p.Delay)
-			if err := p.Purge(context.Background(), keys); err != nil {
-				p.Logger.Warn("purge failed: the tier serves what changed until max-age", "generation", info.Generation, "error", err)
-			}
-		}()
 	})
+	go p.run(ctx, seen, found, log)
 }
 
-// Purge sends the purge requests of keys.
+// run purges for each generation found after seen (or after the first
+// found, when seen is -1).
+func (p *Purger) run(ctx context.Context, seen int64, found <-chan int64, log catalog.ChangeLog) {
+	failed := false
+	for {
+		var g int64
+		select {
+		case <-ctx.Done():
+			return
+		case g = <-found:
+		}
+		if seen < 0 || g <= seen {
+			seen = max(seen, g)
+			continue
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(p.Delay):
+		}
+		keys, to := p.changed(ctx, log, seen)
+		if failed { // what the failed purge left may still be in the tier
+			keys = []string{keyAll}
+		}
+		seen = max(g, to)
+		failed = p.Purge(ctx, keys) != nil
+	}
+}
+
+// changed returns the keys of what the catalogs after seen changed, and
+// the last generation they go up to; every key when the changes cannot
+// be read.
+func (p *Purger) changed(ctx context.Context, log catalog.ChangeLog, seen int64) ([]string, int64) {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	h, err := log.Changes(ctx, seen)
+	if err != nil {
+		p.Logger.Warn("cannot read what the new catalog changed: purging every response", "error", err)
+		return []string{keyAll}, seen
+	}
+	return PurgeKeys(seen, h), h.To
+}
+
+// Purge sends the purge requests of keys, every batch even when one fails.
 func (p *Purger) Purge(ctx context.Context, keys []string) error {
-	for len(keys) > 0 {
-		n := min(len(keys), purgeBatch)
-		req, err := http.NewRequestWithContext(ctx, "PURGE", p.URL, nil)
-		if err != nil {
-			return err
+	var errs []error
+	for batch := range slices.Chunk(keys, purgeBatch) {
+		if err := p.purge(ctx, batch); err != nil {
+			errs = append(errs, err)
 		}
-		req.Header.Set("xkey-purge", strings.Join(keys[:n], " "))
-		resp, err := p.Client.Do(req)
-		if err != nil {
-			return err
-		}
-		resp.Body.Close()
-		if resp.StatusCode >= 300 {
-			return fmt.Errorf("PURGE %s: %s", p.URL, resp.Status)
-		}
-		keys = keys[n:]
+	}
+	err := errors.Join(errs...)
+	if err != nil {
+		p.Logger.Warn("purge failed: the tier may serve what changed until the next purge, which purges everything", "error", err)
+	}
+	return err
+}
+
+// purge sends one purge request.
+func (p *Purger) purge(ctx context.Context, keys []string) error {
+	req, err := http.NewRequestWithContext(ctx, "PURGE", p.URL, nil)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("xkey-purge", strings.Join(keys, " "))
+	resp, err := p.Client.Do(req)
+	if err != nil {
+		return err
+	}
+	_, _ = io.Copy(io.Discard, resp.Body) // so that the connection is kept
+	resp.Body.Close()
+	if resp.StatusCode >= 300 {
+		return fmt.Errorf("PURGE %s: %s", p.URL, resp.Status)
 	}
 	return nil
 }

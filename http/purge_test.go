@@ -20,6 +20,7 @@ func TestListKeys(t *testing.T) {
 		{`[]`, "catalog products"},
 		{`[{"id":1,"campus":"c","name":"{\"id\":9"},{"id":22,"campus":"c"}]`, "catalog products product-1 product-22"},
 		{`[{"id":}]`, "catalog products"},
+		{"[" + strings.Repeat(`{"id":1},`, maxPageKeys) + `{"id":2}]`, "catalog products products-long"},
 	} {
 		if got := listKeys([]byte(tc.body)); got != tc.want {
 			t.Errorf("listKeys(%s) = %q, want %q", tc.body, got, tc.want)
@@ -58,6 +59,11 @@ func TestPurgeKeys(t *testing.T) {
 			t.Errorf("seen %d: keys %v, want %v", tc.seen, got, tc.want)
 		}
 	}
+	// Without a shift, the long pages go with the products.
+	h.Changes[1].ShiftFrom = 0
+	if got, want := PurgeKeys(4, h), []string{"product-9", "product-12", "products-long"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("no shift: keys %v, want %v", got, want)
+	}
 }
 
 func TestPurger_Purge(t *testing.T) {
@@ -77,7 +83,7 @@ func TestPurger_Purge(t *testing.T) {
 	for i := range keys {
 		keys[i] = productKey(int64(i))
 	}
-	p := &Purger{URL: tier.URL, Client: tier.Client()}
+	p := &Purger{URL: tier.URL, Client: tier.Client(), Logger: quiet}
 	if err := p.Purge(context.Background(), keys); err != nil {
 		t.Fatal(err)
 	}
@@ -86,7 +92,7 @@ func TestPurger_Purge(t *testing.T) {
 	}
 	refusing := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusForbidden) }))
 	defer refusing.Close()
-	if err := (&Purger{URL: refusing.URL, Client: refusing.Client()}).Purge(context.Background(), keys[:1]); err == nil {
+	if err := (&Purger{URL: refusing.URL, Client: refusing.Client(), Logger: quiet}).Purge(context.Background(), keys[:1]); err == nil {
 		t.Fatal("a purge refused with 403: no error")
 	}
 }
@@ -117,37 +123,57 @@ func (f *fakeCatalog) set(generation int64, h catalog.History) {
 	f.generation, f.history = generation, h
 }
 
+var quiet = slog.New(slog.DiscardHandler)
+
 // Follow purges nothing for the catalog it finds first, then what each
-// new one changed.
+// new one changed; after a purge the tier refused, everything.
 func TestPurger_Follow(t *testing.T) {
 	purged := make(chan string, 10)
+	var refuse sync.Once
 	tier := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		purged <- r.Header.Get("xkey-purge")
+		refuse.Do(func() { w.WriteHeader(http.StatusServiceUnavailable) })
 	}))
 	defer tier.Close()
 	store := &fakeCatalog{generation: 3, history: catalog.History{From: 0, To: 3}}
 	w := catalog.NewWatcher(store, time.Hour)
-	ctx := context.Background()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
 	if _, err := w.Poll(ctx); err != nil {
 		t.Fatal(err)
 	}
-	p := &Purger{URL: tier.URL, Client: tier.Client(), Logger: slog.New(slog.DiscardHandler)}
-	p.Follow(w, store)
-	store.set(4, catalog.History{From: 3, To: 4, Changes: []catalog.Change{{Generation: 4, Products: []catalog.ProductChange{{ID: 8, Pos: 5}}}}})
-	if _, err := w.Poll(ctx); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case keys := <-purged:
-		if keys != "product-8" {
-			t.Fatalf("purged %q, want product-8", keys)
+	(&Purger{URL: tier.URL, Client: tier.Client(), Logger: quiet}).Follow(ctx, w, store)
+	next := func(g int64, ids ...int64) {
+		t.Helper()
+		c := catalog.Change{Generation: g}
+		for _, id := range ids {
+			c.Products = append(c.Products, catalog.ProductChange{ID: id, Pos: id})
 		}
-	case <-time.After(5 * time.Second):
-		t.Fatal("no purge")
+		store.set(g, catalog.History{From: g - 1, To: g, Changes: []catalog.Change{c}})
+		if _, err := w.Poll(ctx); err != nil {
+			t.Fatal(err)
+		}
 	}
+	want := func(keys string) {
+		t.Helper()
+		select {
+		case got := <-purged:
+			if got != keys {
+				t.Fatalf("purged %q, want %q", got, keys)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatalf("no purge of %q", keys)
+		}
+	}
+	next(4, 8)
+	want("product-8 products-long") // refused
+	next(5, 9)
+	want("catalog")
+	next(6, 10)
+	want("product-10 products-long")
 	select {
 	case keys := <-purged:
-		t.Fatalf("a second purge, of %q", keys)
+		t.Fatalf("a purge too many, of %q", keys)
 	case <-time.After(100 * time.Millisecond):
 	}
 }

@@ -221,7 +221,7 @@ func openService(ctx context.Context, cfg serveConfig, logger *slog.Logger) (_ *
 		// Two polls: every instance behind the tier has seen the new
 		// catalog by then, so what the tier fetches again is new.
 		p := &cataloghttp.Purger{URL: cfg.PurgeURL, Delay: 2 * cfg.CatalogPoll, Client: &http.Client{Timeout: 10 * time.Second}, Logger: logger}
-		p.Follow(watcher, db)
+		p.Follow(ctx, watcher, db)
 	}
 	if err := followCatalog(ctx, cfg, db, watcher, m, logger); err != nil {
 		return nil, err

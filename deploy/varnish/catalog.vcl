@@ -4,7 +4,9 @@ vcl 4.1;
 # their ETags, serves them stale while instances are down, and drops
 # exactly what a new catalog changed when an instance purges their
 # surrogate keys (catalog serve --purge-url http://varnish/, the xkey
-# module). The instances below are examples: list yours.
+# module). The instances below are examples: list yours. Varnish asks the
+# instances for gzip and keeps that (http_gzip_support), so clients behind
+# it get gzip or identity, not Brotli.
 
 import directors;
 import std;
@@ -45,18 +47,26 @@ sub vcl_recv {
     if (req.url ~ "^(/api/fec2/[^/]+)?/cart") {
         return (pass); # a shopper's own
     }
+    if (req.url ~ "^/(healthz|readyz)") {
+        return (pass); # about the instance that answers, now
+    }
     # The catalog is the same for every shopper: the session cookie does
     # not make a response of its own.
     unset req.http.Cookie;
-    # A stale response is served while it is revalidated for as long as
-    # its stale-while-revalidate allows (60 s by default); when no
-    # instance is up, for as long as its stale-if-error does.
+    # A stale response is served while it is revalidated for 60 s (catalog
+    # serve's --stale-while-revalidate by default: keep the two alike);
+    # when no instance is up, for as long as its stale-if-error allows.
     if (std.healthy(req.backend_hint)) {
         set req.grace = 60s;
     }
 }
 
 sub vcl_backend_response {
+    # An instance that fails a background revalidation leaves the stale
+    # response in place, rather than an error.
+    if (beresp.status >= 500 && bereq.is_bgfetch) {
+        return (abandon);
+    }
     # xkey indexes an object by the keys in its xkey header.
     if (beresp.http.Surrogate-Key) {
         set beresp.http.xkey = beresp.http.Surrogate-Key;
@@ -69,7 +79,9 @@ sub vcl_backend_response {
 }
 
 sub vcl_deliver {
+    # The keys are the tier's business, not the client's.
     unset resp.http.xkey;
+    unset resp.http.Surrogate-Key;
     # What answered: the tier, or an instance behind it.
     if (obj.hits > 0) {
         set resp.http.X-Cache = "hit";
