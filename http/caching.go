@@ -46,33 +46,38 @@ func seconds(d time.Duration) int64 { return int64(d / time.Second) }
 
 var (
 	notFoundCacheControl = fmt.Sprintf("public, max-age=%d", seconds(NotFoundMaxAge))
-	privateCacheControl  = "private, no-store" // a shopper's own: no cache may keep it
-	errorCacheControl    = "no-store"
+)
+
+const (
+	privateCacheControl = "private, no-store" // a shopper's own: no cache may keep it
+	errorCacheControl   = "no-store"
 )
 
 // etag returns the hex of the 64-bit xxhash of a response's identity
 // body: every instance gives a body the same, and a load that leaves a
-// body as it was leaves it too. representation.etag makes it an entity tag.
+// body as it was leaves it too. entityTag makes it an entity tag.
 func etag(body []byte) string {
 	return hex.EncodeToString(binary.BigEndian.AppendUint64(nil, xxhash.Sum64(body)))
 }
 
+// entityTag returns the strong entity tag of a representation: the hash
+// of its identity body, with the encoding after it for a compressed one,
+// as each encoding is its own representation ("0123456789abcdef-gzip").
+func entityTag(hash string, e Encoding) string {
+	if e == Identity {
+		return `"` + hash + `"`
+	}
+	return `"` + hash + "-" + e.token() + `"`
+}
+
 // representation is a catalog response as it is sent: its body in an
-// encoding, and the hash of its identity body.
+// encoding, its entity tag, and whether the request's If-None-Match names
+// that tag.
 type representation struct {
 	body, identity []byte
 	encoding       Encoding
-	tag            string
-}
-
-// etag returns the representation's strong entity tag: the identity
-// body's hash, with the encoding after it for a compressed one, as each
-// encoding is its own representation ("0123456789abcdef-gzip").
-func (r representation) etag() string {
-	if r.encoding == Identity {
-		return `"` + r.tag + `"`
-	}
-	return `"` + r.tag + "-" + r.encoding.token() + `"`
+	etag           string
+	notModified    bool
 }
 
 // noneMatch reports whether If-None-Match header values name tag: a list
@@ -95,14 +100,17 @@ func noneMatch(values []string, tag string) bool {
 // best, from the cache or made there (unless the request names it in
 // If-None-Match: then its tag is all that is needed).
 func (s *Server) represent(ctx context.Context, r *http.Request, k CacheKey, body []byte) (representation, error) {
-	rep := representation{body: body, identity: body, tag: etag(body)}
+	rep := representation{body: body, identity: body}
 	if len(body) >= minCompressed {
 		rep.encoding = negotiate(r.Header.Values("Accept-Encoding"))
 	}
-	if rep.encoding == Identity || s.notModified(r, rep) {
+	hash := etag(body)
+	rep.etag = entityTag(hash, rep.encoding)
+	rep.notModified = noneMatch(r.Header.Values("If-None-Match"), rep.etag)
+	if rep.encoding == Identity || rep.notModified {
 		return rep, nil
 	}
-	k.Encoding, k.Tag = rep.encoding, rep.tag
+	k.Encoding, k.Tag = rep.encoding, hash
 	var err error
 	rep.body, err = s.cache.Get(ctx, k, s.cfg.RequestTimeout, func(context.Context) ([]byte, error) {
 		return compress(rep.encoding, body)
@@ -110,25 +118,19 @@ func (s *Server) represent(ctx context.Context, r *http.Request, k CacheKey, bod
 	return rep, err
 }
 
-// notModified reports whether a request's If-None-Match names a
-// representation.
-func (s *Server) notModified(r *http.Request, rep representation) bool {
-	return noneMatch(r.Header.Values("If-None-Match"), rep.etag())
-}
-
 // writeCatalog writes k's response, with its validator, its freshness,
 // its encoding and its surrogate keys; or, when the request's
 // If-None-Match names it, 304 with the same headers and no body.
-func (s *Server) writeCatalog(w http.ResponseWriter, r *http.Request, k CacheKey, rep representation) {
+func (s *Server) writeCatalog(w http.ResponseWriter, k CacheKey, rep representation) {
 	h := w.Header()
 	h.Set("Surrogate-Key", k.surrogateKeys(rep.identity))
-	h.Set("ETag", rep.etag())
+	h.Set("ETag", rep.etag)
 	h.Set("Cache-Control", s.cacheControl)
 	h.Add("Vary", "Accept-Encoding")
 	if rep.encoding != Identity {
 		h.Set("Content-Encoding", rep.encoding.token())
 	}
-	if s.notModified(r, rep) {
+	if rep.notModified {
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}

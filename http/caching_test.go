@@ -35,7 +35,7 @@ func FuzzNoneMatch(f *testing.F) {
 	f.Add(`"x", W/"y"`, []byte("body"))
 	f.Add(`*`, []byte{})
 	f.Fuzz(func(t *testing.T, header string, body []byte) {
-		tag := representation{tag: etag(body)}.etag()
+		tag := entityTag(etag(body), Identity)
 		if len(tag) != 18 || tag[0] != '"' || tag[17] != '"' || strings.Trim(tag[1:17], "0123456789abcdef") != "" {
 			t.Fatalf("etag %s is not 16 hex digits in quotes", tag)
 		}
@@ -58,7 +58,7 @@ func TestETag(t *testing.T) {
 	}
 	tags := map[string]bool{}
 	for _, e := range []Encoding{Identity, Gzip, Brotli} {
-		tags[representation{tag: a, encoding: e}.etag()] = true
+		tags[entityTag(a, e)] = true
 	}
 	if !tags[`"`+a+`"`] || !tags[`"`+a+`-gzip"`] || !tags[`"`+a+`-br"`] {
 		t.Fatalf("the representations' tags are %v", tags)

@@ -47,8 +47,7 @@ const (
 )
 
 // minCompressed is the shortest body worth compressing: gzip's header and
-// trailer alone are 18 bytes, and a product's related ids (about 30 bytes)
-// came out longer compressed.
+// trailer alone are 18 bytes, and a product's related ids are about 30.
 const minCompressed = 256
 
 // negotiate returns the encoding to answer with, from a request's

@@ -101,7 +101,7 @@ func (s *Server) respond(w http.ResponseWriter, r *http.Request, k CacheKey, loa
 		s.Error(w, r, err)
 		return
 	}
-	s.writeCatalog(w, r, k, rep)
+	s.writeCatalog(w, k, rep)
 }
 
 func (s *Server) handleListProducts(w http.ResponseWriter, r *http.Request) {

@@ -30,7 +30,9 @@ const (
 	maxPageKeys = 64
 )
 
-func productKey(id int64) string { return "product-" + strconv.FormatInt(id, 10) }
+const productKeyPrefix = "product-"
+
+func productKey(id int64) string { return productKeyPrefix + strconv.FormatInt(id, 10) }
 
 // surrogateKeys returns the Surrogate-Key of k's response, whose identity
 // body is body (nil for a 404).
@@ -65,17 +67,17 @@ func listKeys(body []byte) string {
 			n++
 		}
 		if n > 0 {
-			b.WriteString(" product-")
+			b.WriteString(" " + productKeyPrefix)
 			b.Write(body[:n])
 		}
 	}
 }
 
-// PurgeKeys returns the surrogate keys of the responses a history changed:
+// purgeKeys returns the surrogate keys of the responses a history changed:
 // each changed product's, the long list pages' if any changed, and every
 // list page's when positions shifted; all of them when the history does
 // not start at seen, the last generation purged for.
-func PurgeKeys(seen int64, h catalog.History) []string {
+func purgeKeys(seen int64, h catalog.History) []string {
 	if h.From > seen {
 		return []string{keyAll}
 	}
@@ -174,7 +176,7 @@ func (p *Purger) changed(ctx context.Context, log catalog.ChangeLog, seen int64)
 		p.Logger.Warn("cannot read what the new catalog changed: purging every response", "error", err)
 		return []string{keyAll}, seen
 	}
-	return PurgeKeys(seen, h), h.To
+	return purgeKeys(seen, h), h.To
 }
 
 // Purge sends the purge requests of keys, every batch even when one fails.

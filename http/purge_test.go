@@ -55,13 +55,13 @@ func TestPurgeKeys(t *testing.T) {
 		{2, []string{"catalog"}}, // the history starts after what was seen
 		{5, nil},
 	} {
-		if got := PurgeKeys(tc.seen, h); !reflect.DeepEqual(got, tc.want) {
+		if got := purgeKeys(tc.seen, h); !reflect.DeepEqual(got, tc.want) {
 			t.Errorf("seen %d: keys %v, want %v", tc.seen, got, tc.want)
 		}
 	}
 	// Without a shift, the long pages go with the products.
 	h.Changes[1].ShiftFrom = 0
-	if got, want := PurgeKeys(4, h), []string{"product-9", "product-12", "products-long"}; !reflect.DeepEqual(got, want) {
+	if got, want := purgeKeys(4, h), []string{"product-9", "product-12", "products-long"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("no shift: keys %v, want %v", got, want)
 	}
 }
