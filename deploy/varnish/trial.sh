@@ -57,10 +57,9 @@ start() {
 for i in $(seq "$INSTANCES"); do start "$i"; done
 
 # Varnish, with the VCL's backends replaced by the instances.
-backends=$(for i in $(seq "$INSTANCES"); do printf 'backend instance%d { .host = "127.0.0.1"; .port = "%d"; .probe = ready; }\\n' "$i" $((3000 + i)); done)
-adds=$(for i in $(seq "$INSTANCES"); do printf '    instances.add_backend(instance%d);\\n' "$i"; done)
-sed -e '/^backend instance/d' -e '/instances.add_backend/d' -e "s|^# Who may purge|${backends}\n# Who may purge|" \
-  -e "s|^    new instances = directors.round_robin();|&\n${adds}|" deploy/varnish/catalog.vcl > "$work/catalog.vcl"
+# shellcheck source=deploy/varnish/local.sh
+. deploy/varnish/local.sh
+local_vcl 3001 "$INSTANCES" > "$work/catalog.vcl"
 varnishd -a "127.0.0.1:$PORT" -f "$work/catalog.vcl" -n "$work/varnish" -P "$work/varnish/varnishd.pid" -s malloc,256m >&2
 for _ in $(seq 100); do curl -fso /dev/null "http://127.0.0.1:$PORT/readyz" && break; sleep 0.1; done
 
