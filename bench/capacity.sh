@@ -79,11 +79,15 @@ ticks() {
   for p in "$@"; do cat "/proc/$p/stat" 2>/dev/null || true; done |
     awk -v hz="$(getconf CLK_TCK)" '{sub(/.*\) /, ""); t += $12 + $13} END {printf "%.2f", t / hz}'
 }
-# cpu GROUP=PIDS…: a JSON object of each group's CPU seconds.
+# cpu GROUP=PIDS…: a JSON object of each group's CPU seconds. PIDS is
+# comma-separated, or @NAME for every process of that name at the time
+# (PostgreSQL's backends come and go with the pool's connections; one
+# that started during a run counts from 0).
 cpu() {
   local g pids out='{}'
   for g in "$@"; do
     pids=${g#*=}
+    [[ $pids == @* ]] && pids=$(pgrep -d, -x "${pids#@}")
     # shellcheck disable=SC2086 # the pids are words
     out=$(jq -c --arg k "${g%%=*}" --argjson v "$(ticks ${pids//,/ })" '. + {($k): $v}' <<<"$out")
   done
@@ -126,7 +130,6 @@ warm() {
   wrk -t2 -c"$CONNS" -d"$WARM_LIMIT" -s bench/warm.lua ${2:+-H "$2"} "$1" -- "$last10" "$PRODUCTS" 2 > /dev/null
 }
 serve() { start_serve "$work/catalog" "$1" "$2" "$res/serve.log" "${@:3}"; }
-store_pids() { pgrep -d' ' -x postgres | tr ' ' ,; }
 api=http://127.0.0.1:$PORT
 gz='Accept-Encoding: gzip'
 
@@ -143,9 +146,8 @@ load sqlite-miss "$api" "serve=$serve_pid" -- 1 "$PRODUCTS"
 alone sqlite-miss-alone "$api" "serve=$serve_pid" -- 1 "$PRODUCTS"
 stop_serve
 serve "$PG_URL" 0
-pids() { echo "serve=$serve_pid store=$(store_pids)"; }
-load pg-miss "$api" "$(pids)" -- 1 "$PRODUCTS"
-alone pg-miss-alone "$api" "$(pids)" -- 1 "$PRODUCTS"
+load pg-miss "$api" "serve=$serve_pid store=@postgres" -- 1 "$PRODUCTS"
+alone pg-miss-alone "$api" "serve=$serve_pid store=@postgres" -- 1 "$PRODUCTS"
 stop_serve
 
 # Hits: the hot set (the last tenth of the ids) in a cache that holds it
