@@ -5,6 +5,7 @@ package catalog
 
 import (
 	"context"
+	"crypto/rand"
 	"math"
 	"time"
 )
@@ -191,6 +192,20 @@ type CartService interface {
 	// EUNPROCESSABLE when the SKU does not exist or the cart would hold more
 	// units than are in stock.
 	AddToCart(ctx context.Context, session string, skuID int64) error
+	// CartKey returns the key that callers' cart tokens are hashed with
+	// into session names: made at random when first asked for, then the
+	// same for every instance of the store and across restarts.
+	CartKey(ctx context.Context) ([]byte, error)
+}
+
+// CartKeyLen is the length in bytes of a store's cart key.
+const CartKeyLen = 32
+
+// NewCartKey returns a random cart key, for a store to keep when it has none.
+func NewCartKey() []byte {
+	key := make([]byte, CartKeyLen)
+	_, _ = rand.Read(key) // never fails: see crypto/rand.Read
+	return key
 }
 
 // CatalogInfo describes the catalog a store serves.

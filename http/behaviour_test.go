@@ -136,6 +136,7 @@ func (s *stubStore) Cart(ctx context.Context, _ string) ([]catalog.CartItem, err
 	return []catalog.CartItem{}, s.wait(ctx)
 }
 func (s *stubStore) AddToCart(ctx context.Context, _ string, _ int64) error { return s.wait(ctx) }
+func (s *stubStore) CartKey(ctx context.Context) ([]byte, error)            { return nil, s.wait(ctx) }
 
 func quietLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 

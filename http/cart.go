@@ -1,6 +1,7 @@
 package http
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -28,10 +29,38 @@ func session(w http.ResponseWriter, r *http.Request) string {
 // newSession returns a random session name of 128 bits.
 func newSession() string { return randomHex(16) }
 
+// cartSession names the caller's cart: its token's when the request has
+// an Authorization header, else its session cookie's (issued when
+// missing). A token wins over a cookie sent with it: the token is the
+// caller's identity, which the hosted API kept carts by, and it comes with
+// every request a storefront's proxy forwards, where cookies come only
+// from browsers of the same site; a caller with a token so never sees its
+// cart change with whether a cookie came along. No cookie is issued to a
+// token's caller.
+func (s *Server) cartSession(ctx context.Context, w http.ResponseWriter, r *http.Request) (string, error) {
+	token, ok, err := parseToken(r.Header.Get("Authorization"))
+	switch {
+	case err != nil:
+		return "", err
+	case !ok:
+		return session(w, r), nil
+	}
+	key, err := s.cartKey(ctx)
+	if err != nil {
+		return "", err
+	}
+	return tokenSession(key, token), nil
+}
+
 func (s *Server) handleCart(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := s.storeContext(r)
 	defer cancel()
-	items, err := s.carts.Cart(ctx, session(w, r))
+	owner, err := s.cartSession(ctx, w, r)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	items, err := s.carts.Cart(ctx, owner)
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -57,7 +86,12 @@ func (s *Server) handleAddToCart(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, cancel := s.storeContext(r)
 	defer cancel()
-	if err := s.carts.AddToCart(ctx, session(w, r), skuID); err != nil {
+	owner, err := s.cartSession(ctx, w, r)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	if err := s.carts.AddToCart(ctx, owner, skuID); err != nil {
 		s.Error(w, r, err)
 		return
 	}

@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
@@ -14,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"catalog"
@@ -24,6 +26,9 @@ import (
 type Config struct {
 	// Campus is the campus every product carries.
 	Campus string
+	// Campuses, when set, are the only campuses served under the hosted
+	// API's prefix (/api/fec2/<campus>/…); when empty, any is.
+	Campuses []string
 	// RequestTimeout bounds each request's time in the store.
 	RequestTimeout time.Duration
 	// CORS says which browser origins may call the API.
@@ -44,6 +49,9 @@ type Config struct {
 	// Freshness is what the catalog's responses tell HTTP caches; the zero
 	// value has them revalidate every time.
 	Freshness Freshness
+	// CartKey, when set, is the key callers' cart tokens are hashed with,
+	// in place of the one the store keeps.
+	CartKey []byte
 }
 
 // Live tells which catalog is served, as the service's one reader of it
@@ -85,7 +93,8 @@ type Server struct {
 	carts    catalog.CartService
 	cache    Cache // cfg.Cache, or one that keeps nothing
 	cfg      Config
-	prefix   string // the hosted API's path prefix, accepted and stripped
+	campuses map[string]bool        // Config.Campuses; nil: any
+	tokenKey atomic.Pointer[[]byte] // the key of cart tokens, once known
 	// cacheControl is the Cache-Control of the catalog's 200s.
 	cacheControl string
 	handler      http.Handler
@@ -100,10 +109,19 @@ func NewServer(products catalog.ProductService, carts catalog.CartService, cfg C
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	s := &Server{products: products, carts: carts, cache: cfg.Cache, cfg: cfg, prefix: "/api/fec2/" + cfg.Campus,
+	s := &Server{products: products, carts: carts, cache: cfg.Cache, cfg: cfg,
 		cacheControl: cfg.Freshness.cacheControl()}
 	if s.cache == nil {
 		s.cache = noCache{}
+	}
+	for _, c := range cfg.Campuses {
+		if s.campuses == nil {
+			s.campuses = map[string]bool{}
+		}
+		s.campuses[c] = true
+	}
+	if cfg.CartKey != nil {
+		s.tokenKey.Store(&cfg.CartKey)
 	}
 	var ok bool
 	if s.docs, ok = products.(catalog.DocumentService); !ok {
@@ -229,22 +247,50 @@ func (w *statusWriter) outcome(r *http.Request) int {
 // Handler returns the server's handler, for tests and for mounting.
 func (s *Server) Handler() http.Handler { return s.handler }
 
-// stripPrefix serves the API under the hosted API's prefix too
-// (/api/fec2/<campus>/products…), so clients written against it need only a
-// new host.
+// hostedPrefix starts the hosted API's paths: /api/fec2/<campus>/products….
+const hostedPrefix = "/api/fec2/"
+
+// stripPrefix serves the API under the hosted API's prefix too, with any
+// campus in it (or one of Config.Campuses), so that clients written
+// against it, each with its own cohort's campus in its code, need only a
+// new host. The bodies carry Config.Campus whatever the path's: the
+// catalog is one, and its responses cache as one.
 func (s *Server) stripPrefix(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if rest, ok := strings.CutPrefix(r.URL.Path, s.prefix); ok && strings.HasPrefix(rest, "/") {
-			r2 := new(http.Request)
-			*r2 = *r
-			u := *r.URL
-			u.Path = rest
-			u.RawPath, _ = strings.CutPrefix(u.RawPath, s.prefix) // the prefix has nothing to escape
-			r2.URL = &u
-			r = r2
+		campus, rest, ok := hostedPath(r.URL.Path)
+		if !ok {
+			next.ServeHTTP(w, r)
+			return
 		}
-		next.ServeHTTP(w, r)
+		if s.campuses != nil && !s.campuses[campus] {
+			writeError(w, r, http.StatusNotFound, fmt.Sprintf("campus %q is not served here", campus))
+			return
+		}
+		r2 := new(http.Request)
+		*r2 = *r
+		u := *r.URL
+		u.Path = rest
+		// The prefix and campus have nothing to escape: the escaped path
+		// starts with them too.
+		u.RawPath, _ = strings.CutPrefix(u.RawPath, hostedPrefix+campus)
+		r2.URL = &u
+		next.ServeHTTP(w, r2)
 	})
+}
+
+// hostedPath splits a path of the hosted API, /api/fec2/<campus>/rest,
+// into its campus and /rest. A campus is 1 to 64 letters, digits, '-' or
+// '_' (catalog.ValidSession's characters).
+func hostedPath(p string) (campus, rest string, ok bool) {
+	after, ok := strings.CutPrefix(p, hostedPrefix)
+	if !ok {
+		return "", "", false
+	}
+	campus, rest, ok = strings.Cut(after, "/")
+	if !ok || !catalog.ValidSession(campus) {
+		return "", "", false
+	}
+	return campus, "/" + rest, true
 }
 
 // canonicalPaths answers a path that is not canonical (//, /./, /../) with a

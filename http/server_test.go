@@ -111,6 +111,12 @@ type request struct {
 }
 
 func serve(h http.Handler, req request) *http.Response {
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, newRequest(req))
+	return w.Result()
+}
+
+func newRequest(req request) *http.Request {
 	method := req.method
 	if method == "" {
 		method = http.MethodGet
@@ -119,9 +125,7 @@ func serve(h http.Handler, req request) *http.Response {
 	for k, v := range req.header {
 		r.Header.Set(k, v)
 	}
-	w := httptest.NewRecorder()
-	h.ServeHTTP(w, r)
-	return w.Result()
+	return r
 }
 
 // dump renders a response for a golden file: status, the headers a client
@@ -182,14 +186,10 @@ func TestServer_Golden(t *testing.T) {
 	})
 }
 
-// testGolden compares each response with its golden file; catalogOnly
-// leaves out the requests that read or change carts.
-func testGolden(t *testing.T, h http.Handler, catalogOnly bool) {
+// goldenRequests are the requests whose responses testdata/golden holds.
+var goldenRequests = func() []namedRequest {
 	cookie := map[string]string{"Cookie": "user_session=1001"}
-	for _, tc := range []struct {
-		name string
-		req  request
-	}{
+	return []namedRequest{
 		{"products", request{path: "/products"}},
 		{"products_page2_count2", request{path: "/products?page=2&count=2"}},
 		{"products_past_end", request{path: "/products?page=3&count=5"}},
@@ -220,7 +220,19 @@ func testGolden(t *testing.T, h http.Handler, catalogOnly bool) {
 		{"error_sku_unknown", request{method: "POST", path: "/cart", body: `{"sku_id":999}`, header: cookie}},
 		{"error_sku_sold_out", request{method: "POST", path: "/cart", body: `{"sku_id":13}`, header: cookie}},
 		{"error_body", request{method: "POST", path: "/cart", body: `sku_id: 1`, header: cookie}},
-	} {
+	}
+}()
+
+// namedRequest is a request with a name for its golden file.
+type namedRequest struct {
+	name string
+	req  request
+}
+
+// testGolden compares each response with its golden file; catalogOnly
+// leaves out the requests that read or change carts.
+func testGolden(t *testing.T, h http.Handler, catalogOnly bool) {
+	for _, tc := range goldenRequests {
 		if catalogOnly && strings.HasPrefix(tc.req.path, "/cart") {
 			continue
 		}
@@ -244,14 +256,11 @@ func testGolden(t *testing.T, h http.Handler, catalogOnly bool) {
 	}
 }
 
-func TestServer_BadInput(t *testing.T) {
-	h := newServer(t, writeFixtureCSV(t))
+// badInput is the corpus of malformed and odd requests, with the status
+// and a substring of the error message each gets.
+var badInput = func() []badRequest {
 	big := strings.Repeat("x", cataloghttp.MaxBodyBytes+1)
-	for _, tc := range []struct {
-		req     request
-		status  int
-		message string // a substring of the JSON error message
-	}{
+	return []badRequest{
 		{request{path: "/products/-1"}, 400, `product id "-1"`},
 		{request{path: "/products/+1"}, 400, `product id "+1"`},
 		{request{path: "/products/0"}, 400, `product id "0"`},
@@ -275,7 +284,9 @@ func TestServer_BadInput(t *testing.T) {
 		{request{path: "/api/fec2/hr-rfp/products//1"}, 404, "no such path"},
 		{request{path: "/api/fec2/hr-rfp/products/1%2F2"}, 400, `product id "1/2"`},
 		{request{path: "/products/1%2F2"}, 400, `product id "1/2"`},
-		{request{path: "/api/fec2/other/products/1"}, 404, "no such path"},
+		{request{path: "/api/fec2/a.b/products/1"}, 404, "no such path"},
+		{request{path: "/api/fec2/hratx/products/1"}, 200, ""},
+		{request{path: "/cart", header: map[string]string{"Authorization": "Bearer a b"}}, 400, "Authorization header is not a token"},
 		{request{path: "/products?page=0"}, 400, `page "0"`},
 		{request{path: "/products?page=-1"}, 400, `page "-1"`},
 		{request{path: "/products?page=1.5"}, 400, `page "1.5"`},
@@ -320,7 +331,18 @@ func TestServer_BadInput(t *testing.T) {
 		{request{method: "POST", path: "/cart", body: "sku=9", header: map[string]string{"Content-Type": "application/x-www-form-urlencoded"}}, 422, "sku_id is missing"},
 		{request{method: "POST", path: "/cart", body: "sku_id=%zz", header: map[string]string{"Content-Type": "application/x-www-form-urlencoded"}}, 422, "JSON object"},
 		{request{method: "POST", path: "/cart", body: "--x\r\n", header: map[string]string{"Content-Type": "multipart/form-data; boundary=x"}}, 422, "JSON object"},
-	} {
+	}
+}()
+
+type badRequest struct {
+	req     request
+	status  int
+	message string // a substring of the JSON error message
+}
+
+func TestServer_BadInput(t *testing.T) {
+	h := newServer(t, writeFixtureCSV(t))
+	for _, tc := range badInput {
 		t.Run(tc.req.method+" "+tc.req.path+" "+clip(tc.req.body), func(t *testing.T) {
 			resp := serve(h, tc.req)
 			body, _ := io.ReadAll(resp.Body)

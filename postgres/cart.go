@@ -102,3 +102,22 @@ func (db *DB) addToCart(ctx context.Context, session string, skuID int64, commit
 	}
 	return storeError("add to cart", err)
 }
+
+// CartKey returns the key cart tokens are hashed with, made and kept by
+// the first caller of any instance; the others read it. The read is a
+// statement of its own: one that raced another instance's insert sees it
+// committed.
+func (db *DB) CartKey(ctx context.Context) ([]byte, error) {
+	var key []byte
+	err := db.again(ctx, func() error {
+		if _, err := db.pool.Exec(ctx, `INSERT INTO cart_key (id, key) VALUES (1, $1) ON CONFLICT (id) DO NOTHING`,
+			catalog.NewCartKey()); err != nil {
+			return err
+		}
+		return db.pool.QueryRow(ctx, `SELECT key FROM cart_key`).Scan(&key)
+	}, nil)
+	if err != nil {
+		return nil, storeError("cart key", err)
+	}
+	return key, nil
+}

@@ -142,3 +142,17 @@ func keepLiveSKUs(ctx context.Context, catalogDB *sql.DB, counts cartCounts) err
 	}
 	return nil
 }
+
+// CartKey returns the key cart tokens are hashed with, made and kept in the
+// carts file by the first caller; the others read it.
+func (db *DB) CartKey(ctx context.Context) ([]byte, error) {
+	if _, err := db.cartWrite.ExecContext(ctx, `INSERT INTO cart_key (id, key) VALUES (1, ?) ON CONFLICT (id) DO NOTHING`,
+		catalog.NewCartKey()); err != nil {
+		return nil, storeError("make the cart key", err)
+	}
+	var key []byte
+	if err := db.carts.QueryRowContext(ctx, `SELECT key FROM cart_key`).Scan(&key); err != nil {
+		return nil, storeError("read the cart key", err)
+	}
+	return key, nil
+}

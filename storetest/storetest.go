@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"reflect"
@@ -78,6 +79,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("FindRelated", func(t *testing.T) { testFindRelated(t, open) })
 	t.Run("Cart", func(t *testing.T) { testCart(t, open) })
 	t.Run("CartConcurrency", func(t *testing.T) { testCartConcurrency(t, open) })
+	t.Run("CartKey", func(t *testing.T) { testCartKey(t, open) })
 	t.Run("Load", func(t *testing.T) { testLoad(t, open) })
 	t.Run("Import", func(t *testing.T) { testImport(t, open) })
 	t.Run("ReloadUnderReads", func(t *testing.T) { testReloadUnderReads(t, open) })
@@ -374,6 +376,38 @@ func testCartConcurrency(t *testing.T, open Opener) {
 	}
 	if want := []catalog.CartItem{{SKUID: 9, Count: 8}}; !reflect.DeepEqual(items, want) {
 		t.Fatalf("cart = %v, want %v", items, want)
+	}
+}
+
+func testCartKey(t *testing.T, open Opener) {
+	s := open(t, NewClock(T0).Now)
+	ctx := context.Background()
+	// Callers racing for a new store's first key all get one key.
+	keys := make([][]byte, 8)
+	var wg sync.WaitGroup
+	for i := range keys {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var err error
+			if keys[i], err = s.CartKey(ctx); err != nil {
+				t.Errorf("CartKey: %v", err)
+			}
+		}()
+	}
+	wg.Wait()
+	for _, k := range keys {
+		if len(k) != catalog.CartKeyLen || !bytes.Equal(k, keys[0]) {
+			t.Fatalf("keys %x: want one key of %d bytes", keys, catalog.CartKeyLen)
+		}
+	}
+	// A load replaces the catalog, not the carts or their key.
+	Load(t, s, NewFixture())
+	if k, err := s.CartKey(ctx); err != nil || !bytes.Equal(k, keys[0]) {
+		t.Fatalf("after a load: key %x, %v; want %x", k, err, keys[0])
+	}
+	if other, err := open(t, NewClock(T0).Now).CartKey(ctx); err != nil || bytes.Equal(other, keys[0]) {
+		t.Fatalf("another store's key %x, %v; want a key of its own", other, err)
 	}
 }
 

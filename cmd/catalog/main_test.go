@@ -585,6 +585,7 @@ func TestRun_ServeConfig(t *testing.T) {
 		{"AdminPublic", []string{"--admin-addr", "0.0.0.0:9090"}, nil, []string{"-admin-addr", "loopback"}},
 		{"MaxConns", []string{"--db-max-conns", "0"}, nil, []string{"-db-max-conns", "want 1 or more"}},
 		{"RemovedFlag", []string{"--throttle-target", "2ms"}, nil, []string{"throttle-target"}},
+		{"CartTokenKeyShort", nil, map[string]string{"CATALOG_CART_TOKEN_KEY": "secret"}, []string{"--cart-token-key", "6 bytes", "at least 32"}},
 		{"RedisWithoutCache", []string{"--cache-mb", "0", "--redis", "redis://127.0.0.1:6379/0"}, nil, []string{"--redis", "--cache-mb"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -52,6 +52,8 @@ type serveConfig struct {
 	QueueWait       time.Duration
 	Freshness       cataloghttp.Freshness // what catalog responses tell HTTP caches
 	PurgeURL        string                // where a caching tier takes purges by surrogate key
+	CartTokenKey    string                // a secret cart tokens are hashed with; empty: the store's key
+	Campuses        string                // the campuses of the hosted prefix served, comma-separated; empty: any
 }
 
 // DefaultCacheMB is the default bound of the response cache: it holds all
@@ -111,6 +113,8 @@ func (c *serveConfig) flags(fs *flag.FlagSet) {
 	fs.Var(wholeSeconds(&c.Freshness.MaxAge), "max-age", "how long browsers and HTTP caches may serve a catalog response without asking again (Cache-Control max-age)")
 	fs.Var(wholeSeconds(&c.Freshness.StaleWhileRevalidate), "stale-while-revalidate", "how long after max-age a cache may serve a response while it revalidates it")
 	fs.Var(wholeSeconds(&c.Freshness.StaleIfError), "stale-if-error", "how long after max-age a cache may serve a response when the service fails or is down")
+	fs.StringVar(&c.CartTokenKey, "cart-token-key", c.CartTokenKey, "a secret of at least 32 bytes that callers' cart tokens (Authorization) are hashed with; give every instance of a store the same (empty: a random key the store keeps)")
+	fs.StringVar(&c.Campuses, "campuses", c.Campuses, "the campuses served under the hosted API's prefix /api/fec2/<campus>/, comma-separated; empty for any (bodies carry --campus whatever the path's)")
 	fs.StringVar(&c.PurgeURL, "purge-url", c.PurgeURL, "an http(s) URL of a caching tier to send a PURGE to, with the surrogate keys of what each new catalog changed in its xkey-purge header (empty: none)")
 }
 
@@ -125,8 +129,14 @@ func (c serveConfig) validate() error {
 	if u, err := url.Parse(c.PurgeURL); c.PurgeURL != "" && (err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "") {
 		return fmt.Errorf("--purge-url %q: want an http or https URL", c.PurgeURL)
 	}
+	if n := len(c.CartTokenKey); n > 0 && n < cartTokenKeyMin {
+		return fmt.Errorf("--cart-token-key: %d bytes; want at least %d (a random secret, such as openssl rand -hex 32 prints)", n, cartTokenKeyMin)
+	}
 	return nil
 }
+
+// cartTokenKeyMin is the shortest --cart-token-key accepted.
+const cartTokenKeyMin = 32
 
 // LogValue is the effective configuration, passwords hidden.
 func (c serveConfig) LogValue() slog.Value {
@@ -145,7 +155,8 @@ func (c serveConfig) LogValue() slog.Value {
 		slog.Duration("catalog_poll", c.CatalogPoll), slog.Int("max_in_flight", c.MaxInFlight),
 		slog.Duration("queue_wait", c.QueueWait), slog.Duration("max_age", c.Freshness.MaxAge),
 		slog.Duration("stale_while_revalidate", c.Freshness.StaleWhileRevalidate), slog.Duration("stale_if_error", c.Freshness.StaleIfError),
-		slog.String("purge_url", redact(c.PurgeURL)),
+		slog.String("purge_url", redact(c.PurgeURL)), slog.Bool("cart_token_key", c.CartTokenKey != ""),
+		slog.String("campuses", c.Campuses),
 	)
 }
 
@@ -204,7 +215,10 @@ func openService(ctx context.Context, cfg serveConfig, logger *slog.Logger) (_ *
 	var cacheStats func() any // for the admin listener
 	httpCfg := cataloghttp.Config{Campus: cfg.Campus, RequestTimeout: cfg.RequestTimeout, Logger: logger,
 		CORS: cataloghttp.CORS{AllowOrigins: splitList(cfg.CORSOrigins)}, Live: watcher, Observer: m, LogSample: cfg.LogRequests,
-		Freshness: cfg.Freshness}
+		Freshness: cfg.Freshness, Campuses: splitList(cfg.Campuses)}
+	if cfg.CartTokenKey != "" {
+		httpCfg.CartKey = []byte(cfg.CartTokenKey)
+	}
 	if cfg.CacheMB > 0 {
 		versions := catalog.NewVersions()
 		versions.Follow(watcher, db, func(err error) {

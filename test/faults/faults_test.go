@@ -622,12 +622,40 @@ func newSession() string {
 	return hex.EncodeToString(b[:])
 }
 
-// post adds a SKU to a session's cart and returns the status (0: no
+// caller is who a cart belongs to: a session cookie's name, or a token
+// (sent as Authorization).
+type caller struct{ session, token string }
+
+// newCaller returns a new caller known by a cookie, or by a token.
+func newCaller(token bool) caller {
+	if token {
+		return caller{token: "tok-" + newSession()}
+	}
+	return caller{session: newSession()}
+}
+
+func (c caller) String() string {
+	if c.token != "" {
+		return "token"
+	}
+	return "cookie"
+}
+
+// name puts the caller on a request.
+func (c caller) name(req *http.Request) {
+	if c.token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.token)
+		return
+	}
+	req.AddCookie(&http.Cookie{Name: "user_session", Value: c.session})
+}
+
+// post adds a SKU to a caller's cart and returns the status (0: no
 // answer).
-func post(client *http.Client, base, session string, sku int64) int {
+func post(client *http.Client, base string, who caller, sku int64) int {
 	req, _ := http.NewRequest(http.MethodPost, base+"/cart", strings.NewReader(fmt.Sprintf(`{"sku_id":%d}`, sku)))
 	req.Header.Set("Content-Type", "application/json")
-	req.AddCookie(&http.Cookie{Name: "user_session", Value: session})
+	who.name(req)
 	resp, err := client.Do(req)
 	if err != nil {
 		return 0
@@ -637,11 +665,11 @@ func post(client *http.Client, base, session string, sku int64) int {
 	return resp.StatusCode
 }
 
-// cartCounts reads a session's cart as SKU → count.
-func cartCounts(t *testing.T, base, session string) map[int64]int64 {
+// cartCounts reads a caller's cart as SKU → count.
+func cartCounts(t *testing.T, base string, who caller) map[int64]int64 {
 	t.Helper()
 	req, _ := http.NewRequest(http.MethodGet, base+"/cart", nil)
-	req.AddCookie(&http.Cookie{Name: "user_session", Value: session})
+	who.name(req)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)

@@ -1,0 +1,87 @@
+package http
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"fmt"
+	"strings"
+
+	"catalog"
+)
+
+// MaxTokenLen is the longest cart token accepted: room for a JWT.
+const MaxTokenLen = 2048
+
+// tokenSessionPrefix starts the session name of every token's cart. A
+// cookie cannot name such a session: '.' is not a session character
+// (catalog.ValidSession), so no cookie reaches a token's cart.
+const tokenSessionPrefix = "t."
+
+// parseToken returns the credentials of an Authorization header: the whole
+// value, or what follows a scheme and a space ("Bearer abc", "token abc"),
+// 1 to MaxTokenLen token68 characters (RFC 9110: letters, digits,
+// "-._~+/", then any "="). present is false when the header is absent or
+// blank.
+func parseToken(header string) (token string, present bool, err error) {
+	v := strings.TrimSpace(header)
+	if v == "" {
+		return "", false, nil
+	}
+	if scheme, rest, ok := strings.Cut(v, " "); ok && isScheme(scheme) {
+		v = strings.TrimLeft(rest, " ")
+	}
+	if len(v) > MaxTokenLen || !isToken68(v) {
+		return "", true, catalog.Errorf(catalog.EINVALID,
+			"the Authorization header is not a token: want 1 to %d letters, digits or -._~+/ (then any =), after an optional scheme such as Bearer", MaxTokenLen)
+	}
+	return v, true, nil
+}
+
+// isScheme reports whether s can be an authentication scheme: letters,
+// digits and "-".
+func isScheme(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !isAlnum(c) && c != '-' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+func isToken68(s string) bool {
+	body := strings.TrimRight(s, "=")
+	for i := 0; i < len(body); i++ {
+		if c := body[i]; !isAlnum(c) && !strings.ContainsRune("-._~+/", rune(c)) {
+			return false
+		}
+	}
+	return body != ""
+}
+
+func isAlnum(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+}
+
+// tokenSession names a token's cart: a keyed hash of it (HMAC-SHA-256,
+// 192 bits kept), so that neither the store nor a log holds the token.
+func tokenSession(key []byte, token string) string {
+	mac := hmac.New(sha256.New, key)
+	mac.Write([]byte(token))
+	return tokenSessionPrefix + base64.RawURLEncoding.EncodeToString(mac.Sum(nil)[:24])
+}
+
+// cartKey returns the key tokens are hashed with: Config.CartKey, or the
+// store's, asked for once.
+func (s *Server) cartKey(ctx context.Context) ([]byte, error) {
+	if k := s.tokenKey.Load(); k != nil {
+		return *k, nil
+	}
+	k, err := s.carts.CartKey(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("cart key: %w", err)
+	}
+	s.tokenKey.Store(&k)
+	return k, nil
+}
