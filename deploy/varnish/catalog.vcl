@@ -50,9 +50,12 @@ sub vcl_recv {
     if (req.url ~ "^/(healthz|readyz)") {
         return (pass); # about the instance that answers, now
     }
-    # The catalog is the same for every shopper: the session cookie does
-    # not make a response of its own.
+    # The catalog is the same for every shopper: neither the session
+    # cookie nor a token (hosted-API clients send one with every request;
+    # only the cart reads it) makes a response of its own. Kept, either
+    # would make Varnish pass the request.
     unset req.http.Cookie;
+    unset req.http.Authorization;
     # A stale response is served while it is revalidated for 60 s (catalog
     # serve's --stale-while-revalidate by default: keep the two alike);
     # when no instance is up, for as long as its stale-if-error allows.
