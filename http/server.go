@@ -159,6 +159,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /products/{id}/related", byProductID(s, RouteRelated, catalog.DocRelated))
 	mux.HandleFunc("GET /healthz", s.handleHealth)
 	mux.HandleFunc("GET /readyz", s.handleReady)
+	mux.HandleFunc("GET /openapi.json", s.handleOpenAPI)
 	mux.HandleFunc("GET /cart", private(s.handleCart))
 	mux.HandleFunc("POST /cart", private(s.handleAddToCart))
 	// Any other method on a known path is 405 with Allow, as JSON.
@@ -170,6 +171,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 		"/cart":                  "GET, HEAD, POST",
 		"/healthz":               "GET, HEAD",
 		"/readyz":                "GET, HEAD",
+		"/openapi.json":          "GET, HEAD",
 	} {
 		mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Allow", allow)

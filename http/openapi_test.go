@@ -1,0 +1,118 @@
+package http_test
+
+import (
+	"bytes"
+	"io"
+	"testing"
+
+	"github.com/pb33f/libopenapi"
+	validator "github.com/pb33f/libopenapi-validator"
+	"github.com/pb33f/libopenapi-validator/schema_validation"
+)
+
+// TestOpenAPI checks the description served at /openapi.json against the
+// OpenAPI 3.1 schema, then every golden response (also under the hosted
+// prefix, with another campus), every answer of the bad-input corpus and
+// the cart flows of cookies and tokens against it: a response must be one
+// its operation documents, with a body its schema allows; a request
+// answered 2xx or 304 must be one the description allows (but for the
+// corpus, whose odd requests the service tolerates); a request of a
+// path or method it does not describe must be answered a 404 or 405 JSON
+// error.
+func TestOpenAPI(t *testing.T) {
+	h := newServer(t, writeFixtureCSV(t))
+	resp := serve(h, request{path: "/openapi.json"})
+	spec, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "application/json; charset=utf-8" {
+		t.Fatalf("GET /openapi.json: status %d, Content-Type %q", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	doc, err := libopenapi.NewDocument(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, errs := validator.NewValidator(doc)
+	if len(errs) > 0 {
+		t.Fatalf("validator: %v", errs)
+	}
+	if ok, errs := v.ValidateDocument(); !ok {
+		t.Fatalf("the description is not valid OpenAPI 3.1: %v", errs)
+	}
+	model, err := doc.BuildV3Model()
+	if err != nil {
+		t.Fatal(err)
+	}
+	errorSchema := model.Model.Components.Schemas.GetOrZero("Error").Schema()
+
+	checked := 0
+	check := func(t *testing.T, req request, strict bool) {
+		t.Helper()
+		resp := serve(h, req)
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body = io.NopCloser(bytes.NewReader(body))
+		r := newRequest(req)
+		ok, errs := v.ValidateHttpResponse(r, resp)
+		checked++
+		if len(errs) > 0 && (errs[0].IsPathMissingError() || errs[0].IsOperationMissingError()) {
+			if resp.StatusCode != 404 && resp.StatusCode != 405 {
+				t.Errorf("%s %s: not in the description, yet answered %d", r.Method, req.path, resp.StatusCode)
+			}
+			if ok, errs := schema_validation.NewSchemaValidator().ValidateSchemaBytes(errorSchema, body); !ok {
+				t.Errorf("%s %s: %d body %s is not an Error: %v", r.Method, req.path, resp.StatusCode, body, errs)
+			}
+			return
+		}
+		if !ok {
+			t.Errorf("%s %s: %d response %.200s does not match the description: %v", r.Method, req.path, resp.StatusCode, body, errs)
+		}
+		if strict && resp.StatusCode < 400 {
+			vr := newRequest(req)
+			if req.body != "" && vr.Header.Get("Content-Type") == "" {
+				// No media type says "none"; the description says such a
+				// body is read as JSON.
+				vr.Header.Set("Content-Type", "application/json")
+			}
+			if ok, errs := v.ValidateHttpRequest(vr); !ok {
+				t.Errorf("%s %s: answered %d, but the description does not allow the request: %v", r.Method, req.path, resp.StatusCode, errs)
+			}
+		}
+	}
+
+	t.Run("Golden", func(t *testing.T) {
+		for _, g := range goldenRequests {
+			check(t, g.req, true)
+			hosted := g.req
+			hosted.path = "/api/fec2/hratx" + g.req.path
+			check(t, hosted, true)
+		}
+	})
+	t.Run("BadInput", func(t *testing.T) {
+		for _, b := range badInput {
+			check(t, b.req, false)
+		}
+	})
+	t.Run("Carts", func(t *testing.T) {
+		tok := map[string]string{"Authorization": "Bearer tok-openapi"}
+		cookie := map[string]string{"Cookie": "user_session=openapi1"}
+		both := map[string]string{"Authorization": "tok-openapi", "Cookie": "user_session=openapi1"}
+		for _, hdr := range []map[string]string{tok, cookie, both, nil} {
+			check(t, request{path: "/cart", header: hdr}, true)
+			check(t, request{method: "POST", path: "/cart", body: `{"sku_id":9}`, header: hdr}, true)
+			check(t, request{method: "POST", path: "/api/fec2/hr-rfe/cart", body: `{"sku_id":"10"}`, header: hdr}, true)
+			check(t, request{path: "/api/fec2/hr-rfe/cart", header: hdr}, true)
+		}
+		check(t, request{path: "/cart", header: map[string]string{"Authorization": "two words"}}, true)
+		check(t, request{method: "POST", path: "/cart", body: `{"sku_id":9}`, header: map[string]string{"Authorization": "a,b"}}, true)
+	})
+	t.Run("Conditional", func(t *testing.T) {
+		for _, path := range []string{"/products/1", "/products/1/styles", "/products/1/related", "/products?page=1&count=2"} {
+			tag := serve(h, request{path: path}).Header.Get("ETag")
+			check(t, request{path: path, header: map[string]string{"If-None-Match": tag}}, true)
+		}
+	})
+	check(t, request{path: "/healthz"}, true)
+	check(t, request{path: "/openapi.json"}, true)
+	t.Logf("%d responses checked against the description", checked)
+	if checked < 100 {
+		t.Errorf("only %d responses checked", checked)
+	}
+}
