@@ -8,7 +8,8 @@
 # nothing queued). bench/ceiling is measured the same way, for reference.
 #
 #   bash bench/capacity.sh                       # measure: RESULTS/runs.jsonl
-#   go run ./bench/capacity RESULTS/runs.jsonl > docs/capacity.md
+#   cp RESULTS/runs.jsonl RESULTS/settings.txt docs/capacity/
+#   go run ./bench/capacity docs/capacity/runs.jsonl > docs/capacity.md
 #
 # The CPU of a run is the difference of the processes' utime + stime
 # (/proc/PID/stat) over it, divided by its 2xx answers (the 304 run's, by

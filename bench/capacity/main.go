@@ -5,7 +5,8 @@
 // and p99 budgets.
 //
 //	bash bench/capacity.sh                      # writes RESULTS/runs.jsonl
-//	go run ./bench/capacity RESULTS/runs.jsonl > docs/capacity.md
+//	cp RESULTS/runs.jsonl RESULTS/settings.txt docs/capacity/
+//	go run ./bench/capacity docs/capacity/runs.jsonl > docs/capacity.md
 //
 // The measured figures come only from the runs; what the model assumes
 // (node sizes, headroom, the hot set, max-age) are flags, printed in the
@@ -331,7 +332,7 @@ func erlangC(c int, a float64) float64 {
 func write(w io.Writer, source string, m measured, a assumptions) {
 	p := func(format string, args ...any) { fmt.Fprintf(w, format, args...) }
 	p("# Capacity: from what one machine measures to 100,000 and 1,000,000 requests a second\n\n")
-	p("Made by `go run ./bench/capacity %s` from the runs of `bash bench/capacity.sh`; redo both when the code or the machine changes. The settings of the runs are in `settings.txt` beside them:\n\n", source)
+	p("Made by `go run ./bench/capacity %s > docs/capacity.md` from the runs of `bash bench/capacity.sh`; redo both when the code or the machine changes. The settings of the runs are in `settings.txt` beside them:\n\n", source)
 	p("```\n%s```\n\n", settings(source))
 	p("## What one answer costs\n\n")
 	p("CPU is the process's (or processes') utime + stime over a run, divided by its 2xx answers (the 304 run's by its 304s); wrk `-t2 -c64` with `bench/mix.lua`, the classic mix. `bench/ceiling`, the fixed-body server, is in the first row for scale.\n\n")
@@ -364,7 +365,8 @@ func write(w io.Writer, source string, m measured, a assumptions) {
 	hot, cold := m.runs["tier-hot"], m.runs["tier-cold"]
 	p("- Varnish's cost of a request and of a fetch are solved from two runs through it: the hot set warm (%.1f%% of requests fetched, %.1f µs of Varnish CPU an answer) and ids over the whole catalog (%.1f%% fetched, %.1f µs).\n",
 		100*fetchShare(hot), hot.micros("tier"), 100*fetchShare(cold), cold.micros("tier"))
-	p("- An instance's cold miss on PostgreSQL with Redis, as the model charges it: %.1f µs (the PostgreSQL miss, plus what Redis added to the SQLite miss).\n\n", m.InstanceMissMicros)
+	p("- An instance's cold miss on PostgreSQL with Redis, as the model charges it: %.1f µs (the PostgreSQL miss, plus what Redis added to the SQLite miss).\n", m.InstanceMissMicros)
+	p("- On 2 cores shared by the load, the instance and Varnish, most of a Varnish fetch's cost is the kernel's (a fetch hands the request from a client thread to a backend thread and back); on a node of its own it is likely less, so the tier nodes below are an upper bound.\n\n")
 
 	p("## Bytes per route\n\nThe mean body of 51 products of the hot set per route (a page of five at each one's page), as sent:\n\n")
 	p("| route | identity | gzip | br |\n|---|---:|---:|---:|\n")
@@ -377,7 +379,7 @@ func write(w io.Writer, source string, m measured, a assumptions) {
 	p("## The model\n\n")
 	p("Requests reach a tier of Varnish nodes; a share of them (the tier hit ratio) is answered there. The rest are misses, and the model takes each as cold everywhere: the instance asks Redis, reads PostgreSQL (a replica), and stores the body in Redis. Each tier node also revalidates each of the hot objects once per max-age; an instance answers that with a 304 from its cache.\n\n")
 	p("Assumed, not measured (the defaults of `bench/capacity`, which flags change):\n\n")
-	p("- every node has %d cores, each like one of this machine's; a Redis shard is one core;\n", a.Cores)
+	p("- every node has %d cores, each like one of this machine's, and a process's CPU per answer stays what it was here on 2 shared cores; a Redis shard is one core;\n", a.Cores)
 	p("- no node is planned past %.0f%% of its CPU (headroom for a lost node, bursts and GC), nor past the utilization at which queueing (M/M/c) would push a request whose p99 alone was measured above past the budget;\n", 100*a.Headroom)
 	p("- %s hot objects, revalidated once per max-age of %s by every tier node;\n", thousands(float64(a.HotObjects)), a.MaxAge)
 	p("- a tier node's network is %.0f Gbit/s, used to the same headroom.\n\n", a.NICGbits)
