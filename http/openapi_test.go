@@ -110,6 +110,7 @@ func TestOpenAPI(t *testing.T) {
 		}
 	})
 	check(t, request{path: "/healthz"}, true)
+	check(t, request{path: "/"}, true)
 	check(t, request{path: "/openapi.json"}, true)
 	t.Logf("%d responses checked against the description", checked)
 	if checked < 100 {

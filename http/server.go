@@ -49,6 +49,8 @@ type Config struct {
 	// Freshness is what the catalog's responses tell HTTP caches; the zero
 	// value has them revalidate every time.
 	Freshness Freshness
+	// Browser serves the product browser at /.
+	Browser bool
 	// CartKey, when set, is the key callers' cart tokens are hashed with,
 	// in place of the one the store keeps.
 	CartKey []byte
@@ -160,6 +162,9 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /healthz", s.handleHealth)
 	mux.HandleFunc("GET /readyz", s.handleReady)
 	mux.HandleFunc("GET /openapi.json", s.handleOpenAPI)
+	if s.cfg.Browser {
+		mux.HandleFunc("GET /{$}", s.handleBrowser)
+	}
 	mux.HandleFunc("GET /cart", private(s.handleCart))
 	mux.HandleFunc("POST /cart", private(s.handleAddToCart))
 	// Any other method on a known path is 405 with Allow, as JSON.

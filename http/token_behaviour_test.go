@@ -144,3 +144,21 @@ func TestServer_Campus(t *testing.T) {
 		}
 	})
 }
+
+// TestServer_Browser: the page is at / when asked for, and / is a 404
+// otherwise.
+func TestServer_Browser(t *testing.T) {
+	dir := writeFixtureCSV(t)
+	on := newServerWith(t, "sqlite", dir, cataloghttp.Config{Campus: "hr-rfp", Browser: true})
+	resp := serve(on, request{path: "/"})
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "text/html; charset=utf-8" || !strings.Contains(string(body), "<title>catalog</title>") {
+		t.Errorf("browser on: status %d, Content-Type %q", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	if resp := serve(on, request{path: "/index.html"}); resp.StatusCode != 404 {
+		t.Errorf("browser on, /index.html: status %d, want 404", resp.StatusCode)
+	}
+	if resp := serve(newServer(t, dir), request{path: "/"}); resp.StatusCode != 404 {
+		t.Errorf("browser off: status %d, want 404", resp.StatusCode)
+	}
+}

@@ -54,6 +54,7 @@ type serveConfig struct {
 	PurgeURL        string                // where a caching tier takes purges by surrogate key
 	CartTokenKey    string                // a secret cart tokens are hashed with; empty: the store's key
 	Campuses        string                // the campuses of the hosted prefix served, comma-separated; empty: any
+	Browser         bool                  // the product browser at /
 }
 
 // DefaultCacheMB is the default bound of the response cache: it holds all
@@ -88,6 +89,7 @@ func defaultServeConfig() serveConfig {
 		MaxInFlight: 16 * runtime.GOMAXPROCS(0),
 		QueueWait:   limit.DefaultWait,
 		Freshness:   cataloghttp.DefaultFreshness,
+		Browser:     true,
 	}
 }
 
@@ -115,6 +117,7 @@ func (c *serveConfig) flags(fs *flag.FlagSet) {
 	fs.Var(wholeSeconds(&c.Freshness.StaleIfError), "stale-if-error", "how long after max-age a cache may serve a response when the service fails or is down")
 	fs.StringVar(&c.CartTokenKey, "cart-token-key", c.CartTokenKey, "a secret of at least 32 bytes that callers' cart tokens (Authorization) are hashed with; give every instance of a store the same (empty: a random key the store keeps)")
 	fs.StringVar(&c.Campuses, "campuses", c.Campuses, "the campuses served under the hosted API's prefix /api/fec2/<campus>/, comma-separated; empty for any (bodies carry --campus whatever the path's)")
+	fs.BoolVar(&c.Browser, "browser", c.Browser, "serve the product browser, a page that uses only the public API, at / (false: / is a 404)")
 	fs.StringVar(&c.PurgeURL, "purge-url", c.PurgeURL, "an http(s) URL of a caching tier to send a PURGE to, with the surrogate keys of what each new catalog changed in its xkey-purge header (empty: none)")
 }
 
@@ -156,7 +159,7 @@ func (c serveConfig) LogValue() slog.Value {
 		slog.Duration("queue_wait", c.QueueWait), slog.Duration("max_age", c.Freshness.MaxAge),
 		slog.Duration("stale_while_revalidate", c.Freshness.StaleWhileRevalidate), slog.Duration("stale_if_error", c.Freshness.StaleIfError),
 		slog.String("purge_url", redact(c.PurgeURL)), slog.Bool("cart_token_key", c.CartTokenKey != ""),
-		slog.String("campuses", c.Campuses),
+		slog.String("campuses", c.Campuses), slog.Bool("browser", c.Browser),
 	)
 }
 
@@ -215,7 +218,7 @@ func openService(ctx context.Context, cfg serveConfig, logger *slog.Logger) (_ *
 	var cacheStats func() any // for the admin listener
 	httpCfg := cataloghttp.Config{Campus: cfg.Campus, RequestTimeout: cfg.RequestTimeout, Logger: logger,
 		CORS: cataloghttp.CORS{AllowOrigins: splitList(cfg.CORSOrigins)}, Live: watcher, Observer: m, LogSample: cfg.LogRequests,
-		Freshness: cfg.Freshness, Campuses: splitList(cfg.Campuses)}
+		Freshness: cfg.Freshness, Campuses: splitList(cfg.Campuses), Browser: cfg.Browser}
 	if cfg.CartTokenKey != "" {
 		httpCfg.CartKey = []byte(cfg.CartTokenKey)
 	}
