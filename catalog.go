@@ -189,13 +189,29 @@ type CartService interface {
 	// Cart returns the SKUs in a session's cart, in order of first addition.
 	Cart(ctx context.Context, session string) ([]CartItem, error)
 	// AddToCart adds one unit of a SKU to a session's cart. It fails with
-	// EUNPROCESSABLE when the SKU does not exist or the cart would hold more
-	// units than are in stock.
-	AddToCart(ctx context.Context, session string, skuID int64) error
+	// EUNPROCESSABLE when the SKU does not exist, the cart would hold more
+	// units than are in stock, or the SKU is new to a cart that holds
+	// maxSKUs distinct SKUs already (maxSKUs 0: no bound).
+	AddToCart(ctx context.Context, session string, skuID int64, maxSKUs int) error
+	// ExpireCarts deletes the carts added to through the service whose
+	// last addition came before idleSince, and returns how many lines it
+	// deleted. The dataset's historical carts are the catalog's, and stay.
+	ExpireCarts(ctx context.Context, idleSince time.Time) (int64, error)
 	// CartKey returns the key that callers' cart tokens are hashed with
 	// into session names: made at random when first asked for, then the
 	// same for every instance of the store and across restarts.
 	CartKey(ctx context.Context) ([]byte, error)
+}
+
+// CheckCartSKUs refuses, as EUNPROCESSABLE, to add skuID to a cart that
+// holds inCart units of it and skus distinct SKUs, when that would make
+// more than maxSKUs (0: no bound). A store calls it within the write that
+// adds, so that concurrent adds cannot pass it together.
+func CheckCartSKUs(inCart, skus int64, maxSKUs int, skuID int64) error {
+	if maxSKUs > 0 && inCart == 0 && skus >= int64(maxSKUs) {
+		return Errorf(EUNPROCESSABLE, "the cart already holds %d different SKUs, the most a cart may: sku %d would be one more", skus, skuID)
+	}
+	return nil
 }
 
 // CartKeyLen is the length in bytes of a store's cart key.

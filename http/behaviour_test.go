@@ -135,8 +135,13 @@ func (s *stubStore) FindRelated(ctx context.Context, _ int64) ([]int64, error) {
 func (s *stubStore) Cart(ctx context.Context, _ string) ([]catalog.CartItem, error) {
 	return []catalog.CartItem{}, s.wait(ctx)
 }
-func (s *stubStore) AddToCart(ctx context.Context, _ string, _ int64) error { return s.wait(ctx) }
-func (s *stubStore) CartKey(ctx context.Context) ([]byte, error)            { return nil, s.wait(ctx) }
+func (s *stubStore) AddToCart(ctx context.Context, _ string, _ int64, _ int) error {
+	return s.wait(ctx)
+}
+func (s *stubStore) ExpireCarts(ctx context.Context, _ time.Time) (int64, error) {
+	return 0, s.wait(ctx)
+}
+func (s *stubStore) CartKey(ctx context.Context) ([]byte, error) { return nil, s.wait(ctx) }
 
 func quietLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 

@@ -91,7 +91,7 @@ func (s *Server) handleAddToCart(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	if err := s.carts.AddToCart(ctx, owner, skuID); err != nil {
+	if err := s.carts.AddToCart(ctx, owner, skuID, s.cfg.CartMaxSKUs); err != nil {
 		s.Error(w, r, err)
 		return
 	}

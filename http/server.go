@@ -49,6 +49,8 @@ type Config struct {
 	// Freshness is what the catalog's responses tell HTTP caches; the zero
 	// value has them revalidate every time.
 	Freshness Freshness
+	// CartMaxSKUs is the most distinct SKUs a cart may hold; 0: no bound.
+	CartMaxSKUs int
 	// Browser serves the product browser at /.
 	Browser bool
 	// CartKey, when set, is the key callers' cart tokens are hashed with,

@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -58,26 +59,27 @@ func (db *DB) cart(ctx context.Context, session string) ([]catalog.CartItem, err
 // An add that failed before its commit, on a lost connection or as a
 // deadlock's victim, made nothing: it is tried once more. One whose commit
 // failed may have been made, and is not: a second could add a second unit.
-func (db *DB) AddToCart(ctx context.Context, session string, skuID int64) error {
+func (db *DB) AddToCart(ctx context.Context, session string, skuID int64, maxSKUs int) error {
 	var committing bool
 	return db.again(ctx, func() error {
 		committing = false
-		return db.addToCart(ctx, session, skuID, &committing)
+		return db.addToCart(ctx, session, skuID, maxSKUs, &committing)
 	}, func() bool { return committing })
 }
 
 // addToCart makes one attempt of AddToCart, and sets committing once what
 // fails next is the commit.
-func (db *DB) addToCart(ctx context.Context, session string, skuID int64, committing *bool) error {
+func (db *DB) addToCart(ctx context.Context, session string, skuID int64, maxSKUs int, committing *bool) error {
 	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext($1), $2::integer)`, session, skuID); err != nil {
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext($1), 0)`, session); err != nil {
 			return err
 		}
-		var quantity, inCart int64
+		var quantity, inCart, imported, skus int64
 		err := tx.QueryRow(ctx, `SELECT quantity,
-				(SELECT count(*) FROM cart WHERE session = $1 AND sku_id = $2) +
-				(SELECT count(*) FROM cart_imported WHERE session = $1 AND sku_id = $2 AND active)
-			FROM skus WHERE id = $2`, session, skuID).Scan(&quantity, &inCart)
+				(SELECT count(*) FROM cart WHERE session = $1 AND sku_id = $2),
+				(SELECT count(*) FROM cart_imported WHERE session = $1 AND sku_id = $2 AND active),
+				(SELECT count(DISTINCT sku_id) FROM cart WHERE session = $1)
+			FROM skus WHERE id = $2`, session, skuID).Scan(&quantity, &inCart, &imported, &skus)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return catalog.Errorf(catalog.EUNPROCESSABLE, "sku %d does not exist", skuID)
 		}
@@ -87,8 +89,11 @@ func (db *DB) addToCart(ctx context.Context, session string, skuID int64, commit
 		if quantity == 0 {
 			return catalog.Errorf(catalog.EUNPROCESSABLE, "sku %d is out of stock", skuID)
 		}
-		if inCart >= quantity {
+		if inCart+imported >= quantity {
 			return catalog.Errorf(catalog.EUNPROCESSABLE, "the cart already holds all %d units of sku %d in stock", quantity, skuID)
+		}
+		if err := catalog.CheckCartSKUs(inCart, skus, maxSKUs, skuID); err != nil {
+			return err
 		}
 		if _, err = tx.Exec(ctx, `INSERT INTO cart (session, sku_id, created_at) VALUES ($1, $2, $3)`, session, skuID, db.now()); err != nil {
 			return err
@@ -120,4 +125,22 @@ func (db *DB) CartKey(ctx context.Context) ([]byte, error) {
 		return nil, storeError("cart key", err)
 	}
 	return key, nil
+}
+
+// ExpireCarts deletes the lines of the carts last added to before
+// idleSince, a few hundred carts a statement.
+func (db *DB) ExpireCarts(ctx context.Context, idleSince time.Time) (int64, error) {
+	var total int64
+	for {
+		tag, err := db.pool.Exec(ctx, `DELETE FROM cart WHERE session IN (
+			SELECT session FROM cart GROUP BY session HAVING max(created_at) < $1 LIMIT 500)`, idleSince)
+		if err != nil {
+			return total, storeError("expire carts", err)
+		}
+		if n := tag.RowsAffected(); n > 0 {
+			total += n
+			continue
+		}
+		return total, nil
+	}
 }

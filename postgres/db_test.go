@@ -123,7 +123,7 @@ func TestCart_AllConnectionsLost(t *testing.T) {
 		name string
 		call func() error
 	}{
-		{"add", func() error { return db.AddToCart(ctx, session, sku) }},
+		{"add", func() error { return db.AddToCart(ctx, session, sku, 0) }},
 		{"read", func() error { _, err := db.Cart(ctx, session); return err }},
 	} {
 		if err := afterAllLost(t, db, conn, step.call); err != nil {
@@ -171,7 +171,7 @@ func TestAddToCart_Failures(t *testing.T) {
 				}
 			}
 			session, sku := "0123456789abcdef0123456789abcdef", storetest.NewFixture().SKUs[0].ID
-			err := db.AddToCart(ctx, session, sku)
+			err := db.AddToCart(ctx, session, sku, 0)
 			if tc.wantErr != (err != nil) || (err != nil && catalog.ErrorCode(err) != catalog.EUNAVAILABLE) {
 				t.Fatalf("AddToCart: %v, want an error %v (unavailable)", err, tc.wantErr)
 			}

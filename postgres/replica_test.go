@@ -142,7 +142,7 @@ func TestDB_Replicas(t *testing.T) {
 		execOn(t, replicaURL, "SELECT pg_wal_replay_pause()")
 		defer execOn(t, replicaURL, "SELECT pg_wal_replay_resume()")
 		sku := fixture.SKUs[0].ID
-		if err := db.AddToCart(ctx, "replica-test", sku); err != nil {
+		if err := db.AddToCart(ctx, "replica-test", sku, 0); err != nil {
 			t.Fatalf("AddToCart: %v", err)
 		}
 		got, err := db.Cart(ctx, "replica-test")
@@ -237,7 +237,7 @@ func TestDB_Replicas(t *testing.T) {
 		if err != nil || info.Generation != 2 {
 			t.Errorf("CatalogInfo with the primary stopped: %+v, %v; want generation 2 from the replica", info, err)
 		}
-		err = db.AddToCart(ctx, "replica-test", fixture.SKUs[0].ID)
+		err = db.AddToCart(ctx, "replica-test", fixture.SKUs[0].ID, 0)
 		if code := catalog.ErrorCode(err); code != catalog.EUNAVAILABLE {
 			t.Errorf("AddToCart with the primary stopped: %v, want %s", err, catalog.EUNAVAILABLE)
 		}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"sort"
+	"time"
 
 	"catalog"
 )
@@ -78,7 +79,7 @@ func (db *DB) Cart(ctx context.Context, session string) ([]catalog.CartItem, err
 // The SKU's stock and the historical lines come from the catalog; the count
 // of the cart's own lines and the insert share one write transaction on the
 // carts file's single writer, so concurrent adds cannot overrun the stock.
-func (db *DB) AddToCart(ctx context.Context, session string, skuID int64) error {
+func (db *DB) AddToCart(ctx context.Context, session string, skuID int64, maxSKUs int) error {
 	var quantity, imported int64
 	err := db.read.QueryRowContext(ctx, `SELECT quantity,
 			(SELECT count(*) FROM cart_imported WHERE session = ?1 AND sku_id = ?2 AND active)
@@ -97,12 +98,16 @@ func (db *DB) AddToCart(ctx context.Context, session string, skuID int64) error 
 		return storeError("add to cart", err)
 	}
 	defer func() { _ = tx.Rollback() }()
-	var inCart int64
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM cart WHERE session = ? AND sku_id = ?`, session, skuID).Scan(&inCart); err != nil {
+	var inCart, skus int64
+	if err := tx.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM cart WHERE session = ?1 AND sku_id = ?2),
+			(SELECT count(DISTINCT sku_id) FROM cart WHERE session = ?1)`, session, skuID).Scan(&inCart, &skus); err != nil {
 		return storeError("add to cart", err)
 	}
 	if inCart+imported >= quantity {
 		return catalog.Errorf(catalog.EUNPROCESSABLE, "the cart already holds all %d units of sku %d in stock", quantity, skuID)
+	}
+	if err := catalog.CheckCartSKUs(inCart, skus, maxSKUs, skuID); err != nil {
+		return err
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO cart (session, sku_id, created_at) VALUES (?, ?, ?)`,
 		session, skuID, millis(db.now())); err != nil {
@@ -155,4 +160,22 @@ func (db *DB) CartKey(ctx context.Context) ([]byte, error) {
 		return nil, storeError("read the cart key", err)
 	}
 	return key, nil
+}
+
+// ExpireCarts deletes the lines of the carts last added to before
+// idleSince, a few hundred carts a statement, so that adds wait for the
+// carts file's writer for one short statement at most.
+func (db *DB) ExpireCarts(ctx context.Context, idleSince time.Time) (int64, error) {
+	var total int64
+	for {
+		res, err := db.cartWrite.ExecContext(ctx, `DELETE FROM cart WHERE session IN (
+			SELECT session FROM cart GROUP BY session HAVING max(created_at) < ? LIMIT 500)`, millis(idleSince))
+		if err != nil {
+			return total, storeError("expire carts", err)
+		}
+		n, _ := res.RowsAffected()
+		if total += n; n == 0 {
+			return total, nil
+		}
+	}
 }

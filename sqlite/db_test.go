@@ -206,7 +206,7 @@ func TestAddToCart_DuringCatalogWrite(t *testing.T) {
 	start := time.Now()
 	cctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
-	if err := db.AddToCart(cctx, "s", 9); err != nil {
+	if err := db.AddToCart(cctx, "s", 9, 0); err != nil {
 		t.Fatalf("add to cart while the catalog file is locked: %v", err)
 	}
 	if took := time.Since(start); took > time.Second {

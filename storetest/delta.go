@@ -106,7 +106,7 @@ func testDelta(t *testing.T, open Opener) {
 	Load(t, s, f)
 	// A cart holds SKU 16, of product 13, which the delta deletes.
 	for _, sku := range []int64{16, 15} {
-		if err := s.AddToCart(ctx, "keeper", sku); err != nil {
+		if err := s.AddToCart(ctx, "keeper", sku, 0); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -120,7 +120,7 @@ func testDelta(t *testing.T, open Opener) {
 	if err != nil || !reflect.DeepEqual(items, []catalog.CartItem{{SKUID: 15, Count: 1}}) {
 		t.Errorf("cart after its SKU 16 was deleted = %v (%v), want only SKU 15", items, err)
 	}
-	wantCode(t, s.AddToCart(ctx, "keeper", 16), catalog.EUNPROCESSABLE)
+	wantCode(t, s.AddToCart(ctx, "keeper", 16, 0), catalog.EUNPROCESSABLE)
 
 	got, err := s.ListProducts(ctx, catalog.Page{Number: 1, Size: 5})
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"reflect"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -80,6 +81,8 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Cart", func(t *testing.T) { testCart(t, open) })
 	t.Run("CartConcurrency", func(t *testing.T) { testCartConcurrency(t, open) })
 	t.Run("CartKey", func(t *testing.T) { testCartKey(t, open) })
+	t.Run("CartLimit", func(t *testing.T) { testCartLimit(t, open) })
+	t.Run("ExpireCarts", func(t *testing.T) { testExpireCarts(t, open) })
 	t.Run("Load", func(t *testing.T) { testLoad(t, open) })
 	t.Run("Import", func(t *testing.T) { testImport(t, open) })
 	t.Run("ReloadUnderReads", func(t *testing.T) { testReloadUnderReads(t, open) })
@@ -294,7 +297,7 @@ func testCart(t *testing.T, open Opener) {
 	})
 	t.Run("AddOrder", func(t *testing.T) {
 		for _, sku := range []int64{15, 9, 15, 10} {
-			if err := s.AddToCart(ctx, "s1", sku); err != nil {
+			if err := s.AddToCart(ctx, "s1", sku, 0); err != nil {
 				t.Fatalf("add %d: %v", sku, err)
 			}
 		}
@@ -307,10 +310,10 @@ func testCart(t *testing.T, open Opener) {
 		}
 	})
 	t.Run("AfterImported", func(t *testing.T) {
-		if err := s.AddToCart(ctx, "1001", 15); err != nil {
+		if err := s.AddToCart(ctx, "1001", 15, 0); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.AddToCart(ctx, "1001", 9); err != nil {
+		if err := s.AddToCart(ctx, "1001", 9, 0); err != nil {
 			t.Fatal(err)
 		}
 		want := []catalog.CartItem{{SKUID: 14, Count: 2}, {SKUID: 9, Count: 2}, {SKUID: 15, Count: 1}}
@@ -321,24 +324,24 @@ func testCart(t *testing.T, open Opener) {
 	t.Run("ErrStock", func(t *testing.T) {
 		// sku 12 has 1 in stock; sku 16 has 2, both in session 2002's
 		// imported cart after one more.
-		if err := s.AddToCart(ctx, "s3", 12); err != nil {
+		if err := s.AddToCart(ctx, "s3", 12, 0); err != nil {
 			t.Fatal(err)
 		}
-		wantCode(t, s.AddToCart(ctx, "s3", 12), catalog.EUNPROCESSABLE)
-		if err := s.AddToCart(ctx, "2002", 16); err != nil {
+		wantCode(t, s.AddToCart(ctx, "s3", 12, 0), catalog.EUNPROCESSABLE)
+		if err := s.AddToCart(ctx, "2002", 16, 0); err != nil {
 			t.Fatal(err)
 		}
-		wantCode(t, s.AddToCart(ctx, "2002", 16), catalog.EUNPROCESSABLE)
+		wantCode(t, s.AddToCart(ctx, "2002", 16, 0), catalog.EUNPROCESSABLE)
 		want := []catalog.CartItem{{SKUID: 16, Count: 2}}
 		if got := cart(t, "2002"); !reflect.DeepEqual(got, want) {
 			t.Fatalf("got %v, want %v", got, want)
 		}
 	})
 	t.Run("ErrSoldOut", func(t *testing.T) {
-		wantCode(t, s.AddToCart(ctx, "s4", 13), catalog.EUNPROCESSABLE)
+		wantCode(t, s.AddToCart(ctx, "s4", 13, 0), catalog.EUNPROCESSABLE)
 	})
 	t.Run("ErrUnknownSKU", func(t *testing.T) {
-		wantCode(t, s.AddToCart(ctx, "s4", 999), catalog.EUNPROCESSABLE)
+		wantCode(t, s.AddToCart(ctx, "s4", 999, 0), catalog.EUNPROCESSABLE)
 		if got := cart(t, "s4"); len(got) != 0 {
 			t.Fatalf("got %v after failed adds, want empty", got)
 		}
@@ -355,7 +358,7 @@ func testCartConcurrency(t *testing.T, open Opener) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			err := s.AddToCart(ctx, "race", 9)
+			err := s.AddToCart(ctx, "race", 9, 0)
 			switch catalog.ErrorCode(err) {
 			case "":
 				ok.Add(1)
@@ -376,6 +379,75 @@ func testCartConcurrency(t *testing.T, open Opener) {
 	}
 	if want := []catalog.CartItem{{SKUID: 9, Count: 8}}; !reflect.DeepEqual(items, want) {
 		t.Fatalf("cart = %v, want %v", items, want)
+	}
+}
+
+func testCartLimit(t *testing.T, open Opener) {
+	s, _ := openLoaded(t, open)
+	ctx := context.Background()
+	// A cart of at most two SKUs: more units of those, but no third.
+	for _, sku := range []int64{9, 10, 9, 10} {
+		if err := s.AddToCart(ctx, "two", sku, 2); err != nil {
+			t.Fatalf("add sku %d: %v", sku, err)
+		}
+	}
+	err := s.AddToCart(ctx, "two", 14, 2)
+	wantCode(t, err, catalog.EUNPROCESSABLE)
+	if !strings.Contains(err.Error(), "2 different SKUs") {
+		t.Errorf("error %q does not say the bound", err)
+	}
+	if err := s.AddToCart(ctx, "other", 14, 2); err != nil {
+		t.Fatalf("another cart: %v", err)
+	}
+	// Racing adds of new SKUs to one cart pass the bound no more than once.
+	var ok atomic.Int64
+	var wg sync.WaitGroup
+	for _, sku := range []int64{9, 10, 11, 12, 14, 15, 16} {
+		wg.Go(func() {
+			if s.AddToCart(ctx, "race-skus", sku, 3) == nil {
+				ok.Add(1)
+			}
+		})
+	}
+	wg.Wait()
+	items, err := s.Cart(ctx, "race-skus")
+	if err != nil || len(items) != 3 || ok.Load() != 3 {
+		t.Fatalf("7 racing adds of new SKUs to a cart of at most 3: %d succeeded, cart %v, %v", ok.Load(), items, err)
+	}
+}
+
+func testExpireCarts(t *testing.T, open Opener) {
+	s, clock := openLoaded(t, open)
+	ctx := context.Background()
+	add := func(session string, sku int64) {
+		t.Helper()
+		if err := s.AddToCart(ctx, session, sku, 0); err != nil {
+			t.Fatalf("add %d to %s: %v", sku, session, err)
+		}
+	}
+	add("old", 9)
+	add("old", 10)
+	add("touched", 9)
+	clock.Set(T0.Add(10 * time.Hour))
+	add("touched", 14) // its last addition is recent: the whole cart stays
+	add("new", 15)
+	n, err := s.ExpireCarts(ctx, T0.Add(time.Hour))
+	if err != nil || n != 2 {
+		t.Fatalf("ExpireCarts: %d lines, %v; want the 2 of the idle cart", n, err)
+	}
+	for session, want := range map[string]int{"old": 0, "touched": 2, "new": 1, "1001": 2} {
+		items, err := s.Cart(ctx, session)
+		if err != nil || len(items) != want {
+			t.Errorf("cart %s: %v, %v; want %d SKUs", session, items, err, want)
+		}
+	}
+	if n, err := s.ExpireCarts(ctx, T0.Add(time.Hour)); err != nil || n != 0 {
+		t.Errorf("again: %d lines, %v; want none", n, err)
+	}
+	// A cart can be made again after it expired.
+	add("old", 9)
+	if items, _ := s.Cart(ctx, "old"); len(items) != 1 {
+		t.Errorf("the expired cart added to again: %v", items)
 	}
 }
 
@@ -434,7 +506,7 @@ func testLoad(t *testing.T, open Opener) {
 	})
 	t.Run("Replaces", func(t *testing.T) {
 		s, clock := openLoaded(t, open)
-		if err := s.AddToCart(ctx, "keeper", 15); err != nil {
+		if err := s.AddToCart(ctx, "keeper", 15, 0); err != nil {
 			t.Fatal(err)
 		}
 		// The new catalog: product 1 unchanged, product 2 renamed, product 3

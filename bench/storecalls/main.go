@@ -13,7 +13,6 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"net/url"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -21,11 +20,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"catalog"
 	"catalog/csv"
 	"catalog/generate"
+	"catalog/internal/scratchdb"
 	"catalog/postgres"
 	"catalog/sqlite"
 )
@@ -81,7 +79,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	defer lite.Close()
-	pgURL, drop, err := scratchDatabase(ctx, *server)
+	pgURL, drop, err := scratchdb.New(ctx, *server, "catalog_storecalls")
 	if err != nil {
 		return err
 	}
@@ -175,27 +173,4 @@ func summary(d []time.Duration) string {
 	q := func(p float64) time.Duration { return s[min(len(s)-1, int(p*float64(len(s))))] }
 	f := func(d time.Duration) string { return fmt.Sprintf("%.0f µs", float64(d.Nanoseconds())/1e3) }
 	return f(q(0.50)) + " / " + f(q(0.99)) + " / " + f(s[len(s)-1])
-}
-
-// scratchDatabase creates a database for the run and returns its URL and
-// what drops it.
-func scratchDatabase(ctx context.Context, server string) (string, func(), error) {
-	admin, err := pgx.Connect(ctx, server)
-	if err != nil {
-		return "", nil, fmt.Errorf("PostgreSQL at %s: %w", server, err)
-	}
-	name := fmt.Sprintf("catalog_storecalls_%d", time.Now().UnixNano())
-	if _, err := admin.Exec(ctx, "CREATE DATABASE "+name); err != nil {
-		admin.Close(ctx)
-		return "", nil, err
-	}
-	u, err := url.Parse(server)
-	if err != nil {
-		return "", nil, err
-	}
-	u.Path = "/" + name
-	return u.String(), func() {
-		admin.Exec(context.Background(), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
-		admin.Close(context.Background())
-	}, nil
 }

@@ -211,6 +211,16 @@ func positive(p *time.Duration) checked[time.Duration] {
 	}}
 }
 
+// nonNegative is a duration flag of 0 or more.
+func nonNegative(p *time.Duration) checked[time.Duration] {
+	return checked[time.Duration]{p: p, kind: "duration", parse: time.ParseDuration, check: func(d time.Duration) error {
+		if d < 0 {
+			return errors.New("want a duration of 0 or more")
+		}
+		return nil
+	}}
+}
+
 // wholeSeconds is a duration flag of whole seconds, 0 or more: what
 // Cache-Control can say.
 func wholeSeconds(p *time.Duration) checked[time.Duration] {

@@ -55,6 +55,8 @@ type serveConfig struct {
 	CartTokenKey    string                // a secret cart tokens are hashed with; empty: the store's key
 	Campuses        string                // the campuses of the hosted prefix served, comma-separated; empty: any
 	Browser         bool                  // the product browser at /
+	CartIdle        time.Duration         // carts idle longer are deleted; 0: never
+	CartMaxSKUs     int                   // the most distinct SKUs in a cart; 0: no bound
 }
 
 // DefaultCacheMB is the default bound of the response cache: it holds all
@@ -90,6 +92,8 @@ func defaultServeConfig() serveConfig {
 		QueueWait:   limit.DefaultWait,
 		Freshness:   cataloghttp.DefaultFreshness,
 		Browser:     true,
+		CartIdle:    catalog.DefaultCartIdle,
+		CartMaxSKUs: catalog.DefaultCartMaxSKUs,
 	}
 }
 
@@ -117,6 +121,8 @@ func (c *serveConfig) flags(fs *flag.FlagSet) {
 	fs.Var(wholeSeconds(&c.Freshness.StaleIfError), "stale-if-error", "how long after max-age a cache may serve a response when the service fails or is down")
 	fs.StringVar(&c.CartTokenKey, "cart-token-key", c.CartTokenKey, "a secret of at least 32 bytes that callers' cart tokens (Authorization) are hashed with; give every instance of a store the same (empty: a random key the store keeps)")
 	fs.StringVar(&c.Campuses, "campuses", c.Campuses, "the campuses served under the hosted API's prefix /api/fec2/<campus>/, comma-separated; empty for any (bodies carry --campus whatever the path's)")
+	fs.Var(atLeast(&c.CartMaxSKUs, 0), "cart-max-skus", "the most distinct SKUs a cart may hold; an add past it is a 422 (0: no bound)")
+	fs.Var(nonNegative(&c.CartIdle), "cart-idle", "how long a cart may go without an addition before it is deleted, in the background (0: never)")
 	fs.BoolVar(&c.Browser, "browser", c.Browser, "serve the product browser, a page that uses only the public API, at / (false: / is a 404)")
 	fs.StringVar(&c.PurgeURL, "purge-url", c.PurgeURL, "an http(s) URL of a caching tier to send a PURGE to, with the surrogate keys of what each new catalog changed in its xkey-purge header (empty: none)")
 }
@@ -160,6 +166,7 @@ func (c serveConfig) LogValue() slog.Value {
 		slog.Duration("stale_while_revalidate", c.Freshness.StaleWhileRevalidate), slog.Duration("stale_if_error", c.Freshness.StaleIfError),
 		slog.String("purge_url", redact(c.PurgeURL)), slog.Bool("cart_token_key", c.CartTokenKey != ""),
 		slog.String("campuses", c.Campuses), slog.Bool("browser", c.Browser),
+		slog.Duration("cart_idle", c.CartIdle), slog.Int("cart_max_skus", c.CartMaxSKUs),
 	)
 }
 
@@ -218,7 +225,7 @@ func openService(ctx context.Context, cfg serveConfig, logger *slog.Logger) (_ *
 	var cacheStats func() any // for the admin listener
 	httpCfg := cataloghttp.Config{Campus: cfg.Campus, RequestTimeout: cfg.RequestTimeout, Logger: logger,
 		CORS: cataloghttp.CORS{AllowOrigins: splitList(cfg.CORSOrigins)}, Live: watcher, Observer: m, LogSample: cfg.LogRequests,
-		Freshness: cfg.Freshness, Campuses: splitList(cfg.Campuses), Browser: cfg.Browser}
+		Freshness: cfg.Freshness, Campuses: splitList(cfg.Campuses), Browser: cfg.Browser, CartMaxSKUs: cfg.CartMaxSKUs}
 	if cfg.CartTokenKey != "" {
 		httpCfg.CartKey = []byte(cfg.CartTokenKey)
 	}
@@ -246,6 +253,9 @@ func openService(ctx context.Context, cfg serveConfig, logger *slog.Logger) (_ *
 	svc.closers = append(svc.closers, runWatcher(watcher, func(err error) {
 		logger.Warn("cannot read which catalog the store serves", "error", err)
 	}))
+	if cfg.CartIdle > 0 {
+		svc.closers = append(svc.closers, runCartExpiry(db, cfg.CartIdle, logger))
+	}
 
 	admission := limit.New(limit.Config{Slots: cfg.MaxInFlight, Wait: cfg.QueueWait})
 	m.WatchAdmission(func() metrics.AdmissionStats { return metrics.AdmissionStats(admission.Stats()) })
@@ -376,6 +386,29 @@ func runWatcher(w *catalog.Watcher, onErr func(error)) (stop func()) {
 	ctx, cancel := context.WithCancel(context.Background())
 	var running sync.WaitGroup
 	running.Go(func() { w.Run(ctx, onErr) })
+	return func() { cancel(); running.Wait() }
+}
+
+// cartExpiryEvery is how often serve looks for idle carts (or as often as
+// --cart-idle, when that is shorter).
+const cartExpiryEvery = 10 * time.Minute
+
+// runCartExpiry deletes carts idle longer than idle in the background,
+// until the function it returns is called; that waits for the round under
+// way, so that the store can close after it.
+func runCartExpiry(carts catalog.CartService, idle time.Duration, logger *slog.Logger) (stop func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	e := catalog.CartExpiry{Carts: carts, Idle: idle, Every: min(idle, cartExpiryEvery), Now: time.Now,
+		Done: func(n int64, err error) {
+			switch {
+			case err != nil:
+				logger.Warn("cannot delete idle carts", "error", err)
+			case n > 0:
+				logger.Info("deleted idle carts", "cart_lines", n, "idle_since", time.Now().Add(-idle))
+			}
+		}}
+	var running sync.WaitGroup
+	running.Go(func() { e.Run(ctx) })
 	return func() { cancel(); running.Wait() }
 }
 

@@ -162,3 +162,19 @@ func TestServer_Browser(t *testing.T) {
 		t.Errorf("browser off: status %d, want 404", resp.StatusCode)
 	}
 }
+
+// TestServer_CartMaxSKUs: an add of one SKU too many is a clear 422.
+func TestServer_CartMaxSKUs(t *testing.T) {
+	h := newServerWith(t, "sqlite", writeFixtureCSV(t), cataloghttp.Config{Campus: "hr-rfp", CartMaxSKUs: 1})
+	hdr := map[string]string{"Authorization": "one-sku"}
+	for _, sku := range []string{"9", "9"} {
+		if resp := serve(h, request{method: "POST", path: "/cart", body: `{"sku_id":` + sku + `}`, header: hdr}); resp.StatusCode != 201 {
+			t.Fatalf("add sku %s: status %d", sku, resp.StatusCode)
+		}
+	}
+	resp := serve(h, request{method: "POST", path: "/cart", body: `{"sku_id":14}`, header: hdr})
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 422 || !strings.Contains(errorMessage(t, body), "1 different SKUs, the most a cart may") {
+		t.Fatalf("a second SKU: status %d, body %s; want 422 saying the bound", resp.StatusCode, body)
+	}
+}
