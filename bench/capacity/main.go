@@ -35,7 +35,7 @@ func main() {
 	a := defaultAssumptions()
 	fs := flag.NewFlagSet("capacity", flag.ExitOnError)
 	fs.IntVar(&a.Cores, "cores", a.Cores, "cores of each tier node, instance and replica")
-	fs.Float64Var(&a.Headroom, "headroom", a.Headroom, "the most of a node's CPU the plan uses (the rest absorbs a lost node, bursts and GC)")
+	fs.Float64Var(&a.Headroom, "headroom", a.Headroom, "the most of a node's CPU the plan uses (the rest absorbs bursts and GC)")
 	fs.Float64Var(&a.NICGbits, "nic-gbits", a.NICGbits, "each tier node's network, Gbit/s")
 	fs.IntVar(&a.HotObjects, "hot-objects", a.HotObjects, "responses asked for at least once per max-age, which each tier node revalidates once per max-age")
 	fs.DurationVar(&a.MaxAge, "max-age", a.MaxAge, "the catalog's max-age (catalog serve --max-age)")
@@ -261,18 +261,25 @@ func (m measured) plan(a assumptions, rate, hitRatio float64, budget time.Durati
 		return p
 	}
 	// Each tier node revalidates the hot objects once per max-age, so the
-	// revalidations grow with the nodes; a few rounds settle it.
-	p.TierNodes = 1
-	for range 10 {
-		p.Revalidations = float64(p.TierNodes) * math.Min(float64(a.HotObjects)/a.MaxAge.Seconds(), rate*hitRatio/float64(p.TierNodes))
-		cpu := rate*m.TierRequestMicros + (p.Misses+p.Revalidations)*m.TierFetchMicros
-		p.TierGbits = rate * m.GzipBytes * 8 / 1e9
-		p.TierNodes = max(nodes(cpu, c*p.TierCap), int(math.Ceil(p.TierGbits/(a.NICGbits*a.Headroom))))
+	// revalidations grow with the nodes; a few rounds settle it. Each kind
+	// but Redis gets a spare node on top of what its load needs, so that
+	// losing one leaves enough (a lost Redis shard's keys are misses until
+	// it is back).
+	revalidations := func(tierNodes int) float64 {
+		return float64(tierNodes) * math.Min(float64(a.HotObjects)/a.MaxAge.Seconds(), rate*hitRatio/float64(tierNodes))
 	}
+	p.TierGbits = rate * m.GzipBytes * 8 / 1e9
+	need := 1
+	for range 10 {
+		cpu := rate*m.TierRequestMicros + (p.Misses+revalidations(need))*m.TierFetchMicros
+		need = max(nodes(cpu, c*p.TierCap), int(math.Ceil(p.TierGbits/(a.NICGbits*a.Headroom))))
+	}
+	p.TierNodes = need + 1
+	p.Revalidations = revalidations(p.TierNodes)
 	// A miss is cold everywhere: Redis asked and filled, PostgreSQL read.
 	// A revalidation is a 304 from an instance's cache.
-	p.Instances = nodes(p.Misses*m.InstanceMissMicros+p.Revalidations*m.NotModifiedMicros, c*p.InstanceCap)
-	p.Replicas = nodes(p.Misses*m.PGStoreMicros, c*p.StCap)
+	p.Instances = nodes(p.Misses*m.InstanceMissMicros+p.Revalidations*m.NotModifiedMicros, c*p.InstanceCap) + 1
+	p.Replicas = nodes(p.Misses*m.PGStoreMicros, c*p.StCap) + 1
 	p.RedisShards = nodes(p.Misses*m.RedisMicros, utilizationCap(1, m.RedisMicros, budget, 0, a.Headroom))
 	return p
 }
@@ -380,7 +387,8 @@ func write(w io.Writer, source string, m measured, a assumptions) {
 	p("Requests reach a tier of Varnish nodes; a share of them (the tier hit ratio) is answered there. The rest are misses, and the model takes each as cold everywhere: the instance asks Redis, reads PostgreSQL (a replica), and stores the body in Redis. Each tier node also revalidates each of the hot objects once per max-age; an instance answers that with a 304 from its cache.\n\n")
 	p("Assumed, not measured (the defaults of `bench/capacity`, which flags change):\n\n")
 	p("- every node has %d cores, each like one of this machine's, and a process's CPU per answer stays what it was here on 2 shared cores; a Redis shard is one core;\n", a.Cores)
-	p("- no node is planned past %.0f%% of its CPU (headroom for a lost node, bursts and GC), nor past the utilization at which queueing (M/M/c) would push a request whose p99 alone was measured above past the budget;\n", 100*a.Headroom)
+	p("- each kind of node but Redis has one spare beyond what its load needs, so that losing one leaves enough; a lost Redis shard's keys are misses until it is back;\n")
+	p("- no node is planned past %.0f%% of its CPU (headroom for bursts and GC), nor past the utilization at which queueing (M/M/c) would push a request whose p99 alone was measured above past the budget;\n", 100*a.Headroom)
 	p("- %s hot objects, revalidated once per max-age of %s by every tier node;\n", thousands(float64(a.HotObjects)), a.MaxAge)
 	p("- a tier node's network is %.0f Gbit/s, used to the same headroom.\n\n", a.NICGbits)
 	p("| req/s | tier hit ratio | p99 budget | tier nodes | instances | PostgreSQL replicas | Redis shards | misses/s | revalidations/s | Gbit/s out of the tier |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
