@@ -158,6 +158,9 @@ func TestServer_Browser(t *testing.T) {
 	if resp := serve(on, request{path: "/index.html"}); resp.StatusCode != 404 {
 		t.Errorf("browser on, /index.html: status %d, want 404", resp.StatusCode)
 	}
+	if resp := serve(on, request{method: "POST", path: "/"}); resp.StatusCode != 405 || resp.Header.Get("Allow") != "GET, HEAD" {
+		t.Errorf("browser on, POST /: status %d, Allow %q; want 405 and GET, HEAD", resp.StatusCode, resp.Header.Get("Allow"))
+	}
 	if resp := serve(newServer(t, dir), request{path: "/"}); resp.StatusCode != 404 {
 		t.Errorf("browser off: status %d, want 404", resp.StatusCode)
 	}

@@ -170,7 +170,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /cart", private(s.handleCart))
 	mux.HandleFunc("POST /cart", private(s.handleAddToCart))
 	// Any other method on a known path is 405 with Allow, as JSON.
-	for path, allow := range map[string]string{
+	known := map[string]string{
 		"/products":              "GET, HEAD",
 		"/products/{id}":         "GET, HEAD",
 		"/products/{id}/styles":  "GET, HEAD",
@@ -179,7 +179,11 @@ func (s *Server) routes(mux *http.ServeMux) {
 		"/healthz":               "GET, HEAD",
 		"/readyz":                "GET, HEAD",
 		"/openapi.json":          "GET, HEAD",
-	} {
+	}
+	if s.cfg.Browser {
+		known["/{$}"] = "GET, HEAD"
+	}
+	for path, allow := range known {
 		mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Allow", allow)
 			writeError(w, r, http.StatusMethodNotAllowed, "method "+r.Method+" is not allowed on "+r.URL.Path+"; use "+allow)
