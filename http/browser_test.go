@@ -87,6 +87,9 @@ func TestBrowser(t *testing.T) {
 	if got := text("#product-list"); !strings.Contains(got, "Nomad Cap") || !strings.Contains(got, "$140.00") {
 		t.Errorf("the product list: %q", got)
 	}
+	if disabled, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelector("#next").disabled`)); err != nil || !disabled {
+		t.Errorf("Next on the only page: disabled %v, %v; want disabled", disabled, err)
+	}
 
 	step("switch to the style on sale",
 		chromedp.Click(chromedp.CSS(`.styles button:nth-child(2)`)),

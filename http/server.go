@@ -275,6 +275,14 @@ func (s *Server) stripPrefix(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
+		// The prefix and campus have nothing to escape, so the escaped
+		// path starts with them and a slash too; one that does not (an
+		// escaped campus, or a slash escaped after it) names no route.
+		escaped, ok := strings.CutPrefix(r.URL.EscapedPath(), hostedPrefix+campus)
+		if !ok || !strings.HasPrefix(escaped, "/") {
+			writeError(w, r, http.StatusNotFound, "no such path: "+r.URL.Path)
+			return
+		}
 		if s.campuses != nil && !s.campuses[campus] {
 			writeError(w, r, http.StatusNotFound, fmt.Sprintf("campus %q is not served here", campus))
 			return
@@ -282,10 +290,10 @@ func (s *Server) stripPrefix(next http.Handler) http.Handler {
 		r2 := new(http.Request)
 		*r2 = *r
 		u := *r.URL
-		u.Path = rest
-		// The prefix and campus have nothing to escape: the escaped path
-		// starts with them too.
-		u.RawPath, _ = strings.CutPrefix(u.RawPath, hostedPrefix+campus)
+		u.Path, u.RawPath = rest, ""
+		if escaped != rest {
+			u.RawPath = escaped
+		}
 		r2.URL = &u
 		next.ServeHTTP(w, r2)
 	})

@@ -31,12 +31,27 @@ func parseToken(header string) (token string, present bool, err error) {
 	}
 	if scheme, rest, ok := strings.Cut(v, " "); ok && isScheme(scheme) {
 		v = strings.TrimLeft(rest, " ")
+	} else if bareScheme(v) {
+		// A client whose token is missing sends the scheme alone: taken as
+		// a token, it would give every such client one shared cart.
+		return "", true, catalog.Errorf(catalog.EINVALID, "the Authorization header is the scheme %q without a token", v)
 	}
 	if len(v) > MaxTokenLen || !isToken68(v) {
 		return "", true, catalog.Errorf(catalog.EINVALID,
 			"the Authorization header is not a token: want 1 to %d letters, digits or -._~+/ (then any =), after an optional scheme such as Bearer", MaxTokenLen)
 	}
 	return v, true, nil
+}
+
+// bareScheme reports whether s is an authentication scheme that clients
+// put before a token, with nothing after it.
+func bareScheme(s string) bool {
+	for _, scheme := range []string{"Bearer", "Basic", "Token"} {
+		if strings.EqualFold(s, scheme) {
+			return true
+		}
+	}
+	return false
 }
 
 // isScheme reports whether s can be an authentication scheme: letters,

@@ -29,8 +29,10 @@ func TestParseToken(t *testing.T) {
 		{"a+b/c~d-e_f.g==", "a+b/c~d-e_f.g==", true, false},
 		{long, long, true, false},
 		{long + "a", "", true, true},
-		{"Bearer", "Bearer", true, false}, // one word: the token itself
-		{"Bearer ", "Bearer", true, false},
+		{"Bearer", "", true, true}, // a scheme without its token
+		{"Bearer ", "", true, true},
+		{"token", "", true, true},
+		{"Bearer1", "Bearer1", true, false},
 		{"a b c", "", true, true},
 		{"Bearer tok1 tok2", "", true, true},
 		{"tok,1", "", true, true},

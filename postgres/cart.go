@@ -51,10 +51,12 @@ func (db *DB) cart(ctx context.Context, session string) ([]catalog.CartItem, err
 	return items, nil
 }
 
-// AddToCart adds one unit of a SKU to a session's cart, within its stock.
-// An advisory lock on (session, SKU) serializes concurrent adds of the same
-// SKU to the same cart, so the check and the insert cannot be overrun; adds
-// to other carts or SKUs do not wait.
+// AddToCart adds one unit of a SKU to a session's cart, within its stock
+// and its bound of distinct SKUs. An advisory lock on the cart serializes
+// concurrent adds to it, and expiry's deletes of it, so the checks and the
+// insert cannot be overrun; adds to other carts do not wait. (Instances of
+// a version that locked (cart, SKU) do not exclude this one's adds: a
+// rolling upgrade from one should not run both under a race for one cart.)
 //
 // An add that failed before its commit, on a lost connection or as a
 // deadlock's victim, made nothing: it is tried once more. One whose commit
@@ -128,19 +130,66 @@ func (db *DB) CartKey(ctx context.Context) ([]byte, error) {
 }
 
 // ExpireCarts deletes the lines of the carts last added to before
-// idleSince, a few hundred carts a statement.
+// idleSince, up to expireBatchSize carts a transaction, each going on from
+// the last cart the one before reached, so that the whole expiry reads the
+// carts index once.
 func (db *DB) ExpireCarts(ctx context.Context, idleSince time.Time) (int64, error) {
 	var total int64
+	last := ""
 	for {
-		tag, err := db.pool.Exec(ctx, `DELETE FROM cart WHERE session IN (
-			SELECT session FROM cart GROUP BY session HAVING max(created_at) < $1 LIMIT 500)`, idleSince)
+		var n int64
+		var next string
+		err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+			var err error
+			n, next, err = expireBatch(ctx, tx, last, idleSince)
+			return err
+		})
 		if err != nil {
 			return total, storeError("expire carts", err)
 		}
-		if n := tag.RowsAffected(); n > 0 {
-			total += n
-			continue
+		if total += n; next == "" {
+			return total, nil
 		}
-		return total, nil
+		last = next
 	}
 }
+
+// expireBatch deletes the idle carts of the next expireBatchSize after
+// last, and returns the lines deleted and the last cart of the batch (""
+// when there was none). An add holds its cart's advisory lock until it
+// commits: the batch takes the lock of each cart it deletes first, skipping
+// one being added to, then deletes with a snapshot taken after the locks,
+// in which an add that committed meanwhile shows, and its cart is kept.
+func expireBatch(ctx context.Context, tx pgx.Tx, last string, idleSince time.Time) (int64, string, error) {
+	rows, err := tx.Query(ctx, `SELECT session, pg_try_advisory_xact_lock(hashtext(session), 0) FROM (
+			SELECT session FROM cart WHERE session > $1 GROUP BY session HAVING max(created_at) < $2
+			ORDER BY session LIMIT $3) idle ORDER BY session`, last, idleSince, expireBatchSize)
+	if err != nil {
+		return 0, "", err
+	}
+	var next string
+	var locked []string
+	for rows.Next() {
+		var session string
+		var ok bool
+		if err := rows.Scan(&session, &ok); err != nil {
+			return 0, "", err
+		}
+		if next = session; ok {
+			locked = append(locked, session)
+		}
+	}
+	if err := rows.Err(); err != nil || next == "" {
+		return 0, "", err
+	}
+	tag, err := tx.Exec(ctx, `DELETE FROM cart WHERE session IN (SELECT session FROM cart WHERE session = ANY($1)
+			GROUP BY session HAVING max(created_at) < $2)`, locked, idleSince)
+	if err != nil {
+		return 0, "", err
+	}
+	return tag.RowsAffected(), next, nil
+}
+
+// expireBatchSize is how many carts one transaction of ExpireCarts
+// deletes.
+const expireBatchSize = 500

@@ -332,3 +332,43 @@ func TestDB_Explain(t *testing.T) {
 func TestVersionedReads(t *testing.T) {
 	storetest.RunVersionedReads(t, func(t *testing.T) catalog.Store { return MustOpenDB(t, time.Now) })
 }
+
+// TestExpireCarts_SkipsACartBeingAddedTo: an add holds its cart's lock
+// until it commits; expiry leaves that cart alone rather than delete its
+// lines from under the add.
+func TestExpireCarts_SkipsACartBeingAddedTo(t *testing.T) {
+	ctx := context.Background()
+	clock := storetest.NewClock(storetest.T0)
+	url := pgtest.NewDatabase(t)
+	db, err := postgres.Open(ctx, url, postgres.Config{Migrate: true, Now: clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	storetest.Load(t, db, storetest.NewFixture())
+	for _, session := range []string{"busy", "idle"} {
+		if err := db.AddToCart(ctx, session, 9, 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	tx, err := conn.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback(ctx)
+	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('busy'), 0)`); err != nil {
+		t.Fatal(err)
+	}
+	n, err := db.ExpireCarts(ctx, storetest.T0.Add(time.Hour))
+	if err != nil || n != 1 {
+		t.Fatalf("ExpireCarts: %d lines, %v; want the idle cart's 1", n, err)
+	}
+	if items, err := db.Cart(ctx, "busy"); err != nil || len(items) != 1 {
+		t.Fatalf("the cart being added to: %v, %v; want it kept", items, err)
+	}
+}

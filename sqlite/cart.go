@@ -163,19 +163,50 @@ func (db *DB) CartKey(ctx context.Context) ([]byte, error) {
 }
 
 // ExpireCarts deletes the lines of the carts last added to before
-// idleSince, a few hundred carts a statement, so that adds wait for the
-// carts file's writer for one short statement at most.
+// idleSince, up to expireBatchSize carts a transaction, each going on from
+// the last cart the one before reached, so that adds wait for the carts
+// file's one writer for a short transaction at most and the whole expiry
+// reads the carts index once. A transaction is atomic against adds (one
+// writer): a cart added to meanwhile is not idle when it runs.
 func (db *DB) ExpireCarts(ctx context.Context, idleSince time.Time) (int64, error) {
 	var total int64
+	last := ""
 	for {
-		res, err := db.cartWrite.ExecContext(ctx, `DELETE FROM cart WHERE session IN (
-			SELECT session FROM cart GROUP BY session HAVING max(created_at) < ? LIMIT 500)`, millis(idleSince))
+		n, next, err := db.expireBatch(ctx, last, millis(idleSince))
 		if err != nil {
 			return total, storeError("expire carts", err)
 		}
-		n, _ := res.RowsAffected()
-		if total += n; n == 0 {
+		if total += n; next == "" {
 			return total, nil
 		}
+		last = next
 	}
 }
+
+// expireBatch deletes the idle carts of the next expireBatchSize after
+// last, in one write transaction, and returns the lines deleted and the
+// last cart of the batch ("" when there was none).
+func (db *DB) expireBatch(ctx context.Context, last string, idleSince int64) (int64, string, error) {
+	tx, err := db.cartWrite.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, "", err
+	}
+	defer func() { _ = tx.Rollback() }()
+	var next sql.NullString
+	if err := tx.QueryRowContext(ctx, `SELECT max(session) FROM (SELECT session FROM cart WHERE session > ?1
+			GROUP BY session HAVING max(created_at) < ?2 ORDER BY session LIMIT ?3)`,
+		last, idleSince, expireBatchSize).Scan(&next); err != nil || !next.Valid {
+		return 0, "", err
+	}
+	res, err := tx.ExecContext(ctx, `DELETE FROM cart WHERE session IN (SELECT session FROM cart
+			WHERE session > ?1 AND session <= ?2 GROUP BY session HAVING max(created_at) < ?3)`, last, next.String, idleSince)
+	if err != nil {
+		return 0, "", err
+	}
+	n, _ := res.RowsAffected()
+	return n, next.String, tx.Commit()
+}
+
+// expireBatchSize is how many carts one transaction of ExpireCarts
+// deletes.
+const expireBatchSize = 500

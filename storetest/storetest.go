@@ -428,12 +428,17 @@ func testExpireCarts(t *testing.T, open Opener) {
 	add("old", 9)
 	add("old", 10)
 	add("touched", 9)
+	// More idle carts than one batch of the expiry takes.
+	const many = 600
+	for i := range many {
+		add(fmt.Sprintf("idle-%04d", i), 9)
+	}
 	clock.Set(T0.Add(10 * time.Hour))
 	add("touched", 14) // its last addition is recent: the whole cart stays
 	add("new", 15)
 	n, err := s.ExpireCarts(ctx, T0.Add(time.Hour))
-	if err != nil || n != 2 {
-		t.Fatalf("ExpireCarts: %d lines, %v; want the 2 of the idle cart", n, err)
+	if err != nil || n != 2+many {
+		t.Fatalf("ExpireCarts: %d lines, %v; want the %d of the idle carts", n, err, 2+many)
 	}
 	for session, want := range map[string]int{"old": 0, "touched": 2, "new": 1, "1001": 2} {
 		items, err := s.Cart(ctx, session)

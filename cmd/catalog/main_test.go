@@ -585,6 +585,7 @@ func TestRun_ServeConfig(t *testing.T) {
 		{"AdminPublic", []string{"--admin-addr", "0.0.0.0:9090"}, nil, []string{"-admin-addr", "loopback"}},
 		{"MaxConns", []string{"--db-max-conns", "0"}, nil, []string{"-db-max-conns", "want 1 or more"}},
 		{"RemovedFlag", []string{"--throttle-target", "2ms"}, nil, []string{"throttle-target"}},
+		{"CampusNotACampus", []string{"--campuses", "hr-rfp,hr.rfe"}, nil, []string{"--campuses", `"hr.rfe"`}},
 		{"CartIdleNegative", []string{"--cart-idle", "-1h"}, nil, []string{"-cart-idle", "want a duration of 0 or more"}},
 		{"CartMaxSKUsNegative", nil, map[string]string{"CATALOG_CART_MAX_SKUS": "-1"}, []string{"CATALOG_CART_MAX_SKUS", "want 0 or more"}},
 		{"CartTokenKeyShort", nil, map[string]string{"CATALOG_CART_TOKEN_KEY": "secret"}, []string{"--cart-token-key", "6 bytes", "at least 32"}},

@@ -138,6 +138,11 @@ func (c serveConfig) validate() error {
 	if u, err := url.Parse(c.PurgeURL); c.PurgeURL != "" && (err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "") {
 		return fmt.Errorf("--purge-url %q: want an http or https URL", c.PurgeURL)
 	}
+	for _, campus := range splitList(c.Campuses) {
+		if !catalog.ValidSession(campus) {
+			return fmt.Errorf("--campuses: %q is not a campus: want 1 to 64 letters, digits, '-' or '_'", campus)
+		}
+	}
 	if n := len(c.CartTokenKey); n > 0 && n < cartTokenKeyMin {
 		return fmt.Errorf("--cart-token-key: %d bytes; want at least %d (a random secret, such as openssl rand -hex 32 prints)", n, cartTokenKeyMin)
 	}

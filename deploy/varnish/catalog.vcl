@@ -50,6 +50,11 @@ sub vcl_recv {
     if (req.url ~ "^/(healthz|readyz)") {
         return (pass); # about the instance that answers, now
     }
+    # Every campus in the hosted prefix serves the same bodies (they carry
+    # catalog serve's --campus): one object for each response, not one per
+    # campus, so that made-up campuses neither miss the tier nor fill it.
+    # With --campuses set, rewrite only those, e.g. "^/api/fec2/(hr-rfp|hratx)/".
+    set req.url = regsub(req.url, "^/api/fec2/[^/]+/", "/");
     # The catalog is the same for every shopper: neither the session
     # cookie nor a token (hosted-API clients send one with every request;
     # only the cart reads it) makes a response of its own. Kept, either
