@@ -163,9 +163,9 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /products/{id}/related", byProductID(s, RouteRelated, catalog.DocRelated))
 	mux.HandleFunc("GET /healthz", s.handleHealth)
 	mux.HandleFunc("GET /readyz", s.handleReady)
-	mux.HandleFunc("GET /openapi.json", s.handleOpenAPI)
+	mux.HandleFunc("GET /openapi.json", s.static(jsonType, openAPI))
 	if s.cfg.Browser {
-		mux.HandleFunc("GET /{$}", s.handleBrowser)
+		mux.HandleFunc("GET /{$}", s.static("text/html; charset=utf-8", browserPage))
 	}
 	mux.HandleFunc("GET /cart", private(s.handleCart))
 	mux.HandleFunc("POST /cart", private(s.handleAddToCart))

@@ -12,18 +12,17 @@ import (
 //go:embed openapi.json
 var openAPI []byte
 
-func (s *Server) handleOpenAPI(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Cache-Control", s.cacheControl)
-	writeBody(w, http.StatusOK, "application/json; charset=utf-8", openAPI)
-}
-
 // browserPage is the product browser served at / (Config.Browser): one
 // page, no build step, that uses only the public API.
 //
 //go:embed browser.html
 var browserPage []byte
 
-func (s *Server) handleBrowser(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Cache-Control", s.cacheControl)
-	writeBody(w, http.StatusOK, "text/html; charset=utf-8", browserPage)
+// static serves a file embedded in the binary, which changes only with
+// it: as fresh as the catalog's responses.
+func (s *Server) static(contentType string, body []byte) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", s.cacheControl)
+		writeBody(w, http.StatusOK, contentType, body)
+	}
 }

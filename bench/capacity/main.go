@@ -347,7 +347,7 @@ func write(w io.Writer, source string, m measured, a assumptions) {
 	p("```\n%s```\n\n", settings(source))
 	p("## What one answer costs\n\n")
 	p("CPU is the process's (or processes') utime + stime over a run, divided by its 2xx answers (the 304 run's by its 304s); wrk `-t2 -c64` with `bench/mix.lua`, the classic mix. `bench/ceiling`, the fixed-body server, is in the first row for scale.\n\n")
-	p("| answer | whose CPU | CPU per answer | 2xx/s in the run | p99 alone (one connection) |\n|---|---|---:|---:|---:|\n")
+	p("| answer | whose CPU | CPU per answer | answers/s in the run (2xx; for the 304, its 304s) | p99 alone (one connection) |\n|---|---|---:|---:|---:|\n")
 	row := func(label, name, group, who string) {
 		r := m.runs[name]
 		alone := "-"

@@ -22,7 +22,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -34,6 +33,7 @@ import (
 	"catalog/internal/scratchdb"
 	"catalog/postgres"
 	"catalog/sqlite"
+	"catalog/storetest"
 )
 
 func main() {
@@ -42,13 +42,6 @@ func main() {
 		os.Exit(1)
 	}
 }
-
-// clock is the stores' time, moved on by the trial.
-type clock struct{ t atomic.Pointer[time.Time] }
-
-func (c *clock) Now() time.Time      { return *c.t.Load() }
-func (c *clock) Set(t time.Time)     { c.t.Store(&t) }
-func (c *clock) Add(d time.Duration) { c.Set(c.Now().Add(d)) }
 
 // trial is one store under the trial, and how to read its carts' bytes.
 type trial struct {
@@ -77,8 +70,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	if _, err := generate.Write(ctx, data, generate.Options{Products: 2000, Seed: 1}); err != nil {
 		return err
 	}
-	c := &clock{}
-	c.Set(time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC))
+	c := storetest.NewClock(time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)) // the stores' time, moved on by the trial
 
 	lite, err := sqlite.Open(ctx, filepath.Join(dir, "c.db"), sqlite.WithClock(c.Now))
 	if err != nil {
@@ -141,7 +133,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	return nil
 }
 
-func (tr trial) run(ctx context.Context, c *clock, data string, carts, lines, cycles int) (string, error) {
+func (tr trial) run(ctx context.Context, c *storetest.Clock, data string, carts, lines, cycles int) (string, error) {
 	rep, err := csv.Import(ctx, data, tr.store, csv.Options{})
 	if err != nil || rep.Rejected() != 0 {
 		return "", fmt.Errorf("import: %v, %d rejected", err, rep.Rejected())
@@ -170,7 +162,7 @@ func (tr trial) run(ctx context.Context, c *clock, data string, carts, lines, cy
 		if cycle == 0 {
 			perLine, took = (full-before)/n, time.Since(start)
 		}
-		c.Add(31 * 24 * time.Hour)
+		c.Set(c.Now().Add(31 * 24 * time.Hour))
 		expired, err := tr.store.ExpireCarts(ctx, c.Now().Add(-catalog.DefaultCartIdle))
 		if err != nil {
 			return "", err

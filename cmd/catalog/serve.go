@@ -388,9 +388,15 @@ func splitList(s string) []string {
 // until the function it returns is called; that waits for the polls to
 // stop, so that the store can close after it.
 func runWatcher(w *catalog.Watcher, onErr func(error)) (stop func()) {
+	return inBackground(func(ctx context.Context) { w.Run(ctx, onErr) })
+}
+
+// inBackground runs run in a goroutine until the function it returns is
+// called; that ends run's context and waits for run to return.
+func inBackground(run func(ctx context.Context)) (stop func()) {
 	ctx, cancel := context.WithCancel(context.Background())
 	var running sync.WaitGroup
-	running.Go(func() { w.Run(ctx, onErr) })
+	running.Go(func() { run(ctx) })
 	return func() { cancel(); running.Wait() }
 }
 
@@ -402,7 +408,6 @@ const cartExpiryEvery = 10 * time.Minute
 // until the function it returns is called; that waits for the round under
 // way, so that the store can close after it.
 func runCartExpiry(carts catalog.CartService, idle time.Duration, logger *slog.Logger) (stop func()) {
-	ctx, cancel := context.WithCancel(context.Background())
 	e := catalog.CartExpiry{Carts: carts, Idle: idle, Every: min(idle, cartExpiryEvery), Now: time.Now,
 		Done: func(n int64, err error) {
 			switch {
@@ -412,9 +417,7 @@ func runCartExpiry(carts catalog.CartService, idle time.Duration, logger *slog.L
 				logger.Info("deleted idle carts", "cart_lines", n, "idle_since", time.Now().Add(-idle))
 			}
 		}}
-	var running sync.WaitGroup
-	running.Go(func() { e.Run(ctx) })
-	return func() { cancel(); running.Wait() }
+	return inBackground(e.Run)
 }
 
 // poolStater is a store that tells the state of its connection pools.
