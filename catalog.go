@@ -169,18 +169,18 @@ type ProductChange struct {
 
 // History is what the generations after From up to To changed, oldest
 // first; a generation that changed nothing has no Change. A store keeps
-// the history from some generation on: what changed up to From is not
-// known, so everything may have.
+// the history of a window of generations, those after Start: what changed
+// up to Start is not known, so everything may have.
 type History struct {
-	From, To int64
-	Changes  []Change
+	Start, From, To int64
+	Changes         []Change
 }
 
 // ChangeLog tells what each load changed.
 type ChangeLog interface {
 	// Changes returns the history after generation after, up to the
-	// generation being served. Its From is after, or later when the
-	// store's history starts later.
+	// generation being served. Its From is after, or the store's Start
+	// when the store's history starts later.
 	Changes(ctx context.Context, after int64) (History, error)
 }
 

@@ -1,7 +1,6 @@
 package catalog
 
 import (
-	"context"
 	"slices"
 	"sync"
 )
@@ -90,12 +89,17 @@ func (v *Versions) Seen() int64 {
 
 // Apply takes in a history read from the store after Seen. One that
 // starts later than Seen leaves a gap of unknown changes: everything is
-// taken as changed at its start.
+// taken as changed at its start. One whose store's window starts later
+// than before has the changes up to that start forgotten, as an instance
+// that starts now never knew them.
 func (v *Versions) Apply(h History) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	if h.From > v.seen {
+	switch {
+	case h.From > v.seen:
 		v.restart(h.From)
+	case h.Start > v.from:
+		v.forget(h.Start)
 	}
 	for _, c := range h.Changes {
 		if c.Generation <= v.seen {
@@ -118,34 +122,31 @@ func (v *Versions) Apply(h History) {
 	v.seen = max(v.seen, h.To)
 }
 
-// Restart takes everything as changed at generation g: for when what
-// changed up to g cannot be read.
-func (v *Versions) Restart(g int64) {
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	v.restart(g)
-	v.seen = g
-}
-
 func (v *Versions) restart(g int64) {
 	v.from, v.pagesFrom = g, g
 	v.products = map[int64]int64{}
 	v.pages = nil
 }
 
-// Follow has v take in the changes of every new catalog w finds, read
-// from log. When they cannot be read, everything is taken as changed, and
-// onErr is told.
-func (v *Versions) Follow(w *Watcher, log ChangeLog, onErr func(error)) {
-	w.OnChange(func(info CatalogInfo) {
-		ctx, cancel := context.WithTimeout(context.Background(), watchTimeout)
-		defer cancel()
-		h, err := log.Changes(ctx, v.Seen())
-		if err != nil {
-			v.Restart(info.Generation)
-			onErr(err)
-			return
+// forget takes every change up to start as made at start: the products'
+// versions of those changes go, in a new map, as a Go map keeps the room
+// its deleted keys took.
+func (v *Versions) forget(start int64) {
+	kept := map[int64]int64{}
+	for id, g := range v.products {
+		if g > start {
+			kept[id] = g
 		}
-		v.Apply(h)
-	})
+	}
+	v.products, v.from = kept, start
+	v.pages = slices.DeleteFunc(v.pages, func(c pageChange) bool { return c.generation <= start })
+	v.pagesFrom = max(v.pagesFrom, start)
+}
+
+// Len returns how many products' versions are kept apart: those changed
+// in the store's window of history.
+func (v *Versions) Len() int {
+	v.mu.RLock()
+	defer v.mu.RUnlock()
+	return len(v.products)
 }

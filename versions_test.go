@@ -50,9 +50,41 @@ func TestVersions(t *testing.T) {
 	if v.Product(7) != 8 || v.Page(page(1, 5)) != 8 {
 		t.Errorf("after a gap: product 7 at %d, page 1 at %d; want 8", v.Product(7), v.Page(page(1, 5)))
 	}
-	v.Restart(9)
-	if v.Product(7) != 9 || v.Seen() != 9 {
-		t.Errorf("after a restart: product 7 at %d, seen %d; want 9", v.Product(7), v.Seen())
+}
+
+// When the store's window of history moves on, the changes before its
+// start are forgotten: the versions are then those of an instance that
+// starts now, and the map holds only the window's products.
+func TestVersions_Window(t *testing.T) {
+	change := func(g int64, ids ...int64) catalog.Change {
+		c := catalog.Change{Generation: g}
+		for _, id := range ids {
+			c.Products = append(c.Products, catalog.ProductChange{ID: id, Pos: id})
+		}
+		return c
+	}
+	full := catalog.History{From: 0, To: 6, Changes: []catalog.Change{change(2, 1, 2), change(4, 3), change(6, 4)}}
+	running := catalog.NewVersions()
+	running.Apply(catalog.History{From: 0, To: 4, Changes: full.Changes[:2]})
+	// The store now keeps the history after generation 3 only.
+	running.Apply(catalog.History{Start: 3, From: 4, To: 6, Changes: full.Changes[2:]})
+	starting := catalog.NewVersions()
+	starting.Apply(catalog.History{Start: 3, From: 3, To: 6, Changes: full.Changes[1:]})
+	for id := int64(1); id <= 5; id++ {
+		if r, s := running.Product(id), starting.Product(id); r != s {
+			t.Errorf("product %d: version %d on the running instance, %d on one starting now", id, r, s)
+		}
+	}
+	for n := int64(1); n <= 5; n++ {
+		if r, s := running.Page(page(n, 1)), starting.Page(page(n, 1)); r != s {
+			t.Errorf("page %d: version %d on the running instance, %d on one starting now", n, r, s)
+		}
+	}
+	if got := running.Product(1); got != 3 {
+		t.Errorf("product 1, changed at 2, before the window: version %d, want its start, 3", got)
+	}
+	if running.Len() != 2 || starting.Len() != 2 {
+		t.Errorf("versions kept apart: %d and %d, want 2 (products 3 and 4)", running.Len(), starting.Len())
 	}
 }
 

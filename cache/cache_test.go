@@ -223,8 +223,9 @@ func TestCache_FollowsReload(t *testing.T) {
 	storetest.Load(t, other, storetest.NewFixture())
 
 	v := catalog.NewVersions()
-	w := catalog.NewWatcher(served, 5*time.Millisecond)
-	v.Follow(w, served, func(err error) { t.Errorf("changes: %v", err) })
+	w := catalog.NewFeed(served, 5*time.Millisecond)
+	w.OnError = func(err error) { t.Errorf("changes: %v", err) }
+	w.Subscribe(func(u catalog.Update) { v.Apply(u.History) })
 	if _, err := w.Poll(ctx); err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/cespare/xxhash/v2"
+
+	"catalog/surrogate"
 )
 
 // Freshness says how long HTTP caches (browsers, nginx, CDNs) may keep the
@@ -135,6 +137,15 @@ func (s *Server) writeCatalog(w http.ResponseWriter, k CacheKey, rep representat
 		return
 	}
 	writeBody(w, http.StatusOK, jsonType, rep.body)
+}
+
+// surrogateKeys returns the Surrogate-Key of k's response, whose identity
+// body is body (nil for a 404).
+func (k CacheKey) surrogateKeys(body []byte) string {
+	if k.Route == RouteProducts {
+		return surrogate.ListKeys(body)
+	}
+	return surrogate.ProductKeys(k.ID)
 }
 
 // private marks a handler's responses as a shopper's own.

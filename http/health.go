@@ -13,7 +13,7 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 // handleReady answers 200 when the store answered the last question about
 // its catalog and holds a loaded one, and 503 otherwise, so a load
 // balancer sends no traffic to an instance that would fail it. It asks the
-// service's watcher, not the store: a load balancer asks often.
+// service's feed of the catalog, not the store: a load balancer asks often.
 func (s *Server) handleReady(w http.ResponseWriter, r *http.Request) {
 	if s.cfg.Live == nil {
 		s.handleHealth(w, r)

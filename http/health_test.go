@@ -15,7 +15,7 @@ import (
 	"catalog/storetest"
 )
 
-// live is what a watcher last read.
+// live is what a feed last read.
 type live struct {
 	info catalog.CatalogInfo
 	err  error
@@ -26,8 +26,8 @@ func (l live) Current() (catalog.CatalogInfo, error) { return l.info, l.err }
 func TestServer_Health(t *testing.T) {
 	store := openStore(t, "sqlite")
 	storetest.Load(t, store, storetest.NewFixture())
-	watcher := catalog.NewWatcher(store, time.Hour)
-	if _, err := watcher.Poll(context.Background()); err != nil {
+	feed := catalog.NewFeed(store, time.Hour)
+	if _, err := feed.Poll(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	for _, tc := range []struct {
@@ -37,11 +37,11 @@ func TestServer_Health(t *testing.T) {
 		status int
 		body   string
 	}{
-		{"Alive", watcher, "/healthz", 200, `{"status":"ok"}`},
-		{"Ready", watcher, "/readyz", 200, `{"status":"ready","generation":1,"products":6}`},
-		{"ReadyPrefixed", watcher, "/api/fec2/c/readyz", 200, `{"status":"ready","generation":1,"products":6}`},
+		{"Alive", feed, "/healthz", 200, `{"status":"ok"}`},
+		{"Ready", feed, "/readyz", 200, `{"status":"ready","generation":1,"products":6}`},
+		{"ReadyPrefixed", feed, "/api/fec2/c/readyz", 200, `{"status":"ready","generation":1,"products":6}`},
 		{"NotLoaded", live{}, "/readyz", 503, `{"message":"not ready: no catalog is loaded"}`},
-		{"NotReadYet", catalog.NewWatcher(store, time.Hour), "/readyz", 503, `{"message":"not ready: the store does not answer"}`},
+		{"NotReadYet", catalog.NewFeed(store, time.Hour), "/readyz", 503, `{"message":"not ready: the store does not answer"}`},
 		{"StoreDown", live{err: errors.New("connection refused")}, "/readyz", 503, `{"message":"not ready: the store does not answer"}`},
 		{"AliveWhenStoreDown", live{err: errors.New("connection refused")}, "/healthz", 200, `{"status":"ok"}`},
 	} {

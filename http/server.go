@@ -59,7 +59,7 @@ type Config struct {
 }
 
 // Live tells which catalog is served, as the service's one reader of it
-// (catalog.Watcher) last found it.
+// (catalog.Feed) last found it.
 type Live interface {
 	// Current returns the catalog last read, or why the last read failed.
 	Current() (catalog.CatalogInfo, error)

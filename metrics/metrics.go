@@ -7,6 +7,7 @@ package metrics
 
 import (
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -27,6 +28,10 @@ type Metrics struct {
 	importRead  *prometheus.CounterVec
 	importRows  *prometheus.CounterVec
 	importFiles *prometheus.CounterVec
+
+	changedProducts prometheus.Counter
+	historyGaps     prometheus.Counter
+	followed        atomic.Int64 // the generation of the last update counted; -1 before one
 }
 
 // New returns the service's metrics, with the Go runtime's and the
@@ -45,6 +50,7 @@ func New() *Metrics {
 			Help: "Requests being answered.",
 		}),
 	}
+	m.followed.Store(-1)
 	m.importSize = prometheus.NewGaugeVec(prometheus.GaugeOpts{
 		Name: "catalog_import_file_size_bytes",
 		Help: "The size of each file of the import under way or last made.",
@@ -61,7 +67,15 @@ func New() *Metrics {
 		Name: "catalog_import_files_total",
 		Help: "Dataset files imports started and finished (or abandoned).",
 	}, []string{"state"})
-	m.reg.MustRegister(m.duration, m.inFlight, m.importSize, m.importRead, m.importRows, m.importFiles,
+	m.changedProducts = prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "catalog_changed_products_total",
+		Help: "Products whose responses the new catalogs this instance followed changed (a product changed by two generations counts twice).",
+	})
+	m.historyGaps = prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "catalog_history_gaps_total",
+		Help: "New catalogs whose changes this instance could not read or had fallen behind: every cached response was taken as changed.",
+	})
+	m.reg.MustRegister(m.duration, m.inFlight, m.importSize, m.importRead, m.importRows, m.importFiles, m.changedProducts, m.historyGaps,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -170,6 +184,22 @@ func (m *Metrics) WatchRemote(stats func() RemoteStats) {
 			}
 		},
 	})
+}
+
+// CatalogUpdated counts what a new catalog changed, as the service's feed
+// of the catalog hands it on (catalog.Feed). The first update's history is
+// the store's, from before the instance started: it is not counted.
+func (m *Metrics) CatalogUpdated(u catalog.Update) {
+	seen := m.followed.Swap(u.History.To)
+	switch {
+	case seen < 0:
+	case u.History.From > seen:
+		m.historyGaps.Inc()
+	default:
+		for _, c := range u.History.Changes {
+			m.changedProducts.Add(float64(len(c.Products)))
+		}
+	}
 }
 
 // WatchCatalog exposes the generation, size and load time of the catalog

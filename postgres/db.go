@@ -20,6 +20,7 @@ import (
 
 	"catalog"
 	"catalog/internal/schema"
+	"catalog/readmodel"
 )
 
 var _ catalog.Store = (*DB)(nil)
@@ -36,9 +37,8 @@ type Config struct {
 	Migrate bool
 	// Replicas are the URLs of streaming replicas of the database that serve
 	// catalog reads (see replica.go). A replica serves only once it has the
-	// generation CatalogInfo last found on the primary: a user of replicas
-	// calls CatalogInfo as often as it must follow reloads (serve's watcher
-	// of the catalog does, every --catalog-poll).
+	// generation the service serves: a user of replicas tells Serving of
+	// each new one (serve's feed of the catalog does, every --catalog-poll).
 	Replicas []string
 	// ReplicaCheck is how often the replicas are checked; 0 means
 	// DefaultReplicaCheck.
@@ -48,6 +48,10 @@ type Config struct {
 	Logger *slog.Logger
 	// Now returns the current time; tests set it.
 	Now func() time.Time
+	// History is the window of generations whose changes loads and deltas
+	// keep; 0 means readmodel.DefaultHistory, and it is at least
+	// readmodel.MinHistory.
+	History int
 }
 
 // Defaults of Config.
@@ -95,6 +99,10 @@ func Open(ctx context.Context, url string, cfg Config) (*DB, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if cfg.History <= 0 {
+		cfg.History = readmodel.DefaultHistory
+	}
+	cfg.History = max(cfg.History, readmodel.MinHistory)
 	pc, err := poolConfig(url, cfg, 5*time.Second)
 	if err != nil {
 		return nil, fmt.Errorf("database URL: %w", err)
@@ -114,10 +122,12 @@ func Open(ctx context.Context, url string, cfg Config) (*DB, error) {
 	}
 	// The generation replicas must have, before they are first checked,
 	// and the format of the documents.
-	if _, err := db.CatalogInfo(ctx); err != nil && len(db.replicas) == 0 {
+	info, err := db.CatalogInfo(ctx)
+	if err != nil && len(db.replicas) == 0 {
 		pool.Close()
 		return nil, err
 	}
+	db.Serving(info.Generation)
 	if len(db.replicas) > 0 {
 		db.checkReplicas(ctx)
 		wctx, stop := context.WithCancel(context.WithoutCancel(ctx))
@@ -183,7 +193,6 @@ func (db *DB) Close() error {
 func (db *DB) CatalogInfo(ctx context.Context) (catalog.CatalogInfo, error) {
 	info, format, err := catalogInfo(ctx, db.pool)
 	if err == nil {
-		db.sawGeneration(info.Generation)
 		db.docsFormat.Store(format)
 		return info, nil
 	}

@@ -272,6 +272,14 @@ func TestDelta_NeedsCurrentFormat(t *testing.T) {
 	})
 }
 
+func TestHistoryWindow(t *testing.T) {
+	db, conn := openLoadedWithConn(t)
+	storetest.HistoryWindow(t, db, func() (n int, err error) {
+		err = conn.QueryRow(context.Background(), `SELECT count(*) FROM catalog_changes`).Scan(&n)
+		return n, err
+	})
+}
+
 func TestFindDocument_ReadsTheReadModel(t *testing.T) {
 	db, conn := openLoadedWithConn(t)
 	storetest.DocumentsAreRead(t, db, func() error {

@@ -255,8 +255,8 @@ var affectedChunks = chunkQueries("", "IN (SELECT id FROM affected)")
 
 // apply applies the staged delta in tx and records it as a generation.
 func (d *delta) apply(ctx context.Context, tx pgx.Tx) error {
-	var generation, products, format int64
-	if err := tx.QueryRow(ctx, `SELECT generation + 1, products, docs_format FROM catalog_meta`).Scan(&generation, &products, &format); err != nil {
+	var generation, products, format, start int64
+	if err := tx.QueryRow(ctx, `SELECT generation + 1, products, docs_format, history_from FROM catalog_meta`).Scan(&generation, &products, &format, &start); err != nil {
 		return err
 	}
 	if err := readmodel.CheckDelta(format, products); err != nil {
@@ -292,17 +292,14 @@ func (d *delta) apply(ctx context.Context, tx pgx.Tx) error {
 		generation, d.now, products, readmodel.Format); err != nil {
 		return err
 	}
-	switch {
-	case readmodel.RestartsHistory(change, products):
-		for _, s := range restartHistorySQL {
-			if _, err := tx.Exec(ctx, s, generation); err != nil {
-				return err
-			}
-		}
-	case change.ShiftFrom > 0:
+	if change.ShiftFrom > 0 {
 		_, err = tx.Exec(ctx, `INSERT INTO catalog_shifts (generation, shift_from) VALUES ($1, $2)`, generation, change.ShiftFrom)
+		if err != nil {
+			return err
+		}
 	}
-	return err
+	from := readmodel.HistoryFrom(start, generation, d.db.cfg.History, readmodel.RestartsHistory(change, products))
+	return pruneHistory(ctx, tx, start, from)
 }
 
 // affected is what a delta affects, in the transaction applying it.

@@ -35,35 +35,43 @@ func (db *DB) FindDocument(ctx context.Context, id int64, kind catalog.Document)
 func (db *DB) Changes(ctx context.Context, after int64) (catalog.History, error) {
 	var h catalog.History
 	err := db.again(ctx, func() error {
-		return pgx.BeginTxFunc(ctx, db.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
-			var from, current int64
-			if err := tx.QueryRow(ctx, `SELECT history_from, generation FROM catalog_meta`).Scan(&from, &current); err != nil {
-				return err
-			}
-			from = max(from, after)
-			shifts := map[int64]int64{}
-			err := queryRows(ctx, tx, `SELECT generation, shift_from FROM catalog_shifts WHERE generation > $1 AND generation <= $2`,
-				[]any{from, current}, func(rows pgx.Rows) error {
-					var g, pos int64
-					err := rows.Scan(&g, &pos)
-					shifts[g] = pos
-					return err
-				})
-			if err != nil {
-				return err
-			}
-			var changes []readmodel.ChangeRow
-			err = queryRows(ctx, tx, `SELECT generation, product_id, pos FROM catalog_changes
-				WHERE generation > $1 AND generation <= $2 ORDER BY generation, product_id`,
-				[]any{from, current}, func(rows pgx.Rows) error {
-					var c readmodel.ChangeRow
-					err := rows.Scan(&c.Generation, &c.ID, &c.Pos)
-					changes = append(changes, c)
-					return err
-				})
-			h = readmodel.HistoryOf(from, current, changes, shifts)
+		return pgx.BeginTxFunc(ctx, db.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) (err error) {
+			h, err = readmodel.ReadHistory(ctx, historyReads{tx}, after)
 			return err
 		})
 	}, nil)
 	return h, storeError("read the changes", err)
+}
+
+// historyReads reads the history in a transaction.
+type historyReads struct{ tx pgx.Tx }
+
+func (r historyReads) Window(ctx context.Context) (start, current int64, err error) {
+	err = r.tx.QueryRow(ctx, `SELECT history_from, generation FROM catalog_meta`).Scan(&start, &current)
+	return start, current, err
+}
+
+func (r historyReads) Shifts(ctx context.Context, from, to int64) (map[int64]int64, error) {
+	shifts := map[int64]int64{}
+	err := queryRows(ctx, r.tx, `SELECT generation, shift_from FROM catalog_shifts WHERE generation > $1 AND generation <= $2`,
+		[]any{from, to}, func(rows pgx.Rows) error {
+			var g, pos int64
+			err := rows.Scan(&g, &pos)
+			shifts[g] = pos
+			return err
+		})
+	return shifts, err
+}
+
+func (r historyReads) Rows(ctx context.Context, from, to int64) ([]readmodel.ChangeRow, error) {
+	var changes []readmodel.ChangeRow
+	err := queryRows(ctx, r.tx, `SELECT generation, product_id, pos FROM catalog_changes
+		WHERE generation > $1 AND generation <= $2 ORDER BY generation, product_id`,
+		[]any{from, to}, func(rows pgx.Rows) error {
+			var c readmodel.ChangeRow
+			err := rows.Scan(&c.Generation, &c.ID, &c.Pos)
+			changes = append(changes, c)
+			return err
+		})
+	return changes, err
 }

@@ -112,12 +112,22 @@ func unrecordSQL(table string) string {
 	return "DELETE FROM " + table + " WHERE generation > (SELECT generation FROM catalog_meta)"
 }
 
-// restartHistorySQL starts the history of changes after a generation ($1):
-// what came before is forgotten.
-var restartHistorySQL = []string{
-	`UPDATE catalog_meta SET history_from = $1`,
-	`DELETE FROM catalog_changes WHERE generation <= $1`,
-	`DELETE FROM catalog_shifts WHERE generation <= $1`,
+// pruneHistory moves the start of the history of changes from start to
+// from, when that is later: what came before is forgotten.
+func pruneHistory(ctx context.Context, tx pgx.Tx, start, from int64) error {
+	if from <= start {
+		return nil
+	}
+	for _, s := range []string{
+		`UPDATE catalog_meta SET history_from = $1`,
+		`DELETE FROM catalog_changes WHERE generation <= $1`,
+		`DELETE FROM catalog_shifts WHERE generation <= $1`,
+	} {
+		if _, err := tx.Exec(ctx, s, from); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (l *load) NextGeneration(ctx context.Context) (int64, error) {
@@ -419,17 +429,16 @@ func (l *load) Swap(ctx context.Context, generation int64) error {
 				return err
 			}
 		}
-		_, err := tx.Exec(ctx, `UPDATE catalog_meta SET generation = $1, loaded_at = $2, products = $3, docs_format = $4`,
-			generation, l.db.now(), products, readmodel.Format)
-		if err != nil || !l.restarts {
+		var start int64
+		if err := tx.QueryRow(ctx, `SELECT history_from FROM catalog_meta`).Scan(&start); err != nil {
 			return err
 		}
-		for _, s := range restartHistorySQL {
-			if _, err := tx.Exec(ctx, s, generation); err != nil {
-				return err
-			}
+		_, err := tx.Exec(ctx, `UPDATE catalog_meta SET generation = $1, loaded_at = $2, products = $3, docs_format = $4`,
+			generation, l.db.now(), products, readmodel.Format)
+		if err != nil {
+			return err
 		}
-		return nil
+		return pruneHistory(ctx, tx, start, readmodel.HistoryFrom(start, generation, l.db.cfg.History, l.restarts))
 	})
 	if err == nil {
 		l.db.docsFormat.Store(readmodel.Format)

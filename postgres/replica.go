@@ -25,13 +25,13 @@ import (
 // catalog's description go to the primary.
 //
 // A replica serves reads while it answers its checks, has this program's
-// schema, and has replayed the catalog generation the primary last
-// reported to CatalogInfo. The last rule keeps a replica that lags a load
-// from serving the old catalog after the service has moved on to the new
-// one: the response cache would otherwise keep old answers under the new
-// generation's keys. The service asks CatalogInfo through its one watcher
-// of the catalog (catalog.Watcher), which also moves the cache on: so the
-// replicas learn of a new generation when the cache does, and never later.
+// schema, and has replayed the catalog generation the service serves
+// (Serving). The last rule keeps a replica that lags a load from serving
+// the old catalog after the service has moved on to the new one: the
+// response cache would otherwise keep old answers under the new
+// generation's keys. The service's one follower of the catalog
+// (catalog.Feed) tells the store of a new generation before it moves the
+// cache on: so the replicas learn of it before the cache does, never later.
 
 // DefaultReplicaCheck is how often replicas are checked when Config leaves
 // ReplicaCheck zero.
@@ -134,8 +134,11 @@ func closeReplicas(rs []*replica) {
 	}
 }
 
-// sawGeneration records a catalog generation the primary reported.
-func (db *DB) sawGeneration(gen int64) {
+// Serving records that the service now serves generation gen, which the
+// primary reported: replicas that have not replayed it stop serving
+// reads. The service's feed of the catalog (catalog.Feed) tells it first,
+// before the cache moves on to gen.
+func (db *DB) Serving(gen int64) {
 	for {
 		old := db.generation.Load()
 		if gen <= old || db.generation.CompareAndSwap(old, gen) {

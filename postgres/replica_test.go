@@ -169,6 +169,7 @@ func TestDB_Replicas(t *testing.T) {
 		if info.Generation != 2 {
 			t.Fatalf("generation %d, want 2", info.Generation)
 		}
+		db.Serving(info.Generation) // as serve's feed of the catalog tells it
 		_, r0 := poolStats(t, db)
 		for range 20 {
 			p, err := db.FindProduct(ctx, 1)
@@ -257,6 +258,7 @@ func TestDB_Replicas(t *testing.T) {
 		if info, err := unchecked.CatalogInfo(ctx); err != nil || info.Generation != 3 {
 			t.Fatalf("CatalogInfo: %+v, %v; want generation 3", info, err)
 		}
+		unchecked.Serving(3)
 		primary.Stop(t)
 		defer primary.Start(t)
 		info, err := unchecked.CatalogInfo(ctx)
@@ -275,7 +277,10 @@ func TestDB_Replicas(t *testing.T) {
 		// Until it has replayed the last load: a store opened now asks the
 		// primary which generation that is.
 		waitFor(t, "the replica to serve the primary's catalog", func() bool {
-			_, err := db.CatalogInfo(ctx)
+			info, err := db.CatalogInfo(ctx)
+			if err == nil {
+				db.Serving(info.Generation)
+			}
 			return err == nil && usable()
 		})
 		unchecked := openUnchecked(t)

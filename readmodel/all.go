@@ -83,11 +83,74 @@ func RestartsHistory(c catalog.Change, products int64) bool {
 	return int64(len(c.Products)) > products/2
 }
 
+// DefaultHistory is how many generations of changes a store keeps unless
+// told otherwise. An instance reads them all when it starts, and every
+// response a change older than the history made is taken as changed when
+// the history starts after it: with a delta a day, a month of deltas is
+// kept, and cached responses are keyed afresh about every two weeks.
+const DefaultHistory = 32
+
+// HistoryFrom returns the generation after which a store's history tells
+// every change, once generation g is recorded in a history told from
+// from: g itself when g restarts it; else from, until the history would
+// hold more than window generations, when it keeps the newer half of the
+// window. Forgetting half at once, not one generation a time, is what
+// keeps cached responses: each time the start moves, every response no
+// change in the history reaches is keyed afresh.
+func HistoryFrom(from, g int64, window int, restarts bool) int64 {
+	switch {
+	case restarts:
+		return g
+	case g-from > int64(window):
+		return g - int64(window)/2
+	}
+	return from
+}
+
+// MinHistory is the smallest window of generations a store keeps: one
+// that forgets half of it forgets one at least.
+const MinHistory = 2
+
 // ChangeRow is one row of a store's history of changes: a product a
 // generation changed.
 type ChangeRow struct {
 	Generation int64
 	catalog.ProductChange
+}
+
+// HistoryReads are a store's reads of its history of changes, all in one
+// snapshot of it.
+type HistoryReads interface {
+	// Window returns the generation the history starts after, and the
+	// generation served.
+	Window(ctx context.Context) (start, current int64, err error)
+	// Shifts returns the shift of each generation in (from, to] that has
+	// one.
+	Shifts(ctx context.Context, from, to int64) (map[int64]int64, error)
+	// Rows returns the rows of the generations in (from, to], by
+	// generation, then product id.
+	Rows(ctx context.Context, from, to int64) ([]ChangeRow, error)
+}
+
+// ReadHistory reads what the generations after after changed, as far as
+// the store's history goes back.
+func ReadHistory(ctx context.Context, r HistoryReads, after int64) (catalog.History, error) {
+	start, current, err := r.Window(ctx)
+	if err != nil {
+		return catalog.History{}, err
+	}
+	from := max(start, after)
+	shifts, err := r.Shifts(ctx, from, current)
+	if err != nil {
+		return catalog.History{}, err
+	}
+	rows, err := r.Rows(ctx, from, current)
+	if err != nil {
+		return catalog.History{}, err
+	}
+	h := HistoryOf(from, current, rows, shifts)
+	h.Start = start
+	return h, nil
 }
 
 // HistoryOf assembles the history from from to to out of a store's rows:

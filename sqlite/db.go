@@ -17,6 +17,7 @@ import (
 
 	"catalog"
 	"catalog/internal/pool"
+	"catalog/readmodel"
 )
 
 var _ catalog.Store = (*DB)(nil)
@@ -40,6 +41,8 @@ type DB struct {
 	docsFormat atomic.Int64
 	// now returns the current time; tests set it.
 	now func() time.Time
+	// history is the window of generations whose changes the store keeps.
+	history int
 }
 
 // Option configures a DB.
@@ -47,6 +50,13 @@ type Option func(*DB)
 
 // WithClock makes the DB read the time from now, for tests.
 func WithClock(now func() time.Time) Option { return func(db *DB) { db.now = now } }
+
+// WithHistory has the DB's loads and deltas keep the changes of the last
+// generations generations (at least readmodel.MinHistory), in place of
+// readmodel.DefaultHistory's.
+func WithHistory(generations int) Option {
+	return func(db *DB) { db.history = max(generations, readmodel.MinHistory) }
+}
 
 // Readers is how many connections serve the catalog's reads (and as many
 // the carts'): a couple per CPU, as SQLite's work is this process's own.
@@ -61,7 +71,7 @@ func CartsPath(path string) string { return path + "-carts" }
 // Open opens (creating if need be) the database at path, and its carts file,
 // and brings their schemas up to date.
 func Open(ctx context.Context, path string, opts ...Option) (_ *DB, err error) {
-	db := &DB{path: path, now: time.Now}
+	db := &DB{path: path, now: time.Now, history: readmodel.DefaultHistory}
 	for _, o := range opts {
 		o(db)
 	}

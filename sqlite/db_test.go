@@ -180,6 +180,14 @@ func TestLoad_Leftovers(t *testing.T) {
 	})
 }
 
+func TestHistoryWindow(t *testing.T) {
+	db, raw := openLoadedWithRaw(t)
+	storetest.HistoryWindow(t, db, func() (n int, err error) {
+		err = raw.QueryRow(`SELECT count(*) FROM catalog_changes`).Scan(&n)
+		return n, err
+	})
+}
+
 func TestDelta_NeedsCurrentFormat(t *testing.T) {
 	db, raw := openLoadedWithRaw(t)
 	storetest.DeltaNeedsCurrentFormat(t, db, func() error {

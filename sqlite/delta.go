@@ -285,8 +285,8 @@ var affectedChunks = chunkQueries("", "IN (SELECT id FROM temp.affected)")
 
 // apply applies the staged delta in tx and records it as a generation.
 func (d *delta) apply(ctx context.Context, tx *sql.Tx) error {
-	var generation, products, format int64
-	if err := tx.QueryRowContext(ctx, `SELECT generation + 1, products, docs_format FROM catalog_meta`).Scan(&generation, &products, &format); err != nil {
+	var generation, products, format, start int64
+	if err := tx.QueryRowContext(ctx, `SELECT generation + 1, products, docs_format, history_from FROM catalog_meta`).Scan(&generation, &products, &format, &start); err != nil {
 		return storeError("apply the delta", err)
 	}
 	if err := readmodel.CheckDelta(format, products); err != nil {
@@ -311,11 +311,11 @@ func (d *delta) apply(ctx context.Context, tx *sql.Tx) error {
 	}
 	stmts = []string{fmt.Sprintf("UPDATE catalog_meta SET generation = %d, loaded_at = %d, products = %d, docs_format = %d",
 		generation, d.now, products, readmodel.Format)}
-	if readmodel.RestartsHistory(change, products) {
-		stmts = append(stmts, restartHistorySQL(generation)...)
-	} else if change.ShiftFrom > 0 {
+	if change.ShiftFrom > 0 {
 		stmts = append(stmts, fmt.Sprintf(`INSERT INTO catalog_shifts (generation, shift_from) VALUES (%d, %d)`, generation, change.ShiftFrom))
 	}
+	from := readmodel.HistoryFrom(start, generation, d.db.history, readmodel.RestartsHistory(change, products))
+	stmts = append(stmts, pruneHistorySQL(start, from)...)
 	for _, s := range stmts {
 		if _, err := tx.ExecContext(ctx, s); err != nil {
 			return storeError("apply the delta", err)

@@ -294,9 +294,11 @@ func (l *load) Swap(ctx context.Context, generation int64) error {
 	}
 	stmts = append(stmts, fmt.Sprintf("UPDATE catalog_meta SET generation = %d, loaded_at = %d, products = (SELECT count(*) FROM products), docs_format = %d",
 		generation, millis(l.db.now()), readmodel.Format))
-	if l.restarts {
-		stmts = append(stmts, restartHistorySQL(generation)...)
+	var start int64
+	if err := l.conn.QueryRowContext(ctx, `SELECT history_from FROM catalog_meta`).Scan(&start); err != nil {
+		return storeError("swap the new catalog in", err)
 	}
+	stmts = append(stmts, pruneHistorySQL(start, readmodel.HistoryFrom(start, generation, l.db.history, l.restarts))...)
 	if err := l.execTx(ctx, "swap the new catalog in", stmts...); err != nil {
 		return err
 	}
@@ -329,12 +331,15 @@ func unrecordSQL(table string) string {
 	return "DELETE FROM " + table + " WHERE generation > (SELECT generation FROM catalog_meta)"
 }
 
-// restartHistorySQL starts the history of changes after a generation:
-// what came before is forgotten.
-func restartHistorySQL(generation int64) []string {
+// pruneHistorySQL moves the start of the history of changes from start
+// to from, when that is later: what came before is forgotten.
+func pruneHistorySQL(start, from int64) []string {
+	if from <= start {
+		return nil
+	}
 	return []string{
-		fmt.Sprintf("UPDATE catalog_meta SET history_from = %d", generation),
-		fmt.Sprintf("DELETE FROM catalog_changes WHERE generation <= %d", generation),
-		fmt.Sprintf("DELETE FROM catalog_shifts WHERE generation <= %d", generation),
+		fmt.Sprintf("UPDATE catalog_meta SET history_from = %d", from),
+		fmt.Sprintf("DELETE FROM catalog_changes WHERE generation <= %d", from),
+		fmt.Sprintf("DELETE FROM catalog_shifts WHERE generation <= %d", from),
 	}
 }

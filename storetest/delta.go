@@ -163,7 +163,7 @@ func testDelta(t *testing.T, open Opener) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := catalog.History{From: 1, To: 2, Changes: []catalog.Change{{Generation: 2, ShiftFrom: 3, Products: []catalog.ProductChange{
+	want := catalog.History{Start: 1, From: 1, To: 2, Changes: []catalog.Change{{Generation: 2, ShiftFrom: 3, Products: []catalog.ProductChange{
 		{ID: 1, Pos: 1}, {ID: 2, Pos: 2}, {ID: 3}, {ID: 5, Pos: 3}, {ID: 13}, {ID: 21, Pos: 5},
 	}}}}
 	if !reflect.DeepEqual(h, want) {
@@ -172,7 +172,7 @@ func testDelta(t *testing.T, open Opener) {
 
 	// The same rows again change nothing, but make a generation.
 	ApplyDelta(t, s, Delta{Fixture: Fixture{Products: got[:2], SKUs: fixtureDelta().SKUs}})
-	if h, err := s.Changes(ctx, 2); err != nil || !reflect.DeepEqual(h, catalog.History{From: 2, To: 3}) {
+	if h, err := s.Changes(ctx, 2); err != nil || !reflect.DeepEqual(h, catalog.History{Start: 1, From: 2, To: 3}) {
 		t.Errorf("after the same rows again: Changes(2) = %+v (%v), want no change of generation 3", h, err)
 	}
 

@@ -72,18 +72,18 @@ func testChanges(t *testing.T, open Opener) {
 		}
 	}
 	// The first load makes every product new: the history starts after it.
-	history(0, catalog.History{From: 1, To: 1})
+	history(0, catalog.History{Start: 1, From: 1, To: 1})
 	// A reload of the same rows changes nothing.
 	Load(t, s, NewFixture())
-	history(1, catalog.History{From: 1, To: 2})
+	history(1, catalog.History{Start: 1, From: 1, To: 2})
 	clock.Set(T0.Add(DayLater))
 	Load(t, s, changedFixture())
 	gen3 := catalog.Change{Generation: 3, ShiftFrom: 3, Products: []catalog.ProductChange{
 		{ID: 2, Pos: 2}, {ID: 3, Pos: 0}, {ID: 5, Pos: 3},
 	}}
-	history(0, catalog.History{From: 1, To: 3, Changes: []catalog.Change{gen3}})
-	history(2, catalog.History{From: 2, To: 3, Changes: []catalog.Change{gen3}})
-	history(3, catalog.History{From: 3, To: 3})
+	history(0, catalog.History{Start: 1, From: 1, To: 3, Changes: []catalog.Change{gen3}})
+	history(2, catalog.History{Start: 1, From: 2, To: 3, Changes: []catalog.Change{gen3}})
+	history(3, catalog.History{Start: 1, From: 3, To: 3})
 	// A load that changes most products starts the history anew.
 	f := changedFixture()
 	f.Products = append([]catalog.Product{}, f.Products...)
@@ -91,7 +91,7 @@ func testChanges(t *testing.T, open Opener) {
 		f.Products[i].DefaultPrice++
 	}
 	Load(t, s, f)
-	history(1, catalog.History{From: 4, To: 4})
+	history(1, catalog.History{Start: 4, From: 4, To: 4})
 }
 
 // Marked is the product document DocumentsAreRead has a test write behind

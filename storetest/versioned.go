@@ -86,8 +86,9 @@ func VersionedReads(t *testing.T, s catalog.Store, remote cache.Remote) {
 	}
 
 	versions := catalog.NewVersions()
-	w := catalog.NewWatcher(s, time.Hour) // polled by the writer, after each step
-	versions.Follow(w, s, func(err error) { t.Errorf("changes: %v", err) })
+	w := catalog.NewFeed(s, time.Hour) // polled by the writer, after each step
+	w.OnError = func(err error) { t.Errorf("changes: %v", err) }
+	w.Subscribe(func(u catalog.Update) { versions.Apply(u.History) })
 	c := cache.New(1<<20, func(k docKey) int64 { return versions.Product(k.id) })
 	if remote != nil {
 		c.WithRemote(remote, func(k docKey) string { return fmt.Sprint(k.id, "/", k.kind) })

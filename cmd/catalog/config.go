@@ -18,6 +18,7 @@ import (
 	"catalog"
 	"catalog/internal/schema"
 	"catalog/postgres"
+	"catalog/readmodel"
 	"catalog/sqlite"
 )
 
@@ -84,10 +85,14 @@ type storeConfig struct {
 	StatementTimeout time.Duration
 	// Replicas are PostgreSQL read replicas; only serve has the flag.
 	Replicas urlList
+	// History is the window of generations of changes loads keep; only
+	// load has the flag.
+	History int
 }
 
 func defaultStoreConfig() storeConfig {
-	return storeConfig{DB: DefaultDB, MaxConns: int(postgres.DefaultMaxConns), StatementTimeout: postgres.DefaultStatementTimeout}
+	return storeConfig{DB: DefaultDB, MaxConns: int(postgres.DefaultMaxConns), StatementTimeout: postgres.DefaultStatementTimeout,
+		History: readmodel.DefaultHistory}
 }
 
 // flags adds the store's flags to fs, with c's values as their defaults.
@@ -100,6 +105,11 @@ func (c *storeConfig) flags(fs *flag.FlagSet) {
 // replicaFlag adds --db-replica, for the commands that read.
 func (c *storeConfig) replicaFlag(fs *flag.FlagSet) {
 	fs.Var(&c.Replicas, "db-replica", "PostgreSQL: a streaming replica's URL, to serve catalog reads; repeat the flag for more (in the environment, separate them with spaces)")
+}
+
+// historyFlag adds --history, for the command that loads.
+func (c *storeConfig) historyFlag(fs *flag.FlagSet) {
+	fs.Var(atLeast(&c.History, readmodel.MinHistory), "history", "the generations (loads and deltas) whose changes the store keeps: an instance reads them all when it starts, and when the oldest half is let go, every cached response they do not reach is keyed afresh")
 }
 
 // urlList is a repeatable flag of URLs; one value may hold several,
@@ -130,7 +140,7 @@ func isPostgres(dsn string) bool {
 // brought up to date: it is the program's own.)
 func (c storeConfig) open(ctx context.Context, migrate bool, logger *slog.Logger) (catalog.Store, error) {
 	if !isPostgres(c.DB) {
-		db, err := sqlite.Open(ctx, c.DB)
+		db, err := sqlite.Open(ctx, c.DB, sqlite.WithHistory(c.History))
 		return db, schemaHint(err)
 	}
 	db, err := postgres.Open(ctx, c.DB, postgres.Config{
@@ -139,6 +149,7 @@ func (c storeConfig) open(ctx context.Context, migrate bool, logger *slog.Logger
 		Migrate:          migrate,
 		Replicas:         c.Replicas,
 		Logger:           logger,
+		History:          c.History,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", redact(c.DB), schemaHint(err))

@@ -22,6 +22,7 @@ func runLoad(ctx context.Context, args []string, env environment, stdout, stderr
 	fs := newFlagSet("load", "load [flags] DIR\n\nDIR is a dataset, which replaces the catalog; with --delta, a change of it:\nany of the dataset's files, whose rows add rows or replace those of the same\nids, and deleted.csv (header file,id), whose rows delete rows.", stderr)
 	store := defaultStoreConfig()
 	store.flags(fs)
+	store.historyFlag(fs)
 	rejects := fs.String("rejects", "rejects.jsonl", "where rejected rows go, as JSON lines (created only if a row is rejected)")
 	allow := fs.Bool("allow-rejects", false, "exit 0 even when rows were rejected")
 	isDelta := fs.Bool("delta", false, "apply DIR as a change of the live catalog, not a whole new one")
@@ -51,10 +52,10 @@ func runLoad(ctx context.Context, args []string, env environment, stdout, stderr
 	defer rw.Close()
 	var follow importProgress
 	if adminAddr != "" {
-		watcher := catalog.NewWatcher(db, time.Second)
-		follow.metrics = storeMetrics(db, watcher)
-		_, _ = watcher.Poll(ctx) // a store that does not answer fails the load below
-		defer runWatcher(watcher, func(error) {})()
+		feed := catalog.NewFeed(db, time.Second)
+		follow.metrics = storeMetrics(db, feed)
+		_, _ = feed.Poll(ctx) // a store that does not answer fails the load below
+		defer runFeed(feed, func(error) {})()
 		admin, err := startAdmin(adminAddr, follow.metrics.Handler(), nil, newLogger(stderr, slog.LevelInfo))
 		if err != nil {
 			return err

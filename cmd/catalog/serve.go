@@ -27,7 +27,9 @@ import (
 	"catalog/internal/pool"
 	"catalog/limit"
 	"catalog/metrics"
+	"catalog/postgres"
 	"catalog/redis"
+	"catalog/surrogate"
 )
 
 // serveConfig is what serve is told. Its defaults are defaultServeConfig;
@@ -161,6 +163,7 @@ func (c serveConfig) LogValue() slog.Value {
 	return slog.GroupValue(
 		slog.String("db", redact(c.Store.DB)), slog.Int("db_max_conns", c.Store.MaxConns),
 		slog.Duration("db_statement_timeout", c.Store.StatementTimeout), slog.Any("db_replicas", replicas),
+		slog.Int("history", c.Store.History),
 		slog.String("addr", c.Addr), slog.String("admin_addr", c.AdminAddr), slog.String("campus", c.Campus),
 		slog.Int("demo_products", c.DemoProducts), slog.Duration("request_timeout", c.RequestTimeout),
 		slog.Duration("shutdown_timeout", c.ShutdownTimeout), slog.String("cors_origins", c.CORSOrigins),
@@ -224,21 +227,30 @@ func openService(ctx context.Context, cfg serveConfig, logger *slog.Logger) (_ *
 		return nil, err
 	}
 	svc.closers = append(svc.closers, func() { db.Close() })
-	watcher := catalog.NewWatcher(db, cfg.CatalogPoll)
-	m := storeMetrics(db, watcher)
+	feed := catalog.NewFeed(db, cfg.CatalogPoll)
+	feed.OnError = func(err error) {
+		logger.Warn("cannot read what the new catalog changed: every cached response is taken as changed", "error", err)
+	}
+	m := storeMetrics(db, feed)
 
 	var cacheStats func() any // for the admin listener
 	httpCfg := cataloghttp.Config{Campus: cfg.Campus, RequestTimeout: cfg.RequestTimeout, Logger: logger,
-		CORS: cataloghttp.CORS{AllowOrigins: splitList(cfg.CORSOrigins)}, Live: watcher, Observer: m, LogSample: cfg.LogRequests,
+		CORS: cataloghttp.CORS{AllowOrigins: splitList(cfg.CORSOrigins)}, Live: feed, Observer: m, LogSample: cfg.LogRequests,
 		Freshness: cfg.Freshness, Campuses: splitList(cfg.Campuses), Browser: cfg.Browser, CartMaxSKUs: cfg.CartMaxSKUs}
 	if cfg.CartTokenKey != "" {
 		httpCfg.CartKey = []byte(cfg.CartTokenKey)
 	}
+	// The feed hands each new catalog, with what it changed, to these in
+	// this order: the store, so that a replica behind the new generation
+	// serves no read that the cache would keep under it; the cache's
+	// versions; the metrics; the purger, which purges later on a
+	// goroutine of its own.
+	if s, ok := db.(servingStore); ok {
+		feed.Subscribe(func(u catalog.Update) { s.Serving(u.Info.Generation) })
+	}
 	if cfg.CacheMB > 0 {
 		versions := catalog.NewVersions()
-		versions.Follow(watcher, db, func(err error) {
-			logger.Warn("cannot read what the new catalog changed: every cached response is taken as changed", "error", err)
-		})
+		feed.Subscribe(func(u catalog.Update) { versions.Apply(u.History) })
 		c, closeTier, err := openCache(ctx, cfg, versions, m, logger)
 		if err != nil {
 			return nil, err
@@ -246,16 +258,18 @@ func openService(ctx context.Context, cfg serveConfig, logger *slog.Logger) (_ *
 		svc.closers = append(svc.closers, closeTier)
 		httpCfg.Cache, cacheStats = c, func() any { return c.Stats() }
 	}
+	feed.Subscribe(m.CatalogUpdated)
 	if cfg.PurgeURL != "" {
 		// Two polls: every instance behind the tier has seen the new
 		// catalog by then, so what the tier fetches again is new.
-		p := &cataloghttp.Purger{URL: cfg.PurgeURL, Delay: 2 * cfg.CatalogPoll, Client: &http.Client{Timeout: 10 * time.Second}, Logger: logger}
-		p.Follow(ctx, watcher, db)
+		p := surrogate.NewPurger(cfg.PurgeURL, 2*cfg.CatalogPoll, &http.Client{Timeout: 10 * time.Second}, logger)
+		feed.Subscribe(p.Take)
+		svc.closers = append(svc.closers, inBackground(p.Run))
 	}
-	if err := followCatalog(ctx, cfg, db, watcher, m, logger); err != nil {
+	if err := followCatalog(ctx, cfg, db, feed, m, logger); err != nil {
 		return nil, err
 	}
-	svc.closers = append(svc.closers, runWatcher(watcher, func(err error) {
+	svc.closers = append(svc.closers, runFeed(feed, func(err error) {
 		logger.Warn("cannot read which catalog the store serves", "error", err)
 	}))
 	if cfg.CartIdle > 0 {
@@ -280,7 +294,8 @@ func openService(ctx context.Context, cfg serveConfig, logger *slog.Logger) (_ *
 var (
 	_ cataloghttp.Cache     = (*cache.Cache[cataloghttp.CacheKey])(nil)
 	_ cataloghttp.Admission = (*limit.Limiter)(nil)
-	_ cataloghttp.Live      = (*catalog.Watcher)(nil)
+	_ cataloghttp.Live      = (*catalog.Feed)(nil)
+	_ servingStore          = (*postgres.DB)(nil)
 	_ cache.Remote          = (*redis.Tier)(nil)
 )
 
@@ -316,8 +331,8 @@ func openCache(ctx context.Context, cfg serveConfig, versions *catalog.Versions,
 
 // followCatalog reads which catalog the store serves, seeding an empty
 // SQLite store with the demo catalog first, and says what it serves.
-func followCatalog(ctx context.Context, cfg serveConfig, db catalog.Store, watcher *catalog.Watcher, m *metrics.Metrics, logger *slog.Logger) error {
-	info, err := watcher.Poll(ctx)
+func followCatalog(ctx context.Context, cfg serveConfig, db catalog.Store, feed *catalog.Feed, m *metrics.Metrics, logger *slog.Logger) error {
+	info, err := feed.Poll(ctx)
 	if err != nil {
 		return err
 	}
@@ -329,7 +344,7 @@ func followCatalog(ctx context.Context, cfg serveConfig, db catalog.Store, watch
 		if err := seedDemo(ctx, db, cfg.DemoProducts, importProgress{metrics: m}, logger); err != nil {
 			return fmt.Errorf("seed the demo catalog: %w", err)
 		}
-		if _, err := watcher.Poll(ctx); err != nil {
+		if _, err := feed.Poll(ctx); err != nil {
 			return err
 		}
 		logger.Info("the store was empty: seeded a demo catalog of generated products", "products", cfg.DemoProducts, "db", where,
@@ -384,11 +399,17 @@ func splitList(s string) []string {
 	return out
 }
 
-// runWatcher polls w in the background, telling onErr of failed polls,
-// until the function it returns is called; that waits for the polls to
-// stop, so that the store can close after it.
-func runWatcher(w *catalog.Watcher, onErr func(error)) (stop func()) {
-	return inBackground(func(ctx context.Context) { w.Run(ctx, onErr) })
+// runFeed polls f in the background, telling onErr of failed polls, until
+// the function it returns is called; that waits for the polls to stop,
+// so that the store can close after it.
+func runFeed(f *catalog.Feed, onErr func(error)) (stop func()) {
+	return inBackground(func(ctx context.Context) { f.Run(ctx, onErr) })
+}
+
+// servingStore is a store told which generation the service serves: one
+// with read replicas (postgres.DB).
+type servingStore interface {
+	Serving(generation int64)
 }
 
 // inBackground runs run in a goroutine until the function it returns is
@@ -425,11 +446,11 @@ type poolStater interface {
 	PoolStats() []pool.Stats
 }
 
-// storeMetrics returns the metrics of a store: its catalog, as its watcher
+// storeMetrics returns the metrics of a store: its catalog, as its feed
 // last read it, and its connection pools, where it has them.
-func storeMetrics(db catalog.Store, watcher *catalog.Watcher) *metrics.Metrics {
+func storeMetrics(db catalog.Store, feed *catalog.Feed) *metrics.Metrics {
 	m := metrics.New()
-	m.WatchCatalog(watcher.Current)
+	m.WatchCatalog(feed.Current)
 	if p, ok := db.(poolStater); ok {
 		m.WatchPools(p.PoolStats)
 	}

@@ -1,4 +1,4 @@
-package http
+package surrogate_test
 
 import (
 	"context"
@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"catalog"
+	"catalog/surrogate"
 	"catalog/wire"
 )
 
@@ -20,10 +21,10 @@ func TestListKeys(t *testing.T) {
 		{`[]`, "catalog products"},
 		{`[{"id":1,"campus":"c","name":"{\"id\":9"},{"id":22,"campus":"c"}]`, "catalog products product-1 product-22"},
 		{`[{"id":}]`, "catalog products"},
-		{"[" + strings.Repeat(`{"id":1},`, maxPageKeys) + `{"id":2}]`, "catalog products products-long"},
+		{"[" + strings.Repeat(`{"id":1},`, surrogate.MaxPageKeys) + `{"id":2}]`, "catalog products products-long"},
 	} {
-		if got := listKeys([]byte(tc.body)); got != tc.want {
-			t.Errorf("listKeys(%s) = %q, want %q", tc.body, got, tc.want)
+		if got := surrogate.ListKeys([]byte(tc.body)); got != tc.want {
+			t.Errorf("ListKeys(%s) = %q, want %q", tc.body, got, tc.want)
 		}
 	}
 }
@@ -34,8 +35,8 @@ func FuzzListKeys(f *testing.F) {
 		id = max(id, 0)
 		p := catalog.Product{ID: id, Name: name, Slogan: catalog.Some(slogan)}
 		body := wire.AppendProducts(nil, []catalog.Product{p, p}, "c")
-		want := "catalog products " + productKey(id) + " " + productKey(id)
-		if got := listKeys(body); got != want {
+		want := "catalog products " + surrogate.ProductKey(id) + " " + surrogate.ProductKey(id)
+		if got := surrogate.ListKeys(body); got != want {
 			t.Fatalf("keys of %s: %q, want %q", body, got, want)
 		}
 	})
@@ -55,16 +56,18 @@ func TestPurgeKeys(t *testing.T) {
 		{2, []string{"catalog"}}, // the history starts after what was seen
 		{5, nil},
 	} {
-		if got := purgeKeys(tc.seen, h); !reflect.DeepEqual(got, tc.want) {
+		if got := surrogate.PurgeKeys(tc.seen, h); !reflect.DeepEqual(got, tc.want) {
 			t.Errorf("seen %d: keys %v, want %v", tc.seen, got, tc.want)
 		}
 	}
 	// Without a shift, the long pages go with the products.
 	h.Changes[1].ShiftFrom = 0
-	if got, want := purgeKeys(4, h), []string{"product-9", "product-12", "products-long"}; !reflect.DeepEqual(got, want) {
+	if got, want := surrogate.PurgeKeys(4, h), []string{"product-9", "product-12", "products-long"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("no shift: keys %v, want %v", got, want)
 	}
 }
+
+var quiet = slog.New(slog.DiscardHandler)
 
 func TestPurger_Purge(t *testing.T) {
 	var mu sync.Mutex
@@ -81,10 +84,9 @@ func TestPurger_Purge(t *testing.T) {
 	defer tier.Close()
 	keys := make([]string, 250)
 	for i := range keys {
-		keys[i] = productKey(int64(i))
+		keys[i] = surrogate.ProductKey(int64(i))
 	}
-	p := &Purger{URL: tier.URL, Client: tier.Client(), Logger: quiet}
-	if err := p.Purge(context.Background(), keys); err != nil {
+	if err := surrogate.NewPurger(tier.URL, 0, tier.Client(), quiet).Purge(context.Background(), keys); err != nil {
 		t.Fatal(err)
 	}
 	if !reflect.DeepEqual(got, keys) {
@@ -92,7 +94,7 @@ func TestPurger_Purge(t *testing.T) {
 	}
 	refusing := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusForbidden) }))
 	defer refusing.Close()
-	if err := (&Purger{URL: refusing.URL, Client: refusing.Client(), Logger: quiet}).Purge(context.Background(), keys[:1]); err == nil {
+	if err := surrogate.NewPurger(refusing.URL, 0, refusing.Client(), quiet).Purge(context.Background(), keys[:1]); err == nil {
 		t.Fatal("a purge refused with 403: no error")
 	}
 }
@@ -123,11 +125,10 @@ func (f *fakeCatalog) set(generation int64, h catalog.History) {
 	f.generation, f.history = generation, h
 }
 
-var quiet = slog.New(slog.DiscardHandler)
-
-// Follow purges nothing for the catalog it finds first, then what each
-// new one changed; after a purge the tier refused, everything.
-func TestPurger_Follow(t *testing.T) {
+// A purger fed by the catalog's feed purges nothing for the catalog
+// found first, then what each new one changed; after a purge the tier
+// refused, everything.
+func TestPurger_Take(t *testing.T) {
 	purged := make(chan string, 10)
 	var refuse sync.Once
 	tier := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -136,13 +137,15 @@ func TestPurger_Follow(t *testing.T) {
 	}))
 	defer tier.Close()
 	store := &fakeCatalog{generation: 3, history: catalog.History{From: 0, To: 3}}
-	w := catalog.NewWatcher(store, time.Hour)
+	feed := catalog.NewFeed(store, time.Hour)
+	p := surrogate.NewPurger(tier.URL, 0, tier.Client(), quiet)
+	feed.Subscribe(p.Take)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	if _, err := w.Poll(ctx); err != nil {
+	go p.Run(ctx)
+	if _, err := feed.Poll(ctx); err != nil {
 		t.Fatal(err)
 	}
-	(&Purger{URL: tier.URL, Client: tier.Client(), Logger: quiet}).Follow(ctx, w, store)
 	next := func(g int64, ids ...int64) {
 		t.Helper()
 		c := catalog.Change{Generation: g}
@@ -150,7 +153,7 @@ func TestPurger_Follow(t *testing.T) {
 			c.Products = append(c.Products, catalog.ProductChange{ID: id, Pos: id})
 		}
 		store.set(g, catalog.History{From: g - 1, To: g, Changes: []catalog.Change{c}})
-		if _, err := w.Poll(ctx); err != nil {
+		if _, err := feed.Poll(ctx); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -175,5 +178,30 @@ func TestPurger_Follow(t *testing.T) {
 	case keys := <-purged:
 		t.Fatalf("a purge too many, of %q", keys)
 	case <-time.After(100 * time.Millisecond):
+	}
+}
+
+// Each update's keys are purged Delay after it, not sooner: the instances
+// behind the tier may not have the new catalog before.
+func TestPurger_Delay(t *testing.T) {
+	purged := make(chan time.Time, 10)
+	tier := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { purged <- time.Now() }))
+	defer tier.Close()
+	const delay = 300 * time.Millisecond
+	p := surrogate.NewPurger(tier.URL, delay, tier.Client(), quiet)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go p.Run(ctx)
+	p.Take(catalog.Update{History: catalog.History{To: 1}})
+	took := time.Now()
+	p.Take(catalog.Update{History: catalog.History{From: 1, To: 2, Changes: []catalog.Change{
+		{Generation: 2, Products: []catalog.ProductChange{{ID: 1, Pos: 1}}}}}})
+	select {
+	case at := <-purged:
+		if at.Sub(took) < delay {
+			t.Errorf("purged %v after the update, before its delay of %v", at.Sub(took), delay)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("no purge")
 	}
 }

@@ -1,0 +1,87 @@
+// Package surrogate names the catalog's responses by surrogate keys, as an
+// HTTP caching tier (Varnish's xkey, CDNs) purges by them, and tells such a
+// tier what each new catalog changed.
+package surrogate
+
+import (
+	"bytes"
+	"strconv"
+	"strings"
+
+	"catalog"
+)
+
+// The keys a catalog response names in its Surrogate-Key header: every
+// response names All; a product's routes, and its 404s, name its
+// ProductKey; a list page names List and the ProductKey of each product on
+// it, or LongList instead when it holds more than MaxPageKeys, lest the
+// header outgrow what proxies take (Varnish's 8 KB by default), and any
+// change of a product purges LongList.
+const (
+	All         = "catalog"
+	List        = "products"
+	LongList    = "products-long"
+	MaxPageKeys = 64
+)
+
+const productPrefix = "product-"
+
+// ProductKey is the key of one product's responses.
+func ProductKey(id int64) string { return productPrefix + strconv.FormatInt(id, 10) }
+
+// ProductKeys returns the Surrogate-Key of a product's responses.
+func ProductKeys(id int64) string { return All + " " + ProductKey(id) }
+
+// ListKeys returns the Surrogate-Key of a list page: the ids of the items
+// of its body, which wire.AppendProducts wrote. An item starts `{"id":`,
+// which no JSON string holds unescaped.
+func ListKeys(body []byte) string {
+	var b strings.Builder
+	b.WriteString(All + " " + List)
+	const start = `{"id":`
+	if bytes.Count(body, []byte(start)) > MaxPageKeys {
+		return b.String() + " " + LongList
+	}
+	for {
+		i := bytes.Index(body, []byte(start))
+		if i < 0 {
+			return b.String()
+		}
+		body = body[i+len(start):]
+		n := 0
+		for n < len(body) && body[n] >= '0' && body[n] <= '9' {
+			n++
+		}
+		if n > 0 {
+			b.WriteString(" " + productPrefix)
+			b.Write(body[:n])
+		}
+	}
+}
+
+// PurgeKeys returns the keys of the responses a history changed: each
+// changed product's, the long list pages' if any changed, and every list
+// page's when positions shifted; All when the history does not start at
+// seen, the last generation purged for.
+func PurgeKeys(seen int64, h catalog.History) []string {
+	if h.From > seen {
+		return []string{All}
+	}
+	var keys []string
+	shifted := false
+	for _, c := range h.Changes {
+		if c.Generation <= seen {
+			continue
+		}
+		for _, p := range c.Products {
+			keys = append(keys, ProductKey(p.ID))
+		}
+		shifted = shifted || c.ShiftFrom > 0
+	}
+	if shifted {
+		keys = append(keys, List)
+	} else if len(keys) > 0 {
+		keys = append(keys, LongList)
+	}
+	return keys
+}
