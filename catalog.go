@@ -112,23 +112,22 @@ type Page struct {
 // First returns the list position of the page's first product, from 1.
 func (p Page) First() int64 { return (p.Number-1)*p.Size + 1 }
 
-// ProductService reads the catalog.
+// ProductService reads the catalog: pages of products, and each product's
+// documents from the read model, where a request that misses every cache
+// costs the store one key lookup, not a join.
 type ProductService interface {
 	// ListProducts returns the products of a page, without features; a page
 	// past the end is empty.
 	ListProducts(ctx context.Context, page Page) ([]Product, error)
-	// FindProduct returns a product with its features, or ENOTFOUND.
-	FindProduct(ctx context.Context, id int64) (Product, error)
-	// FindStyles returns a product's styles with their photos and SKUs, in
-	// style id order, or ENOTFOUND when the product does not exist.
-	FindStyles(ctx context.Context, productID int64) ([]Style, error)
-	// FindRelated returns the ids a product links to, in link id order, or
-	// ENOTFOUND when the product does not exist.
-	FindRelated(ctx context.Context, productID int64) ([]int64, error)
+	// FindDocument returns a product's document of a kind, or ENOTFOUND
+	// when the product does not exist.
+	FindDocument(ctx context.Context, id int64, kind Document) ([]byte, error)
 }
 
 // Document names one of a product's responses as the read model keeps it:
-// encoded once, when the catalog is loaded.
+// encoded once, when the catalog is loaded: the product with its features,
+// its styles with their photos and SKUs, and the ids it links to, each
+// in id order.
 type Document uint8
 
 // The documents of a product.
@@ -139,14 +138,6 @@ const (
 	DocStyles
 	DocRelated
 )
-
-// DocumentService reads the read model: a request that misses every cache
-// costs the store one key lookup, not a join.
-type DocumentService interface {
-	// FindDocument returns a product's document of a kind, or ENOTFOUND
-	// when the product does not exist.
-	FindDocument(ctx context.Context, id int64, kind Document) ([]byte, error)
-}
 
 // Change is what one generation of the catalog changed: the products whose
 // responses changed (added, altered or deleted), and the first list
@@ -231,6 +222,10 @@ type CatalogInfo struct {
 	Generation int64
 	LoadedAt   time.Time
 	Products   int64
+	// Format is the format its read model's documents were written in: a
+	// store serves only the format of this version (readmodel.Format), and
+	// `catalog migrate` builds them anew in it.
+	Format int64
 }
 
 // Describer tells which catalog a store serves: for readiness, metrics,
@@ -245,6 +240,14 @@ type Loader interface {
 	Describer
 	// BeginLoad starts building a new catalog beside the one being served.
 	BeginLoad(ctx context.Context) (Load, error)
+}
+
+// Rebuilder writes a store's read model anew.
+type Rebuilder interface {
+	// Rebuild loads the live catalog again, from its own rows, as a new
+	// generation: its read model is then written anew, in this version's
+	// format.
+	Rebuild(ctx context.Context) error
 }
 
 // Load is a new catalog being written. Rows arrive in batches, parents before
@@ -312,10 +315,10 @@ type Delta interface {
 // Store is everything a storage engine provides.
 type Store interface {
 	ProductService
-	DocumentService
 	ChangeLog
 	CartService
 	Loader
+	Rebuilder
 	DeltaLoader
 	Close() error
 }

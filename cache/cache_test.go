@@ -204,7 +204,7 @@ func TestCache_Versions(t *testing.T) {
 	}
 }
 
-// Versions following a watcher of the store take in a reload made through
+// Versions following a feed of the store take in a reload made through
 // another handle on it (catalog load is another process): the product it
 // changed gets a new version, the others keep theirs.
 func TestCache_FollowsReload(t *testing.T) {

@@ -21,6 +21,7 @@ import (
 	cataloghttp "catalog/http"
 	"catalog/limit"
 	"catalog/storetest"
+	"catalog/wire"
 )
 
 func TestServer_Head(t *testing.T) {
@@ -123,14 +124,11 @@ func (s *stubStore) wait(ctx context.Context) error {
 func (s *stubStore) ListProducts(ctx context.Context, _ catalog.Page) ([]catalog.Product, error) {
 	return []catalog.Product{}, s.wait(ctx)
 }
-func (s *stubStore) FindProduct(ctx context.Context, id int64) (catalog.Product, error) {
-	return catalog.Product{ID: id, Name: "Slow", Features: []catalog.Feature{}}, s.wait(ctx)
-}
-func (s *stubStore) FindStyles(ctx context.Context, _ int64) ([]catalog.Style, error) {
-	return []catalog.Style{}, s.wait(ctx)
-}
-func (s *stubStore) FindRelated(ctx context.Context, _ int64) ([]int64, error) {
-	return []int64{}, s.wait(ctx)
+func (s *stubStore) FindDocument(ctx context.Context, id int64, kind catalog.Document) ([]byte, error) {
+	p := catalog.Product{ID: id, Name: "Slow", Features: []catalog.Feature{}}
+	docs := map[catalog.Document][]byte{catalog.DocProduct: wire.AppendProductDoc(nil, &p),
+		catalog.DocStyles: wire.AppendStyles(nil, id, []catalog.Style{}), catalog.DocRelated: wire.AppendIDs(nil, []int64{})}
+	return docs[kind], s.wait(ctx)
 }
 func (s *stubStore) Cart(ctx context.Context, _ string) ([]catalog.CartItem, error) {
 	return []catalog.CartItem{}, s.wait(ctx)

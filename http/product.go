@@ -133,7 +133,7 @@ func byProductID(s *Server, route Route, kind catalog.Document) http.HandlerFunc
 		// A document is the body as the store gives it, but for the
 		// product's campus.
 		s.respond(w, r, CacheKey{Route: route, ID: id}, func(ctx context.Context) ([]byte, error) {
-			doc, err := s.docs.FindDocument(ctx, id, kind)
+			doc, err := s.products.FindDocument(ctx, id, kind)
 			if err != nil || kind != catalog.DocProduct {
 				return doc, err
 			}

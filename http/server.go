@@ -19,7 +19,6 @@ import (
 	"time"
 
 	"catalog"
-	"catalog/readmodel"
 )
 
 // Config is what a Server needs besides its services.
@@ -93,7 +92,6 @@ const DefaultRequestTimeout = 5 * time.Second
 // Server serves the API.
 type Server struct {
 	products catalog.ProductService
-	docs     catalog.DocumentService // products' read model, or documents rendered from it
 	carts    catalog.CartService
 	cache    Cache // cfg.Cache, or one that keeps nothing
 	cfg      Config
@@ -126,10 +124,6 @@ func NewServer(products catalog.ProductService, carts catalog.CartService, cfg C
 	}
 	if cfg.CartKey != nil {
 		s.tokenKey.Store(&cfg.CartKey)
-	}
-	var ok bool
-	if s.docs, ok = products.(catalog.DocumentService); !ok {
-		s.docs = readmodel.Rendered{ProductService: products}
 	}
 	mux := http.NewServeMux()
 	s.routes(mux)

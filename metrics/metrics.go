@@ -203,7 +203,7 @@ func (m *Metrics) CatalogUpdated(u catalog.Update) {
 }
 
 // WatchCatalog exposes the generation, size and load time of the catalog
-// served, as current reports it at each scrape (catalog.Watcher.Current):
+// served, as current reports it at each scrape (catalog.Feed.Current):
 // the metrics ask the service's one reader of the catalog, not the store.
 func (m *Metrics) WatchCatalog(current func() (catalog.CatalogInfo, error)) {
 	m.reg.MustRegister(&catalogCollector{current: current,

@@ -13,7 +13,7 @@ import (
 	"catalog/metrics"
 )
 
-// current is what a catalog watcher last read.
+// current is what a feed of the catalog last read.
 func current(info catalog.CatalogInfo, err error) func() (catalog.CatalogInfo, error) {
 	return func() (catalog.CatalogInfo, error) { return info, err }
 }

@@ -74,11 +74,8 @@ type DB struct {
 	next         atomic.Uint64 // the replica to try first, in turn
 	generation   atomic.Int64  // the highest the primary has reported
 	primaryReads atomic.Int64
-	// docsFormat is the format of the live catalog's documents, as
-	// CatalogInfo last read it.
-	docsFormat atomic.Int64
-	stopWatch  context.CancelFunc
-	watching   sync.WaitGroup
+	stopWatch    context.CancelFunc
+	watching     sync.WaitGroup
 }
 
 // Open connects to the database at url (postgres://…) and checks that its
@@ -120,8 +117,7 @@ func Open(ctx context.Context, url string, cfg Config) (*DB, error) {
 		pool.Close()
 		return nil, err
 	}
-	// The generation replicas must have, before they are first checked,
-	// and the format of the documents.
+	// The generation replicas must have, before they are first checked.
 	info, err := db.CatalogInfo(ctx)
 	if err != nil && len(db.replicas) == 0 {
 		pool.Close()
@@ -191,9 +187,8 @@ func (db *DB) Close() error {
 // CatalogInfo describes the catalog being served, as the primary knows it;
 // while the primary is unavailable, as a replica that answers does.
 func (db *DB) CatalogInfo(ctx context.Context) (catalog.CatalogInfo, error) {
-	info, format, err := catalogInfo(ctx, db.pool)
+	info, err := catalogInfo(ctx, db.pool)
 	if err == nil {
-		db.docsFormat.Store(format)
 		return info, nil
 	}
 	if catalog.ErrorCode(err) != catalog.EUNAVAILABLE {
@@ -209,7 +204,7 @@ func (db *DB) CatalogInfo(ctx context.Context) (catalog.CatalogInfo, error) {
 		if !r.usable(known) {
 			continue
 		}
-		ri, _, rerr := catalogInfo(ctx, r.pool)
+		ri, rerr := catalogInfo(ctx, r.pool)
 		if rerr == nil {
 			return ri, nil
 		}
@@ -222,21 +217,19 @@ func (db *DB) CatalogInfo(ctx context.Context) (catalog.CatalogInfo, error) {
 	return info, err
 }
 
-// catalogInfo reads the description of the catalog, and the format of its
-// documents.
-func catalogInfo(ctx context.Context, q querier) (catalog.CatalogInfo, int64, error) {
+// catalogInfo reads the description of the catalog.
+func catalogInfo(ctx context.Context, q querier) (catalog.CatalogInfo, error) {
 	var info catalog.CatalogInfo
 	var loadedAt *time.Time
-	var format int64
 	err := q.QueryRow(ctx, `SELECT generation, loaded_at, products, docs_format FROM catalog_meta`).
-		Scan(&info.Generation, &loadedAt, &info.Products, &format)
+		Scan(&info.Generation, &loadedAt, &info.Products, &info.Format)
 	if err != nil {
-		return info, 0, storeError("read catalog info", err)
+		return info, storeError("read catalog info", err)
 	}
 	if loadedAt != nil {
 		info.LoadedAt = loadedAt.UTC()
 	}
-	return info, format, nil
+	return info, nil
 }
 
 // storeError translates a driver error at the store's boundary: a database

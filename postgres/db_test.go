@@ -107,7 +107,7 @@ func openLoadedWithConn(t *testing.T) (*postgres.DB, *pgx.Conn) {
 // another of the lost ones.
 func TestRead_AllConnectionsLost(t *testing.T) {
 	db, conn := openLoadedWithConn(t)
-	if err := afterAllLost(t, db, conn, func() error { _, err := db.FindProduct(context.Background(), 1); return err }); err != nil {
+	if err := afterAllLost(t, db, conn, func() error { _, err := db.FindDocument(context.Background(), 1, catalog.DocProduct); return err }); err != nil {
 		t.Fatalf("the first read after every connection was lost: %v", err)
 	}
 }
@@ -219,7 +219,7 @@ func warmPool(t *testing.T, db *postgres.DB) time.Time {
 	for deadline := time.Now().Add(10 * time.Second); ; {
 		var wg sync.WaitGroup
 		for range 16 {
-			wg.Go(func() { db.FindStyles(context.Background(), 1) })
+			wg.Go(func() { db.FindDocument(context.Background(), 1, catalog.DocStyles) })
 		}
 		wg.Wait()
 		if db.PoolStats()[0].Conns >= 3 {
@@ -264,9 +264,9 @@ func TestLoad_Leftovers(t *testing.T) {
 	})
 }
 
-func TestDelta_NeedsCurrentFormat(t *testing.T) {
+func TestStaleReadModel(t *testing.T) {
 	db, conn := openLoadedWithConn(t)
-	storetest.DeltaNeedsCurrentFormat(t, db, func() error {
+	storetest.StaleReadModel(t, db, func() error {
 		_, err := conn.Exec(context.Background(), `UPDATE catalog_meta SET docs_format = 0`)
 		return err
 	})

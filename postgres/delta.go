@@ -146,11 +146,7 @@ func (d *delta) Commit(ctx context.Context) error {
 	}
 	defer d.release()
 	err := pgx.BeginFunc(ctx, d.conn, func(tx pgx.Tx) error { return d.apply(ctx, tx) })
-	if err != nil {
-		return storeError("apply the delta", err)
-	}
-	d.db.docsFormat.Store(readmodel.Format)
-	return nil
+	return storeError("apply the delta", err)
 }
 
 // deletedOf selects the ids of an entity's rows deleted.csv deletes.

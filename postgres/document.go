@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/jackc/pgx/v5"
 
@@ -16,13 +17,11 @@ var findDocSQL = map[catalog.Document]string{
 	catalog.DocRelated: `SELECT related FROM product_docs WHERE id = $1`,
 }
 
-// FindDocument returns a product's document: one key lookup. A catalog
-// whose documents are of another format is read through joins and
-// rendered instead, until a load writes them anew.
+// FindDocument returns a product's document: one key lookup.
 func (db *DB) FindDocument(ctx context.Context, id int64, kind catalog.Document) ([]byte, error) {
 	q, ok := findDocSQL[kind]
-	if db.docsFormat.Load() != readmodel.Format || !ok {
-		return readmodel.Render(ctx, db, id, kind)
+	if !ok {
+		return nil, fmt.Errorf("no document of kind %d", kind)
 	}
 	var doc []byte
 	err := db.readRow(ctx, "find document", id, q, &doc)

@@ -47,6 +47,19 @@ func (db *DB) BeginLoad(ctx context.Context) (catalog.Load, error) {
 	return l, nil
 }
 
+// Rebuild loads the live catalog again, from its own rows, as a new
+// generation: a load whose rows are copied from the live tables.
+func (db *DB) Rebuild(ctx context.Context) error {
+	begun, err := db.BeginLoad(ctx)
+	if err != nil {
+		return err
+	}
+	l := begun.(*load)
+	return reload.Rebuild(ctx, l.Load, tableColumns(), func(ctx context.Context, stmts ...string) error {
+		return l.execTx(ctx, "copy the live catalog", stmts...)
+	})
+}
+
 // loadLockWait is how long a load waits for the load lock: enough for the
 // server to notice that the client of a killed load is gone (the load's
 // connection checks for that every second) and release its lock.
@@ -440,9 +453,6 @@ func (l *load) Swap(ctx context.Context, generation int64) error {
 		}
 		return pruneHistory(ctx, tx, start, readmodel.HistoryFrom(start, generation, l.db.cfg.History, l.restarts))
 	})
-	if err == nil {
-		l.db.docsFormat.Store(readmodel.Format)
-	}
 	return storeError("swap the new catalog in", err)
 }
 

@@ -29,26 +29,6 @@ var (
 		strconv.Itoa(reload.BlockSize) + `
 		ORDER BY p.id LIMIT $2::bigint
 		OFFSET $1::bigint - coalesce((SELECT first_pos FROM product_blocks WHERE first_pos <= $1::bigint ORDER BY first_pos DESC LIMIT 1), $1::bigint)`
-	findProductSQL = `SELECT ` + productColumns + `, f.ids, f.names, f.vals
-		FROM products p
-		CROSS JOIN LATERAL (SELECT array_agg(id ORDER BY id) AS ids, array_agg(feature ORDER BY id) AS names,
-				array_agg(value ORDER BY id) AS vals
-			FROM features WHERE product_id = p.id) f
-		WHERE p.id = $1`
-	findStylesSQL = `SELECT s.id, s.name, s.sale_price, s.original_price, s.default_style,
-			ph.ids, ph.urls, ph.thumbs, k.ids, k.sizes, k.qtys
-		FROM products p
-		LEFT JOIN styles s ON s.product_id = p.id
-		LEFT JOIN LATERAL (SELECT array_agg(id ORDER BY id) AS ids, array_agg(url ORDER BY id) AS urls,
-				array_agg(thumbnail_url ORDER BY id) AS thumbs
-			FROM photos WHERE style_id = s.id) ph ON true
-		LEFT JOIN LATERAL (SELECT array_agg(id ORDER BY id) AS ids, array_agg(size ORDER BY id) AS sizes,
-				array_agg(quantity ORDER BY id) AS qtys
-			FROM skus WHERE style_id = s.id) k ON true
-		WHERE p.id = $1 ORDER BY s.id`
-	findRelatedSQL = `SELECT array_agg(r.related_id ORDER BY r.id)
-		FROM products p LEFT JOIN related r ON r.product_id = p.id
-		WHERE p.id = $1 GROUP BY p.id`
 )
 
 func productFields(p *catalog.Product, slogan, description, category **string) []any {
@@ -99,96 +79,6 @@ func listProducts(ctx context.Context, q querier, first, size int64) ([]catalog.
 		return nil, storeError("list products", err)
 	}
 	return products, nil
-}
-
-// FindProduct returns a product with its features.
-func (db *DB) FindProduct(ctx context.Context, id int64) (catalog.Product, error) {
-	var p catalog.Product
-	var slogan, description, category *string
-	var fids []int64
-	var fnames []string
-	var fvalues []*string
-	dest := append(productFields(&p, &slogan, &description, &category), &fids, &fnames, &fvalues)
-	if err := db.readRow(ctx, "find product", id, findProductSQL, dest...); err != nil {
-		return p, err
-	}
-	finishProduct(&p, slogan, description, category)
-	p.Features = make([]catalog.Feature, len(fids))
-	for i := range fids {
-		p.Features[i] = catalog.Feature{ID: fids[i], ProductID: id, Name: fnames[i], Value: null(fvalues[i])}
-	}
-	return p, nil
-}
-
-// FindStyles returns a product's styles with their photos and SKUs.
-func (db *DB) FindStyles(ctx context.Context, productID int64) ([]catalog.Style, error) {
-	var styles []catalog.Style
-	err := db.read(ctx, func(q querier) error {
-		var err error
-		styles, err = findStyles(ctx, q, productID)
-		return err
-	})
-	return styles, err
-}
-
-func findStyles(ctx context.Context, q querier, productID int64) ([]catalog.Style, error) {
-	rows, err := q.Query(ctx, findStylesSQL, productID)
-	if err != nil {
-		return nil, storeError("find styles", err)
-	}
-	defer rows.Close()
-	found := false
-	styles := []catalog.Style{}
-	for rows.Next() {
-		found = true
-		var (
-			id, original, sale *int64
-			name               *string
-			def                *bool
-			phIDs, kIDs, kQty  []int64
-			urls, thumbs       []*string
-			sizes              []string
-		)
-		if err := rows.Scan(&id, &name, &sale, &original, &def, &phIDs, &urls, &thumbs, &kIDs, &sizes, &kQty); err != nil {
-			return nil, storeError("find styles", err)
-		}
-		if id == nil {
-			continue // the product has no styles
-		}
-		s := catalog.Style{ID: *id, ProductID: productID, Name: *name, OriginalPrice: catalog.Cents(*original), Default: *def}
-		if sale != nil {
-			s.SalePrice = catalog.Some(catalog.Cents(*sale))
-		}
-		for i := range phIDs {
-			s.Photos = append(s.Photos, catalog.Photo{ID: phIDs[i], StyleID: s.ID, URL: null(urls[i]), ThumbnailURL: null(thumbs[i])})
-		}
-		for i := range kIDs {
-			s.SKUs = append(s.SKUs, catalog.SKU{ID: kIDs[i], StyleID: s.ID, Size: sizes[i], Quantity: kQty[i]})
-		}
-		styles = append(styles, s)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, storeError("find styles", err)
-	}
-	if !found {
-		return nil, catalog.Errorf(catalog.ENOTFOUND, "product %d does not exist", productID)
-	}
-	return styles, nil
-}
-
-// FindRelated returns the ids a product links to, in link order.
-func (db *DB) FindRelated(ctx context.Context, productID int64) ([]int64, error) {
-	var ids []*int64
-	if err := db.readRow(ctx, "find related", productID, findRelatedSQL, &ids); err != nil {
-		return nil, err
-	}
-	out := make([]int64, 0, len(ids))
-	for _, id := range ids {
-		if id != nil { // the one NULL of a product without links
-			out = append(out, *id)
-		}
-	}
-	return out, nil
 }
 
 // readRow reads the one row a statement of product id returns, on a

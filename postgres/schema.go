@@ -155,6 +155,15 @@ func tableNamed(name string) catalogTable {
 // columnNames returns the names of t's columns, in order.
 func (t catalogTable) columnNames() []string { return reload.Names(t.columns) }
 
+// tableColumns returns each catalog table's column definitions.
+func tableColumns() map[string][]string {
+	out := map[string][]string{}
+	for _, t := range catalogTables {
+		out[t.name] = t.columns
+	}
+	return out
+}
+
 // create returns the statement that creates t, bare, under a name.
 func (t catalogTable) create(name string) string {
 	return fmt.Sprintf("CREATE TABLE %s (%s)", name, strings.Join(t.columns, ", "))

@@ -6,9 +6,6 @@
 package readmodel
 
 import (
-	"context"
-	"fmt"
-
 	"github.com/cespare/xxhash/v2"
 
 	"catalog"
@@ -16,8 +13,8 @@ import (
 )
 
 // Format is the version of the documents' encoding. A store records the
-// format its documents were written in; one written in another is read
-// through Render until the next load writes them anew.
+// format its documents were written in, and serves only this one: a
+// catalog of another is built anew (catalog migrate) before it is served.
 const Format = 1
 
 // CheckDelta returns an error when a delta cannot apply to a catalog of
@@ -61,40 +58,4 @@ func Encode(p *catalog.Product, styles []catalog.Style, related []int64) Doc {
 	}
 	d.Hash = h.Sum64()
 	return d
-}
-
-// Render returns a document encoded from what the product service reads
-// (a join per request): the read path of a store whose documents are of
-// another Format, or of none.
-func Render(ctx context.Context, ps catalog.ProductService, id int64, kind catalog.Document) ([]byte, error) {
-	switch kind {
-	case catalog.DocProduct:
-		p, err := ps.FindProduct(ctx, id)
-		if err != nil {
-			return nil, err
-		}
-		return wire.AppendProductDoc(nil, &p), nil
-	case catalog.DocStyles:
-		styles, err := ps.FindStyles(ctx, id)
-		if err != nil {
-			return nil, err
-		}
-		return wire.AppendStyles(nil, id, styles), nil
-	case catalog.DocRelated:
-		ids, err := ps.FindRelated(ctx, id)
-		if err != nil {
-			return nil, err
-		}
-		return wire.AppendIDs(nil, ids), nil
-	}
-	return nil, fmt.Errorf("no document of kind %d", kind)
-}
-
-// Rendered is a DocumentService of a product service that has no read
-// model: each document is rendered by Render.
-type Rendered struct{ catalog.ProductService }
-
-// FindDocument renders the document.
-func (r Rendered) FindDocument(ctx context.Context, id int64, kind catalog.Document) ([]byte, error) {
-	return Render(ctx, r.ProductService, id, kind)
 }

@@ -36,9 +36,6 @@ type DB struct {
 	carts, cartWrite *sql.DB
 	// reads counts the catalog reads served.
 	reads atomic.Int64
-	// docsFormat is the format of the live catalog's documents, as
-	// CatalogInfo last read it.
-	docsFormat atomic.Int64
 	// now returns the current time; tests set it.
 	now func() time.Time
 	// history is the window of generations whose changes the store keeps.
@@ -160,13 +157,11 @@ func (db *DB) PoolStats() []pool.Stats {
 func (db *DB) CatalogInfo(ctx context.Context) (catalog.CatalogInfo, error) {
 	var info catalog.CatalogInfo
 	var loadedAt sql.NullInt64
-	var format int64
 	err := db.read.QueryRowContext(ctx, `SELECT generation, loaded_at, products, docs_format FROM catalog_meta`).
-		Scan(&info.Generation, &loadedAt, &info.Products, &format)
+		Scan(&info.Generation, &loadedAt, &info.Products, &info.Format)
 	if err != nil {
 		return info, storeError("read catalog info", err)
 	}
-	db.docsFormat.Store(format)
 	if loadedAt.Valid {
 		info.LoadedAt = time.UnixMilli(loadedAt.Int64).UTC()
 	}

@@ -112,7 +112,7 @@ func TestOpen(t *testing.T) {
 			t.Fatalf("open while write-locked: %v after %v", err, time.Since(start))
 		}
 		defer db.Close()
-		if _, err := db.FindProduct(ctx, 1); err != nil {
+		if _, err := db.FindDocument(ctx, 1, catalog.DocProduct); err != nil {
 			t.Fatal(err)
 		}
 	})
@@ -188,9 +188,9 @@ func TestHistoryWindow(t *testing.T) {
 	})
 }
 
-func TestDelta_NeedsCurrentFormat(t *testing.T) {
+func TestStaleReadModel(t *testing.T) {
 	db, raw := openLoadedWithRaw(t)
-	storetest.DeltaNeedsCurrentFormat(t, db, func() error {
+	storetest.StaleReadModel(t, db, func() error {
 		_, err := raw.Exec(`UPDATE catalog_meta SET docs_format = 0`)
 		return err
 	})

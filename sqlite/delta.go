@@ -179,7 +179,6 @@ func (d *delta) Commit(ctx context.Context) error {
 	if err := tx.Commit(); err != nil {
 		return storeError("apply the delta", err)
 	}
-	d.db.docsFormat.Store(readmodel.Format)
 	return nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 
 	"catalog"
 	"catalog/readmodel"
@@ -16,13 +17,11 @@ var findDocSQL = map[catalog.Document]string{
 	catalog.DocRelated: `SELECT related FROM product_docs WHERE id = ?`,
 }
 
-// FindDocument returns a product's document: one key lookup. A catalog
-// whose documents are of another format is read through joins and
-// rendered instead, until a load writes them anew.
+// FindDocument returns a product's document: one key lookup.
 func (db *DB) FindDocument(ctx context.Context, id int64, kind catalog.Document) ([]byte, error) {
-	stmt := db.stmts.findDoc[kind]
-	if db.docsFormat.Load() != readmodel.Format || stmt == nil {
-		return readmodel.Render(ctx, db, id, kind)
+	stmt, ok := db.stmts.findDoc[kind]
+	if !ok {
+		return nil, fmt.Errorf("no document of kind %d", kind)
 	}
 	db.reads.Add(1)
 	var doc []byte

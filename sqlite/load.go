@@ -52,6 +52,19 @@ func (db *DB) BeginLoad(ctx context.Context) (catalog.Load, error) {
 	return l, nil
 }
 
+// Rebuild loads the live catalog again, from its own rows, as a new
+// generation: a load whose rows are copied from the live tables.
+func (db *DB) Rebuild(ctx context.Context) error {
+	begun, err := db.BeginLoad(ctx)
+	if err != nil {
+		return err
+	}
+	l := begun.(*load)
+	return reload.Rebuild(ctx, l.Load, tableColumns(), func(ctx context.Context, stmts ...string) error {
+		return l.execTx(ctx, "copy the live catalog", stmts...)
+	})
+}
+
 // loadWriter takes the load lock, which one load or delta holds at a
 // time, and the catalog file's writing connection.
 func (db *DB) loadWriter(ctx context.Context) (writer, func(), error) {
@@ -299,11 +312,7 @@ func (l *load) Swap(ctx context.Context, generation int64) error {
 		return storeError("swap the new catalog in", err)
 	}
 	stmts = append(stmts, pruneHistorySQL(start, readmodel.HistoryFrom(start, generation, l.db.history, l.restarts))...)
-	if err := l.execTx(ctx, "swap the new catalog in", stmts...); err != nil {
-		return err
-	}
-	l.db.docsFormat.Store(readmodel.Format)
-	return nil
+	return l.execTx(ctx, "swap the new catalog in", stmts...)
 }
 
 // DropOld drops the old tables, then has SQLite refresh the statistics of

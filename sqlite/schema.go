@@ -138,6 +138,15 @@ func tableNamed(name string) catalogTable {
 // columnNames returns the names of t's columns, in order.
 func (t catalogTable) columnNames() []string { return reload.Names(t.columns) }
 
+// tableColumns returns each catalog table's column definitions.
+func tableColumns() map[string][]string {
+	out := map[string][]string{}
+	for _, t := range catalogTables {
+		out[t.name] = t.columns
+	}
+	return out
+}
+
 // createTable returns the statement that creates t under a name.
 func (t catalogTable) createTable(name string) string {
 	return fmt.Sprintf("CREATE TABLE %s (%s)", name, strings.Join(t.columns, ", "))

@@ -24,7 +24,7 @@ func LoadLeftovers(t *testing.T, s catalog.Store, exec func(query string) error,
 			t.Fatal(err)
 		}
 	}
-	if _, err := s.FindProduct(ctx, 1); err != nil {
+	if _, err := s.FindDocument(ctx, 1, catalog.DocProduct); err != nil {
 		t.Fatalf("serving with leftovers present: %v", err)
 	}
 	Load(t, s, NewFixture())

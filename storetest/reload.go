@@ -38,10 +38,6 @@ type read struct {
 func reads(products int64) []read {
 	var out []read
 	for id := int64(1); id <= products; id++ {
-		out = append(out,
-			read{fmt.Sprint("product ", id), func(ctx context.Context, s catalog.Store) answer { return ask(s.FindProduct(ctx, id)) }},
-			read{fmt.Sprint("styles ", id), func(ctx context.Context, s catalog.Store) answer { return ask(s.FindStyles(ctx, id)) }},
-			read{fmt.Sprint("related ", id), func(ctx context.Context, s catalog.Store) answer { return ask(s.FindRelated(ctx, id)) }})
 		for _, kind := range []catalog.Document{catalog.DocProduct, catalog.DocStyles, catalog.DocRelated} {
 			out = append(out, read{fmt.Sprint("document ", kind, " of ", id), func(ctx context.Context, s catalog.Store) answer {
 				doc, err := s.FindDocument(ctx, id, kind)
@@ -93,7 +89,7 @@ func testReloadUnderReads(t *testing.T, open Opener) {
 	wantB := snapshot()
 	load(a)
 	wantA := snapshot()
-	if reflect.DeepEqual(wantA["product 1"], wantB["product 1"]) {
+	if reflect.DeepEqual(wantA["document 1 of 1"], wantB["document 1 of 1"]) {
 		t.Fatal("the two catalogs answer alike: the test would prove nothing")
 	}
 

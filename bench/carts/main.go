@@ -16,11 +16,13 @@ package main
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -186,14 +188,23 @@ func (tr trial) run(ctx context.Context, c *storetest.Clock, data string, carts,
 func inStock(ctx context.Context, s catalog.Store, n int) ([]int64, error) {
 	var skus []int64
 	for id := int64(1); len(skus) < n && id <= 2000; id++ {
-		styles, err := s.FindStyles(ctx, id)
+		doc, err := s.FindDocument(ctx, id, catalog.DocStyles)
 		if err != nil {
 			continue
 		}
-		for _, st := range styles {
-			for _, sku := range st.SKUs {
-				if sku.Quantity > 0 && len(skus) < n {
-					skus = append(skus, sku.ID)
+		var styles struct {
+			Results []struct {
+				SKUs map[string]struct{ Quantity *int64 } `json:"skus"`
+			} `json:"results"`
+		}
+		if err := json.Unmarshal(doc, &styles); err != nil {
+			return nil, fmt.Errorf("product %d's styles: %w", id, err)
+		}
+		for _, st := range styles.Results {
+			for key, sku := range st.SKUs {
+				skuID, err := strconv.ParseInt(key, 10, 64)
+				if err == nil && sku.Quantity != nil && *sku.Quantity > 0 && len(skus) < n {
+					skus = append(skus, skuID)
 				}
 			}
 		}

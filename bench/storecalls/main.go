@@ -112,16 +112,16 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 			_, err := s.ListProducts(ctx, catalog.Page{Number: (id + 4) / 5, Size: 5})
 			return err
 		}},
-		{"FindProduct", func(ctx context.Context, s catalog.Store, id int64) error {
-			_, err := s.FindProduct(ctx, id)
+		{"FindDocument (product)", func(ctx context.Context, s catalog.Store, id int64) error {
+			_, err := s.FindDocument(ctx, id, catalog.DocProduct)
 			return err
 		}},
-		{"FindStyles", func(ctx context.Context, s catalog.Store, id int64) error {
-			_, err := s.FindStyles(ctx, id)
+		{"FindDocument (styles)", func(ctx context.Context, s catalog.Store, id int64) error {
+			_, err := s.FindDocument(ctx, id, catalog.DocStyles)
 			return err
 		}},
-		{"FindRelated", func(ctx context.Context, s catalog.Store, id int64) error {
-			_, err := s.FindRelated(ctx, id)
+		{"FindDocument (related)", func(ctx context.Context, s catalog.Store, id int64) error {
+			_, err := s.FindDocument(ctx, id, catalog.DocRelated)
 			return err
 		}},
 		{"Cart", func(ctx context.Context, s catalog.Store, id int64) error {

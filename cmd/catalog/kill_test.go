@@ -13,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	_ "modernc.org/sqlite"
 
+	"catalog"
 	"catalog/internal/pgtest"
 )
 
@@ -118,7 +119,7 @@ func TestLoad_KilledMidway(t *testing.T) {
 				}
 				defer s.Close()
 				info, err := s.CatalogInfo(ctx)
-				if _, e := s.FindStyles(ctx, wantProducts); e != nil {
+				if _, e := s.FindDocument(ctx, wantProducts, catalog.DocStyles); e != nil {
 					t.Fatalf("last product's styles: %v", e)
 				}
 				if err != nil || info.Generation != wantGen || info.Products != wantProducts {

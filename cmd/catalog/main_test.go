@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -176,6 +177,40 @@ func TestRun_GenerateLoad(t *testing.T) {
 	}
 }
 
+// A catalog whose documents are of another format than this version's is
+// refused by serve, with the command that builds them; migrate builds
+// them, as a new generation, and serve then serves it.
+func TestRun_StaleReadModel(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	data, db := filepath.Join(dir, "data"), filepath.Join(dir, "catalog.db")
+	if err := run(ctx, []string{"generate", "--out", data, "--products", "50"}, noEnv, io.Discard, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if err := run(ctx, []string{"load", "--db", db, data}, noEnv, io.Discard, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := sql.Open("sqlite", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	if _, err := raw.Exec(`UPDATE catalog_meta SET docs_format = 0`); err != nil {
+		t.Fatal(err)
+	}
+	addr := testenv.FreeAddr(t)
+	err = run(ctx, []string{"serve", "--db", db, "--addr", addr, "--admin-addr", ""}, noEnv, io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "format 0") || !strings.Contains(err.Error(), "catalog migrate --db "+db) {
+		t.Fatalf("serve of a stale read model: %v, want a refusal naming the format and the command that builds it", err)
+	}
+	var out bytes.Buffer
+	if err := run(ctx, []string{"migrate", "--db", db}, noEnv, &out, io.Discard); err != nil ||
+		!strings.Contains(out.String(), "read model built") || !strings.Contains(out.String(), "generation 2, 50 products") {
+		t.Fatalf("migrate: %v %q", err, out.String())
+	}
+	serveBriefly(t, []string{"serve", "--db", db, "--addr", addr, "--admin-addr", ""}, "/products/50/styles", 200)
+}
+
 // TestRun_Serve: an empty store is seeded with a demo catalog, served, and
 // shut down cleanly when the context ends (as on SIGINT or SIGTERM).
 func TestRun_Serve(t *testing.T) {
@@ -202,7 +237,7 @@ func TestRun_Postgres(t *testing.T) {
 		t.Fatalf("serve on an empty database: %v, want a refusal that says to migrate", err)
 	}
 	var out bytes.Buffer
-	if err := run(ctx, []string{"migrate", "--db", url}, noEnv, &out, io.Discard); err != nil || !strings.Contains(out.String(), "schema up to date") {
+	if err := run(ctx, []string{"migrate", "--db", url}, noEnv, &out, io.Discard); err != nil || !strings.Contains(out.String(), "schema and read model up to date") {
 		t.Fatalf("migrate: %v %q", err, out.String())
 	}
 	// An empty PostgreSQL catalog is served as it is, not seeded.

@@ -28,6 +28,7 @@ import (
 	"catalog/limit"
 	"catalog/metrics"
 	"catalog/postgres"
+	"catalog/readmodel"
 	"catalog/redis"
 	"catalog/surrogate"
 )
@@ -352,10 +353,19 @@ func followCatalog(ctx context.Context, cfg serveConfig, db catalog.Store, feed 
 	case info.Generation == 0:
 		logger.Warn("the catalog is empty: every product is 404 until a load", "db", where,
 			"load", fmt.Sprintf("catalog load --db %s DIR", where))
+	case info.Format != readmodel.Format:
+		return staleReadModel(where, info)
 	default:
 		logger.Info("serving catalog", "db", where, "generation", info.Generation, "products", info.Products, "loaded_at", info.LoadedAt)
 	}
 	return nil
+}
+
+// staleReadModel is the error of a catalog whose read model this version
+// does not serve.
+func staleReadModel(where string, info catalog.CatalogInfo) error {
+	return fmt.Errorf("the catalog in %s has its documents in format %d, and this version serves format %d: "+
+		"build them anew with `catalog migrate --db %s` (or load the dataset again)", where, info.Format, readmodel.Format, where)
 }
 
 // serve answers on cfg.Addr until ctx ends, then lets the requests in

@@ -98,6 +98,25 @@ func (l *Load) Rollback() error {
 	return l.steps.DropLeftovers(context.Background())
 }
 
+// Rebuild makes l, a load just begun, a copy of the live catalog and
+// commits it: exec runs, in one transaction, the statements that copy
+// each live table's rows (tables gives each table's column definitions)
+// into its new version, but for the tables Build makes.
+func Rebuild(ctx context.Context, l *Load, tables map[string][]string, exec func(ctx context.Context, stmts ...string) error) error {
+	var stmts []string
+	for table, columns := range tables {
+		if table != "product_blocks" && table != "product_docs" {
+			cols := strings.Join(Names(columns), ", ")
+			stmts = append(stmts, fmt.Sprintf("INSERT INTO %s_new (%s) SELECT %s FROM %[1]s", table, cols, cols))
+		}
+	}
+	if err := exec(ctx, stmts...); err != nil {
+		_ = l.Rollback()
+		return err
+	}
+	return l.Commit(ctx)
+}
+
 // Names returns the names of columns given as definitions
 // ("slogan TEXT"), in order.
 func Names(columns []string) []string {
