@@ -1,31 +1,30 @@
-// Package cache keeps encoded responses in process memory, bounded in bytes,
-// keyed by the version of each response (catalog.Versions): a new catalog
-// gives the responses it changed new keys, and leaves the others cached.
+// Package cache keeps the catalog's responses in process memory, bounded
+// in bytes, and in a remote tier shared by instances: Responses decorates
+// the store's source of responses, and keys each by its version
+// (catalog.Versions), so that a new catalog gives the responses it changed
+// new keys and leaves the others cached.
 package cache
 
 import (
 	"context"
-	"strconv"
 	"time"
 
 	"github.com/maypok86/otter/v2"
 	"github.com/maypok86/otter/v2/stats"
 )
 
-// entryOverhead is what an entry costs besides its bytes: the key, the
-// slice header and the cache's node, roughly.
+// entryOverhead is what an entry costs besides its value: the key and the
+// cache's node, roughly.
 const entryOverhead = 96
 
-// Cache maps keys of type K to encoded responses. Its keys are qualified by
-// the version of the response, so a response cached before a change to it
-// is never served again; responses of older versions are not looked up
-// again, and are evicted as the bound requires.
-type Cache[K comparable] struct {
-	c       *otter.Cache[key[K], []byte]
-	stats   *stats.Counter
-	version func(K) int64
-	remote  Remote
-	name    func(K) string
+// Cache maps keys of type K to values of type V, bounded by the bytes its
+// values weigh. A value is never changed in place: Update replaces it.
+type Cache[K comparable, V any] struct {
+	c      *otter.Cache[K, V]
+	stats  *stats.Counter
+	remote Remote
+	name   func(K) string
+	codec  Codec[V]
 }
 
 // Remote is a second tier shared by instances, such as redis.Tier: asked
@@ -36,58 +35,81 @@ type Remote interface {
 	Set(ctx context.Context, key string, value []byte)
 }
 
-// WithRemote makes the cache ask r on a miss before loading, and store in
-// r what it loads. name turns a key into the string r keys it by; the
-// response's version is put in front of it.
-func (c *Cache[K]) WithRemote(r Remote, name func(K) string) *Cache[K] {
-	c.remote, c.name = r, name
-	return c
+// Codec turns values into the bytes a Remote keeps, and back.
+type Codec[V any] struct {
+	Marshal   func(V) []byte
+	Unmarshal func([]byte) (V, error)
 }
 
-type key[K comparable] struct {
-	version int64
-	k       K
-}
-
-// New returns a cache holding at most maxBytes of responses and keys,
-// which version tells the version of.
-func New[K comparable](maxBytes int64, version func(K) int64) *Cache[K] {
+// New returns a cache holding values that weigh at most maxBytes, as
+// weigh tells, with the overhead of each entry.
+func New[K comparable, V any](maxBytes int64, weigh func(V) int) *Cache[K, V] {
 	counter := stats.NewCounter()
-	c := otter.Must(&otter.Options[key[K], []byte]{
+	c := otter.Must(&otter.Options[K, V]{
 		MaximumWeight: uint64(maxBytes),
-		Weigher: func(_ key[K], v []byte) uint32 {
-			return uint32(min(len(v)+entryOverhead, 1<<31))
+		Weigher: func(_ K, v V) uint32 {
+			return uint32(min(weigh(v)+entryOverhead, 1<<31))
 		},
 		StatsRecorder: counter,
 	})
-	return &Cache[K]{c: c, stats: counter, version: version}
+	return &Cache[K, V]{c: c, stats: counter}
 }
 
-// Get returns the response cached for k, or calls load, caches what it
+// WithRemote makes the cache ask r on a miss before loading, and store in
+// r what it loads, as codec encodes it. name turns a key into the string
+// r keys it by: it must name everything that tells the value apart (its
+// version, and the format codec writes, for instances of another version
+// of the program that share r).
+func (c *Cache[K, V]) WithRemote(r Remote, name func(K) string, codec Codec[V]) *Cache[K, V] {
+	c.remote, c.name, c.codec = r, name, codec
+	return c
+}
+
+// Get returns the value cached for k, or calls load, caches what it
 // returns and returns it. Concurrent Gets of a missing key share one load.
 // Errors are returned, not cached.
 //
 // load runs detached from ctx's cancellation, bounded by timeout: other
 // callers may be waiting for it, and one caller going away must not fail
 // them.
-func (c *Cache[K]) Get(ctx context.Context, k K, timeout time.Duration, load func(context.Context) ([]byte, error)) ([]byte, error) {
-	kk := key[K]{version: c.version(k), k: k}
-	return c.c.Get(ctx, kk, otter.LoaderFunc[key[K], []byte](func(ctx context.Context, kk key[K]) ([]byte, error) {
+func (c *Cache[K, V]) Get(ctx context.Context, k K, timeout time.Duration, load func(context.Context) (V, error)) (V, error) {
+	return c.c.Get(ctx, k, otter.LoaderFunc[K, V](func(ctx context.Context, k K) (V, error) {
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), timeout)
 		defer cancel()
 		if c.remote == nil {
 			return load(ctx)
 		}
-		name := strconv.FormatInt(kk.version, 10) + ":" + c.name(kk.k)
+		name := c.name(k)
 		if b, ok := c.remote.Get(ctx, name); ok {
-			return b, nil
+			if v, err := c.codec.Unmarshal(b); err == nil {
+				return v, nil
+			}
 		}
-		b, err := load(ctx)
+		v, err := load(ctx)
 		if err == nil {
-			c.remote.Set(ctx, name, b)
+			c.remote.Set(ctx, name, c.codec.Marshal(v))
 		}
-		return b, err
+		return v, err
 	}))
+}
+
+// Update replaces the value cached for k with what update makes of it,
+// when k is cached and update says so, and tells the remote tier, bounded
+// by timeout.
+func (c *Cache[K, V]) Update(ctx context.Context, k K, timeout time.Duration, update func(V) (V, bool)) {
+	written := false
+	v, _ := c.c.ComputeIfPresent(k, func(old V) (V, otter.ComputeOp) {
+		if v, ok := update(old); ok {
+			written = true
+			return v, otter.WriteOp
+		}
+		return old, otter.CancelOp
+	})
+	if written && c.remote != nil {
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), timeout)
+		defer cancel()
+		c.remote.Set(ctx, c.name(k), c.codec.Marshal(v))
+	}
 }
 
 // Stats counts a cache's work since it was made.
@@ -102,7 +124,7 @@ type Stats struct {
 }
 
 // Stats returns the cache's counters.
-func (c *Cache[K]) Stats() Stats {
+func (c *Cache[K, V]) Stats() Stats {
 	s := c.stats.Snapshot()
 	return Stats{Hits: s.Hits, Misses: s.Misses, Evictions: s.Evictions,
 		Entries: c.c.EstimatedSize(), Bytes: c.c.WeightedSize(), MaxBytes: c.c.GetMaximum()}

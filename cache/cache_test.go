@@ -21,8 +21,13 @@ import (
 
 type key struct{ id int64 }
 
-// unversioned gives every key version 0.
-func unversioned(key) int64 { return 0 }
+// newBytes returns a cache of byte slices, bounded by maxBytes.
+func newBytes(maxBytes int64) *cache.Cache[key, []byte] {
+	return cache.New[key](maxBytes, func(b []byte) int { return len(b) })
+}
+
+// asIs is the codec of byte slices.
+var asIs = cache.Codec[[]byte]{Marshal: func(b []byte) []byte { return b }, Unmarshal: func(b []byte) ([]byte, error) { return b, nil }}
 
 // loader returns a load function that counts its calls and answers body.
 func loader(calls *atomic.Int64, body string) func(context.Context) ([]byte, error) {
@@ -35,7 +40,7 @@ func loader(calls *atomic.Int64, body string) func(context.Context) ([]byte, err
 func TestCache_Get(t *testing.T) {
 	ctx := context.Background()
 	t.Run("OK", func(t *testing.T) {
-		c := cache.New(1<<20, unversioned)
+		c := newBytes(1 << 20)
 		var calls atomic.Int64
 		for range 3 {
 			got, err := c.Get(ctx, key{1}, time.Second, loader(&calls, "one"))
@@ -51,7 +56,7 @@ func TestCache_Get(t *testing.T) {
 		}
 	})
 	t.Run("ErrNotCached", func(t *testing.T) {
-		c := cache.New(1<<20, unversioned)
+		c := newBytes(1 << 20)
 		var calls atomic.Int64
 		notFound := catalog.Errorf(catalog.ENOTFOUND, "no product 1")
 		for range 2 {
@@ -69,7 +74,7 @@ func TestCache_Get(t *testing.T) {
 	})
 	// Concurrent misses of one key share one load.
 	t.Run("SharedLoad", func(t *testing.T) {
-		c := cache.New(1<<20, unversioned)
+		c := newBytes(1 << 20)
 		var calls atomic.Int64
 		release := make(chan struct{})
 		var wg sync.WaitGroup
@@ -95,7 +100,7 @@ func TestCache_Get(t *testing.T) {
 	// The caller that starts a load may go away; the load goes on for the
 	// others waiting for it, bounded by its own timeout.
 	t.Run("CallerGone", func(t *testing.T) {
-		c := cache.New(1<<20, unversioned)
+		c := newBytes(1 << 20)
 		started, release := make(chan struct{}), make(chan struct{})
 		loadErr := make(chan error, 1)
 		firstCtx, cancelFirst := context.WithCancel(ctx)
@@ -136,7 +141,7 @@ func TestCache_Get(t *testing.T) {
 		}
 	})
 	t.Run("Timeout", func(t *testing.T) {
-		c := cache.New(1<<20, unversioned)
+		c := newBytes(1 << 20)
 		start := time.Now()
 		_, err := c.Get(ctx, key{1}, 20*time.Millisecond, func(lctx context.Context) ([]byte, error) {
 			<-lctx.Done()
@@ -151,7 +156,7 @@ func TestCache_Get(t *testing.T) {
 // The bound counts bytes: many small responses, or few large ones.
 func TestCache_Bound(t *testing.T) {
 	const bound = 64 << 10
-	c := cache.New(bound, unversioned)
+	c := newBytes(bound)
 	body := make([]byte, 1000)
 	for i := range 1000 {
 		if _, err := c.Get(context.Background(), key{int64(i)}, time.Second, func(context.Context) ([]byte, error) { return body, nil }); err != nil {
@@ -167,40 +172,6 @@ func TestCache_Bound(t *testing.T) {
 	// puts (seen: 752 of 1000, with 248 entries not yet counted out).
 	if st.Evictions <= 500 || st.Entries == 0 {
 		t.Fatalf("stats = %+v: want most of the 1000 responses evicted", st)
-	}
-}
-
-// A response is cached under its version: a new version is a fresh load,
-// and a response of another key stays cached.
-func TestCache_Versions(t *testing.T) {
-	ctx := context.Background()
-	versions := map[key]int64{{1}: 1, {2}: 1}
-	var mu sync.Mutex
-	c := cache.New(1<<20, func(k key) int64 { mu.Lock(); defer mu.Unlock(); return versions[k] })
-	var calls atomic.Int64
-	get := func(k key, body string) string {
-		got, err := c.Get(ctx, k, time.Second, loader(&calls, body))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return string(got)
-	}
-	get(key{1}, "old 1")
-	get(key{2}, "old 2")
-	if got := get(key{1}, "new 1"); got != "old 1" {
-		t.Fatalf("same version: got %q, want the cached old", got)
-	}
-	mu.Lock()
-	versions[key{1}] = 2
-	mu.Unlock()
-	if got := get(key{1}, "new 1"); got != "new 1" {
-		t.Fatalf("new version: got %q, want new", got)
-	}
-	if got := get(key{2}, "new 2"); got != "old 2" {
-		t.Fatalf("unchanged key after another's change: got %q, want the cached old", got)
-	}
-	if calls.Load() != 3 {
-		t.Fatalf("%d loads, want 3", calls.Load())
 	}
 }
 
@@ -249,7 +220,7 @@ func TestCache_FollowsReload(t *testing.T) {
 }
 
 func ExampleCache() {
-	c := cache.New(64<<20, func(string) int64 { return 0 })
+	c := cache.New[string](64<<20, func(b []byte) int { return len(b) })
 	body, _ := c.Get(context.Background(), "products/1", time.Second, func(context.Context) ([]byte, error) {
 		return []byte(`{"id":1}`), nil
 	})
@@ -257,23 +228,14 @@ func ExampleCache() {
 	// Output: {"id":1}
 }
 
-// Instances sharing a remote tier load a response from the store once:
-// the second instance's miss is answered by the tier. A new version is a
-// new key there too.
+// Instances sharing a remote tier load a value from the store once: the
+// second instance's miss is answered by the tier.
 func TestCache_Remote(t *testing.T) {
 	ctx := context.Background()
-	url, prefix := redistest.Shared(t)
-	tier, err := redis.Open(url, redis.Options{Prefix: prefix})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tier.Close()
+	tier := openTier(t)
 	name := func(k key) string { return strconv.FormatInt(k.id, 10) }
-	var version atomic.Int64
-	version.Store(1)
-	versioned := func(key) int64 { return version.Load() }
-	a := cache.New(1<<20, versioned).WithRemote(tier, name)
-	b := cache.New(1<<20, versioned).WithRemote(tier, name)
+	a := newBytes(1<<20).WithRemote(tier, name, asIs)
+	b := newBytes(1<<20).WithRemote(tier, name, asIs)
 	var calls atomic.Int64
 	if got, err := a.Get(ctx, key{1}, time.Second, loader(&calls, "from the store")); err != nil || string(got) != "from the store" {
 		t.Fatalf("instance a: %q, %v", got, err)
@@ -281,9 +243,8 @@ func TestCache_Remote(t *testing.T) {
 	if got, err := b.Get(ctx, key{1}, time.Second, loader(&calls, "loaded again")); err != nil || string(got) != "from the store" {
 		t.Fatalf("instance b: %q, %v; want the shared tier's answer", got, err)
 	}
-	version.Store(2)
-	if got, _ := b.Get(ctx, key{1}, time.Second, loader(&calls, "version 2")); string(got) != "version 2" {
-		t.Fatalf("after a change: %q, want a fresh load", got)
+	if got, _ := b.Get(ctx, key{2}, time.Second, loader(&calls, "two")); string(got) != "two" {
+		t.Fatalf("another key: %q, want a fresh load", got)
 	}
 	if calls.Load() != 2 {
 		t.Fatalf("%d loads from the store, want 2", calls.Load())
@@ -291,4 +252,16 @@ func TestCache_Remote(t *testing.T) {
 	if st := tier.Stats(); st.Hits != 1 || st.Misses != 2 {
 		t.Fatalf("tier stats %+v, want 1 hit and 2 misses", st)
 	}
+}
+
+// openTier opens the shared Redis of the tests, under a prefix of its own.
+func openTier(t *testing.T) *redis.Tier {
+	t.Helper()
+	url, prefix := redistest.Shared(t)
+	tier, err := redis.Open(url, redis.Options{Prefix: prefix})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { tier.Close() })
+	return tier
 }

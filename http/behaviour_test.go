@@ -337,8 +337,8 @@ func TestServer_CacheReload(t *testing.T) {
 		versions.Apply(h)
 	}
 	follow()
-	c := cache.New(1<<20, func(k cataloghttp.CacheKey) int64 { return k.Version(versions) })
-	h := cataloghttp.NewServer(store, store, cataloghttp.Config{Campus: "c", Cache: c, Logger: quietLogger()}).Handler()
+	c := cache.NewResponses(cataloghttp.StoreSource{Products: store, Campus: "c"}, versions, 1<<20, time.Second)
+	h := cataloghttp.NewServer(store, store, cataloghttp.Config{Campus: "c", Source: c, Logger: quietLogger()}).Handler()
 	get := func(path string) string {
 		t.Helper()
 		resp := serve(h, request{path: path})
@@ -518,22 +518,26 @@ func TestServer_Validators(t *testing.T) {
 	}
 }
 
-// With a cache, a compressed body is made once and kept beside the
-// identity one: the requests that follow are hits of both.
+// With a cache, a compressed body is made once and kept with the
+// response, in its one entry: the requests that follow are hits of it.
 func TestServer_CompressedOnce(t *testing.T) {
-	c := cache.New(1<<20, func(cataloghttp.CacheKey) int64 { return 0 })
-	h := newServerWith(t, "sqlite", writeFixtureCSV(t), cataloghttp.Config{Campus: "c", Cache: c, Logger: quietLogger()})
+	h, c := newCachedServer(t, "sqlite", writeFixtureCSV(t), cataloghttp.Config{Campus: "c", Logger: quietLogger()})
 	br := request{path: "/products/1/styles", header: map[string]string{"Accept-Encoding": "br"}}
 	first := serve(h, br)
 	before := c.Stats()
-	if first.Header.Get("Content-Encoding") != "br" || before.Misses != 2 || before.Entries != 2 {
-		t.Fatalf("first request: Content-Encoding %q, %d misses, %d entries; want br, 2 and 2",
+	if first.Header.Get("Content-Encoding") != "br" || before.Misses != 1 || before.Entries != 1 {
+		t.Fatalf("first request: Content-Encoding %q, %d misses, %d entries; want br, 1 and 1",
 			first.Header.Get("Content-Encoding"), before.Misses, before.Entries)
 	}
+	resp, err := c.Response(context.Background(), cataloghttp.Key{Route: cataloghttp.RouteStyles, ID: 1})
+	if err != nil || resp.Brotli == nil {
+		t.Fatalf("the cached response: %v, Brotli body %v; want the one made kept", err, resp.Brotli != nil)
+	}
+	before = c.Stats()
 	for range 3 {
 		serve(h, br)
 	}
-	if st := c.Stats(); st.Misses != before.Misses || st.Hits-before.Hits != 6 {
-		t.Fatalf("three more: %d misses and %d hits more, want 0 and 6", st.Misses-before.Misses, st.Hits-before.Hits)
+	if st := c.Stats(); st.Misses != before.Misses || st.Hits-before.Hits != 3 {
+		t.Fatalf("three more: %d misses and %d hits more, want 0 and 3", st.Misses-before.Misses, st.Hits-before.Hits)
 	}
 }

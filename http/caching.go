@@ -1,7 +1,6 @@
 package http
 
 import (
-	"context"
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
@@ -72,14 +71,13 @@ func entityTag(hash string, e Encoding) string {
 	return `"` + hash + "-" + e.token() + `"`
 }
 
-// representation is a catalog response as it is sent: its body in an
+// representation is how a catalog response is sent to a request: its
 // encoding, its entity tag, and whether the request's If-None-Match names
 // that tag.
 type representation struct {
-	body, identity []byte
-	encoding       Encoding
-	etag           string
-	notModified    bool
+	encoding    Encoding
+	etag        string
+	notModified bool
 }
 
 // noneMatch reports whether If-None-Match header values name tag: a list
@@ -97,56 +95,34 @@ func noneMatch(values []string, tag string) bool {
 	return false
 }
 
-// represent returns k's response as the request is answered: body, whose
-// key is k, or the compressed body of the encoding the request accepts
-// best, from the cache or made there (unless the request names it in
-// If-None-Match: then its tag is all that is needed).
-func (s *Server) represent(ctx context.Context, r *http.Request, k CacheKey, body []byte) (representation, error) {
-	rep := representation{body: body, identity: body}
-	if len(body) >= minCompressed {
+// represent returns how resp is sent to r: in the encoding r accepts
+// best (identity for a body too short to compress), with that
+// representation's tag.
+func represent(r *http.Request, resp *Response) representation {
+	var rep representation
+	if len(resp.Body) >= minCompressed {
 		rep.encoding = negotiate(r.Header.Values("Accept-Encoding"))
 	}
-	hash := etag(body)
-	rep.etag = entityTag(hash, rep.encoding)
+	rep.etag = entityTag(resp.Hash, rep.encoding)
 	rep.notModified = noneMatch(r.Header.Values("If-None-Match"), rep.etag)
-	if rep.encoding == Identity || rep.notModified {
-		return rep, nil
-	}
-	k.Encoding, k.Tag = rep.encoding, hash
-	var err error
-	rep.body, err = s.cache.Get(ctx, k, s.cfg.RequestTimeout, func(context.Context) ([]byte, error) {
-		return compress(rep.encoding, body)
-	})
-	return rep, err
+	return rep
 }
 
-// writeCatalog writes k's response, with its validator, its freshness,
-// its encoding and its surrogate keys; or, when the request's
-// If-None-Match names it, 304 with the same headers and no body.
-func (s *Server) writeCatalog(w http.ResponseWriter, k CacheKey, rep representation) {
+// writeHeaders sets the headers of a catalog response, a 200 or a 304:
+// its validator, its freshness, its encoding and its surrogate keys.
+func (s *Server) writeHeaders(w http.ResponseWriter, resp *Response, rep representation) {
 	h := w.Header()
-	h.Set("Surrogate-Key", k.surrogateKeys(rep.identity))
+	h.Set("Surrogate-Key", resp.Keys)
 	h.Set("ETag", rep.etag)
 	h.Set("Cache-Control", s.cacheControl)
 	h.Add("Vary", "Accept-Encoding")
 	if rep.encoding != Identity {
 		h.Set("Content-Encoding", rep.encoding.token())
 	}
-	if rep.notModified {
-		w.WriteHeader(http.StatusNotModified)
-		return
-	}
-	writeBody(w, http.StatusOK, jsonType, rep.body)
 }
 
-// surrogateKeys returns the Surrogate-Key of k's response, whose identity
-// body is body (nil for a 404).
-func (k CacheKey) surrogateKeys(body []byte) string {
-	if k.Route == RouteProducts {
-		return surrogate.ListKeys(body)
-	}
-	return surrogate.ProductKeys(k.ID)
-}
+// surrogateProductKeys is the Surrogate-Key of a product's 404s.
+func surrogateProductKeys(id int64) string { return surrogate.ProductKeys(id) }
 
 // private marks a handler's responses as a shopper's own.
 func private(next http.HandlerFunc) http.HandlerFunc {

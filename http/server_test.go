@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"catalog"
 	"catalog/cache"
@@ -98,6 +99,20 @@ func newServerWith(t testing.TB, kind, dir string, cfg cataloghttp.Config) http.
 	return cataloghttp.NewServer(s, s, cfg).Handler()
 }
 
+// newCachedServer returns a server with cfg of a store of a kind loaded
+// with dir, its responses kept in a cache, all of version 0, which it
+// returns too.
+func newCachedServer(t testing.TB, kind, dir string, cfg cataloghttp.Config) (http.Handler, *cache.Responses) {
+	t.Helper()
+	s := openStore(t, kind)
+	if _, err := csv.Import(context.Background(), dir, s, csv.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	c := cache.NewResponses(cataloghttp.StoreSource{Products: s, Campus: cfg.Campus}, catalog.NewVersions(), 1<<20, time.Second)
+	cfg.Source = c
+	return cataloghttp.NewServer(s, s, cfg).Handler(), c
+}
+
 // newServer returns a server of a SQLite store loaded with dir, for the
 // tests of the HTTP layer itself.
 func newServer(t testing.TB, dir string) http.Handler {
@@ -174,8 +189,7 @@ func TestServer_Golden(t *testing.T) {
 	// With a cache the bytes are the same, whether they are loaded into it
 	// (the first round) or served from it (the second).
 	t.Run("sqlite_cached", func(t *testing.T) {
-		c := cache.New(1<<20, func(cataloghttp.CacheKey) int64 { return 0 })
-		h := newServerWith(t, "sqlite", writeFixtureCSV(t), cataloghttp.Config{Campus: "hr-rfp", Cache: c, Freshness: cataloghttp.DefaultFreshness})
+		h, c := newCachedServer(t, "sqlite", writeFixtureCSV(t), cataloghttp.Config{Campus: "hr-rfp", Freshness: cataloghttp.DefaultFreshness})
 		t.Run("miss", func(t *testing.T) { testGolden(t, h, false) })
 		before := c.Stats()
 		t.Run("hit", func(t *testing.T) { testGolden(t, h, true) })

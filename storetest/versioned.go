@@ -14,6 +14,7 @@ import (
 	"catalog/cache"
 	"catalog/csv"
 	"catalog/generate"
+	cataloghttp "catalog/http"
 	"catalog/internal/redistest"
 	"catalog/redis"
 )
@@ -24,11 +25,17 @@ type docKey struct {
 	kind catalog.Document
 }
 
+// routeKey names one response of one product.
+type routeKey struct {
+	id    int64
+	route cataloghttp.Route
+}
+
 // seenDoc is what a reader got for a document, once its versions had taken
 // in generation seen: the body, or that the product did not exist.
 type seenDoc struct {
 	seen int64
-	key  docKey
+	key  routeKey
 	body string
 }
 
@@ -89,25 +96,34 @@ func VersionedReads(t *testing.T, s catalog.Store, remote cache.Remote) {
 	w := catalog.NewFeed(s, time.Hour) // polled by the writer, after each step
 	w.OnError = func(err error) { t.Errorf("changes: %v", err) }
 	w.Subscribe(func(u catalog.Update) { versions.Apply(u.History) })
-	c := cache.New(1<<20, func(k docKey) int64 { return versions.Product(k.id) })
+	// The service's own: the store's responses, through the cache.
+	src := cataloghttp.StoreSource{Products: s, Campus: "c"}
+	c := cache.NewResponses(src, versions, 1<<20, 5*time.Second)
 	if remote != nil {
-		c.WithRemote(remote, func(k docKey) string { return fmt.Sprint(k.id, "/", k.kind) })
+		c.WithRemote(remote)
 	}
 	ids := products + 20 // and the products the deltas add
-	kinds := []catalog.Document{catalog.DocProduct, catalog.DocStyles, catalog.DocRelated}
+	kinds := []cataloghttp.Route{cataloghttp.RouteProduct, cataloghttp.RouteStyles, cataloghttp.RouteRelated}
+	read := func(c cataloghttp.Source, k routeKey) string {
+		resp, err := c.Response(ctx, cataloghttp.Key{Route: k.route, ID: k.id})
+		if err != nil {
+			return catalog.ErrorCode(err)
+		}
+		return string(resp.Body)
+	}
 
 	// snapshots[g] is every document of generation g, read from the store.
 	var mu sync.Mutex
-	snapshots := map[int64]map[docKey]string{}
+	snapshots := map[int64]map[routeKey]string{}
 	snapshot := func() (int64, error) {
 		info, err := s.CatalogInfo(ctx)
 		if err != nil {
 			return 0, err
 		}
-		docs := map[docKey]string{}
+		docs := map[routeKey]string{}
 		for id := int64(1); id <= int64(ids); id++ {
 			for _, kind := range kinds {
-				docs[docKey{id, kind}] = readDoc(ctx, s, id, kind)
+				docs[routeKey{id, kind}] = read(src, routeKey{id, kind})
 			}
 		}
 		mu.Lock()
@@ -126,16 +142,9 @@ func VersionedReads(t *testing.T, s catalog.Store, remote cache.Remote) {
 		wg.Go(func() {
 			rng := rand.New(rand.NewPCG(uint64(r), 5))
 			for !done.Load() {
-				k := docKey{1 + rng.Int64N(int64(ids)), kinds[rng.IntN(len(kinds))]}
+				k := routeKey{1 + rng.Int64N(int64(ids)), kinds[rng.IntN(len(kinds))]}
 				g := versions.Seen()
-				body, err := c.Get(ctx, k, 5*time.Second, func(ctx context.Context) ([]byte, error) {
-					return s.FindDocument(ctx, k.id, k.kind)
-				})
-				got := string(body)
-				if err != nil {
-					got = catalog.ErrorCode(err)
-				}
-				seen[r] = append(seen[r], seenDoc{g, k, got})
+				seen[r] = append(seen[r], seenDoc{g, k, read(c, k)})
 			}
 		})
 	}
@@ -165,8 +174,8 @@ func VersionedReads(t *testing.T, s catalog.Store, remote cache.Remote) {
 			n++
 			if !fresh(snapshots, last, o) {
 				if bad++; bad <= 5 {
-					t.Errorf("a reader that had seen generation %d got product %d's document %d as it was before it: %.80s",
-						o.seen, o.key.id, o.key.kind, o.body)
+					t.Errorf("a reader that had seen generation %d got product %d's response of route %d as it was before it: %.80s",
+						o.seen, o.key.id, o.key.route, o.body)
 				}
 			}
 		}
@@ -179,7 +188,7 @@ func VersionedReads(t *testing.T, s catalog.Store, remote cache.Remote) {
 
 // fresh reports whether a document a reader got is as of a generation no
 // earlier than its last change at or before the one the reader had seen.
-func fresh(snapshots map[int64]map[docKey]string, last int64, o seenDoc) bool {
+func fresh(snapshots map[int64]map[routeKey]string, last int64, o seenDoc) bool {
 	changed := o.seen // the last change at or before seen
 	for changed > 0 && snapshots[changed-1] != nil && snapshots[changed-1][o.key] == snapshots[changed][o.key] {
 		changed--

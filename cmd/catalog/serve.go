@@ -252,12 +252,13 @@ func openService(ctx context.Context, cfg serveConfig, logger *slog.Logger) (_ *
 	if cfg.CacheMB > 0 {
 		versions := catalog.NewVersions()
 		feed.Subscribe(func(u catalog.Update) { versions.Apply(u.History) })
-		c, closeTier, err := openCache(ctx, cfg, versions, m, logger)
+		store := cataloghttp.StoreSource{Products: db, Campus: cfg.Campus}
+		c, closeTier, err := openCache(ctx, cfg, store, versions, m, logger)
 		if err != nil {
 			return nil, err
 		}
 		svc.closers = append(svc.closers, closeTier)
-		httpCfg.Cache, cacheStats = c, func() any { return c.Stats() }
+		httpCfg.Source, cacheStats = c, func() any { return c.Stats() }
 	}
 	feed.Subscribe(m.CatalogUpdated)
 	if cfg.PurgeURL != "" {
@@ -293,7 +294,7 @@ func openService(ctx context.Context, cfg serveConfig, logger *slog.Logger) (_ *
 
 // The parts serve wires, checked against what they stand for.
 var (
-	_ cataloghttp.Cache     = (*cache.Cache[cataloghttp.CacheKey])(nil)
+	_ cataloghttp.Source    = (*cache.Responses)(nil)
 	_ cataloghttp.Admission = (*limit.Limiter)(nil)
 	_ cataloghttp.Live      = (*catalog.Feed)(nil)
 	_ servingStore          = (*postgres.DB)(nil)
@@ -305,15 +306,15 @@ var (
 // buffers, the store's page caches.
 const memoryHeadroom = 384 << 20
 
-// openCache returns the response cache, with its Redis tier if there is
-// one, and what closes the tier.
-func openCache(ctx context.Context, cfg serveConfig, versions *catalog.Versions, m *metrics.Metrics, logger *slog.Logger) (*cache.Cache[cataloghttp.CacheKey], func(), error) {
+// openCache returns the response cache in front of the store's responses,
+// with its Redis tier if there is one, and what closes the tier.
+func openCache(ctx context.Context, cfg serveConfig, store cataloghttp.Source, versions *catalog.Versions, m *metrics.Metrics, logger *slog.Logger) (*cache.Responses, func(), error) {
 	if _, ok := os.LookupEnv("GOMEMLIMIT"); !ok {
 		// A soft limit: the heap of a full cache may not grow to twice its
 		// size before the collector runs, as it would by GOGC alone.
 		debug.SetMemoryLimit(int64(cfg.CacheMB)<<20 + memoryHeadroom)
 	}
-	c := cache.New(int64(cfg.CacheMB)<<20, func(k cataloghttp.CacheKey) int64 { return k.Version(versions) })
+	c := cache.NewResponses(store, versions, int64(cfg.CacheMB)<<20, cfg.RequestTimeout)
 	m.WatchCache(func() metrics.CacheStats { return metrics.CacheStats(c.Stats()) })
 	if cfg.Redis == "" {
 		return c, func() {}, nil
@@ -325,7 +326,7 @@ func openCache(ctx context.Context, cfg serveConfig, versions *catalog.Versions,
 	if err := tier.Ping(ctx); err != nil {
 		logger.Warn("the shared cache tier does not answer: serving without it until it does", "error", err)
 	}
-	c.WithRemote(tier, cataloghttp.CacheKey.String)
+	c.WithRemote(tier)
 	m.WatchRemote(func() metrics.RemoteStats { return metrics.RemoteStats(tier.Stats()) })
 	return c, func() { tier.Close() }, nil
 }

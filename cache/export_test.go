@@ -1,0 +1,7 @@
+package cache
+
+// The codec of responses, for the tests.
+var (
+	Marshal   = marshal
+	Unmarshal = unmarshal
+)

@@ -1,0 +1,202 @@
+package http
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"strconv"
+	"sync"
+
+	"catalog"
+	"catalog/surrogate"
+	"catalog/wire"
+)
+
+// Route is a cacheable route of the API.
+type Route uint8
+
+// The cacheable routes.
+const (
+	RouteProducts Route = iota + 1
+	RouteProduct
+	RouteStyles
+	RouteRelated
+)
+
+// documents are the documents of a product's routes.
+var documents = map[Route]catalog.Document{
+	RouteProduct: catalog.DocProduct,
+	RouteStyles:  catalog.DocStyles,
+	RouteRelated: catalog.DocRelated,
+}
+
+// Key names one catalog response: its route, and the product or the page
+// it is of.
+type Key struct {
+	Route Route
+	ID    int64
+	Page  catalog.Page
+}
+
+// String names the response, for a cache shared between instances:
+// "product/1", "styles/1", "related/1", "products/2/5".
+func (k Key) String() string {
+	switch k.Route {
+	case RouteProducts:
+		return "products/" + strconv.FormatInt(k.Page.Number, 10) + "/" + strconv.FormatInt(k.Page.Size, 10)
+	case RouteProduct:
+		return "product/" + strconv.FormatInt(k.ID, 10)
+	case RouteStyles:
+		return "styles/" + strconv.FormatInt(k.ID, 10)
+	case RouteRelated:
+		return "related/" + strconv.FormatInt(k.ID, 10)
+	}
+	return "route" + strconv.Itoa(int(k.Route)) + "/" + strconv.FormatInt(k.ID, 10)
+}
+
+// Version returns the version of k's response: its product's, or its
+// page's.
+func (k Key) Version(v *catalog.Versions) int64 {
+	if k.Route == RouteProducts {
+		return v.Page(k.Page)
+	}
+	return v.Product(k.ID)
+}
+
+// Response is a catalog response as the service sends it, with the facts
+// every request of it needs, made once when it is read from the store and
+// kept with it by a cache: its entity tag's hash and its surrogate keys.
+type Response struct {
+	// Body is the identity body.
+	Body []byte
+	// Gzip and Brotli are the body so compressed, once made; nil until
+	// then, and always for a body too short to be worth it.
+	Gzip, Brotli []byte
+	// Hash is the hex of the body's 64-bit xxhash, which its entity tags
+	// are made of.
+	Hash string
+	// Keys is its Surrogate-Key.
+	Keys string
+}
+
+// Encoded returns the body in encoding e, or nil when not made yet.
+func (r *Response) Encoded(e Encoding) []byte {
+	switch e {
+	case Gzip:
+		return r.Gzip
+	case Brotli:
+		return r.Brotli
+	}
+	return r.Body
+}
+
+// WithEncoded returns a copy of r that holds its body in encoding e.
+func (r *Response) WithEncoded(e Encoding, body []byte) *Response {
+	out := *r
+	switch e {
+	case Gzip:
+		out.Gzip = body
+	case Brotli:
+		out.Brotli = body
+	}
+	return &out
+}
+
+// Size is about what r takes in memory, for a cache bounded in bytes.
+func (r *Response) Size() int {
+	return len(r.Body) + len(r.Gzip) + len(r.Brotli) + len(r.Hash) + len(r.Keys) + 128
+}
+
+// Source gives the catalog's responses: the store (StoreSource), or a
+// cache in front of it (cache.Responses).
+type Source interface {
+	// Response returns k's response, in the encodings the source has.
+	Response(ctx context.Context, k Key) (*Response, error)
+	// Encode returns r, k's response, with its body in a compressed
+	// encoding too, made from its identity body when r has none.
+	Encode(ctx context.Context, k Key, r *Response, e Encoding) (*Response, error)
+}
+
+// StoreSource reads the catalog's responses from a store: a product's
+// documents from its read model, pages from its product list.
+type StoreSource struct {
+	Products catalog.ProductService
+	// Campus is the campus every product carries.
+	Campus string
+}
+
+// Response reads k's response from the store.
+func (s StoreSource) Response(ctx context.Context, k Key) (*Response, error) {
+	if k.Route == RouteProducts {
+		body, err := render(ctx, func(ctx context.Context, b []byte) ([]byte, error) {
+			products, err := s.Products.ListProducts(ctx, k.Page)
+			if err != nil {
+				return nil, err
+			}
+			return wire.AppendProducts(b, products, s.Campus), nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		return &Response{Body: body, Hash: etag(body), Keys: surrogate.ListKeys(body)}, nil
+	}
+	kind := documents[k.Route]
+	body, err := s.Products.FindDocument(ctx, k.ID, kind)
+	if err != nil {
+		return nil, err
+	}
+	if kind == catalog.DocProduct {
+		// A product's document is the body but for the campus.
+		body = wire.AddCampus(make([]byte, 0, len(body)+len(s.Campus)+len(`,"campus":""`)), body, s.Campus)
+	}
+	return &Response{Body: body, Hash: etag(body), Keys: surrogate.ProductKeys(k.ID)}, nil
+}
+
+// Encode compresses r's body.
+func (s StoreSource) Encode(_ context.Context, _ Key, r *Response, e Encoding) (*Response, error) {
+	if r.Encoded(e) != nil {
+		return r, nil
+	}
+	body, err := compress(e, r.Body)
+	if err != nil {
+		return nil, err
+	}
+	return r.WithEncoded(e, body), nil
+}
+
+var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
+
+// render returns the body fill appends, in a slice of its exact size: fill
+// appends to a pooled buffer, so that a body costs one allocation, not one
+// for each time a growing slice doubles.
+func render(ctx context.Context, fill func(ctx context.Context, b []byte) ([]byte, error)) ([]byte, error) {
+	bp := bufPool.Get().(*[]byte)
+	b, err := fill(ctx, (*bp)[:0])
+	if err != nil {
+		bufPool.Put(bp)
+		return nil, err
+	}
+	body := bytes.Clone(b)
+	if cap(b) <= 1<<20 { // a buffer that grew too large is let go
+		*bp = b[:0]
+		bufPool.Put(bp)
+	}
+	return body, nil
+}
+
+// writeBody writes a complete response body with its length.
+func writeBody(w http.ResponseWriter, status int, contentType string, body []byte) {
+	h := w.Header()
+	h.Set("Content-Type", contentType)
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	h.Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}
+
+const jsonType = "application/json; charset=utf-8"
+
+// writeJSON writes the JSON that fill appends.
+func writeJSON(w http.ResponseWriter, status int, fill func([]byte) []byte) {
+	writeBody(w, status, jsonType, fill(make([]byte, 0, 128)))
+}

@@ -1,0 +1,43 @@
+package http
+
+import "net/http"
+
+// routes registers every route of the API, and a JSON 405 with Allow for
+// any other method on a known path.
+func (s *Server) routes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /products", s.handleListProducts)
+	mux.HandleFunc("GET /products/{id}", byProductID(s, RouteProduct))
+	mux.HandleFunc("GET /products/{id}/styles", byProductID(s, RouteStyles))
+	mux.HandleFunc("GET /products/{id}/related", byProductID(s, RouteRelated))
+	mux.HandleFunc("GET /healthz", s.handleHealth)
+	mux.HandleFunc("GET /readyz", s.handleReady)
+	mux.HandleFunc("GET /openapi.json", s.static(jsonType, openAPI))
+	if s.cfg.Browser {
+		mux.HandleFunc("GET /{$}", s.static("text/html; charset=utf-8", browserPage))
+	}
+	mux.HandleFunc("GET /cart", private(s.handleCart))
+	mux.HandleFunc("POST /cart", private(s.handleAddToCart))
+	// Any other method on a known path is 405 with Allow, as JSON.
+	known := map[string]string{
+		"/products":              "GET, HEAD",
+		"/products/{id}":         "GET, HEAD",
+		"/products/{id}/styles":  "GET, HEAD",
+		"/products/{id}/related": "GET, HEAD",
+		"/cart":                  "GET, HEAD, POST",
+		"/healthz":               "GET, HEAD",
+		"/readyz":                "GET, HEAD",
+		"/openapi.json":          "GET, HEAD",
+	}
+	if s.cfg.Browser {
+		known["/{$}"] = "GET, HEAD"
+	}
+	for path, allow := range known {
+		mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Allow", allow)
+			writeError(w, r, http.StatusMethodNotAllowed, "method "+r.Method+" is not allowed on "+r.URL.Path+"; use "+allow)
+		})
+	}
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, r, http.StatusNotFound, "no such path: "+r.URL.Path)
+	})
+}
