@@ -7,6 +7,7 @@ package cache
 
 import (
 	"context"
+	"sync/atomic"
 	"time"
 
 	"github.com/maypok86/otter/v2"
@@ -25,6 +26,10 @@ type Cache[K comparable, V any] struct {
 	remote Remote
 	name   func(K) string
 	codec  Codec[V]
+	// updated counts Updates that found their key, and absent those that
+	// did not: otter counts each as a hit or a miss, which requests are
+	// not.
+	updated, absent atomic.Uint64
 }
 
 // Remote is a second tier shared by instances, such as redis.Tier: asked
@@ -97,14 +102,20 @@ func (c *Cache[K, V]) Get(ctx context.Context, k K, timeout time.Duration, load 
 // when k is cached and update says so, and tells the remote tier, bounded
 // by timeout.
 func (c *Cache[K, V]) Update(ctx context.Context, k K, timeout time.Duration, update func(V) (V, bool)) {
-	written := false
+	found, written := false, false
 	v, _ := c.c.ComputeIfPresent(k, func(old V) (V, otter.ComputeOp) {
+		found = true
 		if v, ok := update(old); ok {
 			written = true
 			return v, otter.WriteOp
 		}
 		return old, otter.CancelOp
 	})
+	if found {
+		c.updated.Add(1)
+	} else {
+		c.absent.Add(1)
+	}
 	if written && c.remote != nil {
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), timeout)
 		defer cancel()
@@ -125,7 +136,10 @@ type Stats struct {
 
 // Stats returns the cache's counters.
 func (c *Cache[K, V]) Stats() Stats {
+	// The Updates' own counts first: otter counts each before it returns,
+	// so its counts are read no lower.
+	updated, absent := c.updated.Load(), c.absent.Load()
 	s := c.stats.Snapshot()
-	return Stats{Hits: s.Hits, Misses: s.Misses, Evictions: s.Evictions,
+	return Stats{Hits: s.Hits - updated, Misses: s.Misses - absent, Evictions: s.Evictions,
 		Entries: c.c.EstimatedSize(), Bytes: c.c.WeightedSize(), MaxBytes: c.c.GetMaximum()}
 }

@@ -116,7 +116,7 @@ func unmarshal(b []byte) (*cataloghttp.Response, error) {
 		}
 		b = b[w+int(n):]
 	}
-	if len(b) > 0 || len(fields[0]) == 0 || len(fields[2]) == 0 {
+	if len(b) > 0 || len(fields[0]) == 0 || len(fields[2]) == 0 && len(fields[3]) == 0 {
 		return nil, errors.New("not a cached response: bytes after it, or no hash or body")
 	}
 	return &cataloghttp.Response{Hash: string(fields[0]), Keys: string(fields[1]), Body: fields[2], Gzip: fields[3], Brotli: fields[4]}, nil

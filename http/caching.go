@@ -54,11 +54,17 @@ const (
 	errorCacheControl   = "no-store"
 )
 
-// etag returns the hex of the 64-bit xxhash of a response's identity
-// body: every instance gives a body the same, and a load that leaves a
-// body as it was leaves it too. entityTag makes it an entity tag.
-func etag(body []byte) string {
-	return hex.EncodeToString(binary.BigEndian.AppendUint64(nil, xxhash.Sum64(body)))
+// etag returns the hex of the 64-bit xxhash of what a response is made
+// of: its identity body, or the head and packed document its body is made
+// of. Every instance with the same campus gives a response the same, and
+// a load that leaves a document as it was leaves it too. entityTag makes
+// it an entity tag.
+func etag(parts ...[]byte) string {
+	h := xxhash.New()
+	for _, p := range parts {
+		_, _ = h.Write(p)
+	}
+	return hex.EncodeToString(binary.BigEndian.AppendUint64(nil, h.Sum64()))
 }
 
 // entityTag returns the strong entity tag of a representation: the hash
@@ -100,7 +106,7 @@ func noneMatch(values []string, tag string) bool {
 // representation's tag.
 func represent(r *http.Request, resp *Response) representation {
 	var rep representation
-	if len(resp.Body) >= minCompressed {
+	if resp.compressible() {
 		rep.encoding = negotiate(r.Header.Values("Accept-Encoding"))
 	}
 	rep.etag = entityTag(resp.Hash, rep.encoding)

@@ -122,6 +122,29 @@ var encoders = map[Encoding]*sync.Pool{
 	Brotli: {New: func() any { return brotli.NewWriterLevel(nil, brotliQuality) }},
 }
 
+var gunzippers sync.Pool // of *gzip.Reader
+
+// gunzip returns the body of a gzip member.
+func gunzip(member []byte) ([]byte, error) {
+	zr, _ := gunzippers.Get().(*gzip.Reader)
+	var err error
+	if zr == nil {
+		zr, err = gzip.NewReader(bytes.NewReader(member))
+	} else {
+		err = zr.Reset(bytes.NewReader(member))
+	}
+	if err != nil {
+		return nil, fmt.Errorf("inflate a packed document: %w", err)
+	}
+	defer gunzippers.Put(zr)
+	var buf bytes.Buffer
+	buf.Grow(4 * len(member))
+	if _, err := buf.ReadFrom(zr); err != nil {
+		return nil, fmt.Errorf("inflate a packed document: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
 // compress returns body in an encoding.
 func compress(e Encoding, body []byte) ([]byte, error) {
 	pool, ok := encoders[e]

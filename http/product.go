@@ -50,7 +50,7 @@ func (s *Server) respond(w http.ResponseWriter, r *http.Request, k Key) {
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
-	if rep.encoding != Identity {
+	if resp.Encoded(rep.encoding) == nil {
 		if resp, err = s.source.Encode(ctx, k, resp, rep.encoding); err != nil {
 			s.Error(w, r, err)
 			return

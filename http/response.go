@@ -3,11 +3,13 @@ package http
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"net/http"
 	"strconv"
 	"sync"
 
 	"catalog"
+	"catalog/readmodel"
 	"catalog/surrogate"
 	"catalog/wire"
 )
@@ -67,17 +69,22 @@ func (k Key) Version(v *catalog.Versions) int64 {
 // every request of it needs, made once when it is read from the store and
 // kept with it by a cache: its entity tag's hash and its surrogate keys.
 type Response struct {
-	// Body is the identity body.
+	// Body is the identity body; nil until made when the store keeps the
+	// document packed, which comes as Gzip.
 	Body []byte
 	// Gzip and Brotli are the body so compressed, once made; nil until
 	// then, and always for a body too short to be worth it.
 	Gzip, Brotli []byte
-	// Hash is the hex of the body's 64-bit xxhash, which its entity tags
-	// are made of.
+	// Hash is the hex of a 64-bit xxhash of the body (or of the packed
+	// document it is made of), which its entity tags are made of.
 	Hash string
 	// Keys is its Surrogate-Key.
 	Keys string
 }
+
+// compressible reports whether the body is long enough to be sent
+// compressed: a packed document always is.
+func (r *Response) compressible() bool { return r.Gzip != nil || len(r.Body) >= minCompressed }
 
 // Encoded returns the body in encoding e, or nil when not made yet.
 func (r *Response) Encoded(e Encoding) []byte {
@@ -98,6 +105,8 @@ func (r *Response) WithEncoded(e Encoding, body []byte) *Response {
 		out.Gzip = body
 	case Brotli:
 		out.Brotli = body
+	default:
+		out.Body = body
 	}
 	return &out
 }
@@ -112,8 +121,9 @@ func (r *Response) Size() int {
 type Source interface {
 	// Response returns k's response, in the encodings the source has.
 	Response(ctx context.Context, k Key) (*Response, error)
-	// Encode returns r, k's response, with its body in a compressed
-	// encoding too, made from its identity body when r has none.
+	// Encode returns r, k's response, with its body in encoding e too:
+	// a compressed one made from the identity body, or the identity body
+	// inflated from the gzip one.
 	Encode(ctx context.Context, k Key, r *Response, e Encoding) (*Response, error)
 }
 
@@ -141,21 +151,45 @@ func (s StoreSource) Response(ctx context.Context, k Key) (*Response, error) {
 		return &Response{Body: body, Hash: etag(body), Keys: surrogate.ListKeys(body)}, nil
 	}
 	kind := documents[k.Route]
-	body, err := s.Products.FindDocument(ctx, k.ID, kind)
+	doc, err := s.Products.FindDocument(ctx, k.ID, kind)
 	if err != nil {
 		return nil, err
 	}
-	if kind == catalog.DocProduct {
-		// A product's document is the body but for the campus.
-		body = wire.AddCampus(make([]byte, 0, len(body)+len(s.Campus)+len(`,"campus":""`)), body, s.Campus)
+	keys := surrogate.ProductKeys(k.ID)
+	if !readmodel.Packed(doc) {
+		if kind == catalog.DocProduct {
+			// A product's document is the body but for the campus.
+			doc = wire.AddCampus(make([]byte, 0, len(doc)+len(s.Campus)+len(`,"campus":""`)), doc, s.Campus)
+		}
+		return &Response{Body: doc, Hash: etag(doc), Keys: keys}, nil
 	}
-	return &Response{Body: body, Hash: etag(body), Keys: surrogate.ProductKeys(k.ID)}, nil
+	// A packed document is sent as it is to gzip clients: its body is
+	// inflated only when a client asks for another encoding.
+	var head []byte
+	if kind == catalog.DocProduct {
+		head = wire.AppendProductHead(nil, k.ID, s.Campus)
+	}
+	gz, err := readmodel.Gzip(doc, head)
+	if err != nil {
+		return nil, fmt.Errorf("product %d's document %d: %w", k.ID, kind, err)
+	}
+	return &Response{Gzip: gz, Hash: etag(head, doc), Keys: keys}, nil
 }
 
-// Encode compresses r's body.
+// Encode returns r with its body in encoding e: inflated from the gzip
+// body, or compressed from the identity one.
 func (s StoreSource) Encode(_ context.Context, _ Key, r *Response, e Encoding) (*Response, error) {
 	if r.Encoded(e) != nil {
 		return r, nil
+	}
+	if r.Body == nil {
+		body, err := gunzip(r.Gzip)
+		if err != nil {
+			return nil, err
+		}
+		if r = r.WithEncoded(Identity, body); e == Identity {
+			return r, nil
+		}
 	}
 	body, err := compress(e, r.Body)
 	if err != nil {

@@ -13,6 +13,7 @@ import (
 	"catalog/internal/pgtest"
 	"catalog/internal/pool"
 	"catalog/postgres"
+	"catalog/readmodel"
 	"catalog/storetest"
 )
 
@@ -169,11 +170,11 @@ func TestDB_Replicas(t *testing.T) {
 		db.Serving(info.Generation) // as serve's feed of the catalog tells it
 		_, r0 := poolStats(t, db)
 		for range 20 {
-			p, err := db.FindDocument(ctx, 1, catalog.DocProduct)
+			stored, err := db.FindDocument(ctx, 1, catalog.DocProduct)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !strings.Contains(string(p), `"name":"Harbor Parka II"`) {
+			if p, err := readmodel.JSON(stored, 1, catalog.DocProduct); err != nil || !strings.Contains(string(p), `"name":"Harbor Parka II"`) {
 				t.Fatalf("read the old catalog from a replica that is behind: %s", p)
 			}
 		}

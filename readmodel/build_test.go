@@ -97,15 +97,23 @@ func TestChunk_Docs(t *testing.T) {
 			SKUs: []catalog.SKU{{ID: 4, StyleID: 5, Size: "M", Quantity: 2}}},
 	})
 	p2.Features = c.Features
-	for _, tc := range []struct{ got, want []byte }{
-		{docs[0].Styles, want1},
-		{docs[0].Related, []byte("[]")},
-		{docs[1].Product, wire.AppendProductDoc(nil, &p2)},
-		{docs[1].Styles, []byte(`{"product_id":"2","results":[]}`)},
-		{docs[1].Related, []byte("[1,2]")},
+	for _, tc := range []struct {
+		id   int64
+		kind catalog.Document
+		got  []byte
+		want []byte
+	}{
+		{1, catalog.DocStyles, docs[0].Styles, want1},
+		{1, catalog.DocRelated, docs[0].Related, []byte("[]")},
+		{2, catalog.DocProduct, docs[1].Product, wire.AppendProductDoc(nil, &p2)},
+		{2, catalog.DocStyles, docs[1].Styles, []byte(`{"product_id":"2","results":[]}`)},
+		{2, catalog.DocRelated, docs[1].Related, []byte("[1,2]")},
 	} {
-		if string(tc.got) != string(tc.want) {
-			t.Errorf("got %s\nwant %s", tc.got, tc.want)
+		if got, err := readmodel.JSON(tc.got, tc.id, tc.kind); err != nil || string(got) != string(tc.want) {
+			t.Errorf("got %s (%v)\nwant %s", got, err, tc.want)
+		}
+		if long := len(tc.want) >= readmodel.MinPacked; readmodel.Packed(tc.got) != long {
+			t.Errorf("product %d's document %d of %d bytes: packed %v, want %v", tc.id, tc.kind, len(tc.want), !long, long)
 		}
 	}
 	if docs[0].Hash == docs[1].Hash {

@@ -15,7 +15,7 @@ import (
 // Format is the version of the documents' encoding. A store records the
 // format its documents were written in, and serves only this one: a
 // catalog of another is built anew (catalog migrate) before it is served.
-const Format = 1
+const Format = 2 // 2: documents packed (Pack); 1: as their JSON
 
 // CheckDelta returns an error when a delta cannot apply to a catalog of
 // products whose read model is of a format: another than Format, as a
@@ -30,11 +30,11 @@ func CheckDelta(format, products int64) error {
 	return nil
 }
 
-// Doc is one product's documents.
+// Doc is one product's documents, as the store keeps them (Pack).
 type Doc struct {
 	ID int64
-	// Product is wire.AppendProductDoc's form: the serving instance adds
-	// its campus.
+	// Product is wire.AppendProductDoc's form, packed without its head,
+	// which the serving instance writes again with its campus.
 	Product, Styles, Related []byte
 	// Hash is of the three documents: equal hashes, same responses.
 	Hash uint64
@@ -57,5 +57,8 @@ func Encode(p *catalog.Product, styles []catalog.Style, related []int64) Doc {
 		_, _ = h.Write([]byte{0}) // no document holds a NUL: JSON escapes it
 	}
 	d.Hash = h.Sum64()
+	d.Product = Pack(d.Product, wire.ProductHeadLen(p.ID))
+	d.Styles = Pack(d.Styles, 0)
+	d.Related = Pack(d.Related, 0)
 	return d
 }

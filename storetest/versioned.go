@@ -16,6 +16,7 @@ import (
 	"catalog/generate"
 	cataloghttp "catalog/http"
 	"catalog/internal/redistest"
+	"catalog/readmodel"
 	"catalog/redis"
 )
 
@@ -204,9 +205,13 @@ func fresh(snapshots map[int64]map[routeKey]string, last int64, o seenDoc) bool 
 // readDoc reads a document from the store: its body, or the code of the
 // error it got.
 func readDoc(ctx context.Context, s catalog.Store, id int64, kind catalog.Document) string {
-	body, err := s.FindDocument(ctx, id, kind)
+	stored, err := s.FindDocument(ctx, id, kind)
 	if err != nil {
 		return catalog.ErrorCode(err)
+	}
+	body, err := readmodel.JSON(stored, id, kind)
+	if err != nil {
+		return "unreadable: " + err.Error()
 	}
 	return string(body)
 }

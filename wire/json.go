@@ -112,6 +112,20 @@ func AppendProductDoc(b []byte, p *catalog.Product) []byte {
 	return appendProductFields(b, p, true)
 }
 
+// AppendProductHead appends the head of a product's body, which a packed
+// product document leaves out (readmodel.Pack): `{"id":N,"campus":"X"`.
+func AppendProductHead(b []byte, id int64, campus string) []byte {
+	b = append(b, `{"id":`...)
+	b = appendInt(b, id)
+	b = append(b, `,"campus":`...)
+	return appendString(b, campus)
+}
+
+// ProductHeadLen is the length of the head of a product's document, as
+// AppendProductDoc writes it, that AppendProductHead writes again with
+// the campus: `{"id":N`.
+func ProductHeadLen(id int64) int { return len(`{"id":`) + len(strconv.FormatInt(id, 10)) }
+
 // AddCampus appends doc, a product written by AppendProductDoc, with the
 // campus in its place after the id.
 func AddCampus(b, doc []byte, campus string) []byte {

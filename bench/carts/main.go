@@ -34,6 +34,7 @@ import (
 	"catalog/generate"
 	"catalog/internal/scratchdb"
 	"catalog/postgres"
+	"catalog/readmodel"
 	"catalog/sqlite"
 	"catalog/storetest"
 )
@@ -188,9 +189,13 @@ func (tr trial) run(ctx context.Context, c *storetest.Clock, data string, carts,
 func inStock(ctx context.Context, s catalog.Store, n int) ([]int64, error) {
 	var skus []int64
 	for id := int64(1); len(skus) < n && id <= 2000; id++ {
-		doc, err := s.FindDocument(ctx, id, catalog.DocStyles)
+		stored, err := s.FindDocument(ctx, id, catalog.DocStyles)
 		if err != nil {
 			continue
+		}
+		doc, err := readmodel.JSON(stored, id, catalog.DocStyles)
+		if err != nil {
+			return nil, fmt.Errorf("product %d's styles: %w", id, err)
 		}
 		var styles struct {
 			Results []struct {
