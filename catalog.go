@@ -194,6 +194,31 @@ type CartService interface {
 	CartKey(ctx context.Context) ([]byte, error)
 }
 
+// The errors every store gives alike, written once.
+
+// ErrNoProduct is the error of a product that does not exist.
+func ErrNoProduct(id int64) error { return Errorf(ENOTFOUND, "product %d does not exist", id) }
+
+// ErrNoSKU is the error of adding to a cart a SKU that does not exist.
+func ErrNoSKU(id int64) error { return Errorf(EUNPROCESSABLE, "sku %d does not exist", id) }
+
+// ErrDeltaCartLines is the error of a delta given cart lines.
+var ErrDeltaCartLines = Errorf(EINVALID, "a delta changes the catalog, not the historical carts")
+
+// CheckStock refuses, as EUNPROCESSABLE, to add a unit of skuID, of
+// which quantity are in stock, to a cart that holds held units of it
+// already (historical lines counted). A store calls it within the write
+// that adds, so that concurrent adds cannot overrun the stock.
+func CheckStock(quantity, held, skuID int64) error {
+	switch {
+	case quantity == 0:
+		return Errorf(EUNPROCESSABLE, "sku %d is out of stock", skuID)
+	case held >= quantity:
+		return Errorf(EUNPROCESSABLE, "the cart already holds all %d units of sku %d in stock", quantity, skuID)
+	}
+	return nil
+}
+
 // CheckCartSKUs refuses, as EUNPROCESSABLE, to add skuID to a cart that
 // holds inCart units of it and skus distinct SKUs, when that would make
 // more than maxSKUs (0: no bound). A store calls it within the write that

@@ -75,25 +75,6 @@ redis_cli() { redis-cli -u "$REDIS_URL" "$@"; }
   echo "stores: SQLite $SQLITE_DB; PostgreSQL $(psql "$PG_URL" -tAc 'show server_version' 2>/dev/null || echo '?'); Redis $(redis_cli info server | sed -n 's/^redis_version:\(.*\)\r$/\1/p') db $redis_db; $(varnishd -V 2>&1 | head -1)"
 } | tee "$res/settings.txt" >&2
 
-# ticks PID…: the CPU seconds the processes have used.
-ticks() {
-  for p in "$@"; do cat "/proc/$p/stat" 2>/dev/null || true; done |
-    awk -v hz="$(getconf CLK_TCK)" '{sub(/.*\) /, ""); t += $12 + $13} END {printf "%.2f", t / hz}'
-}
-# cpu GROUP=PIDS…: a JSON object of each group's CPU seconds. PIDS is
-# comma-separated, or @NAME for every process of that name at the time
-# (PostgreSQL's backends come and go with the pool's connections; one
-# that started during a run counts from 0).
-cpu() {
-  local g pids out='{}'
-  for g in "$@"; do
-    pids=${g#*=}
-    [[ $pids == @* ]] && pids=$(pgrep -d, -x "${pids#@}")
-    # shellcheck disable=SC2086 # the pids are words
-    out=$(jq -c --arg k "${g%%=*}" --argjson v "$(ticks ${pids//,/ })" '. + {($k): $v}' <<<"$out")
-  done
-  echo "$out"
-}
 # counters: the service's and Varnish's counters that a run's difference
 # is taken of, as one JSON object.
 counters() {

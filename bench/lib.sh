@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Shared by run.sh and closed.sh: one `catalog serve` in the background, on
+# Shared by run.sh, closed.sh, capacity.sh and compare.sh: one `catalog serve` in the background, on
 # 127.0.0.1:$PORT (admin $ADMIN), checked to serve products 1 to $PRODUCTS,
 # on the store $SQLITE_DB or $PG_URL. start_serve sets serve_pid; the
 # caller's cleanup kills it.
@@ -35,3 +35,23 @@ start_serve() {
 }
 
 stop_serve() { kill "$serve_pid" 2>/dev/null || true; wait "$serve_pid" 2>/dev/null || true; serve_pid=''; }
+
+# ticks PID…: the CPU seconds the processes have used.
+ticks() {
+  for p in "$@"; do cat "/proc/$p/stat" 2>/dev/null || true; done |
+    awk -v hz="$(getconf CLK_TCK)" '{sub(/.*\) /, ""); t += $12 + $13} END {printf "%.2f", t / hz}'
+}
+# cpu GROUP=PIDS…: a JSON object of each group's CPU seconds. PIDS is
+# comma-separated, or @NAME for every process of that name at the time
+# (PostgreSQL's backends come and go with the pool's connections; one
+# that started during a run counts from 0).
+cpu() {
+  local g pids out='{}'
+  for g in "$@"; do
+    pids=${g#*=}
+    [[ $pids == @* ]] && pids=$(pgrep -d, -x "${pids#@}")
+    # shellcheck disable=SC2086 # the pids are words
+    out=$(jq -c --arg k "${g%%=*}" --argjson v "$(ticks ${pids//,/ })" '. + {($k): $v}' <<<"$out")
+  done
+  echo "$out"
+}

@@ -99,7 +99,7 @@ func parseSKUID(contentType string, body []byte) (int64, error) {
 		if v, ok := q["sku_id"]; ok {
 			raw = v[0]
 		} else {
-			return 0, catalog.Errorf(catalog.EUNPROCESSABLE, "sku_id is missing")
+			return 0, errNoSKUID
 		}
 		return skuID(raw)
 	case "multipart/form-data":
@@ -119,7 +119,7 @@ func parseSKUID(contentType string, body []byte) (int64, error) {
 	}
 	v, ok := obj["sku_id"]
 	if !ok {
-		return 0, catalog.Errorf(catalog.EUNPROCESSABLE, "sku_id is missing")
+		return 0, errNoSKUID
 	}
 	switch {
 	case len(v) > 0 && v[0] == '"':
@@ -152,3 +152,6 @@ func quote(s string) string {
 	}
 	return q
 }
+
+// errNoSKUID is the error of a cart addition that names no SKU.
+var errNoSKUID = catalog.Errorf(catalog.EUNPROCESSABLE, "sku_id is missing")

@@ -83,16 +83,13 @@ func (db *DB) addToCart(ctx context.Context, session string, skuID int64, maxSKU
 				(SELECT count(DISTINCT sku_id) FROM cart WHERE session = $1)
 			FROM skus WHERE id = $2`, session, skuID).Scan(&quantity, &inCart, &imported, &skus)
 		if errors.Is(err, pgx.ErrNoRows) {
-			return catalog.Errorf(catalog.EUNPROCESSABLE, "sku %d does not exist", skuID)
+			return catalog.ErrNoSKU(skuID)
 		}
 		if err != nil {
 			return err
 		}
-		if quantity == 0 {
-			return catalog.Errorf(catalog.EUNPROCESSABLE, "sku %d is out of stock", skuID)
-		}
-		if inCart+imported >= quantity {
-			return catalog.Errorf(catalog.EUNPROCESSABLE, "the cart already holds all %d units of sku %d in stock", quantity, skuID)
+		if err := catalog.CheckStock(quantity, inCart+imported, skuID); err != nil {
+			return err
 		}
 		if err := catalog.CheckCartSKUs(inCart, skus, maxSKUs, skuID); err != nil {
 			return err

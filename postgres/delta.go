@@ -18,16 +18,11 @@ import (
 // temporary tables of its connection, which holds the load lock, until
 // Commit applies them in one transaction.
 type delta struct {
+	reload.Adds
 	db   *DB
 	conn *pgx.Conn
 	now  time.Time
 	done bool
-}
-
-// deltaTables are the catalog tables a delta changes, by entity.
-var deltaTables = map[catalog.Entity]string{
-	catalog.EntityProduct: "products", catalog.EntityFeature: "features", catalog.EntityStyle: "styles",
-	catalog.EntityPhoto: "photos", catalog.EntitySKU: "skus", catalog.EntityRelated: "related",
 }
 
 // BeginDelta starts a change of the live catalog, once no load runs.
@@ -37,8 +32,11 @@ func (db *DB) BeginDelta(ctx context.Context) (catalog.Delta, error) {
 		return nil, err
 	}
 	d := &delta{db: db, conn: conn, now: db.now()}
+	values := rowValues(d.now)
+	values.CartLine = nil // a delta changes the catalog, not the historical carts
+	d.Adds = reload.Adds{Write: d.stage, Values: values}
 	stmts := []string{"CREATE TEMP TABLE delta_deleted (entity text NOT NULL, id integer NOT NULL)"}
-	for _, t := range deltaTables {
+	for _, t := range reload.Tables {
 		stmts = append(stmts, fmt.Sprintf("CREATE TEMP TABLE delta_%s (LIKE %[1]s)", t))
 	}
 	for _, s := range stmts {
@@ -57,43 +55,14 @@ func (d *delta) release() {
 	d.conn.Close(context.Background())
 }
 
-// put stages rows of an entity.
-func put[T any](ctx context.Context, d *delta, e catalog.Entity, rows []T, values func(T) []any) error {
+// stage stages rows of a table.
+func (d *delta) stage(ctx context.Context, table string, rows reload.Rows) error {
 	if d.done {
 		return reload.ErrFinished
 	}
-	t := deltaTables[e]
-	_, err := d.conn.CopyFrom(ctx, pgx.Identifier{"delta_" + t}, tableNamed(t).columnNames(),
-		pgx.CopyFromSlice(len(rows), func(i int) ([]any, error) { return values(rows[i]), nil }))
-	return storeError("stage "+t, err)
-}
-
-func (d *delta) AddProducts(ctx context.Context, rows []catalog.Product) error {
-	return put(ctx, d, catalog.EntityProduct, rows, productValues(d.now))
-}
-
-func (d *delta) AddFeatures(ctx context.Context, rows []catalog.Feature) error {
-	return put(ctx, d, catalog.EntityFeature, rows, featureValues)
-}
-
-func (d *delta) AddStyles(ctx context.Context, rows []catalog.Style) error {
-	return put(ctx, d, catalog.EntityStyle, rows, styleValues)
-}
-
-func (d *delta) AddPhotos(ctx context.Context, rows []catalog.Photo) error {
-	return put(ctx, d, catalog.EntityPhoto, rows, photoValues)
-}
-
-func (d *delta) AddSKUs(ctx context.Context, rows []catalog.SKU) error {
-	return put(ctx, d, catalog.EntitySKU, rows, skuValues)
-}
-
-func (d *delta) AddRelated(ctx context.Context, rows []catalog.Related) error {
-	return put(ctx, d, catalog.EntityRelated, rows, relatedValues)
-}
-
-func (d *delta) AddCartLines(context.Context, []catalog.CartLine) error {
-	return catalog.Errorf(catalog.EINVALID, "a delta changes the catalog, not the historical carts")
+	_, err := d.conn.CopyFrom(ctx, pgx.Identifier{"delta_" + table}, tableNamed(table).columnNames(),
+		pgx.CopyFromSlice(rows.N, func(i int) ([]any, error) { return rows.Values(i), nil }))
+	return storeError("stage "+table, err)
 }
 
 func (d *delta) Delete(ctx context.Context, rows []catalog.Deletion) error {
@@ -260,7 +229,7 @@ func (d *delta) apply(ctx context.Context, tx pgx.Tx) error {
 	}
 	// The staged rows' statistics, for the plans of what follows.
 	stmts := []string{"ANALYZE delta_deleted"}
-	for _, t := range deltaTables {
+	for _, t := range reload.Tables {
 		stmts = append(stmts, "ANALYZE delta_"+t)
 	}
 	stmts = append(append(stmts, affectedBeforeSQL...), upsertsSQL...)

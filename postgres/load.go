@@ -24,6 +24,7 @@ const loadLock = 0x63617461_6c6f6702 // "catalog" + 2
 // PostgreSQL's SQL for each step of the reload.
 type load struct {
 	*reload.Load
+	reload.Adds
 	db     *DB
 	conn   *pgx.Conn
 	now    time.Time
@@ -40,6 +41,7 @@ func (db *DB) BeginLoad(ctx context.Context) (catalog.Load, error) {
 		return nil, err
 	}
 	l := &load{db: db, conn: conn, now: db.now()}
+	l.Adds = reload.Adds{Write: l.copyRows, Values: rowValues(l.now)}
 	if l.Load, err = reload.Begin(ctx, l); err != nil {
 		l.Release()
 		return nil, err
@@ -230,9 +232,8 @@ func (s *copyStream) finish() error {
 var errDone = errors.New("COPY done")
 
 // copyRows sends rows to the COPY into a table's new version, starting it
-// (and finishing the previous table's) when the table changes; values gives
-// a row's values in the order of the table's columns.
-func copyRows[T any](ctx context.Context, l *load, table string, rows []T, values func(T) []any) error {
+// (and finishing the previous table's) when the table changes.
+func (l *load) copyRows(ctx context.Context, table string, rows reload.Rows) error {
 	if l.Finished() {
 		return reload.ErrFinished
 	}
@@ -249,9 +250,9 @@ func copyRows[T any](ctx context.Context, l *load, table string, rows []T, value
 			s.result <- err
 		}()
 	}
-	batch := make([][]any, len(rows))
-	for i, r := range rows {
-		batch[i] = values(r)
+	batch := make([][]any, rows.N)
+	for i := range batch {
+		batch[i] = rows.Values(i)
 	}
 	if err := l.stream.send(batch); err != nil {
 		return storeError("load "+table, err)
@@ -274,28 +275,10 @@ func nullable(s catalog.Null[string]) any {
 	return s.V
 }
 
-func (l *load) AddProducts(ctx context.Context, rows []catalog.Product) error {
-	return copyRows(ctx, l, "products", rows, productValues(l.now))
-}
-
-func (l *load) AddFeatures(ctx context.Context, rows []catalog.Feature) error {
-	return copyRows(ctx, l, "features", rows, featureValues)
-}
-
-func (l *load) AddStyles(ctx context.Context, rows []catalog.Style) error {
-	return copyRows(ctx, l, "styles", rows, styleValues)
-}
-
-func (l *load) AddPhotos(ctx context.Context, rows []catalog.Photo) error {
-	return copyRows(ctx, l, "photos", rows, photoValues)
-}
-
-func (l *load) AddSKUs(ctx context.Context, rows []catalog.SKU) error {
-	return copyRows(ctx, l, "skus", rows, skuValues)
-}
-
-func (l *load) AddRelated(ctx context.Context, rows []catalog.Related) error {
-	return copyRows(ctx, l, "related", rows, relatedValues)
+// rowValues are the values of each entity's rows, new at now.
+func rowValues(now time.Time) reload.Values {
+	return reload.Values{Product: productValues(now), Feature: featureValues, Style: styleValues, Photo: photoValues,
+		SKU: skuValues, Related: relatedValues, CartLine: func(c catalog.CartLine) []any { return []any{c.ID, c.Session, c.SKUID, c.Active} }}
 }
 
 // productValues returns a product row's values, new at now, in the order
@@ -325,12 +308,6 @@ func photoValues(p catalog.Photo) []any {
 func skuValues(k catalog.SKU) []any { return []any{k.ID, k.StyleID, k.Size, k.Quantity} }
 
 func relatedValues(r catalog.Related) []any { return []any{r.ID, r.ProductID, r.RelatedID} }
-
-func (l *load) AddCartLines(ctx context.Context, rows []catalog.CartLine) error {
-	return copyRows(ctx, l, "cart_imported", rows, func(c catalog.CartLine) []any {
-		return []any{c.ID, c.Session, c.SKUID, c.Active}
-	})
-}
 
 func (l *load) FinishRows(context.Context) error { return l.finishStream() }
 

@@ -87,7 +87,7 @@ func (db *DB) readRow(ctx context.Context, what string, id int64, sql string, de
 	return db.read(ctx, func(q querier) error {
 		err := q.QueryRow(ctx, sql, id).Scan(dest...)
 		if errors.Is(err, pgx.ErrNoRows) {
-			return catalog.Errorf(catalog.ENOTFOUND, "product %d does not exist", id)
+			return catalog.ErrNoProduct(id)
 		}
 		return storeError(what, err)
 	})

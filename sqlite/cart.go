@@ -85,13 +85,13 @@ func (db *DB) AddToCart(ctx context.Context, session string, skuID int64, maxSKU
 			(SELECT count(*) FROM cart_imported WHERE session = ?1 AND sku_id = ?2 AND active)
 		FROM skus WHERE id = ?2`, session, skuID).Scan(&quantity, &imported)
 	if errors.Is(err, sql.ErrNoRows) {
-		return catalog.Errorf(catalog.EUNPROCESSABLE, "sku %d does not exist", skuID)
+		return catalog.ErrNoSKU(skuID)
 	}
 	if err != nil {
 		return storeError("add to cart", err)
 	}
-	if quantity == 0 {
-		return catalog.Errorf(catalog.EUNPROCESSABLE, "sku %d is out of stock", skuID)
+	if err := catalog.CheckStock(quantity, 0, skuID); err != nil {
+		return err // sold out: the carts file need not be locked to know
 	}
 	tx, err := db.cartWrite.BeginTx(ctx, nil)
 	if err != nil {
@@ -103,8 +103,8 @@ func (db *DB) AddToCart(ctx context.Context, session string, skuID int64, maxSKU
 			(SELECT count(DISTINCT sku_id) FROM cart WHERE session = ?1)`, session, skuID).Scan(&inCart, &skus); err != nil {
 		return storeError("add to cart", err)
 	}
-	if inCart+imported >= quantity {
-		return catalog.Errorf(catalog.EUNPROCESSABLE, "the cart already holds all %d units of sku %d in stock", quantity, skuID)
+	if err := catalog.CheckStock(quantity, inCart+imported, skuID); err != nil {
+		return err
 	}
 	if err := catalog.CheckCartSKUs(inCart, skus, maxSKUs, skuID); err != nil {
 		return err

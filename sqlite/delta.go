@@ -17,17 +17,12 @@ import (
 // temporary tables of its connection (which take no lock of the catalog
 // file) until Commit applies them in one transaction.
 type delta struct {
+	reload.Adds
 	writer
 	db     *DB
 	unlock func()
 	now    int64
 	done   bool
-}
-
-// deltaTables are the catalog tables a delta changes, by entity.
-var deltaTables = map[catalog.Entity]string{
-	catalog.EntityProduct: "products", catalog.EntityFeature: "features", catalog.EntityStyle: "styles",
-	catalog.EntityPhoto: "photos", catalog.EntitySKU: "skus", catalog.EntityRelated: "related",
 }
 
 // BeginDelta starts a change of the live catalog. It waits for no load:
@@ -38,8 +33,11 @@ func (db *DB) BeginDelta(ctx context.Context) (catalog.Delta, error) {
 		return nil, err
 	}
 	d := &delta{db: db, writer: w, unlock: unlock, now: millis(db.now())}
+	values := rowValues(d.now)
+	values.CartLine = nil // a delta changes the catalog, not the historical carts
+	d.Adds = reload.Adds{Write: d.write, Values: values}
 	stmts := d.dropTemp()
-	for _, t := range deltaTables {
+	for _, t := range reload.Tables {
 		stmts = append(stmts, fmt.Sprintf("CREATE TEMP TABLE delta_%s AS SELECT * FROM main.%[1]s WHERE 0", t))
 	}
 	stmts = append(stmts, "CREATE TEMP TABLE delta_deleted (entity TEXT NOT NULL, id INTEGER NOT NULL)")
@@ -55,7 +53,7 @@ func (db *DB) BeginDelta(ctx context.Context) (catalog.Delta, error) {
 func (d *delta) dropTemp() []string {
 	stmts := []string{"DROP TABLE IF EXISTS temp.delta_deleted", "DROP TABLE IF EXISTS temp.affected",
 		"DROP TABLE IF EXISTS temp.shifted", "DROP TABLE IF EXISTS temp.gone_styles"}
-	for _, t := range deltaTables {
+	for _, t := range reload.Tables {
 		stmts = append(stmts, "DROP TABLE IF EXISTS temp.delta_"+t)
 	}
 	return stmts
@@ -73,50 +71,21 @@ func (d *delta) release() {
 	d.unlock()
 }
 
-// put stages rows of an entity.
-func put[T any](ctx context.Context, d *delta, e catalog.Entity, rows []T, args func(T) []any) error {
+// write stages rows of a table.
+func (d *delta) write(ctx context.Context, table string, rows reload.Rows) error {
 	if d.done {
 		return reload.ErrFinished
 	}
-	t := deltaTables[e]
-	return insertInto(ctx, &d.writer, "temp.delta_"+t, tableNamed(t).columnNames(), rows, args)
-}
-
-func (d *delta) AddProducts(ctx context.Context, rows []catalog.Product) error {
-	return put(ctx, d, catalog.EntityProduct, rows, productArgs(d.now))
-}
-
-func (d *delta) AddFeatures(ctx context.Context, rows []catalog.Feature) error {
-	return put(ctx, d, catalog.EntityFeature, rows, featureArgs)
-}
-
-func (d *delta) AddStyles(ctx context.Context, rows []catalog.Style) error {
-	return put(ctx, d, catalog.EntityStyle, rows, styleArgs)
-}
-
-func (d *delta) AddPhotos(ctx context.Context, rows []catalog.Photo) error {
-	return put(ctx, d, catalog.EntityPhoto, rows, photoArgs)
-}
-
-func (d *delta) AddSKUs(ctx context.Context, rows []catalog.SKU) error {
-	return put(ctx, d, catalog.EntitySKU, rows, skuArgs)
-}
-
-func (d *delta) AddRelated(ctx context.Context, rows []catalog.Related) error {
-	return put(ctx, d, catalog.EntityRelated, rows, relatedArgs)
-}
-
-func (d *delta) AddCartLines(context.Context, []catalog.CartLine) error {
-	return catalog.Errorf(catalog.EINVALID, "a delta changes the catalog, not the historical carts")
+	return insertInto(ctx, &d.writer, "temp.delta_"+table, tableNamed(table).columnNames(), rows)
 }
 
 func (d *delta) Delete(ctx context.Context, rows []catalog.Deletion) error {
 	if d.done {
 		return reload.ErrFinished
 	}
-	return insertInto(ctx, &d.writer, "temp.delta_deleted", []string{"entity", "id"}, rows, func(r catalog.Deletion) []any {
+	return insertInto(ctx, &d.writer, "temp.delta_deleted", []string{"entity", "id"}, reload.RowsOf(rows, func(r catalog.Deletion) []any {
 		return []any{string(r.Entity), r.ID}
-	})
+	}))
 }
 
 // parentsSQL reads the parents of live rows, by entity; ?1 is a JSON

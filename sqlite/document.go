@@ -27,7 +27,7 @@ func (db *DB) FindDocument(ctx context.Context, id int64, kind catalog.Document)
 	var doc []byte
 	err := stmt.QueryRowContext(ctx, id).Scan(&doc)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, catalog.Errorf(catalog.ENOTFOUND, "product %d does not exist", id)
+		return nil, catalog.ErrNoProduct(id)
 	}
 	return doc, storeError("find document", err)
 }

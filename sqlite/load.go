@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"slices"
 	"strings"
 
 	"catalog"
@@ -21,6 +20,7 @@ const txRows = 10_000
 // reload.Steps are SQLite's SQL for each step of the reload.
 type load struct {
 	*reload.Load
+	reload.Adds
 	writer
 	db     *DB
 	unlock func()
@@ -45,6 +45,7 @@ func (db *DB) BeginLoad(ctx context.Context) (catalog.Load, error) {
 		return nil, err
 	}
 	l := &load{db: db, writer: w, unlock: unlock}
+	l.Adds = reload.Adds{Write: l.write, Values: rowValues(millis(db.now()))}
 	if l.Load, err = reload.Begin(ctx, l); err != nil {
 		l.Release()
 		return nil, err
@@ -124,19 +125,18 @@ func firstWords(s string) string {
 	return s
 }
 
-// insert writes rows into a new table, in the current transaction; args
-// gives a row's values in the order of the table's columns.
-func insert[T any](ctx context.Context, l *load, table string, rows []T, args func(T) []any) error {
+// write writes rows into a table's new version, in the current
+// transaction.
+func (l *load) write(ctx context.Context, table string, rows reload.Rows) error {
 	if l.Finished() {
 		return reload.ErrFinished
 	}
-	return insertInto(ctx, &l.writer, table+"_new", tableNamed(table).columnNames(), rows, args)
+	return insertInto(ctx, &l.writer, table+"_new", tableNamed(table).columnNames(), rows)
 }
 
 // insertInto writes rows into a table, in the current transaction, which
-// is committed every txRows rows; args gives a row's values in the order
-// of columns.
-func insertInto[T any](ctx context.Context, l *writer, table string, columns []string, rows []T, args func(T) []any) error {
+// is committed every txRows rows.
+func insertInto(ctx context.Context, l *writer, table string, columns []string, rows reload.Rows) error {
 	if l.tx == nil {
 		// The transaction spans calls, and the context of one call may end
 		// before the next: cancellation applies to each statement instead.
@@ -147,20 +147,21 @@ func insertInto[T any](ctx context.Context, l *writer, table string, columns []s
 		l.tx = tx
 	}
 	values := make([]any, 0, rowsPerInsert*len(columns))
-	for group := range slices.Chunk(rows, rowsPerInsert) {
-		stmt, err := l.insertStmt(ctx, table, columns, len(group))
+	for start := 0; start < rows.N; start += rowsPerInsert {
+		end := min(start+rowsPerInsert, rows.N)
+		stmt, err := l.insertStmt(ctx, table, columns, end-start)
 		if err != nil {
 			return storeError("load "+table, err)
 		}
 		values = values[:0]
-		for _, r := range group {
-			values = append(values, args(r)...)
+		for i := start; i < end; i++ {
+			values = append(values, rows.Values(i)...)
 		}
 		if _, err := stmt.ExecContext(ctx, values...); err != nil {
 			return storeError("load "+table, err)
 		}
 	}
-	l.txRows += len(rows)
+	l.txRows += rows.N
 	if l.txRows >= txRows {
 		return l.flush()
 	}
@@ -206,34 +207,10 @@ func (l *writer) closeStmts() {
 	}
 }
 
-func (l *load) AddProducts(ctx context.Context, rows []catalog.Product) error {
-	return insert(ctx, l, "products", rows, productArgs(millis(l.db.now())))
-}
-
-func (l *load) AddFeatures(ctx context.Context, rows []catalog.Feature) error {
-	return insert(ctx, l, "features", rows, featureArgs)
-}
-
-func (l *load) AddStyles(ctx context.Context, rows []catalog.Style) error {
-	return insert(ctx, l, "styles", rows, styleArgs)
-}
-
-func (l *load) AddPhotos(ctx context.Context, rows []catalog.Photo) error {
-	return insert(ctx, l, "photos", rows, photoArgs)
-}
-
-func (l *load) AddSKUs(ctx context.Context, rows []catalog.SKU) error {
-	return insert(ctx, l, "skus", rows, skuArgs)
-}
-
-func (l *load) AddRelated(ctx context.Context, rows []catalog.Related) error {
-	return insert(ctx, l, "related", rows, relatedArgs)
-}
-
-func (l *load) AddCartLines(ctx context.Context, rows []catalog.CartLine) error {
-	return insert(ctx, l, "cart_imported", rows, func(c catalog.CartLine) []any {
-		return []any{c.ID, c.Session, c.SKUID, c.Active}
-	})
+// rowValues are the values of each entity's rows, new at now.
+func rowValues(now int64) reload.Values {
+	return reload.Values{Product: productArgs(now), Feature: featureArgs, Style: styleArgs, Photo: photoArgs,
+		SKU: skuArgs, Related: relatedArgs, CartLine: func(c catalog.CartLine) []any { return []any{c.ID, c.Session, c.SKUID, c.Active} }}
 }
 
 // productArgs returns a product row's values, new at now, in the order of

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"catalog"
+	"catalog/internal/reload"
 	"catalog/readmodel"
 )
 
@@ -135,7 +136,7 @@ func (s docSource) Stamps(ctx context.Context, after, upTo int64) ([]readmodel.S
 // Write commits the documents at once: the next chunk is read on the
 // same connection, outside a transaction.
 func (s docSource) Write(ctx context.Context, docs []readmodel.Doc) error {
-	err := insert(ctx, s.l, "product_docs", docs, docArgs)
+	err := s.l.write(ctx, "product_docs", reload.RowsOf(docs, docArgs))
 	if err != nil {
 		return err
 	}
@@ -165,9 +166,9 @@ func (l *load) buildDocs(ctx context.Context, generation int64) error {
 			return err
 		}
 	}
-	err = insertInto(ctx, &l.writer, "catalog_changes", []string{"generation", "product_id", "pos"}, change.Products, func(c catalog.ProductChange) []any {
+	err = insertInto(ctx, &l.writer, "catalog_changes", []string{"generation", "product_id", "pos"}, reload.RowsOf(change.Products, func(c catalog.ProductChange) []any {
 		return []any{generation, c.ID, c.Pos}
-	})
+	}))
 	if err != nil {
 		return err
 	}

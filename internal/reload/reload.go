@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"catalog"
 )
 
 // ErrFinished is the error of a call to a load that has ended.
@@ -148,4 +150,73 @@ func FillBlocksSQL(blocks, products string) string {
 	return fmt.Sprintf(`INSERT INTO %[1]s (block, first_pos, count)
 	SELECT block, sum(n) OVER (ORDER BY block) - n + 1, n
 	FROM (SELECT id / %[3]d AS block, count(*) AS n FROM %[2]s GROUP BY id / %[3]d) b`, blocks, products, BlockSize)
+}
+
+// Rows are rows of a catalog table as a load or a delta writes them: how
+// many, and each one's values in the order of the table's columns.
+type Rows struct {
+	N      int
+	Values func(i int) []any
+}
+
+// RowsOf returns rows with the values values gives each.
+func RowsOf[T any](rows []T, values func(T) []any) Rows {
+	return Rows{N: len(rows), Values: func(i int) []any { return values(rows[i]) }}
+}
+
+// Values turns each entity's rows into the values of its table's columns,
+// as an engine stores them.
+type Values struct {
+	Product  func(catalog.Product) []any
+	Feature  func(catalog.Feature) []any
+	Style    func(catalog.Style) []any
+	Photo    func(catalog.Photo) []any
+	SKU      func(catalog.SKU) []any
+	Related  func(catalog.Related) []any
+	CartLine func(catalog.CartLine) []any
+}
+
+// Tables are the catalog tables of the entities a delta changes.
+var Tables = map[catalog.Entity]string{
+	catalog.EntityProduct: "products", catalog.EntityFeature: "features", catalog.EntityStyle: "styles",
+	catalog.EntityPhoto: "photos", catalog.EntitySKU: "skus", catalog.EntityRelated: "related",
+}
+
+// Adds are the Add methods of a load or a delta (catalog.Load), over the
+// engine's writer of a table's rows and its values of each entity's rows.
+type Adds struct {
+	Write  func(ctx context.Context, table string, rows Rows) error
+	Values Values
+}
+
+func (a Adds) AddProducts(ctx context.Context, rows []catalog.Product) error {
+	return a.Write(ctx, "products", RowsOf(rows, a.Values.Product))
+}
+
+func (a Adds) AddFeatures(ctx context.Context, rows []catalog.Feature) error {
+	return a.Write(ctx, "features", RowsOf(rows, a.Values.Feature))
+}
+
+func (a Adds) AddStyles(ctx context.Context, rows []catalog.Style) error {
+	return a.Write(ctx, "styles", RowsOf(rows, a.Values.Style))
+}
+
+func (a Adds) AddPhotos(ctx context.Context, rows []catalog.Photo) error {
+	return a.Write(ctx, "photos", RowsOf(rows, a.Values.Photo))
+}
+
+func (a Adds) AddSKUs(ctx context.Context, rows []catalog.SKU) error {
+	return a.Write(ctx, "skus", RowsOf(rows, a.Values.SKU))
+}
+
+func (a Adds) AddRelated(ctx context.Context, rows []catalog.Related) error {
+	return a.Write(ctx, "related", RowsOf(rows, a.Values.Related))
+}
+
+// AddCartLines adds the historical carts; a delta refuses them.
+func (a Adds) AddCartLines(ctx context.Context, rows []catalog.CartLine) error {
+	if a.Values.CartLine == nil {
+		return catalog.ErrDeltaCartLines
+	}
+	return a.Write(ctx, "cart_imported", RowsOf(rows, a.Values.CartLine))
 }
