@@ -541,3 +541,28 @@ func TestServer_CompressedOnce(t *testing.T) {
 		t.Fatalf("three more: %d misses and %d hits more, want 0 and 3", st.Misses-before.Misses, st.Hits-before.Hits)
 	}
 }
+
+// badSource gives a response whose body cannot be made in another
+// encoding: a packed document gone corrupt.
+type badSource struct{}
+
+func (badSource) Response(context.Context, cataloghttp.Key) (*cataloghttp.Response, error) {
+	return &cataloghttp.Response{Gzip: []byte("not gzip"), Hash: "0123456789abcdef", Keys: "catalog product-1"}, nil
+}
+
+func (badSource) Encode(context.Context, cataloghttp.Key, *cataloghttp.Response, cataloghttp.Encoding) (*cataloghttp.Response, error) {
+	return nil, errors.New("inflate a packed document: corrupt")
+}
+
+// A response that cannot be encoded as asked is a plain 500 that no cache
+// keeps, not an error under the headers of the response.
+func TestServer_EncodeFails(t *testing.T) {
+	h := cataloghttp.NewServer(&stubStore{}, &stubStore{}, cataloghttp.Config{Campus: "c", Source: badSource{}, Logger: quietLogger(),
+		Freshness: cataloghttp.DefaultFreshness}).Handler()
+	resp := serve(h, request{path: "/products/1/styles"})
+	if resp.StatusCode != 500 || resp.Header.Get("Cache-Control") != "no-store" || resp.Header.Get("ETag") != "" ||
+		resp.Header.Get("Content-Encoding") != "" || resp.Header.Get("Surrogate-Key") != "" {
+		t.Fatalf("status %d, Cache-Control %q, ETag %q, Content-Encoding %q, Surrogate-Key %q; want a 500 with no-store and none of the others",
+			resp.StatusCode, resp.Header.Get("Cache-Control"), resp.Header.Get("ETag"), resp.Header.Get("Content-Encoding"), resp.Header.Get("Surrogate-Key"))
+	}
+}

@@ -45,16 +45,17 @@ func (s *Server) respond(w http.ResponseWriter, r *http.Request, k Key) {
 		return
 	}
 	rep := represent(r, resp)
-	s.writeHeaders(w, resp, rep)
-	if rep.notModified {
-		w.WriteHeader(http.StatusNotModified)
-		return
-	}
-	if resp.Encoded(rep.encoding) == nil {
+	if !rep.notModified && resp.Encoded(rep.encoding) == nil {
+		// Before any header is set: an error is sent as an error.
 		if resp, err = s.source.Encode(ctx, k, resp, rep.encoding); err != nil {
 			s.Error(w, r, err)
 			return
 		}
+	}
+	s.writeHeaders(w, resp, rep)
+	if rep.notModified {
+		w.WriteHeader(http.StatusNotModified)
+		return
 	}
 	writeBody(w, http.StatusOK, jsonType, resp.Encoded(rep.encoding))
 }

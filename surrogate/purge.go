@@ -88,17 +88,8 @@ func (p *Purger) Take(u catalog.Update) {
 func (p *Purger) Run(ctx context.Context) {
 	failed := false
 	for {
-		due, ok := p.nextDue()
-		var timer <-chan time.Time
-		if ok {
-			timer = time.After(time.Until(due))
-		}
-		select {
-		case <-ctx.Done():
+		if !p.wait(ctx) {
 			return
-		case <-p.wake:
-			continue
-		case <-timer:
 		}
 		keys := p.takeDue(time.Now())
 		if len(keys) == 0 {
@@ -109,6 +100,25 @@ func (p *Purger) Run(ctx context.Context) {
 		}
 		failed = p.Purge(ctx, keys) != nil
 	}
+}
+
+// wait waits until a pending batch may be due, and reports whether ctx
+// is still alive.
+func (p *Purger) wait(ctx context.Context) bool {
+	due, ok := p.nextDue()
+	var fire <-chan time.Time
+	if ok {
+		t := time.NewTimer(time.Until(due))
+		defer t.Stop()
+		fire = t.C
+	}
+	select {
+	case <-ctx.Done():
+		return false
+	case <-p.wake:
+	case <-fire:
+	}
+	return true
 }
 
 // nextDue returns when the first pending batch falls due, if one is

@@ -247,7 +247,9 @@ func openService(ctx context.Context, cfg serveConfig, logger *slog.Logger) (_ *
 	// versions; the metrics; the purger, which purges later on a
 	// goroutine of its own.
 	if s, ok := db.(servingStore); ok {
-		feed.Subscribe(func(u catalog.Update) { s.Serving(u.Info.Generation) })
+		// The history may go past the generation described, when a load
+		// came between the two reads: the versions go as far.
+		feed.Subscribe(func(u catalog.Update) { s.Serving(max(u.Info.Generation, u.History.To)) })
 	}
 	if cfg.CacheMB > 0 {
 		versions := catalog.NewVersions()
