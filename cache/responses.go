@@ -103,6 +103,19 @@ func marshal(r *cataloghttp.Response) []byte {
 	return b
 }
 
+// isHex reports whether b is a hash as responses carry it: hex digits.
+func isHex(b []byte) bool {
+	if len(b) == 0 || len(b) > 64 {
+		return false
+	}
+	for _, c := range b {
+		if (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return false
+		}
+	}
+	return true
+}
+
 // unmarshal reads what marshal wrote.
 func unmarshal(b []byte) (*cataloghttp.Response, error) {
 	var fields [5][]byte
@@ -116,8 +129,8 @@ func unmarshal(b []byte) (*cataloghttp.Response, error) {
 		}
 		b = b[w+int(n):]
 	}
-	if len(b) > 0 || len(fields[0]) == 0 || len(fields[2]) == 0 && len(fields[3]) == 0 {
-		return nil, errors.New("not a cached response: bytes after it, or no hash or body")
+	if len(b) > 0 || !isHex(fields[0]) || len(fields[2]) == 0 && len(fields[3]) == 0 {
+		return nil, errors.New("not a cached response: bytes after it, no body, or a hash that is not hex")
 	}
 	return &cataloghttp.Response{Hash: string(fields[0]), Keys: string(fields[1]), Body: fields[2], Gzip: fields[3], Brotli: fields[4]}, nil
 }

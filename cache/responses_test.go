@@ -2,6 +2,8 @@ package cache_test
 
 import (
 	"context"
+	"fmt"
+	"hash/crc32"
 	"reflect"
 	"sync"
 	"sync/atomic"
@@ -27,8 +29,11 @@ func (s *source) Response(_ context.Context, k cataloghttp.Key) (*cataloghttp.Re
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	body := []byte(k.String() + " of round " + string(rune('0'+s.round)))
-	return &cataloghttp.Response{Body: body, Hash: "h" + string(body), Keys: "catalog " + k.String()}, nil
+	return &cataloghttp.Response{Body: body, Hash: hashOf(body), Keys: "catalog " + k.String()}, nil
 }
+
+// hashOf is a hash as responses carry it: hex digits.
+func hashOf(body []byte) string { return fmt.Sprintf("%08x", crc32.ChecksumIEEE(body)) }
 
 func (s *source) Encode(_ context.Context, _ cataloghttp.Key, r *cataloghttp.Response, e cataloghttp.Encoding) (*cataloghttp.Response, error) {
 	s.encodes.Add(1)
@@ -65,7 +70,7 @@ func TestResponses_Versions(t *testing.T) {
 	body(t, rs, product1)
 	body(t, rs, product2)
 	r, _ := rs.Response(context.Background(), product1)
-	if got := string(r.Body); got != "product/1 of round 0" || r.Hash != "hproduct/1 of round 0" || r.Keys != "catalog product/1" || src.reads.Load() != 2 {
+	if got := string(r.Body); got != "product/1 of round 0" || r.Hash != hashOf([]byte("product/1 of round 0")) || r.Keys != "catalog product/1" || src.reads.Load() != 2 {
 		t.Fatalf("a hit: %+v after %d reads; want round 0's response with its facts, 2 reads", r, src.reads.Load())
 	}
 	src.next()
@@ -136,14 +141,15 @@ func TestResponses_Remote(t *testing.T) {
 func TestMarshal(t *testing.T) {
 	for _, r := range []*cataloghttp.Response{
 		{Body: []byte(`{"id":1}`), Hash: "0123456789abcdef", Keys: "catalog product-1"},
-		{Body: []byte(`[]`), Gzip: []byte{0x1f, 0x8b, 1}, Brotli: []byte{2}, Hash: "x", Keys: ""},
+		{Body: []byte(`[]`), Gzip: []byte{0x1f, 0x8b, 1}, Brotli: []byte{2}, Hash: "0a", Keys: ""},
 	} {
 		got, err := cache.Unmarshal(cache.Marshal(r))
 		if err != nil || !reflect.DeepEqual(got, r) {
 			t.Errorf("Unmarshal(Marshal(%+v)) = %+v, %v", r, got, err)
 		}
 	}
-	for _, b := range []string{"", "\x05ab", "\x01h\x00\x00\x00\x00", "\x01h\x00\x00\x00\x00\x00extra", "\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff"} {
+	for _, b := range []string{"", "\x05ab", "\x01a\x00\x00\x00\x00", "\x01a\x00\x01x\x00\x00extra",
+		"\x01h\x00\x01x\x00\x00", "\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff"} {
 		if r, err := cache.Unmarshal([]byte(b)); err == nil {
 			t.Errorf("Unmarshal(%q) = %+v, want an error", b, r)
 		}
@@ -154,7 +160,7 @@ func TestMarshal(t *testing.T) {
 // are read back or refused, never a panic, and what is read marshals
 // back to the same bytes.
 func FuzzUnmarshal(f *testing.F) {
-	f.Add(cache.Marshal(&cataloghttp.Response{Body: []byte(`{"id":1}`), Hash: "h", Keys: "k"}))
+	f.Add(cache.Marshal(&cataloghttp.Response{Body: []byte(`{"id":1}`), Hash: "0123abcd", Keys: "k"}))
 	f.Add([]byte("\x01h\x00\x00\x00\x00"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		r, err := cache.Unmarshal(b)
