@@ -9,8 +9,6 @@ import (
 	"time"
 
 	"github.com/cespare/xxhash/v2"
-
-	"catalog/surrogate"
 )
 
 // Freshness says how long HTTP caches (browsers, nginx, CDNs) may keep the
@@ -126,9 +124,6 @@ func (s *Server) writeHeaders(w http.ResponseWriter, resp *Response, rep represe
 		h.Set("Content-Encoding", rep.encoding.token())
 	}
 }
-
-// surrogateProductKeys is the Surrogate-Key of a product's 404s.
-func surrogateProductKeys(id int64) string { return surrogate.ProductKeys(id) }
 
 // private marks a handler's responses as a shopper's own.
 func private(next http.HandlerFunc) http.HandlerFunc {

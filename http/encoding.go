@@ -152,7 +152,8 @@ func gunzip(member []byte) ([]byte, error) {
 	if _, err := io.ReadFull(zr, body); err != nil {
 		return nil, fmt.Errorf("inflate a packed document: %w", err)
 	}
-	if _, err := zr.Read(make([]byte, 1)); err != io.EOF {
+	var extra [1]byte
+	if _, err := zr.Read(extra[:]); err != io.EOF {
 		return nil, fmt.Errorf("inflate a packed document: not %d bytes long", n)
 	}
 	return body, nil

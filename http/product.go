@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"catalog"
+	"catalog/surrogate"
 )
 
 func (s *Server) handleListProducts(w http.ResponseWriter, r *http.Request) {
@@ -39,7 +40,7 @@ func (s *Server) respond(w http.ResponseWriter, r *http.Request, k Key) {
 		if catalog.ErrorCode(err) == catalog.ENOTFOUND {
 			// Only a product's routes are ever not found.
 			w.Header().Set("Cache-Control", notFoundCacheControl)
-			w.Header().Set("Surrogate-Key", surrogateProductKeys(k.ID))
+			w.Header().Set("Surrogate-Key", surrogate.ProductKeys(k.ID))
 		}
 		s.Error(w, r, err)
 		return

@@ -128,3 +128,26 @@ func TestMetrics(t *testing.T) {
 			"catalog_http_requests_shed_total 7", "catalog_http_requests_waiting 3")
 	})
 }
+
+// The feed's updates are counted: the products each new catalog changed,
+// and the gaps; the first update, the store's history from before the
+// instance started, is not.
+func TestMetrics_CatalogUpdated(t *testing.T) {
+	m := metrics.New()
+	change := func(g int64, ids ...int64) catalog.Change {
+		c := catalog.Change{Generation: g}
+		for _, id := range ids {
+			c.Products = append(c.Products, catalog.ProductChange{ID: id})
+		}
+		return c
+	}
+	m.CatalogUpdated(catalog.Update{History: catalog.History{From: 0, To: 3, Changes: []catalog.Change{change(3, 1, 2, 3)}}})
+	m.CatalogUpdated(catalog.Update{History: catalog.History{From: 3, To: 5, Changes: []catalog.Change{change(4, 7), change(5, 8, 9)}}})
+	m.CatalogUpdated(catalog.Update{History: catalog.History{Start: 9, From: 9, To: 9}}) // a gap
+	body := scrape(t, m)
+	for _, want := range []string{"catalog_changed_products_total 3", "catalog_history_gaps_total 1"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("metrics lack %q", want)
+		}
+	}
+}
