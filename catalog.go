@@ -205,6 +205,10 @@ func ErrNoSKU(id int64) error { return Errorf(EUNPROCESSABLE, "sku %d does not e
 // ErrDeltaCartLines is the error of a delta given cart lines.
 var ErrDeltaCartLines = Errorf(EINVALID, "a delta changes the catalog, not the historical carts")
 
+// ErrDeltaReviews is the error of a delta given reviews: they come with
+// whole loads, and shoppers' writes change them in between.
+var ErrDeltaReviews = Errorf(EINVALID, "a delta changes the products, not the reviews: they come with whole loads")
+
 // CheckStock refuses, as EUNPROCESSABLE, to add a unit of skuID, of
 // which quantity are in stock, to a cart that holds held units of it
 // already (historical lines counted). A store calls it within the write
@@ -287,6 +291,10 @@ type Load interface {
 	AddSKUs(ctx context.Context, rows []SKU) error
 	AddRelated(ctx context.Context, rows []Related) error
 	AddCartLines(ctx context.Context, rows []CartLine) error
+	AddReviews(ctx context.Context, rows []Review) error
+	AddReviewPhotos(ctx context.Context, rows []ReviewPhoto) error
+	AddCharacteristics(ctx context.Context, rows []Characteristic) error
+	AddCharacteristicVotes(ctx context.Context, rows []CharacteristicVote) error
 	Commit(ctx context.Context) error
 	Rollback() error
 }
@@ -321,8 +329,8 @@ type DeltaLoader interface {
 }
 
 // Delta is a change of the live catalog being written. Its Add methods
-// add rows or replace the live rows of the same ids (AddCartLines is
-// refused); Delete deletes live rows, and with a product its features,
+// add rows or replace the live rows of the same ids (AddCartLines and the
+// reviews' are refused); Delete deletes live rows, and with a product its features,
 // styles (with their photos and SKUs) and related rows, and the related
 // rows of other products that name it; with a style, its photos and SKUs.
 // Rows arrive parents before children, already validated: every
@@ -340,6 +348,7 @@ type Delta interface {
 // Store is everything a storage engine provides.
 type Store interface {
 	ProductService
+	ReviewService
 	ChangeLog
 	CartService
 	Loader

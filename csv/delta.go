@@ -44,7 +44,8 @@ func appendDeletion(b []byte, r catalog.Deletion) []byte {
 // depends on them). Rows are checked as in Import, against the catalog as
 // the delta leaves it: a row is rejected when its id repeats one of its
 // file's or is also deleted, when what it names does not exist once the
-// delta is applied, or, in deleted.csv, when it names no live row.
+// delta is applied, or, in deleted.csv, when it names no live row. A delta
+// holding a review file is refused (catalog.ErrDeltaReviews).
 func ImportDelta(ctx context.Context, dir string, dst catalog.DeltaLoader, opts Options) (*Report, error) {
 	present := map[string]bool{}
 	for _, name := range []string{Deleted.File, Products.File, Styles.File, Features.File, Photos.File, SKUs.File, Related.File} {
@@ -55,6 +56,9 @@ func ImportDelta(ctx context.Context, dir string, dst catalog.DeltaLoader, opts 
 		case !errors.Is(err, os.ErrNotExist):
 			return nil, fmt.Errorf("delta %s: %w", dir, err)
 		}
+	}
+	if err := refuseReviewFiles(dir); err != nil {
+		return nil, err
 	}
 	if len(present) == 0 {
 		return nil, fmt.Errorf("delta %s: none of deleted.csv, product.csv, styles.csv, features.csv, photos.csv, skus.csv, related.csv is there", dir)
@@ -175,6 +179,26 @@ func ImportDelta(ctx context.Context, dir string, dst catalog.DeltaLoader, opts 
 	}
 	committed = true
 	return rep, nil
+}
+
+// refuseReviewFiles fails with catalog.ErrDeltaReviews when dir holds a
+// review file: reviews come with whole loads, and a delta that left them
+// out unread would look applied.
+func refuseReviewFiles(dir string) error {
+	var there []string
+	for _, name := range reviewFiles {
+		_, err := os.Stat(filepath.Join(dir, name))
+		switch {
+		case err == nil:
+			there = append(there, name)
+		case !errors.Is(err, os.ErrNotExist):
+			return fmt.Errorf("delta %s: %w", dir, err)
+		}
+	}
+	if len(there) > 0 {
+		return fmt.Errorf("delta %s holds %s: %w", dir, strings.Join(there, ", "), catalog.ErrDeltaReviews)
+	}
+	return nil
 }
 
 // deltaImporter checks a delta's rows against the live catalog as the

@@ -23,10 +23,11 @@ type fakeDelta struct {
 	live      liveCatalog
 	added     map[catalog.Entity]int
 	deleted   []catalog.Deletion
+	begun     int
 	committed bool
 }
 
-func (f *fakeDelta) BeginDelta(context.Context) (catalog.Delta, error) { return f, nil }
+func (f *fakeDelta) BeginDelta(context.Context) (catalog.Delta, error) { f.begun++; return f, nil }
 
 func add[T any](f *fakeDelta, e catalog.Entity, rows []T) error { f.added[e] += len(rows); return nil }
 
@@ -49,6 +50,18 @@ func (f *fakeDelta) AddRelated(_ context.Context, r []catalog.Related) error {
 	return add(f, catalog.EntityRelated, r)
 }
 func (f *fakeDelta) AddCartLines(context.Context, []catalog.CartLine) error { return nil }
+func (f *fakeDelta) AddReviews(context.Context, []catalog.Review) error {
+	return catalog.ErrDeltaReviews
+}
+func (f *fakeDelta) AddReviewPhotos(context.Context, []catalog.ReviewPhoto) error {
+	return catalog.ErrDeltaReviews
+}
+func (f *fakeDelta) AddCharacteristics(context.Context, []catalog.Characteristic) error {
+	return catalog.ErrDeltaReviews
+}
+func (f *fakeDelta) AddCharacteristicVotes(context.Context, []catalog.CharacteristicVote) error {
+	return catalog.ErrDeltaReviews
+}
 func (f *fakeDelta) Delete(_ context.Context, rows []catalog.Deletion) error {
 	f.deleted = append(f.deleted, rows...)
 	return nil

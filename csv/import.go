@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -98,9 +97,12 @@ const MaxRepairNotes = 100
 const batchSize = 2048
 
 // Import reads a dataset directory (product.csv, features.csv, styles.csv,
-// photos.csv, skus.csv, related.csv and, if present, cart.csv) into a new
-// catalog of dst and makes it live. A record that cannot be loaded, because
-// it is malformed, duplicates an earlier id or refers to a row that does not
+// photos.csv, skus.csv, related.csv, if present cart.csv, and the review
+// files reviews.csv, reviews_photos.csv, characteristics.csv and
+// characteristic_reviews.csv, all four or none) into a new catalog of dst
+// and makes it live. Without the review files it loads the products only,
+// and the report says so. A record that cannot be loaded, because it is
+// malformed, duplicates an earlier id or refers to a row that does not
 // exist, is rejected: reported to opts.Rejects and counted, and the import
 // goes on. Import fails, leaving the old catalog in place, only when a file is
 // missing or unreadable, a header cannot be understood, or the store fails.
@@ -109,6 +111,10 @@ func Import(ctx context.Context, dir string, dst catalog.Loader, opts Options) (
 		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
 			return nil, fmt.Errorf("dataset %s: %w", dir, err)
 		}
+	}
+	absent, err := absentFiles(dir)
+	if err != nil {
+		return nil, err
 	}
 	load, err := dst.BeginLoad(ctx)
 	if err != nil {
@@ -122,39 +128,42 @@ func Import(ctx context.Context, dir string, dst catalog.Loader, opts Options) (
 	}()
 	im := &importer{dir: dir, opts: opts, rejects: &rejectWriter{w: opts.Rejects}}
 	var features, photos, related, cart idSet
+	var rc *reviewChecks // about 2 MiB of page tables: only for review files
+	if !absent[Reviews.File] {
+		rc = &reviewChecks{products: &im.products}
+	}
 	// Parents before children: a child's reference is checked against the
 	// ids its parent file loaded.
 	steps := []struct {
-		file     string
-		optional bool
-		run      func() (FileReport, error)
+		file string
+		run  func() (FileReport, error)
 	}{
-		{Products.File, false, func() (FileReport, error) {
+		{Products.File, func() (FileReport, error) {
 			return importFile(ctx, im, Products, load.AddProducts, func(r catalog.Product) error {
 				return unique(&im.products, r.ID)
 			})
 		}},
-		{Styles.File, false, func() (FileReport, error) {
+		{Styles.File, func() (FileReport, error) {
 			return importFile(ctx, im, Styles, load.AddStyles, func(r catalog.Style) error {
 				return checked(refers(&im.products, "product", r.ProductID), &im.styles, r.ID)
 			})
 		}},
-		{Features.File, false, func() (FileReport, error) {
+		{Features.File, func() (FileReport, error) {
 			return importFile(ctx, im, Features, load.AddFeatures, func(r catalog.Feature) error {
 				return checked(refers(&im.products, "product", r.ProductID), &features, r.ID)
 			})
 		}},
-		{Photos.File, false, func() (FileReport, error) {
+		{Photos.File, func() (FileReport, error) {
 			return importFile(ctx, im, Photos, load.AddPhotos, func(r catalog.Photo) error {
 				return checked(refers(&im.styles, "style", r.StyleID), &photos, r.ID)
 			})
 		}},
-		{SKUs.File, false, func() (FileReport, error) {
+		{SKUs.File, func() (FileReport, error) {
 			return importFile(ctx, im, SKUs, load.AddSKUs, func(r catalog.SKU) error {
 				return checked(refers(&im.styles, "style", r.StyleID), &im.skus, r.ID)
 			})
 		}},
-		{Related.File, false, func() (FileReport, error) {
+		{Related.File, func() (FileReport, error) {
 			return importFile(ctx, im, Related, load.AddRelated, func(r catalog.Related) error {
 				if err := refers(&im.products, "product", r.ProductID); err != nil {
 					return err
@@ -162,19 +171,33 @@ func Import(ctx context.Context, dir string, dst catalog.Loader, opts Options) (
 				return checked(refers(&im.products, "related product", r.RelatedID), &related, r.ID)
 			})
 		}},
-		{CartLines.File, true, func() (FileReport, error) {
+		{CartLines.File, func() (FileReport, error) {
 			return importFile(ctx, im, CartLines, load.AddCartLines, func(r catalog.CartLine) error {
 				return checked(refers(&im.skus, "sku", r.SKUID), &cart, r.ID)
 			})
 		}},
+		{Reviews.File, func() (FileReport, error) {
+			return importFile(ctx, im, Reviews, load.AddReviews, rc.checkReview)
+		}},
+		{ReviewPhotos.File, func() (FileReport, error) {
+			return importFile(ctx, im, ReviewPhotos, load.AddReviewPhotos, rc.checkPhoto)
+		}},
+		{Characteristics.File, func() (FileReport, error) {
+			return importFile(ctx, im, Characteristics, load.AddCharacteristics, rc.checkCharacteristic)
+		}},
+		{CharacteristicVotes.File, func() (FileReport, error) {
+			return importFile(ctx, im, CharacteristicVotes, load.AddCharacteristicVotes, rc.checkVote)
+		}},
 	}
 	rep := &Report{}
 	for _, step := range steps {
-		if step.optional {
-			if _, err := os.Stat(filepath.Join(dir, step.file)); errors.Is(err, os.ErrNotExist) {
-				rep.Files = append(rep.Files, FileReport{File: step.file, Absent: true})
-				continue
+		if absent[step.file] {
+			fr := FileReport{File: step.file, Absent: true}
+			if step.file == Reviews.File {
+				fr.Notes = []string{noReviewsNote}
 			}
+			rep.Files = append(rep.Files, fr)
+			continue
 		}
 		fr, err := step.run()
 		if err != nil {
@@ -216,13 +239,16 @@ func checked(err error, ids *idSet, id int64) error {
 // unique adds id to the ids of a file, or says it is a duplicate.
 func unique(ids *idSet, id int64) error {
 	if !ids.add(id) {
-		return fmt.Errorf("duplicate id %d: an earlier row has it", id)
+		return duplicate(id)
 	}
 	return nil
 }
 
-// refers checks a reference to a parent row.
-func refers(ids *idSet, what string, id int64) error {
+// duplicate is the error of a row whose id an earlier row of its file has.
+func duplicate(id int64) error { return fmt.Errorf("duplicate id %d: an earlier row has it", id) }
+
+// refers checks a reference to a parent row, among the ids of a file.
+func refers(ids interface{ has(int64) bool }, what string, id int64) error {
 	if !ids.has(id) {
 		return fmt.Errorf("orphan: %s %d does not exist", what, id)
 	}

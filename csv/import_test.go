@@ -377,13 +377,23 @@ func FuzzImport_Accounting(f *testing.F) {
 	f.Add(uint8(2), "1,1,\"Fabric\",\"Canvas\"\n2,1,null,null\n")
 	f.Add(uint8(4), "id, styleId, size, quantity\r\n1,1,\"XS\", 8\r\n1,1,\"S\",-1\r\n")
 	f.Add(uint8(5), "\xef\xbb\xbfid,current_product_id,related_product_id\n1,1,1\n2,1,0\n")
+	f.Add(uint8(7), "id, product_id, rating, date, summary, body, recommend, reported, reviewer_name, reviewer_email, response, helpfulness\n"+
+		"3,1,5,1596080481467,\"s\",\"b\",true,false,\"n\",\"e\",null,1\n4,2,1,\"2019-01-01\",\"s\",\"b\",0,1,\"n\",,,0\n")
+	f.Add(uint8(10), "id,characteristic_id,review_id,value\n1,1,1,5\n2,1,1,4\n3,1,2,1\n")
 	f.Fuzz(func(t *testing.T, which uint8, body string) {
-		files := []string{csv.Products.File, csv.Styles.File, csv.Features.File, csv.Photos.File, csv.SKUs.File, csv.Related.File, csv.CartLines.File}
+		files := []string{csv.Products.File, csv.Styles.File, csv.Features.File, csv.Photos.File, csv.SKUs.File, csv.Related.File, csv.CartLines.File,
+			csv.Reviews.File, csv.ReviewPhotos.File, csv.Characteristics.File, csv.CharacteristicVotes.File}
 		name := files[int(which)%len(files)]
 		dataset := map[string]string{
 			csv.Products.File: "id,name,slogan,description,category,default_price\n1,\"P\",\"s\",\"d\",\"c\",1\n2,\"Q\",null,null,null,2\n",
 			csv.Styles.File:   "id,productId,name,sale_price,original_price,default_style\n1,1,\"S\",null,1,1\n2,2,\"T\",null,2,0\n",
 			csv.SKUs.File:     "id,styleId,size,quantity\n1,1,\"M\",5\n",
+		}
+		if int(which)%len(files) >= 7 { // the review files come together
+			dataset[csv.Reviews.File] = csv.Reviews.Header() + "1,1,5,1596080481467,\"s\",\"b\",true,false,\"n\",\"e\",null,1\n"
+			dataset[csv.ReviewPhotos.File] = csv.ReviewPhotos.Header() + "1,1,\"https://u/1\"\n"
+			dataset[csv.Characteristics.File] = csv.Characteristics.Header() + "1,1,\"Fit\"\n2,2,\"Fit\"\n"
+			dataset[csv.CharacteristicVotes.File] = csv.CharacteristicVotes.Header() + "1,1,1,3\n"
 		}
 		dataset[name] = body
 		dir := writeDataset(t, dataset)
@@ -399,7 +409,8 @@ func FuzzImport_Accounting(f *testing.F) {
 		got := map[string]int{
 			csv.Products.File: len(s.Live.Products), csv.Styles.File: len(s.Live.Styles), csv.Features.File: len(s.Live.Features),
 			csv.Photos.File: len(s.Live.Photos), csv.SKUs.File: len(s.Live.SKUs), csv.Related.File: len(s.Live.Related),
-			csv.CartLines.File: len(s.Live.CartLines),
+			csv.CartLines.File: len(s.Live.CartLines), csv.Reviews.File: len(s.Live.Reviews), csv.ReviewPhotos.File: len(s.Live.ReviewPhotos),
+			csv.Characteristics.File: len(s.Live.Characteristics), csv.CharacteristicVotes.File: len(s.Live.CharacteristicVotes),
 		}[name]
 		if int64(got) != fr.Loaded {
 			t.Fatalf("%s: report says %d loaded, the store got %d", name, fr.Loaded, got)

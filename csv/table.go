@@ -75,6 +75,43 @@ var (
 	}
 )
 
+// The review files. A review's summary and body may be empty, and its
+// reviewer's email missing, all read as ""; its reviewer's name may not.
+// Its response is absent when the file writes the bare word null or
+// nothing; "" and "null", quoted, are texts. Dates are epoch milliseconds,
+// or ISO-like dates in the 2020 variant.
+var (
+	Reviews = &Table[catalog.Review]{
+		File: "reviews.csv",
+		Columns: []string{"id", "product_id", "rating", "date", "summary", "body", "recommend", "reported",
+			"reviewer_name", "reviewer_email", "response", "helpfulness"},
+		lead:   2,
+		parse:  parseReview,
+		encode: appendReview,
+	}
+	ReviewPhotos = &Table[catalog.ReviewPhoto]{
+		File:    "reviews_photos.csv",
+		Columns: []string{"id", "review_id", "url"},
+		lead:    2,
+		parse:   parseReviewPhoto,
+		encode:  appendReviewPhoto,
+	}
+	Characteristics = &Table[catalog.Characteristic]{
+		File:    "characteristics.csv",
+		Columns: []string{"id", "product_id", "name"},
+		lead:    2,
+		parse:   parseCharacteristic,
+		encode:  appendCharacteristic,
+	}
+	CharacteristicVotes = &Table[catalog.CharacteristicVote]{
+		File:    "characteristic_reviews.csv",
+		Columns: []string{"id", "characteristic_id", "review_id", "value"},
+		lead:    3,
+		parse:   parseCharacteristicVote,
+		encode:  appendCharacteristicVote,
+	}
+)
+
 // Header returns the file's header line, with its line end.
 func (t *Table[T]) Header() string { return strings.Join(t.Columns, ",") + "\n" }
 
@@ -270,6 +307,78 @@ func parseCartLine(p *rowParser, f []field) (catalog.CartLine, error) {
 	return r, err
 }
 
+func parseReview(p *rowParser, f []field) (catalog.Review, error) {
+	var r catalog.Review
+	var err error
+	if r.ID, err = p.id("id", f[0]); err != nil {
+		return r, err
+	}
+	if r.ProductID, err = p.id("product_id", f[1]); err != nil {
+		return r, err
+	}
+	if r.Rating, err = p.stars("rating", f[2]); err != nil {
+		return r, err
+	}
+	if r.Date, err = p.date("date", f[3]); err != nil {
+		return r, err
+	}
+	r.Summary, r.Body = p.optionalText(f[4]), p.optionalText(f[5])
+	if r.Recommend, err = p.boolean("recommend", f[6]); err != nil {
+		return r, err
+	}
+	if r.Reported, err = p.boolean("reported", f[7]); err != nil {
+		return r, err
+	}
+	if r.ReviewerName, err = p.requiredText("reviewer_name", f[8]); err != nil {
+		return r, err
+	}
+	r.ReviewerEmail, r.Response = p.optionalText(f[9]), p.nullText(f[10])
+	r.Helpfulness, err = p.quantity("helpfulness", f[11])
+	return r, err
+}
+
+func parseReviewPhoto(p *rowParser, f []field) (catalog.ReviewPhoto, error) {
+	var r catalog.ReviewPhoto
+	var err error
+	if r.ID, err = p.id("id", f[0]); err != nil {
+		return r, err
+	}
+	if r.ReviewID, err = p.id("review_id", f[1]); err != nil {
+		return r, err
+	}
+	r.URL, err = p.requiredText("url", f[2])
+	return r, err
+}
+
+func parseCharacteristic(p *rowParser, f []field) (catalog.Characteristic, error) {
+	var r catalog.Characteristic
+	var err error
+	if r.ID, err = p.id("id", f[0]); err != nil {
+		return r, err
+	}
+	if r.ProductID, err = p.id("product_id", f[1]); err != nil {
+		return r, err
+	}
+	r.Name, err = p.requiredText("name", f[2])
+	return r, err
+}
+
+func parseCharacteristicVote(p *rowParser, f []field) (catalog.CharacteristicVote, error) {
+	var r catalog.CharacteristicVote
+	var err error
+	if r.ID, err = p.id("id", f[0]); err != nil {
+		return r, err
+	}
+	if r.CharacteristicID, err = p.id("characteristic_id", f[1]); err != nil {
+		return r, err
+	}
+	if r.ReviewID, err = p.id("review_id", f[2]); err != nil {
+		return r, err
+	}
+	r.Value, err = p.stars("value", f[3])
+	return r, err
+}
+
 // Encoders: the dataset's own format.
 
 func appendText(b []byte, s string) []byte {
@@ -387,4 +496,40 @@ func appendCartLine(b []byte, r catalog.CartLine) []byte {
 	b = appendInts(b, r.SKUID)
 	b = append(b, ',')
 	return appendFlag(b, r.Active)
+}
+
+func appendReview(b []byte, r catalog.Review) []byte {
+	b = appendInts(b, r.ID, r.ProductID, r.Rating, r.Date.UnixMilli())
+	for _, s := range []string{r.Summary, r.Body} {
+		b = append(b, ',')
+		b = appendText(b, s)
+	}
+	b = append(b, ',')
+	b = strconv.AppendBool(b, r.Recommend)
+	b = append(b, ',')
+	b = strconv.AppendBool(b, r.Reported)
+	for _, s := range []string{r.ReviewerName, r.ReviewerEmail} {
+		b = append(b, ',')
+		b = appendText(b, s)
+	}
+	b = append(b, ',')
+	b = appendNullText(b, r.Response)
+	b = append(b, ',')
+	return strconv.AppendInt(b, r.Helpfulness, 10)
+}
+
+func appendReviewPhoto(b []byte, r catalog.ReviewPhoto) []byte {
+	b = appendInts(b, r.ID, r.ReviewID)
+	b = append(b, ',')
+	return appendText(b, r.URL)
+}
+
+func appendCharacteristic(b []byte, r catalog.Characteristic) []byte {
+	b = appendInts(b, r.ID, r.ProductID)
+	b = append(b, ',')
+	return appendText(b, r.Name)
+}
+
+func appendCharacteristicVote(b []byte, r catalog.CharacteristicVote) []byte {
+	return appendInts(b, r.ID, r.CharacteristicID, r.ReviewID, r.Value)
 }

@@ -33,7 +33,17 @@ type Options struct {
 
 // Counts are the rows written per file.
 type Counts struct {
-	Products, Features, Styles, Photos, SKUs, Related int64
+	Products, Features, Styles, Photos, SKUs, Related           int64
+	Reviews, ReviewPhotos, Characteristics, CharacteristicVotes int64
+}
+
+// add returns the sum of c and d, file by file.
+func (c Counts) add(d Counts) Counts {
+	return Counts{
+		c.Products + d.Products, c.Features + d.Features, c.Styles + d.Styles, c.Photos + d.Photos,
+		c.SKUs + d.SKUs, c.Related + d.Related, c.Reviews + d.Reviews, c.ReviewPhotos + d.ReviewPhotos,
+		c.Characteristics + d.Characteristics, c.CharacteristicVotes + d.CharacteristicVotes,
+	}
 }
 
 // chunkSize is how many products one chunk holds: a chunk is generated from
@@ -41,13 +51,10 @@ type Counts struct {
 // depends only on the seed.
 const chunkSize = 1000
 
-// chunkStart is where a chunk's ids begin in each file.
-type chunkStart struct {
-	features, styles, photos, skus, related int64
-}
-
-// Write writes product.csv, features.csv, styles.csv, photos.csv, skus.csv
-// and related.csv into dir (created if need be).
+// Write writes product.csv, features.csv, styles.csv, photos.csv, skus.csv,
+// related.csv and the review files reviews.csv, reviews_photos.csv,
+// characteristics.csv and characteristic_reviews.csv into dir (created if
+// need be). Every file's rows are grouped by product, in product order.
 func Write(ctx context.Context, dir string, opts Options) (Counts, error) {
 	if opts.Products < 1 || opts.Products > catalog.MaxID {
 		return Counts{}, fmt.Errorf("products must be from 1 to %d", catalog.MaxID)
@@ -59,12 +66,11 @@ func Write(ctx context.Context, dir string, opts Options) (Counts, error) {
 		return Counts{}, err
 	}
 	g := newGenerator(opts)
-	// First pass: how many rows each chunk has, hence where its ids start.
-	starts := make([]chunkStart, g.chunks+1)
+	// First pass: how many rows each chunk has, hence where its ids start
+	// (after the rows of the chunks before it).
+	starts := make([]Counts, g.chunks+1)
 	for k := range g.chunks {
-		c := g.countChunk(k)
-		s := starts[k]
-		starts[k+1] = chunkStart{s.features + c.Features, s.styles + c.Styles, s.photos + c.Photos, s.skus + c.SKUs, s.related + c.Related}
+		starts[k+1] = starts[k].add(g.countChunk(k))
 	}
 	out, err := createFiles(dir)
 	if err != nil {
@@ -126,12 +132,10 @@ func Write(ctx context.Context, dir string, opts Options) (Counts, error) {
 	if err := out.close(); err != nil {
 		return Counts{}, err
 	}
-	last := starts[g.chunks]
-	return Counts{Products: int64(opts.Products), Features: last.features, Styles: last.styles,
-		Photos: last.photos, SKUs: last.skus, Related: last.related}, nil
+	return starts[g.chunks], nil
 }
 
-const nfiles = 6
+const nfiles = 10
 
 const (
 	fileProducts = iota
@@ -140,11 +144,17 @@ const (
 	filePhotos
 	fileSKUs
 	fileRelated
+	fileReviews
+	fileReviewPhotos
+	fileCharacteristics
+	fileVotes
 )
 
-var fileNames = [nfiles]string{csv.Products.File, csv.Features.File, csv.Styles.File, csv.Photos.File, csv.SKUs.File, csv.Related.File}
+var fileNames = [nfiles]string{csv.Products.File, csv.Features.File, csv.Styles.File, csv.Photos.File, csv.SKUs.File, csv.Related.File,
+	csv.Reviews.File, csv.ReviewPhotos.File, csv.Characteristics.File, csv.CharacteristicVotes.File}
 
-var headers = [nfiles]string{csv.Products.Header(), csv.Features.Header(), csv.Styles.Header(), csv.Photos.Header(), csv.SKUs.Header(), csv.Related.Header()}
+var headers = [nfiles]string{csv.Products.Header(), csv.Features.Header(), csv.Styles.Header(), csv.Photos.Header(), csv.SKUs.Header(), csv.Related.Header(),
+	csv.Reviews.Header(), csv.ReviewPhotos.Header(), csv.Characteristics.Header(), csv.CharacteristicVotes.Header()}
 
 type files struct {
 	f      [nfiles]*os.File
@@ -215,8 +225,9 @@ func newGenerator(opts Options) *generator {
 	}
 }
 
-// streams returns chunk k's two random streams: shape draws the row counts,
-// which both passes draw alike; content draws everything else.
+// streams returns chunk k's two random streams: shape draws the row counts
+// (and the categories, on which the characteristics depend), which both
+// passes draw alike; content draws everything else.
 func (g *generator) streams(k int) (shape, content *rand.Rand) {
 	shape = rand.New(rand.NewPCG(g.opts.Seed, uint64(k)<<1))
 	content = rand.New(rand.NewPCG(g.opts.Seed, uint64(k)<<1|1))
@@ -230,18 +241,26 @@ func (g *generator) chunkProducts(k int) (first int64, n int) {
 	return first, n
 }
 
-// productShape is what the shape stream decides for one product.
+// productShape is what the shape stream decides for one product: its
+// category too, since the characteristics depend on it.
 type productShape struct {
 	styles, features, related int
+	category                  int
+	characteristics           []string
+	reviews                   int
 }
 
 // drawProduct draws a product's row counts; drawStyle a style's.
 func drawProduct(r *rand.Rand) productShape {
-	return productShape{
+	p := productShape{
 		styles:   pick(r, stylesPerProduct),
 		features: pick(r, featuresPerProduct),
 		related:  2 + r.IntN(6), // 2 to 7: 4.5 on average
+		category: r.IntN(len(categories)),
 	}
+	p.characteristics = categories[p.category].characteristics.draw(r)
+	p.reviews = drawReviews(r)
+	return p
 }
 
 func drawStyle(r *rand.Rand) (photos, skus int) {
@@ -258,10 +277,13 @@ var (
 	skusPerStyle       = []int{2, 0, 0, 0, 4, 6, 80, 8}
 )
 
-// pick draws an index with probability proportional to its weight (the
-// weights sum to 100).
+// pick draws an index with probability proportional to its weight.
 func pick(r *rand.Rand, weights []int) int {
-	n := r.IntN(100)
+	total := 0
+	for _, w := range weights {
+		total += w
+	}
+	n := r.IntN(total)
 	for i, w := range weights {
 		if n < w {
 			return i
@@ -286,12 +308,13 @@ func (g *generator) countChunk(k int) Counts {
 			c.Photos += int64(photos)
 			c.SKUs += int64(skus)
 		}
+		countReviews(shape, p, &c)
 	}
 	return c
 }
 
 // renderChunk writes chunk k's rows of every file.
-func (g *generator) renderChunk(k int, at chunkStart) *[nfiles][]byte {
+func (g *generator) renderChunk(k int, at Counts) *[nfiles][]byte {
 	shape, r := g.streams(k)
 	first, n := g.chunkProducts(k)
 	var bufs [nfiles][]byte
@@ -301,17 +324,21 @@ func (g *generator) renderChunk(k int, at chunkStart) *[nfiles][]byte {
 	bufs[filePhotos] = make([]byte, 0, n*800)
 	bufs[fileSKUs] = make([]byte, 0, n*150)
 	bufs[fileRelated] = make([]byte, 0, n*100)
+	bufs[fileReviews] = make([]byte, 0, n*2600)
+	bufs[fileReviewPhotos] = make([]byte, 0, n*450)
+	bufs[fileCharacteristics] = make([]byte, 0, n*90)
+	bufs[fileVotes] = make([]byte, 0, n*560)
+	var rs reviewState
 	for i := range n {
 		id := first + int64(i)
 		ps := drawProduct(shape)
-		ci := r.IntN(len(categories))
-		cat := &categories[ci]
-		product := g.pools.product(r, id, ci)
+		cat := &categories[ps.category]
+		product := g.pools.product(r, id, ps.category)
 		bufs[fileProducts] = csv.Products.Append(bufs[fileProducts], product)
 
 		for range ps.features {
-			at.features++
-			bufs[fileFeatures] = csv.Features.Append(bufs[fileFeatures], g.pools.feature(r, at.features, id))
+			at.Features++
+			bufs[fileFeatures] = csv.Features.Append(bufs[fileFeatures], g.pools.feature(r, at.Features, id))
 		}
 
 		defaultStyle := -1
@@ -322,13 +349,13 @@ func (g *generator) renderChunk(k int, at chunkStart) *[nfiles][]byte {
 			}
 		}
 		for s := range ps.styles {
-			at.styles++
-			style := g.pools.style(r, at.styles, id, product.DefaultPrice, s == defaultStyle)
+			at.Styles++
+			style := g.pools.style(r, at.Styles, id, product.DefaultPrice, s == defaultStyle)
 			bufs[fileStyles] = csv.Styles.Append(bufs[fileStyles], style)
 			photos, skus := drawStyle(shape)
 			for range photos {
-				at.photos++
-				bufs[filePhotos] = csv.Photos.Append(bufs[filePhotos], g.pools.photo(r, at.photos, at.styles))
+				at.Photos++
+				bufs[filePhotos] = csv.Photos.Append(bufs[filePhotos], g.pools.photo(r, at.Photos, at.Styles))
 			}
 			sizes := clothingSizes
 			if cat.shoes {
@@ -339,17 +366,17 @@ func (g *generator) renderChunk(k int, at chunkStart) *[nfiles][]byte {
 				start = r.IntN(len(sizes) - skus + 1)
 			}
 			for j := range skus {
-				at.skus++
+				at.SKUs++
 				size := sizes[min(start+j, len(sizes)-1)] // past the last size: a duplicate, as in the real data
 				bufs[fileSKUs] = csv.SKUs.Append(bufs[fileSKUs], catalog.SKU{
-					ID: at.skus, StyleID: at.styles, Size: size, Quantity: quantity(r),
+					ID: at.SKUs, StyleID: at.Styles, Size: size, Quantity: quantity(r),
 				})
 			}
 		}
 
 		prev := int64(0)
 		for range ps.related {
-			at.related++
+			at.Related++
 			var target int64
 			switch x := r.IntN(200); {
 			case x == 0:
@@ -360,8 +387,9 @@ func (g *generator) renderChunk(k int, at chunkStart) *[nfiles][]byte {
 				target = 1 + r.Int64N(int64(g.opts.Products))
 			}
 			prev = target
-			bufs[fileRelated] = csv.Related.Append(bufs[fileRelated], catalog.Related{ID: at.related, ProductID: id, RelatedID: target})
+			bufs[fileRelated] = csv.Related.Append(bufs[fileRelated], catalog.Related{ID: at.Related, ProductID: id, RelatedID: target})
 		}
+		g.renderReviews(shape, r, &rs, &bufs, &at, &product, ps)
 	}
 	return &bufs
 }
@@ -381,6 +409,7 @@ type pools struct {
 	names                 [][]string // by category
 	styleNames            []string
 	photos                []catalog.Photo
+	reviewPools
 }
 
 func newPools(seed uint64) pools {
@@ -415,14 +444,21 @@ func newPools(seed uint64) pools {
 		}
 	}
 	for range 2000 {
-		photo := "https://images.unsplash.com/photo-" + strconv.FormatInt(1_400_000_000_000+r.Int64N(200_000_000_000), 10) +
-			"-" + strconv.FormatUint(r.Uint64()&(1<<48-1)|1<<44, 16) + "?ixlib=rb-1.2.1&ixid=eyJhcHBfaWQiOjEyMDd9&auto=format&fit=crop"
+		photo := unsplash(r)
 		p.photos = append(p.photos, catalog.Photo{
 			URL:          catalog.Some(photo + "&w=" + photoWidths[r.IntN(len(photoWidths))] + "&q=80"),
 			ThumbnailURL: catalog.Some(photo + "&w=300&q=80"),
 		})
 	}
+	p.reviewPools = newReviewPools(seed)
 	return p
+}
+
+// unsplash draws an Unsplash photo's URL, without its width and quality,
+// in the real files' style.
+func unsplash(r *rand.Rand) string {
+	return "https://images.unsplash.com/photo-" + strconv.FormatInt(1_400_000_000_000+r.Int64N(200_000_000_000), 10) +
+		"-" + strconv.FormatUint(r.Uint64()&(1<<48-1)|1<<44, 16) + "?ixlib=rb-1.2.1&ixid=eyJhcHBfaWQiOjEyMDd9&auto=format&fit=crop"
 }
 
 func (p *pools) product(r *rand.Rand, id int64, ci int) catalog.Product {

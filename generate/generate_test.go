@@ -25,7 +25,8 @@ func write(t *testing.T, opts generate.Options) (string, generate.Counts) {
 	return dir, n
 }
 
-var files = []string{"product.csv", "features.csv", "styles.csv", "photos.csv", "skus.csv", "related.csv"}
+var files = []string{"product.csv", "features.csv", "styles.csv", "photos.csv", "skus.csv", "related.csv",
+	"reviews.csv", "reviews_photos.csv", "characteristics.csv", "characteristic_reviews.csv"}
 
 func sameFiles(t *testing.T, a, b string) bool {
 	t.Helper()

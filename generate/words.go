@@ -7,20 +7,22 @@ type category struct {
 	name  string
 	nouns []string
 	shoes bool
+	// characteristics are what reviews of its products vote on.
+	characteristics *characteristicSets
 }
 
 var categories = []category{
-	{"Jackets", []string{"Jacket", "Onesie", "Parka", "Windbreaker", "Blazer", "Coat"}, false},
-	{"Pants", []string{"Joggers", "Slacks", "Trousers", "Chinos", "Jeans", "Cargos"}, false},
-	{"Shirts", []string{"Shirt", "Tee", "Polo", "Henley", "Button Down"}, false},
-	{"Shorts", []string{"Shorts", "Trunks", "Board Shorts"}, false},
-	{"Sweaters", []string{"Sweater", "Cardigan", "Hoodie", "Pullover"}, false},
-	{"Dresses", []string{"Dress", "Sundress", "Gown", "Romper"}, false},
-	{"Accessories", []string{"Sunglasses", "Cap", "Beanie", "Scarf", "Belt", "Gloves"}, false},
-	{"Kicks", []string{"Kicks", "Sneakers", "Trainers", "High Tops", "Runners"}, true},
-	{"Dress Shoes", []string{"Oxfords", "Loafers", "Brogues", "Derbies"}, true},
-	{"Boots", []string{"Boots", "Chelseas", "Hikers"}, true},
-	{"Sandals", []string{"Sandals", "Slides", "Flip Flops"}, true},
+	{"Jackets", []string{"Jacket", "Onesie", "Parka", "Windbreaker", "Blazer", "Coat"}, false, &clothingCharacteristics},
+	{"Pants", []string{"Joggers", "Slacks", "Trousers", "Chinos", "Jeans", "Cargos"}, false, &clothingCharacteristics},
+	{"Shirts", []string{"Shirt", "Tee", "Polo", "Henley", "Button Down"}, false, &clothingCharacteristics},
+	{"Shorts", []string{"Shorts", "Trunks", "Board Shorts"}, false, &clothingCharacteristics},
+	{"Sweaters", []string{"Sweater", "Cardigan", "Hoodie", "Pullover"}, false, &clothingCharacteristics},
+	{"Dresses", []string{"Dress", "Sundress", "Gown", "Romper"}, false, &clothingCharacteristics},
+	{"Accessories", []string{"Sunglasses", "Cap", "Beanie", "Scarf", "Belt", "Gloves"}, false, &accessoryCharacteristics},
+	{"Kicks", []string{"Kicks", "Sneakers", "Trainers", "High Tops", "Runners"}, true, &shoeCharacteristics},
+	{"Dress Shoes", []string{"Oxfords", "Loafers", "Brogues", "Derbies"}, true, &shoeCharacteristics},
+	{"Boots", []string{"Boots", "Chelseas", "Hikers"}, true, &shoeCharacteristics},
+	{"Sandals", []string{"Sandals", "Slides", "Flip Flops"}, true, &shoeCharacteristics},
 }
 
 var clothingSizes = []string{"XS", "S", "M", "L", "XL", "XXL"}
@@ -91,3 +93,118 @@ var features = []featureKind{
 }
 
 var photoWidths = []string{"668", "1000", "1650", "2734", "2775", "2800"}
+
+// Review words. Moods index them: 0 for ratings 1 and 2, 1 for 3, 2 for 4
+// and 5. A %s is a noun of the product's category, in lower case.
+
+// characteristicSets are the sets of characteristics a kind of product is
+// reviewed on, drawn by weight: 3.35 a product on average, as in the real
+// files (which have every product's characteristics, reviewed or not).
+var (
+	clothingCharacteristics = characteristicSets{
+		weights: []int{75, 15, 10},
+		sets:    [][]string{{"Fit", "Length", "Comfort", "Quality"}, {"Fit", "Comfort", "Quality"}, {"Quality"}},
+	}
+	shoeCharacteristics = characteristicSets{
+		weights: []int{75, 15, 10},
+		sets:    [][]string{{"Size", "Width", "Comfort", "Quality"}, {"Size", "Comfort", "Quality"}, {"Quality"}},
+	}
+	accessoryCharacteristics = characteristicSets{
+		weights: []int{70, 30},
+		sets:    [][]string{{"Quality"}, {"Comfort", "Quality"}},
+	}
+)
+
+var summaryTemplates = [3][]string{
+	{
+		"I'm not a fan!", "Not what I expected", "The %s fell apart", "Would not buy again", "Disappointed",
+		"Runs way too small", "Returned the %s", "Cheaply made", "Save your money", "The %s did not last",
+		"Not worth the price", "Looked better in the photos", "Uncomfortable", "Wrong color",
+	},
+	{
+		"This product was ok!", "The %s is fine", "Not bad, not great", "It does the job", "Decent %s for the price",
+		"Runs a little small", "Okay for the price", "They're heavy but fine", "Good, not great", "Average %s",
+		"A little tight", "Mixed feelings about the %s",
+	},
+	{
+		"This product was great!", "Love the %s!", "Best %s I've owned", "These are great!", "Great %s, great price",
+		"I'm enjoying wearing these", "Would buy again", "Exactly as pictured", "So comfortable!", "Perfect fit",
+		"Five stars for the %s", "I am liking the %s", "They look good on me", "Best fit ever!", "Worth every penny",
+		"My new favorite %s", "Great quality", "Buying another one",
+	},
+}
+
+var bodyTemplates = [3][]string{
+	{
+		"I really did not like the %s.", "It started falling apart after a week.", "The stitching came loose on the second wear.",
+		"I don't like them.", "The color is nothing like the photos.", "It runs very small, order two sizes up.",
+		"I sent the %s back and I am still waiting for my refund.", "The material feels cheap and scratchy.",
+		"Not worth the money, sadly.", "I wanted to love the %s, but I just can't.",
+		"They call it \"true to size\", and it isn't.",
+	},
+	{
+		"They're fine but I wouldn't buy again.", "A little tight on the waist.", "It's okay for the price.",
+		"The %s is comfortable enough, nothing special.", "I like them but they run wide.",
+		"The fabric is a bit thin, but it does the job.", "It took a while to arrive.",
+		"I expected more from the %s, to be honest.", "Good for everyday wear, not for anything fancy.",
+		"It's \"okay\", as my friend put it.",
+	},
+	{
+		"I really like the %s.", "Best fit ever!", "Comfortable and practical.", "Now I can get to stomping!",
+		"I so stylish and just my aesthetic.", "They are very dark.  But that's good because I'm in very sunny spots.",
+		"I wear the %s every day.", "The quality is great for the price.", "Everyone asks me where I got my %s.",
+		"It fits like it was made for me.", "I bought one in every color.", "Would absolutely buy the %s again.",
+		"The \"oversized\" fit is exactly what I wanted.",
+	},
+}
+
+// aspects and verdictPredicates make more sentences of each mood: "The
+// fabric is great."
+var aspects = []string{"The fabric", "The color", "The stitching", "The fit", "The material", "The finish", "The quality", "The cut"}
+
+var verdictPredicates = [3][]string{
+	{"is terrible.", "disappointed me.", "is worse than the photos suggest.", "is not worth the money.", "feels cheap.",
+		"fell apart fast.", "is a letdown!"},
+	{"is fine.", "could be better.", "is about what you'd expect.", "is okay for the price.", "is nothing special.",
+		"is decent."},
+	{"is great!", "exceeded my expectations.", "is better than I hoped.", "feels premium.", "is exactly as described.",
+		"is perfect!", "is just right.", "impressed me."},
+}
+
+// remarks go into a body whatever its mood.
+var remarks = []string{
+	"I ordered my usual size.", "Shipping was quick.", "I wore the %s to a wedding.", "My partner borrowed the %s.",
+	"I have worn it about ten times now.", "Washed it twice, no shrinking.", "It came well packaged.",
+	"I really did or did not like this product based on whether it was sustainably sourced.",
+	"Then I found out that it's made from nothing at all.", "I pair the %s with jeans.",
+	"I bought the %s on sale.", "I'm 5'9\" and 160 lbs, for reference.",
+}
+
+var responses = [3][]string{
+	{"Sorry to hear. Is there anything in particular you don't like?", "We're sorry the product didn't work out. Please contact our support team.",
+		"Thanks for your feedback!"},
+	{"Thanks for your feedback!", "Thank you for the review!"},
+	{"Glad you're enjoying the product!", "Thanks for your feedback!", "Thank you for the kind words!"},
+}
+
+var (
+	handleStarts = []string{
+		"fun", "big", "thin", "short", "my", "fashion", "shop", "figuring", "happy", "lazy", "sunny", "cozy", "urban",
+		"night", "coffee", "trail", "style", "mainstream", "negative", "bright", "quiet", "wild", "true", "little",
+	}
+	handleEnds = []string{
+		"time", "brother", "foot", "person", "addict", "itout", "andsweeet", "mother", "lover", "queen", "king",
+		"runner", "walker", "shopper", "mom", "dad", "fan", "guru", "ity", "one", "bear", "cat", "bird", "owl",
+	}
+	firstNames = []string{
+		"jim", "benjamin", "anna", "maria", "james", "john", "mary", "linda", "david", "sarah", "kevin", "laura",
+		"chris", "emma", "olivia", "noah", "liam", "sophia", "mason", "ava", "lucas", "mia", "ethan", "zoe",
+	}
+	lastNames = []string{
+		"smith", "johnson", "williams", "brown", "jones", "garcia", "miller", "davis", "rodriguez", "martinez",
+		"lee", "walker", "hall", "allen", "young", "king", "wright", "scott", "green", "baker", "adams", "nelson",
+	}
+	emailDomains = []string{"gmail.com", "gmail.com", "gmail.com", "gmail.com", "yahoo.com", "aol.com", "hotmail.com", "cbs.com"}
+)
+
+var reviewPhotoWidths = []string{"668", "975", "1650", "1652", "3028"}

@@ -52,6 +52,10 @@ type Config struct {
 	// keep; 0 means readmodel.DefaultHistory, and it is at least
 	// readmodel.MinHistory.
 	History int
+	// DropWrites has whole loads let go of the reviews, helpful votes and
+	// reports shoppers wrote through the API, for a dataset that holds
+	// them already, rather than carry them onto it.
+	DropWrites bool
 }
 
 // Defaults of Config.

@@ -380,3 +380,14 @@ func TestExpireCarts_SkipsACartBeingAddedTo(t *testing.T) {
 		t.Fatalf("the cart being added to: %v, %v; want it kept", items, err)
 	}
 }
+
+func TestReviewWritesDropped(t *testing.T) {
+	storetest.ReviewWritesDropped(t, func(tb testing.TB, now func() time.Time) catalog.Store {
+		db, err := postgres.Open(context.Background(), pgtest.NewDatabase(tb), postgres.Config{Migrate: true, Now: now, DropWrites: true})
+		if err != nil {
+			tb.Fatal(err)
+		}
+		tb.Cleanup(func() { db.Close() })
+		return db
+	})
+}

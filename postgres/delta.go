@@ -32,9 +32,7 @@ func (db *DB) BeginDelta(ctx context.Context) (catalog.Delta, error) {
 		return nil, err
 	}
 	d := &delta{db: db, conn: conn, now: db.now()}
-	values := rowValues(d.now)
-	values.CartLine = nil // a delta changes the catalog, not the historical carts
-	d.Adds = reload.Adds{Write: d.stage, Values: values}
+	d.Adds = reload.Adds{Values: rowValues(d.now).OfDelta(), Write: d.stage}
 	stmts := []string{"CREATE TEMP TABLE delta_deleted (entity text NOT NULL, id integer NOT NULL)"}
 	for _, t := range reload.Tables {
 		stmts = append(stmts, fmt.Sprintf("CREATE TEMP TABLE delta_%s (LIKE %[1]s)", t))
@@ -194,6 +192,14 @@ var (
 		deleteWhere("features", "id IN ("+deletedOf(catalog.EntityFeature)+")", "product_id IN ("+deletedProducts+")"),
 		deleteWhere("related", "id IN ("+deletedOf(catalog.EntityRelated)+")", "product_id IN ("+deletedProducts+")",
 			"related_id IN ("+deletedProducts+")"),
+		// A deleted product's reviews go with it, and what shoppers wrote
+		// of them.
+		deleteWhere("review_photos", "review_id IN (SELECT id FROM reviews WHERE product_id IN ("+deletedProducts+"))"),
+		deleteWhere("characteristic_votes", "review_id IN (SELECT id FROM reviews WHERE product_id IN ("+deletedProducts+"))"),
+		deleteWhere("reviews", "product_id IN ("+deletedProducts+")"),
+		deleteWhere("characteristics", "product_id IN ("+deletedProducts+")"),
+		deleteWhere("review_stats", "product_id IN ("+deletedProducts+")"),
+		deleteWhere("review_writes", "product_id IN ("+deletedProducts+")"),
 		deleteWhere("styles", "id IN (SELECT id FROM gone_styles)"),
 		deleteWhere("products", "id IN ("+deletedProducts+")"),
 	)

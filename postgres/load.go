@@ -31,6 +31,9 @@ type load struct {
 	stream *copyStream
 	// restarts is whether the swap starts the history of changes anew.
 	restarts bool
+	// copying is whether the load copies the live catalog (Rebuild), which
+	// holds what shoppers wrote already.
+	copying bool
 }
 
 // BeginLoad starts a new catalog beside the live one. What an interrupted
@@ -57,6 +60,7 @@ func (db *DB) Rebuild(ctx context.Context) error {
 		return err
 	}
 	l := begun.(*load)
+	l.copying = true
 	return reload.Rebuild(ctx, l.Load, tableColumns(), func(ctx context.Context, stmts ...string) error {
 		return l.execTx(ctx, "copy the live catalog", stmts...)
 	})
@@ -278,7 +282,17 @@ func nullable(s catalog.Null[string]) any {
 // rowValues are the values of each entity's rows, new at now.
 func rowValues(now time.Time) reload.Values {
 	return reload.Values{Product: productValues(now), Feature: featureValues, Style: styleValues, Photo: photoValues,
-		SKU: skuValues, Related: relatedValues, CartLine: func(c catalog.CartLine) []any { return []any{c.ID, c.Session, c.SKUID, c.Active} }}
+		SKU: skuValues, Related: relatedValues, CartLine: func(c catalog.CartLine) []any { return []any{c.ID, c.Session, c.SKUID, c.Active} },
+		Review: reviewValues, ReviewPhoto: func(p catalog.ReviewPhoto) []any { return []any{p.ID, p.ReviewID, p.URL} },
+		Characteristic: func(c catalog.Characteristic) []any { return []any{c.ID, c.ProductID, c.Name, 0, 0} },
+		CharacteristicVote: func(v catalog.CharacteristicVote) []any {
+			return []any{v.ID, v.CharacteristicID, v.ReviewID, v.Value}
+		}}
+}
+
+func reviewValues(r catalog.Review) []any {
+	return []any{r.ID, r.ProductID, r.Rating, r.Date.UnixMilli(), r.Summary, r.Body, r.Recommend, r.Reported,
+		r.ReviewerName, r.ReviewerEmail, nullable(r.Response), r.Helpfulness}
 }
 
 // productValues returns a product row's values, new at now, in the order
@@ -341,6 +355,7 @@ func (l *load) Build(ctx context.Context, generation int64) error {
 		stmts = append(stmts, t.constrain(t.name+"_new", "_new", generation)...)
 	}
 	stmts = append(stmts, carryTimestampsSQL)
+	stmts = append(stmts, buildReviewSumsSQL...)
 	if err := l.execTx(ctx, "index the new catalog", stmts...); err != nil {
 		return err
 	}
@@ -374,7 +389,8 @@ func (l *load) vacuum(ctx context.Context, except string) error {
 // lockOrder is the order in which the swap and the drop lock the catalog
 // tables: the order in which the service's statements take them, so
 // neither deadlocks with a read.
-var lockOrder = []string{"product_docs", "product_blocks", "products", "features", "styles", "photos", "skus", "related", "cart_imported"}
+var lockOrder = []string{"product_docs", "product_blocks", "products", "features", "styles", "photos", "skus", "related", "cart_imported",
+	"review_stats", "reviews", "review_photos", "characteristics", "characteristic_votes"}
 
 // lockedTx runs stmts in one transaction after locking the catalog tables
 // named with suffix, in lockOrder. It waits at most a few seconds for the
@@ -411,6 +427,9 @@ func (l *load) Swap(ctx context.Context, generation int64) error {
 		return storeError("count the new catalog", err)
 	}
 	err := l.lockedTx(ctx, "", func(tx pgx.Tx) error {
+		if err := l.carryWrites(ctx, tx); err != nil {
+			return err
+		}
 		for _, t := range catalogTables {
 			if _, err := tx.Exec(ctx, fmt.Sprintf("ALTER TABLE %s RENAME TO %s_old", t.name, t.name)); err != nil {
 				return err

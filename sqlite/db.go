@@ -29,9 +29,10 @@ var _ catalog.Store = (*DB)(nil)
 type DB struct {
 	path string
 	// read serves catalog queries on several connections; load is the one
-	// connection that migrates the catalog file and runs loads.
-	read, load *sql.DB
-	stmts      *readStmts
+	// connection that migrates the catalog file and runs loads; write
+	// takes shoppers' writes of reviews, between a load's transactions.
+	read, load, write *sql.DB
+	stmts             *readStmts
 	// carts reads the carts file; cartWrite is its one writer.
 	carts, cartWrite *sql.DB
 	// reads counts the catalog reads served.
@@ -40,6 +41,9 @@ type DB struct {
 	now func() time.Time
 	// history is the window of generations whose changes the store keeps.
 	history int
+	// dropWrites has a whole load let go of what shoppers wrote through
+	// the API rather than carry it over.
+	dropWrites bool
 }
 
 // Option configures a DB.
@@ -54,6 +58,11 @@ func WithClock(now func() time.Time) Option { return func(db *DB) { db.now = now
 func WithHistory(generations int) Option {
 	return func(db *DB) { db.history = max(generations, readmodel.MinHistory) }
 }
+
+// WithDropWrites has the DB's whole loads let go of the reviews,
+// helpful votes and reports shoppers wrote through the API, for a dataset
+// that holds them already, rather than carry them onto it.
+func WithDropWrites(drop bool) Option { return func(db *DB) { db.dropWrites = drop } }
 
 // Readers is how many connections serve the catalog's reads (and as many
 // the carts'): a couple per CPU, as SQLite's work is this process's own.
@@ -87,6 +96,10 @@ func Open(ctx context.Context, path string, opts ...Option) (_ *DB, err error) {
 	}
 	if err := whileBusy(ctx, func() error { return ensureCatalog(ctx, db.load) }); err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	// A review answered 201 is on disk: this writer syncs every commit.
+	if db.write, err = openPool(path, 1, "_txlock=immediate", "_pragma=synchronous(FULL)"); err != nil {
+		return nil, err
 	}
 	if db.read, err = openPool(path, readers, "_pragma=query_only(1)"); err != nil {
 		return nil, err
@@ -129,7 +142,7 @@ func openPool(path string, conns int, params ...string) (*sql.DB, error) {
 // Close closes the database.
 func (db *DB) Close() error {
 	var errs []error
-	for _, p := range []*sql.DB{db.read, db.load, db.carts, db.cartWrite} {
+	for _, p := range []*sql.DB{db.read, db.load, db.write, db.carts, db.cartWrite} {
 		if p != nil {
 			errs = append(errs, p.Close())
 		}
@@ -148,6 +161,7 @@ func (db *DB) PoolStats() []pool.Stats {
 	return []pool.Stats{
 		stats("catalog", db.read, db.reads.Load()),
 		stats("catalog load", db.load, 0),
+		stats("review writes", db.write, 0),
 		stats("carts", db.carts, 0),
 		stats("cart writes", db.cartWrite, 0),
 	}

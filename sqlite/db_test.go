@@ -264,3 +264,14 @@ func dbPath(t *testing.T, raw *sql.DB) string {
 func TestVersionedReads(t *testing.T) {
 	storetest.RunVersionedReads(t, func(t *testing.T) catalog.Store { return MustOpenDB(t, time.Now) })
 }
+
+func TestReviewWritesDropped(t *testing.T) {
+	storetest.ReviewWritesDropped(t, func(tb testing.TB, now func() time.Time) catalog.Store {
+		db, err := sqlite.Open(context.Background(), filepath.Join(tb.TempDir(), "catalog.db"), sqlite.WithClock(now), sqlite.WithDropWrites(true))
+		if err != nil {
+			tb.Fatal(err)
+		}
+		tb.Cleanup(func() { db.Close() })
+		return db
+	})
+}

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -26,6 +27,9 @@ type load struct {
 	unlock func()
 	// restarts is whether the swap starts the history of changes anew.
 	restarts bool
+	// copying is whether the load copies the live catalog (Rebuild), which
+	// holds what shoppers wrote already.
+	copying bool
 }
 
 // writer writes rows on one connection, in transactions of up to txRows
@@ -61,6 +65,7 @@ func (db *DB) Rebuild(ctx context.Context) error {
 		return err
 	}
 	l := begun.(*load)
+	l.copying = true
 	return reload.Rebuild(ctx, l.Load, tableColumns(), func(ctx context.Context, stmts ...string) error {
 		return l.execTx(ctx, "copy the live catalog", stmts...)
 	})
@@ -210,7 +215,17 @@ func (l *writer) closeStmts() {
 // rowValues are the values of each entity's rows, new at now.
 func rowValues(now int64) reload.Values {
 	return reload.Values{Product: productArgs(now), Feature: featureArgs, Style: styleArgs, Photo: photoArgs,
-		SKU: skuArgs, Related: relatedArgs, CartLine: func(c catalog.CartLine) []any { return []any{c.ID, c.Session, c.SKUID, c.Active} }}
+		SKU: skuArgs, Related: relatedArgs, CartLine: func(c catalog.CartLine) []any { return []any{c.ID, c.Session, c.SKUID, c.Active} },
+		Review: reviewArgs, ReviewPhoto: func(p catalog.ReviewPhoto) []any { return []any{p.ID, p.ReviewID, p.URL} },
+		Characteristic: func(c catalog.Characteristic) []any { return []any{c.ID, c.ProductID, c.Name, 0, 0} },
+		CharacteristicVote: func(v catalog.CharacteristicVote) []any {
+			return []any{v.ID, v.CharacteristicID, v.ReviewID, v.Value}
+		}}
+}
+
+func reviewArgs(r catalog.Review) []any {
+	return []any{r.ID, r.ProductID, r.Rating, millis(r.Date), r.Summary, r.Body, r.Recommend, r.Reported,
+		r.ReviewerName, r.ReviewerEmail, toNullString(r.Response), r.Helpfulness}
 }
 
 // productArgs returns a product row's values, new at now, in the order of
@@ -266,6 +281,7 @@ func (l *load) Build(ctx context.Context, generation int64) error {
 	for _, t := range catalogTables {
 		stmts = append(stmts, t.createIndexes(t.name+"_new", generation)...)
 	}
+	stmts = append(stmts, buildReviewSumsSQL...)
 	// One transaction each, so that cart writes get the lock between them.
 	for _, s := range stmts {
 		if err := l.execTx(ctx, "index the new catalog", s); err != nil {
@@ -289,7 +305,39 @@ func (l *load) Swap(ctx context.Context, generation int64) error {
 		return storeError("swap the new catalog in", err)
 	}
 	stmts = append(stmts, pruneHistorySQL(start, readmodel.HistoryFrom(start, generation, l.db.history, l.restarts))...)
-	return l.execTx(ctx, "swap the new catalog in", stmts...)
+	return l.immediateTx(ctx, "swap the new catalog in", func(conn *sql.Conn) error {
+		if err := l.carryWrites(ctx, conn); err != nil {
+			return err
+		}
+		for _, s := range stmts {
+			if _, err := conn.ExecContext(ctx, s); err != nil {
+				return fmt.Errorf("%s: %w", firstWords(s), err)
+			}
+		}
+		return nil
+	})
+}
+
+// immediateTx runs fn in a transaction that holds the write lock from its
+// start, so that what it reads no shoppers' write changes before it
+// writes.
+func (l *writer) immediateTx(ctx context.Context, what string, fn func(conn *sql.Conn) error) error {
+	if _, err := l.conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
+		return storeError(what, err)
+	}
+	if err := fn(l.conn); err != nil {
+		_, _ = l.conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
+		var e *catalog.Error
+		if errors.As(err, &e) {
+			return err
+		}
+		return storeError(what, err)
+	}
+	if _, err := l.conn.ExecContext(ctx, "COMMIT"); err != nil {
+		_, _ = l.conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
+		return storeError(what, err)
+	}
+	return nil
 }
 
 // DropOld drops the old tables, then has SQLite refresh the statistics of

@@ -128,6 +128,21 @@ var catalogTables = []catalogTable{
 	// are replaced with the catalog, while the cart table is not.
 	{"cart_imported", []string{"id INTEGER PRIMARY KEY", "session TEXT NOT NULL", "sku_id INTEGER NOT NULL", "active INTEGER NOT NULL"},
 		[]string{"session, sku_id"}},
+	// The reviews, dates in epoch milliseconds. review_stats and the
+	// votes and vote_sum of characteristics sum up the unreported
+	// reviews: a load builds them, and every write keeps them.
+	{"reviews", []string{"id INTEGER PRIMARY KEY", "product_id INTEGER NOT NULL", "rating INTEGER NOT NULL", "date INTEGER NOT NULL",
+		"summary TEXT NOT NULL", "body TEXT NOT NULL", "recommend INTEGER NOT NULL", "reported INTEGER NOT NULL",
+		"reviewer_name TEXT NOT NULL", "reviewer_email TEXT NOT NULL", "response TEXT", "helpfulness INTEGER NOT NULL"},
+		[]string{"product_id"}},
+	{"review_photos", []string{"id INTEGER PRIMARY KEY", "review_id INTEGER NOT NULL", "url TEXT NOT NULL"}, []string{"review_id"}},
+	{"characteristics", []string{"id INTEGER PRIMARY KEY", "product_id INTEGER NOT NULL", "name TEXT NOT NULL",
+		"votes INTEGER NOT NULL", "vote_sum INTEGER NOT NULL"}, []string{"product_id"}},
+	{"characteristic_votes", []string{"id INTEGER PRIMARY KEY", "characteristic_id INTEGER NOT NULL", "review_id INTEGER NOT NULL",
+		"value INTEGER NOT NULL"}, []string{"review_id"}},
+	{"review_stats", []string{"product_id INTEGER PRIMARY KEY", "rated_1 INTEGER NOT NULL", "rated_2 INTEGER NOT NULL",
+		"rated_3 INTEGER NOT NULL", "rated_4 INTEGER NOT NULL", "rated_5 INTEGER NOT NULL",
+		"not_recommended INTEGER NOT NULL", "recommended INTEGER NOT NULL"}, nil},
 }
 
 // tableNamed returns the catalog table of a name.

@@ -2,7 +2,11 @@
 // and every decorator of one, must pass all of it.
 package storetest
 
-import "catalog"
+import (
+	"time"
+
+	"catalog"
+)
 
 // Fixture is a small catalog written for the tests, with the cases the
 // contract cares about: gaps in product ids, features with null values and
@@ -17,6 +21,13 @@ type Fixture struct {
 	SKUs      []catalog.SKU
 	Related   []catalog.Related
 	CartLines []catalog.CartLine
+	// The reviews: ties of helpfulness and of date, a reported review,
+	// responses null, empty and written, photos out of id order, a product
+	// with characteristics and no reviews, one with a single one.
+	Reviews             []catalog.Review
+	ReviewPhotos        []catalog.ReviewPhoto
+	Characteristics     []catalog.Characteristic
+	CharacteristicVotes []catalog.CharacteristicVote
 }
 
 func str(s string) catalog.Null[string] { return catalog.Some(s) }
@@ -80,5 +91,48 @@ func NewFixture() Fixture {
 			{ID: 4, Session: "1001", SKUID: 10, Active: false},
 			{ID: 5, Session: "2002", SKUID: 16, Active: true},
 		},
+		Reviews: []catalog.Review{
+			{ID: 1, ProductID: 1, Rating: 5, Date: day(1596080481467), Summary: "Kept me dry!", Body: "Three days of rain on the coast, and dry underneath.",
+				Recommend: true, ReviewerName: "drizzle", ReviewerEmail: "drizzle@example.com", Helpfulness: 8},
+			{ID: 2, ProductID: 1, Rating: 4, Date: day(1610178433963), Summary: "Runs \"large\"", Body: "Size down; the hood is great.",
+				ReviewerName: "tallguy", ReviewerEmail: "tall@example.com", Response: str("Thanks, noted!"), Helpfulness: 2},
+			{ID: 3, ProductID: 1, Rating: 2, Date: day(1609325851021), Summary: "Zip broke", Body: "The zip broke in a week.",
+				ReviewerName: "grumpy", ReviewerEmail: "grumpy@example.com", Response: str(""), Helpfulness: 2},
+			{ID: 4, ProductID: 1, Rating: 1, Date: day(1609325851021), Summary: "SPAM", Body: "Buy cheap parkas at spam.example",
+				Recommend: true, Reported: true, ReviewerName: "spammer", ReviewerEmail: "spam@example.com", Helpfulness: 40},
+			{ID: 6, ProductID: 1, Rating: 5, Date: day(1609325851021), Summary: "Émile approves 👍", Body: "Warm, light,\nand packs small.",
+				Recommend: true, ReviewerName: "émile", ReviewerEmail: "emile@example.com", Helpfulness: 2},
+			{ID: 5, ProductID: 2, Rating: 3, Date: day(1593628485253), Summary: "Fine", Body: "They are fine sunglasses.",
+				Recommend: true, ReviewerName: "shade", ReviewerEmail: "shade@example.com"},
+		},
+		ReviewPhotos: []catalog.ReviewPhoto{
+			{ID: 3, ReviewID: 1, URL: "https://img.example/review-1-b.jpg"},
+			{ID: 1, ReviewID: 1, URL: "https://img.example/review-1-a.jpg"},
+			{ID: 2, ReviewID: 6, URL: "https://img.example/review-6.jpg"},
+			{ID: 4, ReviewID: 4, URL: "https://spam.example/ad.jpg"},
+		},
+		Characteristics: []catalog.Characteristic{
+			{ID: 1, ProductID: 1, Name: "Fit"},
+			{ID: 2, ProductID: 1, Name: "Length"},
+			{ID: 4, ProductID: 1, Name: "Quality"},
+			{ID: 3, ProductID: 1, Name: "Comfort"},
+			{ID: 5, ProductID: 2, Name: "Quality"},
+			{ID: 6, ProductID: 3, Name: "Fit"},
+		},
+		CharacteristicVotes: []catalog.CharacteristicVote{
+			{ID: 1, CharacteristicID: 1, ReviewID: 1, Value: 4},
+			{ID: 2, CharacteristicID: 2, ReviewID: 1, Value: 3},
+			{ID: 3, CharacteristicID: 4, ReviewID: 1, Value: 5},
+			{ID: 4, CharacteristicID: 1, ReviewID: 2, Value: 5},
+			{ID: 5, CharacteristicID: 2, ReviewID: 2, Value: 4},
+			{ID: 6, CharacteristicID: 1, ReviewID: 3, Value: 2},
+			{ID: 7, CharacteristicID: 1, ReviewID: 4, Value: 1},
+			{ID: 8, CharacteristicID: 4, ReviewID: 4, Value: 1},
+			{ID: 9, CharacteristicID: 1, ReviewID: 6, Value: 3},
+			{ID: 10, CharacteristicID: 5, ReviewID: 5, Value: 3},
+		},
 	}
 }
+
+// day returns the instant of epoch milliseconds, as the files give dates.
+func day(ms int64) time.Time { return time.UnixMilli(ms).UTC() }

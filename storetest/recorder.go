@@ -79,6 +79,22 @@ func (l *Recorded) AddCartLines(_ context.Context, rows []catalog.CartLine) erro
 	return record(l, "cart", &l.CartLines, rows)
 }
 
+func (l *Recorded) AddReviews(_ context.Context, rows []catalog.Review) error {
+	return record(l, "reviews", &l.Reviews, rows)
+}
+
+func (l *Recorded) AddReviewPhotos(_ context.Context, rows []catalog.ReviewPhoto) error {
+	return record(l, "review_photos", &l.ReviewPhotos, rows)
+}
+
+func (l *Recorded) AddCharacteristics(_ context.Context, rows []catalog.Characteristic) error {
+	return record(l, "characteristics", &l.Characteristics, rows)
+}
+
+func (l *Recorded) AddCharacteristicVotes(_ context.Context, rows []catalog.CharacteristicVote) error {
+	return record(l, "characteristic_votes", &l.CharacteristicVotes, rows)
+}
+
 // Commit makes the load the recorder's live one.
 func (l *Recorded) Commit(context.Context) error {
 	l.r.Live = l

@@ -3,6 +3,7 @@ package storetest
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"reflect"
 	"strings"
@@ -52,7 +53,18 @@ func Load(tb testing.TB, s catalog.Loader, f Fixture) {
 	if err != nil {
 		tb.Fatalf("BeginLoad: %v", err)
 	}
-	steps := []error{
+	if err := addFixture(ctx, l, f); err != nil {
+		_ = l.Rollback()
+		tb.Fatalf("load: %v", err)
+	}
+	if err := l.Commit(ctx); err != nil {
+		tb.Fatalf("Commit: %v", err)
+	}
+}
+
+// addFixture adds a fixture's rows to a load.
+func addFixture(ctx context.Context, l catalog.Load, f Fixture) error {
+	return errors.Join(
 		l.AddProducts(ctx, f.Products),
 		l.AddStyles(ctx, f.Styles),
 		l.AddFeatures(ctx, f.Features),
@@ -60,16 +72,11 @@ func Load(tb testing.TB, s catalog.Loader, f Fixture) {
 		l.AddSKUs(ctx, f.SKUs),
 		l.AddRelated(ctx, f.Related),
 		l.AddCartLines(ctx, f.CartLines),
-	}
-	for _, err := range steps {
-		if err != nil {
-			_ = l.Rollback()
-			tb.Fatalf("load: %v", err)
-		}
-	}
-	if err := l.Commit(ctx); err != nil {
-		tb.Fatalf("Commit: %v", err)
-	}
+		l.AddReviews(ctx, f.Reviews),
+		l.AddReviewPhotos(ctx, f.ReviewPhotos),
+		l.AddCharacteristics(ctx, f.Characteristics),
+		l.AddCharacteristicVotes(ctx, f.CharacteristicVotes),
+	)
 }
 
 // Run runs the whole suite against stores that open makes.
@@ -87,6 +94,14 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Documents", func(t *testing.T) { testDocuments(t, open) })
 	t.Run("Changes", func(t *testing.T) { testChanges(t, open) })
 	t.Run("Delta", func(t *testing.T) { testDelta(t, open) })
+	t.Run("Reviews", func(t *testing.T) { testReviews(t, open) })
+	t.Run("ReviewMeta", func(t *testing.T) { testReviewMeta(t, open) })
+	t.Run("PostReview", func(t *testing.T) { testPostReview(t, open) })
+	t.Run("ReviewHelpful", func(t *testing.T) { testReviewHelpful(t, open) })
+	t.Run("ReportReview", func(t *testing.T) { testReportReview(t, open) })
+	t.Run("ReviewSums", func(t *testing.T) { testReviewSums(t, open) })
+	t.Run("ReviewWritesKept", func(t *testing.T) { testReviewWritesKept(t, open) })
+	t.Run("ReviewsOfDeletedProduct", func(t *testing.T) { testReviewsOfDeletedProduct(t, open) })
 }
 
 // openLoaded opens a store holding the fixture, loaded at T0.

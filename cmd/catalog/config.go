@@ -88,6 +88,9 @@ type storeConfig struct {
 	// History is the window of generations of changes loads keep; only
 	// load has the flag.
 	History int
+	// DropWrites has a whole load let go of what shoppers wrote through
+	// the API; only load has the flag.
+	DropWrites bool
 }
 
 func defaultStoreConfig() storeConfig {
@@ -110,6 +113,11 @@ func (c *storeConfig) replicaFlag(fs *flag.FlagSet) {
 // historyFlag adds --history, for the command that loads.
 func (c *storeConfig) historyFlag(fs *flag.FlagSet) {
 	fs.Var(atLeast(&c.History, readmodel.MinHistory), "history", "the generations (loads and deltas) whose changes the store keeps: an instance reads them all when it starts, and when the oldest half is let go, every cached response they do not reach is keyed afresh")
+}
+
+// dropWritesFlag adds --drop-writes, for the command that loads.
+func (c *storeConfig) dropWritesFlag(fs *flag.FlagSet) {
+	fs.BoolVar(&c.DropWrites, "drop-writes", c.DropWrites, "let go of the reviews, helpful votes and reports shoppers wrote through the API, for a dataset exported from this store with them (by default a whole load carries them onto the new dataset, or refuses when it cannot)")
 }
 
 // urlList is a repeatable flag of URLs; one value may hold several,
@@ -140,7 +148,7 @@ func isPostgres(dsn string) bool {
 // brought up to date: it is the program's own.)
 func (c storeConfig) open(ctx context.Context, migrate bool, logger *slog.Logger) (catalog.Store, error) {
 	if !isPostgres(c.DB) {
-		db, err := sqlite.Open(ctx, c.DB, sqlite.WithHistory(c.History))
+		db, err := sqlite.Open(ctx, c.DB, sqlite.WithHistory(c.History), sqlite.WithDropWrites(c.DropWrites))
 		return db, schemaHint(err)
 	}
 	db, err := postgres.Open(ctx, c.DB, postgres.Config{
@@ -150,6 +158,7 @@ func (c storeConfig) open(ctx context.Context, migrate bool, logger *slog.Logger
 		Replicas:         c.Replicas,
 		Logger:           logger,
 		History:          c.History,
+		DropWrites:       c.DropWrites,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", redact(c.DB), schemaHint(err))

@@ -53,7 +53,8 @@ func runGenerate(ctx context.Context, args []string, env environment, stdout, st
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "wrote %s in %s: %d products, %d features, %d styles, %d photos, %d skus, %d related\n",
-		*out, time.Since(start).Round(time.Millisecond), n.Products, n.Features, n.Styles, n.Photos, n.SKUs, n.Related)
+	fmt.Fprintf(stdout, "wrote %s in %s: %d products, %d features, %d styles, %d photos, %d skus, %d related, %d reviews, %d review photos, %d characteristics, %d characteristic votes\n",
+		*out, time.Since(start).Round(time.Millisecond), n.Products, n.Features, n.Styles, n.Photos, n.SKUs, n.Related,
+		n.Reviews, n.ReviewPhotos, n.Characteristics, n.CharacteristicVotes)
 	return nil
 }

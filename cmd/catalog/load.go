@@ -23,6 +23,7 @@ func runLoad(ctx context.Context, args []string, env environment, stdout, stderr
 	store := defaultStoreConfig()
 	store.flags(fs)
 	store.historyFlag(fs)
+	store.dropWritesFlag(fs)
 	rejects := fs.String("rejects", "rejects.jsonl", "where rejected rows go, as JSON lines (created only if a row is rejected)")
 	allow := fs.Bool("allow-rejects", false, "exit 0 even when rows were rejected")
 	isDelta := fs.Bool("delta", false, "apply DIR as a change of the live catalog, not a whole new one")

@@ -100,6 +100,10 @@ func (l *Load) Rollback() error {
 	return l.steps.DropLeftovers(context.Background())
 }
 
+// Built are the catalog tables a load's Build makes from the others: the
+// blocks of the product list, the read model and the sums of reviews.
+var Built = map[string]bool{"product_blocks": true, "product_docs": true, "review_stats": true}
+
 // Rebuild makes l, a load just begun, a copy of the live catalog and
 // commits it: exec runs, in one transaction, the statements that copy
 // each live table's rows (tables gives each table's column definitions)
@@ -107,7 +111,7 @@ func (l *Load) Rollback() error {
 func Rebuild(ctx context.Context, l *Load, tables map[string][]string, exec func(ctx context.Context, stmts ...string) error) error {
 	var stmts []string
 	for table, columns := range tables {
-		if table != "product_blocks" && table != "product_docs" {
+		if !Built[table] {
 			cols := strings.Join(Names(columns), ", ")
 			stmts = append(stmts, fmt.Sprintf("INSERT INTO %s_new (%s) SELECT %s FROM %[1]s", table, cols, cols))
 		}
@@ -174,6 +178,18 @@ type Values struct {
 	SKU      func(catalog.SKU) []any
 	Related  func(catalog.Related) []any
 	CartLine func(catalog.CartLine) []any
+	// The reviews' are nil for a delta, which refuses them.
+	Review             func(catalog.Review) []any
+	ReviewPhoto        func(catalog.ReviewPhoto) []any
+	Characteristic     func(catalog.Characteristic) []any
+	CharacteristicVote func(catalog.CharacteristicVote) []any
+}
+
+// OfDelta returns the values a delta takes: not the historical carts, nor
+// the reviews, which come with whole loads.
+func (v Values) OfDelta() Values {
+	v.CartLine, v.Review, v.ReviewPhoto, v.Characteristic, v.CharacteristicVote = nil, nil, nil, nil, nil
+	return v
 }
 
 // Tables are the catalog tables of the entities a delta changes.
@@ -219,4 +235,29 @@ func (a Adds) AddCartLines(ctx context.Context, rows []catalog.CartLine) error {
 		return catalog.ErrDeltaCartLines
 	}
 	return a.Write(ctx, "cart_imported", RowsOf(rows, a.Values.CartLine))
+}
+
+// AddReviews adds the dataset's reviews; a delta refuses them, and their
+// photos, characteristics and votes.
+func (a Adds) AddReviews(ctx context.Context, rows []catalog.Review) error {
+	return addReviewRows(ctx, a, "reviews", rows, a.Values.Review)
+}
+
+func (a Adds) AddReviewPhotos(ctx context.Context, rows []catalog.ReviewPhoto) error {
+	return addReviewRows(ctx, a, "review_photos", rows, a.Values.ReviewPhoto)
+}
+
+func (a Adds) AddCharacteristics(ctx context.Context, rows []catalog.Characteristic) error {
+	return addReviewRows(ctx, a, "characteristics", rows, a.Values.Characteristic)
+}
+
+func (a Adds) AddCharacteristicVotes(ctx context.Context, rows []catalog.CharacteristicVote) error {
+	return addReviewRows(ctx, a, "characteristic_votes", rows, a.Values.CharacteristicVote)
+}
+
+func addReviewRows[T any](ctx context.Context, a Adds, table string, rows []T, values func(T) []any) error {
+	if values == nil {
+		return catalog.ErrDeltaReviews
+	}
+	return a.Write(ctx, table, RowsOf(rows, values))
 }

@@ -1,0 +1,350 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"catalog"
+)
+
+// reviewOrder is the ORDER BY of each sort of reviews.
+var reviewOrder = map[catalog.ReviewSort]string{
+	catalog.SortRelevant: "helpfulness DESC, date DESC, id DESC",
+	catalog.SortNewest:   "date DESC, id DESC",
+	catalog.SortHelpful:  "helpfulness DESC, id DESC",
+}
+
+// reviewsSQL returns the statement of a page of a product's unreported
+// reviews in an order, each with its photos' ids and URLs in id order: $1
+// the product, $2 the page size, $3 the offset.
+func reviewsSQL(order string) string {
+	return `SELECT r.id, r.rating, r.date, r.summary, r.body, r.recommend, r.reviewer_name, r.response, r.helpfulness,
+			ARRAY(SELECT p.id FROM review_photos p WHERE p.review_id = r.id ORDER BY p.id),
+			ARRAY(SELECT p.url FROM review_photos p WHERE p.review_id = r.id ORDER BY p.id)
+		FROM reviews r WHERE r.product_id = $1 AND NOT r.reported ORDER BY ` + order + ` LIMIT $2 OFFSET $3`
+}
+
+// Reviews returns a page of a product's unreported reviews with their
+// photos, in one statement.
+func (db *DB) Reviews(ctx context.Context, q catalog.ReviewQuery) ([]catalog.Review, error) {
+	order, ok := reviewOrder[q.Sort]
+	if !ok {
+		return nil, catalog.Errorf(catalog.EINVALID, "unknown sort of reviews %d", q.Sort)
+	}
+	var reviews []catalog.Review
+	err := db.read(ctx, func(qr querier) error {
+		rows, err := qr.Query(ctx, reviewsSQL(order), q.ProductID, q.Page.Size, q.Page.First()-1)
+		if err != nil {
+			return storeError("list reviews", err)
+		}
+		reviews, err = scanReviews(rows)
+		return storeError("list reviews", err)
+	})
+	return reviews, err
+}
+
+func scanReviews(rows pgx.Rows) ([]catalog.Review, error) {
+	defer rows.Close()
+	reviews := []catalog.Review{}
+	for rows.Next() {
+		var r catalog.Review
+		var date int64
+		var response *string
+		var photoIDs []int64
+		var urls []string
+		if err := rows.Scan(&r.ID, &r.Rating, &date, &r.Summary, &r.Body, &r.Recommend, &r.ReviewerName, &response,
+			&r.Helpfulness, &photoIDs, &urls); err != nil {
+			return nil, err
+		}
+		r.Date, r.Response, r.Photos = time.UnixMilli(date).UTC(), null(response), make([]catalog.ReviewPhoto, len(photoIDs))
+		for i, id := range photoIDs {
+			r.Photos[i] = catalog.ReviewPhoto{ID: id, ReviewID: r.ID, URL: urls[i]}
+		}
+		reviews = append(reviews, r)
+	}
+	return reviews, rows.Err()
+}
+
+// reviewMetaSQL reads a product's row of review_stats and its
+// characteristics' sums, in one statement.
+const reviewMetaSQL = `SELECT coalesce(s.rated_1, 0), coalesce(s.rated_2, 0), coalesce(s.rated_3, 0), coalesce(s.rated_4, 0),
+		coalesce(s.rated_5, 0), coalesce(s.not_recommended, 0), coalesce(s.recommended, 0),
+		c.ids, c.names, c.votes, c.sums
+	FROM (SELECT $1::integer AS product_id) x
+	LEFT JOIN review_stats s ON s.product_id = x.product_id
+	CROSS JOIN LATERAL (SELECT array_agg(id ORDER BY id) AS ids, array_agg(name ORDER BY id) AS names,
+		array_agg(votes ORDER BY id) AS votes, array_agg(vote_sum ORDER BY id) AS sums
+		FROM characteristics WHERE product_id = x.product_id) c`
+
+// ReviewMeta returns the sums of a product's unreported reviews, as the
+// writes keep them.
+func (db *DB) ReviewMeta(ctx context.Context, productID int64) (catalog.ReviewMeta, error) {
+	m := catalog.ReviewMeta{ProductID: productID}
+	err := db.read(ctx, func(q querier) error {
+		var ids, votes, sums []int64
+		var names []string
+		err := q.QueryRow(ctx, reviewMetaSQL, productID).Scan(&m.Ratings[0], &m.Ratings[1], &m.Ratings[2], &m.Ratings[3],
+			&m.Ratings[4], &m.Recommended[0], &m.Recommended[1], &ids, &names, &votes, &sums)
+		for i, id := range ids {
+			m.Characteristics = append(m.Characteristics, catalog.CharacteristicMeta{ID: id, Name: names[i], Votes: votes[i], Sum: sums[i]})
+		}
+		return storeError("read review sums", err)
+	})
+	return m, err
+}
+
+// write runs fn in a transaction on the primary, once more when it failed
+// before its commit on a lost connection: never twice when the commit
+// itself failed, as it may have been made.
+func (db *DB) write(ctx context.Context, what string, fn func(tx pgx.Tx) error) error {
+	var committing bool
+	err := db.again(ctx, func() error {
+		committing = false
+		tx, err := db.pool.Begin(ctx)
+		if err != nil {
+			return err
+		}
+		defer func() { _ = tx.Rollback(context.WithoutCancel(ctx)) }()
+		if err := fn(tx); err != nil {
+			return err
+		}
+		committing = true
+		return tx.Commit(ctx)
+	}, func() bool { return committing })
+	var e *catalog.Error
+	if errors.As(err, &e) {
+		return err
+	}
+	return storeError(what, err)
+}
+
+// PostReview adds a review with its photos and votes, and counts it in
+// the sums, in one transaction.
+func (db *DB) PostReview(ctx context.Context, r catalog.NewReview, at time.Time) (int64, error) {
+	var id int64
+	err := db.write(ctx, "post a review", func(tx pgx.Tx) error {
+		if err := checkReviewed(ctx, tx, r); err != nil {
+			return err
+		}
+		err := tx.QueryRow(ctx, `INSERT INTO reviews (product_id, rating, date, summary, body, recommend, reported,
+			reviewer_name, reviewer_email, response, helpfulness) VALUES ($1, $2, $3, $4, $5, $6, false, $7, $8, NULL, 0) RETURNING id`,
+			r.ProductID, r.Rating, at.UnixMilli(), r.Summary, r.Body, r.Recommend, r.Name, r.Email).Scan(&id)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO review_writes VALUES ($1, $2, true, 0, false)`, id, r.ProductID); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO review_photos (review_id, url)
+			SELECT $1, u FROM unnest($2::text[]) WITH ORDINALITY AS p(u, n) ORDER BY n`, id, r.Photos); err != nil {
+			return err
+		}
+		chars, values := make([]int64, len(r.Votes)), make([]int64, len(r.Votes))
+		for i, v := range r.Votes {
+			chars[i], values[i] = v.CharacteristicID, v.Value
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO characteristic_votes (characteristic_id, review_id, value)
+			SELECT c, $1, v FROM unnest($2::integer[], $3::smallint[]) AS p(c, v)`, id, chars, values); err != nil {
+			return err
+		}
+		return countReview(ctx, tx, id, r.ProductID, r.Rating, r.Recommend, 1)
+	})
+	return id, err
+}
+
+// checkReviewed checks, in the write, that a posted review's product
+// exists and that it votes only on the product's characteristics.
+func checkReviewed(ctx context.Context, tx pgx.Tx, r catalog.NewReview) error {
+	var exists bool
+	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM products WHERE id = $1)`, r.ProductID).Scan(&exists); err != nil {
+		return err
+	}
+	if !exists {
+		return catalog.ErrNoProduct(r.ProductID)
+	}
+	ids := make([]int64, len(r.Votes))
+	for i, v := range r.Votes {
+		ids[i] = v.CharacteristicID
+	}
+	var foreign *int64
+	err := tx.QueryRow(ctx, `SELECT min(i) FROM unnest($1::integer[]) AS i
+		WHERE NOT EXISTS (SELECT 1 FROM characteristics c WHERE c.id = i AND c.product_id = $2)`, ids, r.ProductID).Scan(&foreign)
+	if err == nil && foreign != nil {
+		return catalog.ErrNotProductCharacteristic(*foreign, r.ProductID)
+	}
+	return err
+}
+
+// countReview adds a review to the sums of its product (sign 1), or takes
+// it out of them (-1): its rating, its recommendation and its votes.
+func countReview(ctx context.Context, tx pgx.Tx, id, productID, rating int64, recommend bool, sign int) error {
+	_, err := tx.Exec(ctx, `INSERT INTO review_stats AS s VALUES ($1,
+			($2 = 1)::int * $4, ($2 = 2)::int * $4, ($2 = 3)::int * $4, ($2 = 4)::int * $4, ($2 = 5)::int * $4,
+			(NOT $3)::int * $4, $3::int * $4)
+		ON CONFLICT (product_id) DO UPDATE SET rated_1 = s.rated_1 + excluded.rated_1, rated_2 = s.rated_2 + excluded.rated_2,
+			rated_3 = s.rated_3 + excluded.rated_3, rated_4 = s.rated_4 + excluded.rated_4, rated_5 = s.rated_5 + excluded.rated_5,
+			not_recommended = s.not_recommended + excluded.not_recommended, recommended = s.recommended + excluded.recommended`,
+		productID, rating, recommend, sign)
+	if err != nil {
+		return err
+	}
+	_, err = tx.Exec(ctx, `UPDATE characteristics c SET votes = c.votes + $2 * d.n, vote_sum = c.vote_sum + $2 * d.s
+		FROM (SELECT characteristic_id, count(*) AS n, sum(value) AS s FROM characteristic_votes
+			WHERE review_id = $1 GROUP BY characteristic_id) AS d
+		WHERE c.id = d.characteristic_id`, id, sign)
+	return err
+}
+
+// MarkReviewHelpful adds one to a review's helpfulness.
+func (db *DB) MarkReviewHelpful(ctx context.Context, id int64) error {
+	return db.write(ctx, "mark a review helpful", func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `UPDATE reviews SET helpfulness = helpfulness + 1 WHERE id = $1`, id)
+		switch {
+		case err != nil:
+			return err
+		case tag.RowsAffected() == 0:
+			return catalog.ErrNoReview(id)
+		}
+		_, err = tx.Exec(ctx, `INSERT INTO review_writes SELECT id, product_id, false, 1, false FROM reviews WHERE id = $1
+			ON CONFLICT (review_id) DO UPDATE SET helpful = review_writes.helpful + 1`, id)
+		return err
+	})
+}
+
+// ReportReview hides a review, and takes it out of its product's sums;
+// reporting it again changes nothing. The review's row is locked first,
+// so that two reports of it take it out once.
+func (db *DB) ReportReview(ctx context.Context, id int64) error {
+	return db.write(ctx, "report a review", func(tx pgx.Tx) error {
+		var productID, rating int64
+		var recommend, reported bool
+		err := tx.QueryRow(ctx, `SELECT product_id, rating, recommend, reported FROM reviews WHERE id = $1 FOR UPDATE`, id).
+			Scan(&productID, &rating, &recommend, &reported)
+		switch {
+		case errors.Is(err, pgx.ErrNoRows):
+			return catalog.ErrNoReview(id)
+		case err != nil || reported:
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE reviews SET reported = true WHERE id = $1`, id); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO review_writes VALUES ($1, $2, false, 0, true)
+			ON CONFLICT (review_id) DO UPDATE SET reported = true`, id, productID); err != nil {
+			return err
+		}
+		return countReview(ctx, tx, id, productID, rating, recommend, -1)
+	})
+}
+
+// reviewSumsSQL returns the statements that sum up the unreported reviews
+// of the new catalog, of the products scope selects ("" for all): each
+// product's ratings and recommendations, each characteristic's votes.
+func reviewSumsSQL(scope string) []string {
+	votesScope := ""
+	if scope != "" {
+		votesScope = ` AND v.characteristic_id IN (SELECT id FROM characteristics_new WHERE true` + scope + `)`
+	}
+	return []string{
+		`DELETE FROM review_stats_new WHERE true` + scope,
+		`INSERT INTO review_stats_new SELECT product_id, count(*) FILTER (WHERE rating = 1), count(*) FILTER (WHERE rating = 2),
+			count(*) FILTER (WHERE rating = 3), count(*) FILTER (WHERE rating = 4), count(*) FILTER (WHERE rating = 5),
+			count(*) FILTER (WHERE NOT recommend), count(*) FILTER (WHERE recommend)
+			FROM reviews_new WHERE NOT reported` + scope + ` GROUP BY product_id`,
+		`UPDATE characteristics_new SET votes = 0, vote_sum = 0 WHERE (votes <> 0 OR vote_sum <> 0)` + scope,
+		`UPDATE characteristics_new c SET votes = d.n, vote_sum = d.s
+			FROM (SELECT v.characteristic_id, count(*) AS n, sum(v.value) AS s FROM characteristic_votes_new v
+				WHERE NOT EXISTS (SELECT 1 FROM reviews_new r WHERE r.id = v.review_id AND r.reported)` + votesScope + `
+				GROUP BY v.characteristic_id) AS d
+			WHERE c.id = d.characteristic_id`,
+	}
+}
+
+// buildReviewSumsSQL sums up every product's reviews, and sets the
+// identities past the dataset's ids.
+var buildReviewSumsSQL = append(reviewSumsSQL(""),
+	identityPastSQL("reviews_new"), identityPastSQL("review_photos_new"), identityPastSQL("characteristics_new"),
+	identityPastSQL("characteristic_votes_new"))
+
+// writtenScope selects the products shoppers wrote reviews of.
+const writtenScope = ` AND product_id IN (SELECT product_id FROM review_writes)`
+
+// unfitWritesSQL finds the reviews written through the API that a new
+// catalog cannot take as they are: a posted review whose id the dataset
+// has, whose product it lacks, or whose votes are on characteristics
+// that are not its product's there; a marked review of the dataset that
+// it lacks, or has as another product's.
+const unfitWritesSQL = `SELECT count(*) OVER (), w.review_id FROM review_writes w
+	WHERE CASE WHEN w.posted THEN
+		EXISTS (SELECT 1 FROM reviews_new n WHERE n.id = w.review_id)
+		OR NOT EXISTS (SELECT 1 FROM products_new p WHERE p.id = w.product_id)
+		OR EXISTS (SELECT 1 FROM characteristic_votes v WHERE v.review_id = w.review_id AND NOT EXISTS (
+			SELECT 1 FROM characteristics_new c WHERE c.id = v.characteristic_id AND c.product_id = w.product_id))
+	ELSE NOT EXISTS (SELECT 1 FROM reviews_new n WHERE n.id = w.review_id AND n.product_id = w.product_id) END
+	ORDER BY w.review_id LIMIT 5`
+
+// carryWritesSQL carries what shoppers wrote onto the new catalog: the
+// reviews they posted, as they are now, with their photos and votes (the
+// photos and votes numbered anew, after the dataset's), and the helpful
+// votes and reports on the dataset's reviews; then sums up the products
+// they wrote of anew.
+var carryWritesSQL = append([]string{
+	`INSERT INTO reviews_new SELECT r.* FROM reviews r JOIN review_writes w ON w.review_id = r.id WHERE w.posted`,
+	`INSERT INTO review_photos_new (review_id, url) SELECT p.review_id, p.url FROM review_photos p
+		JOIN review_writes w ON w.review_id = p.review_id WHERE w.posted ORDER BY p.id`,
+	`INSERT INTO characteristic_votes_new (characteristic_id, review_id, value) SELECT v.characteristic_id, v.review_id, v.value
+		FROM characteristic_votes v JOIN review_writes w ON w.review_id = v.review_id WHERE w.posted ORDER BY v.id`,
+	`UPDATE reviews_new n SET helpfulness = n.helpfulness + w.helpful, reported = n.reported OR w.reported
+		FROM review_writes w WHERE w.review_id = n.id AND NOT w.posted`,
+}, reviewSumsSQL(writtenScope)...)
+
+// carryWrites carries what shoppers wrote onto the new catalog, within
+// the swap, which holds every catalog table's lock, so no write lands
+// between; or lets it go, when the store was opened to; or refuses the
+// swap, when the dataset cannot take it. A rebuild copies it with the
+// live rows.
+func (l *load) carryWrites(ctx context.Context, tx pgx.Tx) error {
+	switch {
+	case l.copying:
+		return nil
+	case l.db.cfg.DropWrites:
+		_, err := tx.Exec(ctx, `DELETE FROM review_writes`)
+		return err
+	}
+	rows, err := tx.Query(ctx, unfitWritesSQL)
+	if err != nil {
+		return err
+	}
+	var n int64
+	var unfit []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&n, &id); err != nil {
+			rows.Close()
+			return err
+		}
+		unfit = append(unfit, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if n > 0 {
+		return catalog.ErrUnfitWrites(n, unfit)
+	}
+	for _, s := range carryWritesSQL {
+		if _, err := tx.Exec(ctx, s); err != nil {
+			return fmt.Errorf("%.60s…: %w", s, err)
+		}
+	}
+	return nil
+}
+
+// identityPastSQL sets the identity of a table's ids past its largest.
+func identityPastSQL(table string) string {
+	return `SELECT setval(pg_get_serial_sequence('` + table + `', 'id'), coalesce((SELECT max(id) FROM ` + table + `), 0) + 1, false)`
+}

@@ -1,0 +1,372 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"catalog"
+)
+
+// reviewOrder is the ORDER BY of each sort of reviews.
+var reviewOrder = map[catalog.ReviewSort]string{
+	catalog.SortRelevant: "helpfulness DESC, date DESC, id DESC",
+	catalog.SortNewest:   "date DESC, id DESC",
+	catalog.SortHelpful:  "helpfulness DESC, id DESC",
+}
+
+// reviewsSQL returns the query of a page of a product's unreported reviews
+// in an order: ?1 the product, ?2 the page size, ?3 the offset.
+func reviewsSQL(order string) string {
+	return `SELECT id, rating, date, summary, body, recommend, reviewer_name, response, helpfulness
+		FROM reviews WHERE product_id = ?1 AND reported = 0 ORDER BY ` + order + ` LIMIT ?2 OFFSET ?3`
+}
+
+// reviewPhotosSQL returns the photos of the reviews of a page, in id order.
+func reviewPhotosSQL(order string) string {
+	return `SELECT p.id, p.review_id, p.url FROM review_photos p
+		WHERE p.review_id IN (SELECT id FROM (` + reviewsSQL(order) + `)) ORDER BY p.id`
+}
+
+// Reviews returns a page of a product's unreported reviews with their
+// photos, read in one transaction.
+func (db *DB) Reviews(ctx context.Context, q catalog.ReviewQuery) ([]catalog.Review, error) {
+	order, ok := reviewOrder[q.Sort]
+	if !ok {
+		return nil, catalog.Errorf(catalog.EINVALID, "unknown sort of reviews %d", q.Sort)
+	}
+	args := []any{q.ProductID, q.Page.Size, q.Page.First() - 1}
+	var reviews []catalog.Review
+	err := db.readTx(ctx, "list reviews", func(tx *sql.Tx) error {
+		var err error
+		if reviews, err = scanReviews(ctx, tx, reviewsSQL(order), args); err != nil {
+			return err
+		}
+		return attachReviewPhotos(ctx, tx, reviewPhotosSQL(order), args, reviews)
+	})
+	return reviews, err
+}
+
+func scanReviews(ctx context.Context, tx *sql.Tx, query string, args []any) ([]catalog.Review, error) {
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	reviews := []catalog.Review{}
+	for rows.Next() {
+		var r catalog.Review
+		var date int64
+		var response sql.NullString
+		if err := rows.Scan(&r.ID, &r.Rating, &date, &r.Summary, &r.Body, &r.Recommend, &r.ReviewerName, &response, &r.Helpfulness); err != nil {
+			return nil, err
+		}
+		r.Date, r.Response, r.Photos = fromMillis(date), nullString(response), []catalog.ReviewPhoto{}
+		reviews = append(reviews, r)
+	}
+	return reviews, rows.Err()
+}
+
+func attachReviewPhotos(ctx context.Context, tx *sql.Tx, query string, args []any, reviews []catalog.Review) error {
+	if len(reviews) == 0 {
+		return nil
+	}
+	at := make(map[int64]int, len(reviews))
+	for i, r := range reviews {
+		at[r.ID] = i
+	}
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var p catalog.ReviewPhoto
+		if err := rows.Scan(&p.ID, &p.ReviewID, &p.URL); err != nil {
+			return err
+		}
+		if i, ok := at[p.ReviewID]; ok {
+			reviews[i].Photos = append(reviews[i].Photos, p)
+		}
+	}
+	return rows.Err()
+}
+
+// ReviewMeta returns the sums of a product's unreported reviews, as the
+// writes keep them: its row of review_stats, and its characteristics.
+func (db *DB) ReviewMeta(ctx context.Context, productID int64) (catalog.ReviewMeta, error) {
+	m := catalog.ReviewMeta{ProductID: productID}
+	err := db.readTx(ctx, "read review sums", func(tx *sql.Tx) error {
+		err := tx.QueryRowContext(ctx, `SELECT rated_1, rated_2, rated_3, rated_4, rated_5, not_recommended, recommended
+			FROM review_stats WHERE product_id = ?`, productID).
+			Scan(&m.Ratings[0], &m.Ratings[1], &m.Ratings[2], &m.Ratings[3], &m.Ratings[4], &m.Recommended[0], &m.Recommended[1])
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		m.Characteristics, err = characteristicSums(ctx, tx, productID)
+		return err
+	})
+	return m, err
+}
+
+func characteristicSums(ctx context.Context, tx *sql.Tx, productID int64) ([]catalog.CharacteristicMeta, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT id, name, votes, vote_sum FROM characteristics WHERE product_id = ? ORDER BY id`, productID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []catalog.CharacteristicMeta
+	for rows.Next() {
+		var c catalog.CharacteristicMeta
+		if err := rows.Scan(&c.ID, &c.Name, &c.Votes, &c.Sum); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// writeTx runs fn in a transaction on the catalog file's writer for
+// shoppers' writes, which holds the write lock from its start.
+func (db *DB) writeTx(ctx context.Context, what string, fn func(tx *sql.Tx) error) error {
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return storeError(what, err)
+	}
+	defer func() { _ = tx.Rollback() }()
+	if err := fn(tx); err != nil {
+		var e *catalog.Error
+		if errors.As(err, &e) {
+			return err
+		}
+		return storeError(what, err)
+	}
+	return storeError(what, tx.Commit())
+}
+
+// PostReview adds a review with its photos and votes, and counts it in
+// the sums, in one transaction.
+func (db *DB) PostReview(ctx context.Context, r catalog.NewReview, at time.Time) (int64, error) {
+	var id int64
+	err := db.writeTx(ctx, "post a review", func(tx *sql.Tx) error {
+		if err := checkReviewed(ctx, tx, r); err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO reviews (product_id, rating, date, summary, body, recommend, reported,
+			reviewer_name, reviewer_email, response, helpfulness) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, NULL, 0)`,
+			r.ProductID, r.Rating, millis(at), r.Summary, r.Body, r.Recommend, r.Name, r.Email)
+		if err != nil {
+			return err
+		}
+		if id, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO review_writes VALUES (?, ?, 1, 0, 0)`, id, r.ProductID); err != nil {
+			return err
+		}
+		for _, u := range r.Photos {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO review_photos (review_id, url) VALUES (?, ?)`, id, u); err != nil {
+				return err
+			}
+		}
+		for _, v := range r.Votes {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO characteristic_votes (characteristic_id, review_id, value) VALUES (?, ?, ?)`,
+				v.CharacteristicID, id, v.Value); err != nil {
+				return err
+			}
+		}
+		return countReview(ctx, tx, id, r.ProductID, r.Rating, r.Recommend, 1)
+	})
+	return id, err
+}
+
+// checkReviewed checks, in the write, that a posted review's product
+// exists and that it votes only on the product's characteristics.
+func checkReviewed(ctx context.Context, tx *sql.Tx, r catalog.NewReview) error {
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM products WHERE id = ?`, r.ProductID).Scan(&n); err != nil {
+		return err
+	}
+	if n == 0 {
+		return catalog.ErrNoProduct(r.ProductID)
+	}
+	for _, v := range r.Votes {
+		var owner int64
+		err := tx.QueryRowContext(ctx, `SELECT product_id FROM characteristics WHERE id = ?`, v.CharacteristicID).Scan(&owner)
+		if errors.Is(err, sql.ErrNoRows) || (err == nil && owner != r.ProductID) {
+			return catalog.ErrNotProductCharacteristic(v.CharacteristicID, r.ProductID)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// countReview adds a review to the sums of its product (sign 1), or takes
+// it out of them (-1): its rating, its recommendation and its votes.
+func countReview(ctx context.Context, tx *sql.Tx, id, productID, rating int64, recommend bool, sign int) error {
+	cols := [...]string{"rated_1", "rated_2", "rated_3", "rated_4", "rated_5"}
+	rec := "not_recommended"
+	if recommend {
+		rec = "recommended"
+	}
+	vals := make([]string, 7)
+	for i, c := range append(cols[:], "not_recommended", "recommended") {
+		vals[i] = "0"
+		if c == cols[rating-1] || c == rec {
+			vals[i] = "1"
+		}
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO review_stats VALUES (?, `+strings.Join(vals, ", ")+`)
+		ON CONFLICT (product_id) DO UPDATE SET `+cols[rating-1]+` = `+cols[rating-1]+` + ?2, `+rec+` = `+rec+` + ?2`,
+		productID, sign)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE characteristics SET votes = votes + ?2 * d.n, vote_sum = vote_sum + ?2 * d.s
+		FROM (SELECT characteristic_id, count(*) AS n, sum(value) AS s FROM characteristic_votes
+			WHERE review_id = ?1 GROUP BY characteristic_id) AS d
+		WHERE characteristics.id = d.characteristic_id`, id, sign)
+	return err
+}
+
+// MarkReviewHelpful adds one to a review's helpfulness.
+func (db *DB) MarkReviewHelpful(ctx context.Context, id int64) error {
+	return db.writeTx(ctx, "mark a review helpful", func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE reviews SET helpfulness = helpfulness + 1 WHERE id = ?`, id)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return errors.Join(err, catalog.ErrNoReview(id))
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO review_writes SELECT id, product_id, 0, 1, 0 FROM reviews WHERE id = ?
+			ON CONFLICT (review_id) DO UPDATE SET helpful = helpful + 1`, id)
+		return err
+	})
+}
+
+// ReportReview hides a review, and takes it out of its product's sums;
+// reporting it again changes nothing.
+func (db *DB) ReportReview(ctx context.Context, id int64) error {
+	return db.writeTx(ctx, "report a review", func(tx *sql.Tx) error {
+		var productID, rating int64
+		var recommend, reported bool
+		err := tx.QueryRowContext(ctx, `SELECT product_id, rating, recommend, reported FROM reviews WHERE id = ?`, id).
+			Scan(&productID, &rating, &recommend, &reported)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			return catalog.ErrNoReview(id)
+		case err != nil || reported:
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE reviews SET reported = 1 WHERE id = ?`, id); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO review_writes VALUES (?, ?, 0, 0, 1)
+			ON CONFLICT (review_id) DO UPDATE SET reported = 1`, id, productID); err != nil {
+			return err
+		}
+		return countReview(ctx, tx, id, productID, rating, recommend, -1)
+	})
+}
+
+// reviewSumsSQL returns the statements that sum up the unreported reviews
+// of the new catalog, of the products scope selects ("" for all): each
+// product's ratings and recommendations, each characteristic's votes.
+func reviewSumsSQL(scope string) []string {
+	votesScope := ""
+	if scope != "" {
+		votesScope = ` AND v.characteristic_id IN (SELECT id FROM characteristics_new WHERE true` + scope + `)`
+	}
+	return []string{
+		`DELETE FROM review_stats_new WHERE true` + scope,
+		`INSERT INTO review_stats_new SELECT product_id, sum(rating = 1), sum(rating = 2), sum(rating = 3), sum(rating = 4),
+			sum(rating = 5), sum(recommend = 0), sum(recommend <> 0) FROM reviews_new WHERE reported = 0` + scope + ` GROUP BY product_id`,
+		`UPDATE characteristics_new SET votes = 0, vote_sum = 0 WHERE (votes <> 0 OR vote_sum <> 0)` + scope,
+		`UPDATE characteristics_new SET votes = d.n, vote_sum = d.s
+			FROM (SELECT v.characteristic_id, count(*) AS n, sum(v.value) AS s FROM characteristic_votes_new v
+				WHERE v.review_id NOT IN (SELECT id FROM reviews_new WHERE reported <> 0)` + votesScope + `
+				GROUP BY v.characteristic_id) AS d
+			WHERE characteristics_new.id = d.characteristic_id`,
+	}
+}
+
+// buildReviewSumsSQL sums up every product's reviews.
+var buildReviewSumsSQL = reviewSumsSQL("")
+
+// writtenScope selects the products shoppers wrote reviews of.
+const writtenScope = ` AND product_id IN (SELECT product_id FROM review_writes)`
+
+// unfitWritesSQL finds the reviews written through the API that a new
+// catalog cannot take as they are: a posted review whose id the dataset
+// has, whose product it lacks, or whose votes are on characteristics
+// that are not its product's there; a marked review of the dataset that
+// it lacks, or has as another product's.
+const unfitWritesSQL = `SELECT count(*) OVER (), w.review_id FROM review_writes w
+	WHERE CASE WHEN w.posted THEN
+		EXISTS (SELECT 1 FROM reviews_new n WHERE n.id = w.review_id)
+		OR NOT EXISTS (SELECT 1 FROM products_new p WHERE p.id = w.product_id)
+		OR EXISTS (SELECT 1 FROM characteristic_votes v WHERE v.review_id = w.review_id AND NOT EXISTS (
+			SELECT 1 FROM characteristics_new c WHERE c.id = v.characteristic_id AND c.product_id = w.product_id))
+	ELSE NOT EXISTS (SELECT 1 FROM reviews_new n WHERE n.id = w.review_id AND n.product_id = w.product_id) END
+	ORDER BY w.review_id LIMIT ` + "5"
+
+// carryWritesSQL carries what shoppers wrote onto the new catalog: the
+// reviews they posted, as they are now, with their photos and votes (the
+// photos and votes numbered anew, after the dataset's), and the helpful
+// votes and reports on the dataset's reviews; then sums up the products
+// they wrote of anew.
+var carryWritesSQL = append([]string{
+	`INSERT INTO reviews_new SELECT r.* FROM reviews r JOIN review_writes w ON w.review_id = r.id WHERE w.posted`,
+	`INSERT INTO review_photos_new (review_id, url) SELECT p.review_id, p.url FROM review_photos p
+		JOIN review_writes w ON w.review_id = p.review_id WHERE w.posted ORDER BY p.id`,
+	`INSERT INTO characteristic_votes_new (characteristic_id, review_id, value) SELECT v.characteristic_id, v.review_id, v.value
+		FROM characteristic_votes v JOIN review_writes w ON w.review_id = v.review_id WHERE w.posted ORDER BY v.id`,
+	`UPDATE reviews_new SET helpfulness = reviews_new.helpfulness + w.helpful, reported = max(reviews_new.reported, w.reported)
+		FROM review_writes w WHERE w.review_id = reviews_new.id AND NOT w.posted`,
+}, reviewSumsSQL(writtenScope)...)
+
+// carryWrites carries what shoppers wrote onto the new catalog, within
+// the swap; or lets it go, when the store was opened to; or refuses the
+// swap, when the dataset cannot take it. A rebuild copies it with the
+// live rows.
+func (l *load) carryWrites(ctx context.Context, conn *sql.Conn) error {
+	switch {
+	case l.copying:
+		return nil
+	case l.db.dropWrites:
+		_, err := conn.ExecContext(ctx, `DELETE FROM review_writes`)
+		return err
+	}
+	rows, err := conn.QueryContext(ctx, unfitWritesSQL)
+	if err != nil {
+		return err
+	}
+	var n int64
+	var unfit []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&n, &id); err != nil {
+			rows.Close()
+			return err
+		}
+		unfit = append(unfit, id)
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return err
+	}
+	if n > 0 {
+		return catalog.ErrUnfitWrites(n, unfit)
+	}
+	for _, s := range carryWritesSQL {
+		if _, err := conn.ExecContext(ctx, s); err != nil {
+			return fmt.Errorf("%s: %w", firstWords(s), err)
+		}
+	}
+	return nil
+}
