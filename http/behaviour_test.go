@@ -158,7 +158,7 @@ func TestServer_StoreErrors(t *testing.T) {
 		{"Panic", &stubStore{panic: true}, 0, 500, "internal error", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			h := cataloghttp.NewServer(tc.store, tc.store, cataloghttp.Config{Campus: "c", RequestTimeout: tc.timeout, Logger: quietLogger()}).Handler()
+			h := cataloghttp.NewServer(cataloghttp.Services{Products: tc.store, Carts: tc.store}, cataloghttp.Config{Campus: "c", RequestTimeout: tc.timeout, Logger: quietLogger()}).Handler()
 			for _, path := range []string{"/products", "/products/1", "/products/1/styles", "/products/1/related", "/cart"} {
 				resp := serve(h, request{path: path})
 				body, _ := io.ReadAll(resp.Body)
@@ -179,7 +179,7 @@ func TestServer_StoreErrors(t *testing.T) {
 // Shutdown lets the requests in flight finish.
 func TestServer_Shutdown(t *testing.T) {
 	store := &stubStore{delay: 300 * time.Millisecond}
-	srv := cataloghttp.NewServer(store, store, cataloghttp.Config{Campus: "c", Logger: quietLogger()})
+	srv := cataloghttp.NewServer(cataloghttp.Services{Products: store, Carts: store}, cataloghttp.Config{Campus: "c", Logger: quietLogger()})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -224,7 +224,7 @@ func TestServer_Shutdown(t *testing.T) {
 // issues a new session exactly when the header holds no valid one.
 func FuzzServer_Cookie(f *testing.F) {
 	store := &stubStore{}
-	h := cataloghttp.NewServer(store, store, cataloghttp.Config{Campus: "c", Logger: quietLogger()}).Handler()
+	h := cataloghttp.NewServer(cataloghttp.Services{Products: store, Carts: store}, cataloghttp.Config{Campus: "c", Logger: quietLogger()}).Handler()
 	for _, s := range []string{"user_session=abc", "user_session=", "a=b; user_session=1234", "user_session=\"x\"", "user_session=a\x00b"} {
 		f.Add(s)
 	}
@@ -253,7 +253,7 @@ func FuzzServer_Cookie(f *testing.F) {
 func TestServer_CORS(t *testing.T) {
 	store := &stubStore{}
 	newHandler := func(origins ...string) http.Handler {
-		return cataloghttp.NewServer(store, store, cataloghttp.Config{Campus: "c", Logger: quietLogger(),
+		return cataloghttp.NewServer(cataloghttp.Services{Products: store, Carts: store}, cataloghttp.Config{Campus: "c", Logger: quietLogger(),
 			CORS: cataloghttp.CORS{AllowOrigins: origins}}).Handler()
 	}
 	preflight := map[string]string{"Origin": "https://shop.example", "Access-Control-Request-Method": "GET",
@@ -297,7 +297,7 @@ func TestServer_CORS(t *testing.T) {
 // lost: Serve returns at once.
 func TestServer_ShutdownBeforeServe(t *testing.T) {
 	store := &stubStore{}
-	srv := cataloghttp.NewServer(store, store, cataloghttp.Config{Campus: "c", Logger: quietLogger()})
+	srv := cataloghttp.NewServer(cataloghttp.Services{Products: store, Carts: store}, cataloghttp.Config{Campus: "c", Logger: quietLogger()})
 	if err := srv.Shutdown(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -338,7 +338,7 @@ func TestServer_CacheReload(t *testing.T) {
 	}
 	follow()
 	c := cache.NewResponses(cataloghttp.StoreSource{Products: store, Campus: "c"}, versions, 1<<20, time.Second)
-	h := cataloghttp.NewServer(store, store, cataloghttp.Config{Campus: "c", Source: c, Logger: quietLogger()}).Handler()
+	h := cataloghttp.NewServer(cataloghttp.Services{Products: store, Carts: store}, cataloghttp.Config{Campus: "c", Source: c, Logger: quietLogger()}).Handler()
 	get := func(path string) string {
 		t.Helper()
 		resp := serve(h, request{path: path})
@@ -391,7 +391,7 @@ func (a *admission) Release(time.Time) { a.release++ }
 func TestServer_Admission(t *testing.T) {
 	store := &stubStore{err: errors.New("the store must not be reached")}
 	adm := &admission{}
-	h := cataloghttp.NewServer(store, store, cataloghttp.Config{Campus: "c", Logger: quietLogger(), Admission: adm}).Handler()
+	h := cataloghttp.NewServer(cataloghttp.Services{Products: store, Carts: store}, cataloghttp.Config{Campus: "c", Logger: quietLogger(), Admission: adm}).Handler()
 	resp := serve(h, request{path: "/products/1"})
 	body, _ := io.ReadAll(resp.Body)
 	if resp.StatusCode != 503 || resp.Header.Get("Retry-After") == "" || !strings.Contains(errorMessage(t, body), "over capacity") {
@@ -416,7 +416,7 @@ func TestServer_ClosedLoop(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		store := &stubStore{delay: time.Millisecond}
 		adm := limit.New(limit.Config{Slots: 16, Wait: limit.DefaultWait})
-		h := cataloghttp.NewServer(store, store, cataloghttp.Config{Campus: "c", Logger: quietLogger(), Admission: adm}).Handler()
+		h := cataloghttp.NewServer(cataloghttp.Services{Products: store, Carts: store}, cataloghttp.Config{Campus: "c", Logger: quietLogger(), Admission: adm}).Handler()
 		var wg sync.WaitGroup
 		var failed atomic.Int64
 		for range 256 {
@@ -557,7 +557,7 @@ func (badSource) Encode(context.Context, cataloghttp.Key, *cataloghttp.Response,
 // A response that cannot be encoded as asked is a plain 500 that no cache
 // keeps, not an error under the headers of the response.
 func TestServer_EncodeFails(t *testing.T) {
-	h := cataloghttp.NewServer(&stubStore{}, &stubStore{}, cataloghttp.Config{Campus: "c", Source: badSource{}, Logger: quietLogger(),
+	h := cataloghttp.NewServer(cataloghttp.Services{Products: &stubStore{}, Carts: &stubStore{}}, cataloghttp.Config{Campus: "c", Source: badSource{}, Logger: quietLogger(),
 		Freshness: cataloghttp.DefaultFreshness}).Handler()
 	resp := serve(h, request{path: "/products/1/styles"})
 	if resp.StatusCode != 500 || resp.Header.Get("Cache-Control") != "no-store" || resp.Header.Get("ETag") != "" ||

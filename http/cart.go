@@ -2,9 +2,6 @@ package http
 
 import (
 	"context"
-	"errors"
-	"fmt"
-	"io"
 	"net/http"
 
 	"catalog"
@@ -69,14 +66,8 @@ func (s *Server) handleCart(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleAddToCart(w http.ResponseWriter, r *http.Request) {
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
-	var tooLarge *http.MaxBytesError
-	if errors.As(err, &tooLarge) {
-		writeError(w, r, http.StatusRequestEntityTooLarge, fmt.Sprintf("the body is over %d bytes", MaxBodyBytes))
-		return
-	}
-	if err != nil {
-		s.Error(w, r, catalog.Errorf(catalog.EINVALID, "the body could not be read"))
+	body, ok := s.readBody(w, r, MaxBodyBytes)
+	if !ok {
 		return
 	}
 	skuID, err := parseSKUID(r.Header.Get("Content-Type"), body)
@@ -95,5 +86,5 @@ func (s *Server) handleAddToCart(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	writeBody(w, http.StatusCreated, "text/plain; charset=utf-8", []byte("Created"))
+	writeBody(w, http.StatusCreated, textType, []byte("Created"))
 }

@@ -24,7 +24,7 @@ func TestServer_CartToken(t *testing.T) {
 			}
 			var logs bytes.Buffer
 			cfg := cataloghttp.Config{Campus: "hr-rfp", LogSample: 1, Logger: slog.New(slog.NewTextHandler(&logs, nil))}
-			h := cataloghttp.NewServer(s, s, cfg).Handler()
+			h := cataloghttp.NewServer(cataloghttp.Services{Products: s, Carts: s}, cfg).Handler()
 			cart := func(t *testing.T, hdr map[string]string) string {
 				t.Helper()
 				resp := serve(h, request{path: "/cart", header: hdr})
@@ -84,13 +84,13 @@ func TestServer_CartToken(t *testing.T) {
 			})
 			t.Run("OneKeyPerStore", func(t *testing.T) {
 				// Another instance of the store: the same carts.
-				other := cataloghttp.NewServer(s, s, cataloghttp.Config{Campus: "hr-rfp", Logger: quietLogger()}).Handler()
+				other := cataloghttp.NewServer(cataloghttp.Services{Products: s, Carts: s}, cataloghttp.Config{Campus: "hr-rfp", Logger: quietLogger()}).Handler()
 				body, _ := io.ReadAll(serve(other, request{path: "/cart", header: tok1}).Body)
 				if string(body) != cart(t, tok1) {
 					t.Fatalf("another instance: cart %s, want %s", body, cart(t, tok1))
 				}
 				// One given its own key: other carts.
-				keyed := cataloghttp.NewServer(s, s, cataloghttp.Config{Campus: "hr-rfp", Logger: quietLogger(),
+				keyed := cataloghttp.NewServer(cataloghttp.Services{Products: s, Carts: s}, cataloghttp.Config{Campus: "hr-rfp", Logger: quietLogger(),
 					CartKey: []byte(strings.Repeat("k", 32))}).Handler()
 				body, _ = io.ReadAll(serve(keyed, request{path: "/cart", header: tok1}).Body)
 				if string(body) != `[]` {

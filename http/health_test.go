@@ -46,7 +46,7 @@ func TestServer_Health(t *testing.T) {
 		{"AliveWhenStoreDown", live{err: errors.New("connection refused")}, "/healthz", 200, `{"status":"ok"}`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			h := cataloghttp.NewServer(store, store, cataloghttp.Config{Campus: "c", Live: tc.live, Logger: quietLogger()}).Handler()
+			h := cataloghttp.NewServer(cataloghttp.Services{Products: store, Carts: store}, cataloghttp.Config{Campus: "c", Live: tc.live, Logger: quietLogger()}).Handler()
 			resp := serve(h, request{path: tc.path})
 			body, _ := io.ReadAll(resp.Body)
 			if resp.StatusCode != tc.status || string(body) != tc.body {
@@ -58,7 +58,7 @@ func TestServer_Health(t *testing.T) {
 		})
 	}
 	t.Run("ErrMethod", func(t *testing.T) {
-		h := cataloghttp.NewServer(store, store, cataloghttp.Config{Campus: "c", Logger: quietLogger()}).Handler()
+		h := cataloghttp.NewServer(cataloghttp.Services{Products: store, Carts: store}, cataloghttp.Config{Campus: "c", Logger: quietLogger()}).Handler()
 		resp := serve(h, request{method: "POST", path: "/readyz"})
 		if resp.StatusCode != 405 || resp.Header.Get("Allow") != "GET, HEAD" {
 			t.Fatalf("POST /readyz: %d, Allow %q", resp.StatusCode, resp.Header.Get("Allow"))
@@ -95,19 +95,19 @@ func TestServer_Observer(t *testing.T) {
 	store := openStore(t, "sqlite")
 	storetest.Load(t, store, storetest.NewFixture())
 	rec := &recorder{}
-	h := cataloghttp.NewServer(store, store, cataloghttp.Config{Campus: "c", Observer: rec, Logger: quietLogger()}).Handler()
+	h := cataloghttp.NewServer(cataloghttp.Services{Products: store, Carts: store}, cataloghttp.Config{Campus: "c", Observer: rec, Logger: quietLogger()}).Handler()
 	for _, p := range []string{"/products/1", "/products/2/styles", "/products/4", "/api/fec2/c/products?page=2", "/nope", "/products/x"} {
 		serve(h, request{path: p})
 	}
 	serve(h, request{method: "DELETE", path: "/cart"})
 	// A client that goes away before the store answers: abandoned, not 200.
-	slow := cataloghttp.NewServer(&stubStore{delay: time.Second}, store, cataloghttp.Config{Campus: "c", Observer: rec, Logger: quietLogger()}).Handler()
+	slow := cataloghttp.NewServer(cataloghttp.Services{Products: &stubStore{delay: time.Second}, Carts: store}, cataloghttp.Config{Campus: "c", Observer: rec, Logger: quietLogger()}).Handler()
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(10*time.Millisecond, cancel)
 	w := httptest.NewRecorder()
 	slow.ServeHTTP(w, httptest.NewRequestWithContext(ctx, "GET", "/products/1/styles", nil))
 	// A handler that panics: answered 500, and counted so.
-	panics := cataloghttp.NewServer(&stubStore{panic: true}, store, cataloghttp.Config{Campus: "c", Observer: rec, Logger: quietLogger()}).Handler()
+	panics := cataloghttp.NewServer(cataloghttp.Services{Products: &stubStore{panic: true}, Carts: store}, cataloghttp.Config{Campus: "c", Observer: rec, Logger: quietLogger()}).Handler()
 	serve(panics, request{path: "/products/1/related"})
 	want := []observed{
 		{"GET /products/{id}", 200}, {"GET /products/{id}/styles", 200}, {"GET /products/{id}", 404},

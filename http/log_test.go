@@ -19,7 +19,7 @@ func TestServer_RequestLogs(t *testing.T) {
 		// The requests run one after another; slog's handlers serialize
 		// their writes anyway.
 		var buf bytes.Buffer
-		h := cataloghttp.NewServer(store, store, cataloghttp.Config{Campus: "c", LogSample: sample,
+		h := cataloghttp.NewServer(cataloghttp.Services{Products: store, Carts: store}, cataloghttp.Config{Campus: "c", LogSample: sample,
 			Logger: slog.New(slog.NewJSONHandler(&buf, nil))}).Handler()
 		for range n {
 			serve(h, request{path: "/products/2/related", header: header})

@@ -3,13 +3,16 @@ package http_test
 import (
 	"bytes"
 	"io"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/pb33f/libopenapi"
 	validator "github.com/pb33f/libopenapi-validator"
 	"github.com/pb33f/libopenapi-validator/helpers"
 	"github.com/pb33f/libopenapi-validator/schema_validation"
 
+	"catalog"
 	cataloghttp "catalog/http"
 )
 
@@ -117,6 +120,39 @@ func TestOpenAPI(t *testing.T) {
 			check(t, request{path: path}, true)
 		}
 		check(t, request{method: "POST", path: "/api/fec2/hratx/cart", body: `{"sku_id":9}`}, true)
+	})
+	t.Run("Reviews", func(t *testing.T) {
+		reviews := append([]catalog.Review{{ID: 6, Rating: 5, Date: time.UnixMilli(1596080481467), Summary: "s", Body: "b",
+			Recommend: true, ReviewerName: "n", Response: catalog.Some("Thanks!"), Helpfulness: 0}}, contractReviews...)
+		f := &fakeReviews{reviews: reviews, meta: catalog.ReviewMeta{Ratings: [5]int64{0, 0, 1, 0, 2}, Recommended: [2]int64{0, 3},
+			Characteristics: []catalog.CharacteristicMeta{{ID: 1, Name: "Fit", Votes: 3, Sum: 7}, {ID: 2, Name: "Quality"}}}}
+		h = newReviewServer(t, f, nil)
+		defer func() { h = all }()
+		for _, prefix := range []string{"", "/api/fec2/hratx"} {
+			for _, path := range []string{"/reviews?product_id=2", "/reviews?product_id=2&page=2&count=1000&sort=newest",
+				"/reviews?product_id=2&count=100000&sort=%27helpful%27", "/reviews?product_id=2&sort=%22relevant%22",
+				"/reviews/meta?product_id=2"} {
+				check(t, request{path: prefix + path}, true)
+				tag := serve(h, request{path: prefix + path}).Header.Get("ETag")
+				check(t, request{path: prefix + path, header: map[string]string{"If-None-Match": tag}}, true)
+			}
+			check(t, request{method: "POST", path: prefix + "/reviews", body: postReview, header: map[string]string{"Content-Type": "application/json"}}, true)
+			check(t, request{method: "POST", path: prefix + "/reviews", body: `{"product_id":"2","rating":"4","recommend":"false","summary":null,` +
+				`"body":"b","name":"n","email":"e@x.io","photos":null,"characteristics":{"1":"3"}}`}, true)
+			for _, path := range []string{"/reviews/5/helpful", "/reviews/5/report", "/reviews/11/helpful", "/reviews/x/report"} {
+				check(t, request{method: "PUT", path: prefix + path}, true)
+			}
+			for _, req := range []request{
+				{path: prefix + "/reviews"}, {path: prefix + "/reviews?product_id=x"}, {path: prefix + "/reviews?product_id=1&sort=date"},
+				{path: prefix + "/reviews/meta?product_id=0"},
+				{method: "POST", path: prefix + "/reviews", body: `{"rating":5}`},
+				{method: "POST", path: prefix + "/reviews", body: `{"product_id":1,"rating":6}`},
+				{method: "POST", path: prefix + "/reviews", body: strings.Repeat(" ", cataloghttp.MaxReviewBodyBytes+1)},
+				{method: "DELETE", path: prefix + "/reviews"}, {method: "GET", path: prefix + "/reviews/1/helpful"},
+			} {
+				check(t, req, false)
+			}
+		}
 	})
 	t.Run("Conditional", func(t *testing.T) {
 		for _, path := range []string{"/products/1", "/products/1/styles", "/products/1/related", "/products?page=1&count=2"} {

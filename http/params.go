@@ -1,14 +1,17 @@
 package http
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"mime"
+	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"catalog"
 )
@@ -79,6 +82,22 @@ func parsePageNumber(s string) (int64, bool) {
 		return MaxPage, true
 	}
 	return 0, false
+}
+
+// readBody reads a request's body of at most limit bytes. When it cannot,
+// it answers (413 over the limit) and returns false.
+func (s *Server) readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, bool) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		writeError(w, r, http.StatusRequestEntityTooLarge, fmt.Sprintf("the body is over %d bytes", limit))
+		return nil, false
+	}
+	if err != nil {
+		s.Error(w, r, catalog.Errorf(catalog.EINVALID, "the body could not be read"))
+		return nil, false
+	}
+	return body, true
 }
 
 // errBodyShape answers a body sku_id cannot be read from: 422, as the
@@ -155,3 +174,273 @@ func quote(s string) string {
 
 // errNoSKUID is the error of a cart addition that names no SKU.
 var errNoSKUID = catalog.Errorf(catalog.EUNPROCESSABLE, "sku_id is missing")
+
+// Limits of the review routes.
+const (
+	// MaxReviewCount is the most reviews a page of GET /reviews holds.
+	// Storefronts page through every review with count=1000; a larger
+	// count (some send 100000) is served as MaxReviewCount, not refused:
+	// a page a storefront can draw serves it better than an error.
+	MaxReviewCount = 1000
+	// MaxReviewBodyBytes bounds a POST /reviews body: the longest review
+	// the form allows, every character escaped as \uXXXX, and
+	// catalog.MaxReviewPhotos URLs of catalog.MaxPhotoURL bytes take
+	// about 25 KiB.
+	MaxReviewBodyBytes = 64 << 10
+)
+
+// parseReviewQuery parses the query of GET /reviews: product_id, which is
+// required; page and count, as for products, but a count over
+// MaxReviewCount is served as it; and sort, one of relevant (the
+// default), newest and helpful, also in single or double quotes
+// (sort='helpful'), as some clients send it. Other parameters are ignored.
+func parseReviewQuery(rawQuery string) (catalog.ReviewQuery, error) {
+	q := catalog.ReviewQuery{Page: catalog.Page{Number: DefaultPage, Size: DefaultCount}, Sort: catalog.SortRelevant}
+	v, err := url.ParseQuery(rawQuery)
+	if err != nil {
+		return q, catalog.Errorf(catalog.EINVALID, "the query string is malformed: %v", err)
+	}
+	if q.ProductID, err = queryProductID(v); err != nil {
+		return q, err
+	}
+	if p, ok := v["page"]; ok {
+		n, ok := parsePageNumber(p[0])
+		if !ok {
+			return q, catalog.Errorf(catalog.EINVALID, "page %s is not a positive whole number", quote(p[0]))
+		}
+		q.Page.Number = n
+	}
+	if c, ok := v["count"]; ok {
+		n, ok := parsePageNumber(c[0])
+		if !ok {
+			return q, catalog.Errorf(catalog.EINVALID, "count %s is not a positive whole number", quote(c[0]))
+		}
+		q.Page.Size = min(n, MaxReviewCount)
+	}
+	if s, ok := v["sort"]; ok {
+		sort, ok := parseReviewSort(s[0])
+		if !ok {
+			return q, catalog.Errorf(catalog.EINVALID, "sort %s is not relevant, newest or helpful", quote(s[0]))
+		}
+		q.Sort = sort
+	}
+	return q, nil
+}
+
+// reviewSorts are the values of GET /reviews's sort.
+var reviewSorts = map[string]catalog.ReviewSort{
+	"relevant": catalog.SortRelevant,
+	"newest":   catalog.SortNewest,
+	"helpful":  catalog.SortHelpful,
+}
+
+// parseReviewSort parses a sort, bare or in matching single or double
+// quotes.
+func parseReviewSort(s string) (catalog.ReviewSort, bool) {
+	if len(s) >= 2 && (s[0] == '\'' || s[0] == '"') && s[len(s)-1] == s[0] {
+		s = s[1 : len(s)-1]
+	}
+	sort, ok := reviewSorts[s]
+	return sort, ok
+}
+
+// parseReviewMetaQuery parses the query of GET /reviews/meta: its
+// product_id.
+func parseReviewMetaQuery(rawQuery string) (int64, error) {
+	v, err := url.ParseQuery(rawQuery)
+	if err != nil {
+		return 0, catalog.Errorf(catalog.EINVALID, "the query string is malformed: %v", err)
+	}
+	return queryProductID(v)
+}
+
+// queryProductID parses a query's required product_id.
+func queryProductID(v url.Values) (int64, error) {
+	p, ok := v["product_id"]
+	if !ok {
+		return 0, catalog.Errorf(catalog.EINVALID, "product_id is missing: ask for ?product_id=N")
+	}
+	id, ok := catalog.ParseID(p[0])
+	if !ok {
+		return 0, catalog.Errorf(catalog.EINVALID, "product_id %s is not a whole number from 1 to %d", quote(p[0]), catalog.MaxID)
+	}
+	return id, nil
+}
+
+// parseReviewID parses a path's review id.
+func parseReviewID(s string) (int64, error) {
+	id, ok := catalog.ParseID(s)
+	if !ok {
+		return 0, catalog.Errorf(catalog.EINVALID, "review id %s is not a whole number from 1 to %d", quote(s), catalog.MaxID)
+	}
+	return id, nil
+}
+
+// parseNewReview parses the body of POST /reviews, a JSON object whatever
+// the Content-Type says: product_id, rating and the characteristics'
+// votes are whole numbers, summary, body, name and email strings,
+// recommend a boolean, photos an array of strings, characteristics an
+// object of characteristic ids to votes. As an HTML form's fields would
+// give them, a whole number may come as a string of digits ("40344") and
+// recommend as "true" or "false". Other fields are ignored; a text field
+// that is null, or photos or characteristics that are null or missing,
+// are empty. Every error is EUNPROCESSABLE; one of product_id is a
+// productIDError. Whether the review is valid is Validate's to say.
+func parseNewReview(body []byte) (catalog.NewReview, error) {
+	var r catalog.NewReview
+	if !utf8.Valid(body) {
+		return r, catalog.Errorf(catalog.EUNPROCESSABLE, "the body is not UTF-8")
+	}
+	var fields map[string]json.RawMessage
+	dec := json.NewDecoder(bytes.NewReader(body))
+	if err := dec.Decode(&fields); err != nil || fields == nil {
+		return r, catalog.Errorf(catalog.EUNPROCESSABLE, "the body is not a JSON object")
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return r, catalog.Errorf(catalog.EUNPROCESSABLE, "the body has more after its JSON object")
+	}
+	raw, ok := fields["product_id"]
+	if !ok {
+		return r, productIDError{catalog.Errorf(catalog.EUNPROCESSABLE, "product_id is missing")}
+	}
+	if r.ProductID, ok = jsonInt(raw); !ok || r.ProductID < 1 || r.ProductID > catalog.MaxID {
+		return r, productIDError{catalog.Errorf(catalog.EUNPROCESSABLE, "product_id %s is not a whole number from 1 to %d", quote(string(raw)), catalog.MaxID)}
+	}
+	if raw, ok = fields["rating"]; !ok {
+		return r, catalog.Errorf(catalog.EUNPROCESSABLE, "rating is missing")
+	}
+	if r.Rating, ok = jsonInt(raw); !ok {
+		return r, catalog.Errorf(catalog.EUNPROCESSABLE, "rating %s is not a whole number", quote(string(raw)))
+	}
+	if raw, ok = fields["recommend"]; !ok {
+		return r, catalog.Errorf(catalog.EUNPROCESSABLE, "recommend is missing")
+	}
+	if r.Recommend, ok = jsonBool(raw); !ok {
+		return r, catalog.Errorf(catalog.EUNPROCESSABLE, "recommend %s is not true or false", quote(string(raw)))
+	}
+	for _, f := range []struct {
+		name string
+		to   *string
+	}{{"summary", &r.Summary}, {"body", &r.Body}, {"name", &r.Name}, {"email", &r.Email}} {
+		raw, ok := fields[f.name]
+		if !ok {
+			continue
+		}
+		if *f.to, ok = jsonString(raw); !ok {
+			return r, catalog.Errorf(catalog.EUNPROCESSABLE, "%s %s is not a string", f.name, quote(string(raw)))
+		}
+	}
+	var err error
+	if r.Photos, err = parsePhotos(fields["photos"]); err != nil {
+		return r, err
+	}
+	if r.Votes, err = parseVotes(fields["characteristics"]); err != nil {
+		return r, err
+	}
+	return r, nil
+}
+
+// parsePhotos parses a posted review's photos: an array of strings, or
+// null or nothing for none.
+func parsePhotos(raw json.RawMessage) ([]string, error) {
+	if raw == nil || string(raw) == "null" {
+		return nil, nil
+	}
+	var items []json.RawMessage
+	if raw[0] != '[' || json.Unmarshal(raw, &items) != nil {
+		return nil, catalog.Errorf(catalog.EUNPROCESSABLE, "photos %s is not an array of URLs", quote(string(raw)))
+	}
+	if len(items) > catalog.MaxReviewPhotos {
+		// Validate says so too; this spares decoding them.
+		return nil, catalog.Errorf(catalog.EUNPROCESSABLE, "%d photos: a review has at most %d", len(items), catalog.MaxReviewPhotos)
+	}
+	photos := make([]string, 0, len(items))
+	for _, it := range items {
+		u, ok := jsonString(it)
+		if !ok || it[0] != '"' {
+			return nil, catalog.Errorf(catalog.EUNPROCESSABLE, "photo %s is not a string", quote(string(it)))
+		}
+		photos = append(photos, u)
+	}
+	return photos, nil
+}
+
+// parseVotes parses a posted review's characteristics, an object of
+// characteristic ids to votes ({"14":5}), or null or nothing for none,
+// into votes in the object's order.
+func parseVotes(raw json.RawMessage) ([]catalog.Vote, error) {
+	if raw == nil || string(raw) == "null" {
+		return nil, nil
+	}
+	bad := catalog.Errorf(catalog.EUNPROCESSABLE, "characteristics %s is not an object of characteristic ids to votes", quote(string(raw)))
+	if raw[0] != '{' {
+		return nil, bad
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	if _, err := dec.Token(); err != nil {
+		return nil, bad
+	}
+	var votes []catalog.Vote
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil, bad
+		}
+		key, _ := tok.(string) // an object's key is always a string
+		var value json.RawMessage
+		if err := dec.Decode(&value); err != nil {
+			return nil, bad
+		}
+		id, ok := catalog.ParseID(key)
+		if !ok {
+			return nil, catalog.Errorf(catalog.EUNPROCESSABLE, "characteristic id %s is not a whole number from 1 to %d", quote(key), catalog.MaxID)
+		}
+		v, ok := jsonInt(value)
+		if !ok {
+			return nil, catalog.Errorf(catalog.EUNPROCESSABLE, "the vote on characteristic %d, %s, is not a whole number", id, quote(string(value)))
+		}
+		votes = append(votes, catalog.Vote{CharacteristicID: id, Value: v})
+	}
+	return votes, nil
+}
+
+// jsonInt reads a JSON value that is a whole number, as a number (5, not
+// 5.0 or 5e0) or a string of one ("5"), with an optional minus sign.
+func jsonInt(raw json.RawMessage) (int64, bool) {
+	s := string(raw)
+	if len(s) > 0 && s[0] == '"' {
+		if err := json.Unmarshal(raw, &s); err != nil {
+			return 0, false
+		}
+	}
+	digits := strings.TrimPrefix(s, "-")
+	if digits == "" || strings.TrimLeft(digits, "0123456789") != "" {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	return n, err == nil
+}
+
+// jsonBool reads a JSON value that is true or false, or a string of one
+// of them.
+func jsonBool(raw json.RawMessage) (bool, bool) {
+	switch string(raw) {
+	case "true", `"true"`:
+		return true, true
+	case "false", `"false"`:
+		return false, true
+	}
+	return false, false
+}
+
+// jsonString reads a JSON value that is a string; null is the empty one.
+func jsonString(raw json.RawMessage) (string, bool) {
+	if string(raw) == "null" {
+		return "", true
+	}
+	var s string
+	if len(raw) == 0 || raw[0] != '"' || json.Unmarshal(raw, &s) != nil {
+		return "", false
+	}
+	return s, true
+}

@@ -1,6 +1,10 @@
 package http
 
 import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"reflect"
 	"testing"
 	"unicode/utf8"
 
@@ -125,5 +129,239 @@ func FuzzParseSKUID(f *testing.F) {
 		if id < 1 || id > catalog.MaxID {
 			t.Fatalf("parseSKUID(%q) = %d", body, id)
 		}
+	})
+}
+
+func TestParseReviewQuery(t *testing.T) {
+	q := func(id, number, size int64, sort catalog.ReviewSort) catalog.ReviewQuery {
+		return catalog.ReviewQuery{ProductID: id, Page: catalog.Page{Number: number, Size: size}, Sort: sort}
+	}
+	for _, tc := range []struct {
+		query string
+		want  catalog.ReviewQuery
+		ok    bool
+	}{
+		{"product_id=2", q(2, 1, 5, catalog.SortRelevant), true},
+		{"product_id=40344&page=3&count=100&sort=newest", q(40344, 3, 100, catalog.SortNewest), true},
+		{"count=1000&product_id=1", q(1, 1, 1000, catalog.SortRelevant), true},
+		{"product_id=1&count=1001", q(1, 1, MaxReviewCount, catalog.SortRelevant), true},
+		{"product_id=1&count=100000", q(1, 1, MaxReviewCount, catalog.SortRelevant), true},
+		{"product_id=1&count=99999999999999999999999", q(1, 1, MaxReviewCount, catalog.SortRelevant), true},
+		{"product_id=1&page=99999999999999999999999", q(1, MaxPage, 5, catalog.SortRelevant), true},
+		{"product_id=1&sort=helpful", q(1, 1, 5, catalog.SortHelpful), true},
+		{"product_id=1&sort=relevant", q(1, 1, 5, catalog.SortRelevant), true},
+		{"product_id=1&sort='helpful'", q(1, 1, 5, catalog.SortHelpful), true},
+		{"product_id=1&sort=%22newest%22", q(1, 1, 5, catalog.SortNewest), true},
+		{"product_id=1&sort=%27relevant%27", q(1, 1, 5, catalog.SortRelevant), true},
+		{"product_id=0001&campus=x&other", q(1, 1, 5, catalog.SortRelevant), true},
+		{"product_id=1&product_id=x", q(1, 1, 5, catalog.SortRelevant), true},
+		{"product_id=1&sort='helpful\"", catalog.ReviewQuery{}, false},
+		{"product_id=1&sort='", catalog.ReviewQuery{}, false},
+		{"product_id=1&sort=Newest", catalog.ReviewQuery{}, false},
+		{"product_id=1&sort=", catalog.ReviewQuery{}, false},
+		{"product_id=1&sort=date", catalog.ReviewQuery{}, false},
+		{"", catalog.ReviewQuery{}, false},
+		{"page=1", catalog.ReviewQuery{}, false},
+		{"product_id=", catalog.ReviewQuery{}, false},
+		{"product_id=0", catalog.ReviewQuery{}, false},
+		{"product_id=-1", catalog.ReviewQuery{}, false},
+		{"product_id=2147483648", catalog.ReviewQuery{}, false},
+		{"product_id=abc", catalog.ReviewQuery{}, false},
+		{"product_id=1&count=0", catalog.ReviewQuery{}, false},
+		{"product_id=1&count=-5", catalog.ReviewQuery{}, false},
+		{"product_id=1&count=", catalog.ReviewQuery{}, false},
+		{"product_id=1&page=0", catalog.ReviewQuery{}, false},
+		{"product_id=1&page=1.5", catalog.ReviewQuery{}, false},
+		{"product_id=%zz", catalog.ReviewQuery{}, false},
+		{"product_id=1;page=2", catalog.ReviewQuery{}, false},
+	} {
+		got, err := parseReviewQuery(tc.query)
+		if (err == nil) != tc.ok || (tc.ok && got != tc.want) {
+			t.Errorf("parseReviewQuery(%q) = %+v, %v; want %+v ok=%v", tc.query, got, err, tc.want, tc.ok)
+		}
+		if err != nil {
+			checkError(t, err, catalog.EINVALID)
+		}
+	}
+}
+
+func FuzzParseReviewQuery(f *testing.F) {
+	for _, s := range []string{"product_id=2", "product_id=2&page=3&count=1000&sort='helpful'", "product_id=1&count=100000",
+		"product_id=1&sort=%22newest%22", "product_id=x", "page=%zz", ";product_id=1", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, query string) {
+		q, err := parseReviewQuery(query)
+		// The meta's query is the list's product_id alone.
+		if meta, merr := parseReviewMetaQuery(query); err == nil && (merr != nil || meta != q.ProductID) {
+			t.Fatalf("parseReviewMetaQuery(%q) = %d, %v; parseReviewQuery: %+v", query, meta, merr, q)
+		}
+		if err != nil {
+			checkError(t, err, catalog.EINVALID)
+			return
+		}
+		if q.ProductID < 1 || q.ProductID > catalog.MaxID || q.Page.Number < 1 || q.Page.Number > MaxPage ||
+			q.Page.Size < 1 || q.Page.Size > MaxReviewCount || q.Sort > catalog.SortHelpful {
+			t.Fatalf("parseReviewQuery(%q) = %+v", query, q)
+		}
+	})
+}
+
+func FuzzParseReviewID(f *testing.F) {
+	for _, s := range []string{"1", "0", "-1", "abc", "2147483648", "0005"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		id, err := parseReviewID(s)
+		if err != nil {
+			checkError(t, err, catalog.EINVALID)
+			return
+		}
+		if id < 1 || id > catalog.MaxID {
+			t.Fatalf("parseReviewID(%q) = %d", s, id)
+		}
+	})
+}
+
+// validReview is a body of POST /reviews that parses and validates.
+const validReview = `{"product_id":40344,"rating":5,"summary":"Great","body":"Fits well, and warm.","recommend":true,` +
+	`"name":"jbilas","email":"first.last@gmail.com","photos":["https://example.com/1.jpg"],"characteristics":{"14":5,"15":3}}`
+
+func TestParseNewReview(t *testing.T) {
+	full := catalog.NewReview{ProductID: 40344, Rating: 5, Summary: "Great", Body: "Fits well, and warm.", Recommend: true,
+		Name: "jbilas", Email: "first.last@gmail.com", Photos: []string{"https://example.com/1.jpg"},
+		Votes: []catalog.Vote{{CharacteristicID: 14, Value: 5}, {CharacteristicID: 15, Value: 3}}}
+	minimal := catalog.NewReview{ProductID: 2, Rating: 1, Body: "b", Name: "n", Email: "e@x.io"}
+	for _, tc := range []struct {
+		name, body string
+		want       catalog.NewReview
+	}{
+		{"Full", validReview, full},
+		{"Minimal", `{"product_id":2,"rating":1,"recommend":false,"body":"b","name":"n","email":"e@x.io"}`, minimal},
+		{"Nulls", `{"product_id":2,"rating":1,"recommend":false,"body":"b","name":"n","email":"e@x.io","summary":null,"photos":null,"characteristics":null}`, minimal},
+		{"Empties", `{"product_id":2,"rating":1,"recommend":false,"body":"b","name":"n","email":"e@x.io","photos":[],"characteristics":{}}`,
+			catalog.NewReview{ProductID: 2, Rating: 1, Body: "b", Name: "n", Email: "e@x.io", Photos: []string{}}},
+		{"FormStrings", `{"product_id":"0002","rating":"1","recommend":"false","body":"b","name":"n","email":"e@x.io","characteristics":{"7":"4"}}`,
+			catalog.NewReview{ProductID: 2, Rating: 1, Body: "b", Name: "n", Email: "e@x.io", Votes: []catalog.Vote{{CharacteristicID: 7, Value: 4}}}},
+		{"UnknownFieldsAndSpace", " {\"x\":[1,{}],\"product_id\":2 ,\"rating\":1,\"recommend\":false,\"body\":\"b\",\"name\":\"n\",\"email\":\"e@x.io\",\"date\":1}\n", minimal},
+		// Validate's to refuse.
+		{"OutOfRange", `{"product_id":2,"rating":9,"recommend":true,"characteristics":{"7":-1,"007":6}}`,
+			catalog.NewReview{ProductID: 2, Rating: 9, Recommend: true, Votes: []catalog.Vote{{CharacteristicID: 7, Value: -1}, {CharacteristicID: 7, Value: 6}}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := parseNewReview([]byte(tc.body))
+			if err != nil || !reflect.DeepEqual(got, tc.want) {
+				t.Fatalf("parseNewReview(%s) = %+v, %v; want %+v", tc.body, got, err, tc.want)
+			}
+		})
+	}
+}
+
+func TestParseNewReview_Refused(t *testing.T) {
+	const rest = `"rating":5,"recommend":true,"body":"b","name":"n","email":"e@x.io"`
+	for _, tc := range []struct {
+		body      string
+		productID bool // a productIDError
+	}{
+		{``, false},
+		{`   `, false},
+		{`null`, false},
+		{`[]`, false},
+		{`"x"`, false},
+		{`{`, false},
+		{`{"product_id":1,` + rest + `} {}`, false},
+		{`{"product_id":1,` + rest + `}x`, false},
+		{"{\"product_id\":1," + rest + ",\"summary\":\"\xff\"}", false},
+		{`product_id=1&rating=5`, false},
+		{`{` + rest + `}`, true},
+		{`{"PRODUCT_ID":1,` + rest + `}`, true},
+		{`{"product_id":null,` + rest + `}`, true},
+		{`{"product_id":0,` + rest + `}`, true},
+		{`{"product_id":-2,` + rest + `}`, true},
+		{`{"product_id":2147483648,` + rest + `}`, true},
+		{`{"product_id":1.0,` + rest + `}`, true},
+		{`{"product_id":1e3,` + rest + `}`, true},
+		{`{"product_id":"abc",` + rest + `}`, true},
+		{`{"product_id":" 1",` + rest + `}`, true},
+		{`{"product_id":true,` + rest + `}`, true},
+		{`{"product_id":[1],` + rest + `}`, true},
+		{`{"product_id":1,"recommend":true}`, false},
+		{`{"product_id":1,"rating":4.5,"recommend":true}`, false},
+		{`{"product_id":1,"rating":"five","recommend":true}`, false},
+		{`{"product_id":1,"rating":99999999999999999999,"recommend":true}`, false},
+		{`{"product_id":1,"rating":null,"recommend":true}`, false},
+		{`{"product_id":1,"rating":5}`, false},
+		{`{"product_id":1,"rating":5,"recommend":1}`, false},
+		{`{"product_id":1,"rating":5,"recommend":"yes"}`, false},
+		{`{"product_id":1,"rating":5,"recommend":null}`, false},
+		{`{"product_id":1,` + rest + `,"summary":5}`, false},
+		{`{"product_id":1,` + rest + `,"summary":["s"]}`, false},
+		{`{"product_id":1,"rating":5,"recommend":true,"body":{}}`, false},
+		{`{"product_id":1,` + rest + `,"photos":"https://x/1"}`, false},
+		{`{"product_id":1,` + rest + `,"photos":[1]}`, false},
+		{`{"product_id":1,` + rest + `,"photos":[null]}`, false},
+		{`{"product_id":1,` + rest + `,"photos":["a","b","c","d","e","f"]}`, false},
+		{`{"product_id":1,` + rest + `,"photos":{}}`, false},
+		{`{"product_id":1,` + rest + `,"characteristics":[5]}`, false},
+		{`{"product_id":1,` + rest + `,"characteristics":"14:5"}`, false},
+		{`{"product_id":1,` + rest + `,"characteristics":{"Fit":5}}`, false},
+		{`{"product_id":1,` + rest + `,"characteristics":{"0":5}}`, false},
+		{`{"product_id":1,` + rest + `,"characteristics":{"14":"five"}}`, false},
+		{`{"product_id":1,` + rest + `,"characteristics":{"14":4.5}}`, false},
+		{`{"product_id":1,` + rest + `,"characteristics":{"14":null}}`, false},
+	} {
+		_, err := parseNewReview([]byte(tc.body))
+		if err == nil {
+			t.Errorf("parseNewReview(%s): no error", tc.body)
+			continue
+		}
+		checkError(t, err, catalog.EUNPROCESSABLE)
+		if got := errors.As(err, new(productIDError)); got != tc.productID {
+			t.Errorf("parseNewReview(%s) = %v: of product_id %v, want %v", tc.body, err, got, tc.productID)
+		}
+	}
+}
+
+// encodeNewReview writes r as a body of POST /reviews.
+func encodeNewReview(r catalog.NewReview) []byte {
+	b, _ := json.Marshal(map[string]any{"product_id": r.ProductID, "rating": r.Rating, "summary": r.Summary, "body": r.Body,
+		"recommend": r.Recommend, "name": r.Name, "email": r.Email, "photos": r.Photos})
+	b = b[:len(b)-1]
+	b = append(b, `,"characteristics":{`...)
+	for i, v := range r.Votes {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = fmt.Appendf(b, `"%d":%d`, v.CharacteristicID, v.Value)
+	}
+	return append(b, "}}"...)
+}
+
+func FuzzParseNewReview(f *testing.F) {
+	for _, s := range []string{validReview, `{"product_id":"2","rating":"1","recommend":"true","characteristics":{"7":"4"}}`,
+		`{"product_id":1,"photos":[null]}`, `{"product_id":1e3}`, `[]`, ``, `{"characteristics":{"1":1,"1":2}}`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		r, err := parseNewReview(body)
+		if err != nil {
+			checkError(t, err, catalog.EUNPROCESSABLE)
+			return
+		}
+		if r.ProductID < 1 || r.ProductID > catalog.MaxID || len(r.Photos) > catalog.MaxReviewPhotos {
+			t.Fatalf("parseNewReview(%q) = %+v", body, r)
+		}
+		// What parsed is what it reads back as, written again.
+		again, err := parseNewReview(encodeNewReview(r))
+		if err != nil {
+			t.Fatalf("%+v, written as %s, does not parse: %v", r, encodeNewReview(r), err)
+		}
+		if len(r.Photos) == 0 {
+			r.Photos, again.Photos = nil, nil
+		}
+		if !reflect.DeepEqual(again, r) {
+			t.Fatalf("%+v, written as %s, parses as %+v", r, encodeNewReview(r), again)
+		}
+		_ = r.Validate() // must not panic
 	})
 }

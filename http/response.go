@@ -228,7 +228,10 @@ func writeBody(w http.ResponseWriter, status int, contentType string, body []byt
 	_, _ = w.Write(body)
 }
 
-const jsonType = "application/json; charset=utf-8"
+const (
+	jsonType = "application/json; charset=utf-8"
+	textType = "text/plain; charset=utf-8"
+)
 
 // writeJSON writes the JSON that fill appends.
 func writeJSON(w http.ResponseWriter, status int, fill func([]byte) []byte) {

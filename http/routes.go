@@ -17,6 +17,13 @@ func (s *Server) routes(mux *http.ServeMux) {
 	}
 	mux.HandleFunc("GET /cart", private(s.handleCart))
 	mux.HandleFunc("POST /cart", private(s.handleAddToCart))
+	if s.reviews != nil {
+		mux.HandleFunc("GET /reviews", s.handleReviews)
+		mux.HandleFunc("GET /reviews/meta", s.handleReviewMeta)
+		mux.HandleFunc("POST /reviews", s.handlePostReview)
+		mux.HandleFunc("PUT /reviews/{id}/helpful", s.byReviewID(s.reviews.MarkReviewHelpful))
+		mux.HandleFunc("PUT /reviews/{id}/report", s.byReviewID(s.reviews.ReportReview))
+	}
 	// Any other method on a known path is 405 with Allow, as JSON.
 	known := map[string]string{
 		"/products":              "GET, HEAD",
@@ -30,6 +37,12 @@ func (s *Server) routes(mux *http.ServeMux) {
 	}
 	if s.cfg.Browser {
 		known["/{$}"] = "GET, HEAD"
+	}
+	if s.reviews != nil {
+		known["/reviews"] = "GET, HEAD, POST"
+		known["/reviews/meta"] = "GET, HEAD"
+		known["/reviews/{id}/helpful"] = "PUT"
+		known["/reviews/{id}/report"] = "PUT"
 	}
 	for path, allow := range known {
 		mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {

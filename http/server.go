@@ -1,6 +1,6 @@
 // Package http serves the catalog over HTTP: the routes, parameters, cart
-// sessions and wire format of the Products API contract, and the mapping of
-// domain errors to statuses.
+// sessions and wire format of the Products API contract and of its Ratings
+// & Reviews part, and the mapping of domain errors to statuses.
 package http
 
 import (
@@ -84,11 +84,21 @@ const StatusAbandoned = 499
 // DefaultRequestTimeout is the request timeout when Config leaves it zero.
 const DefaultRequestTimeout = 5 * time.Second
 
+// Services are the domain services a Server serves.
+type Services struct {
+	Products catalog.ProductService
+	Carts    catalog.CartService
+	// Reviews, when nil, leaves the review routes out: they answer 404,
+	// as any unknown path does.
+	Reviews catalog.ReviewService
+}
+
 // Server serves the API.
 type Server struct {
 	products catalog.ProductService
 	carts    catalog.CartService
-	source   Source // cfg.Source, or the store
+	reviews  catalog.ReviewService // nil: no review routes
+	source   Source                // cfg.Source, or the store
 	cfg      Config
 	campuses map[string]bool        // Config.Campuses; nil: any
 	tokenKey atomic.Pointer[[]byte] // the key of cart tokens, once known
@@ -99,17 +109,17 @@ type Server struct {
 }
 
 // NewServer returns a server of the given services.
-func NewServer(products catalog.ProductService, carts catalog.CartService, cfg Config) *Server {
+func NewServer(svc Services, cfg Config) *Server {
 	if cfg.RequestTimeout <= 0 {
 		cfg.RequestTimeout = DefaultRequestTimeout
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	s := &Server{products: products, carts: carts, source: cfg.Source, cfg: cfg,
+	s := &Server{products: svc.Products, carts: svc.Carts, reviews: svc.Reviews, source: cfg.Source, cfg: cfg,
 		cacheControl: cfg.Freshness.cacheControl()}
 	if s.source == nil {
-		s.source = StoreSource{Products: products, Campus: cfg.Campus}
+		s.source = StoreSource{Products: svc.Products, Campus: cfg.Campus}
 	}
 	for _, c := range cfg.Campuses {
 		if s.campuses == nil {

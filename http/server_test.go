@@ -96,7 +96,7 @@ func newServerWith(t testing.TB, kind, dir string, cfg cataloghttp.Config) http.
 	if rep.Rejected() != 0 {
 		t.Fatalf("rows of %s rejected: %+v", dir, rep)
 	}
-	return cataloghttp.NewServer(s, s, cfg).Handler()
+	return cataloghttp.NewServer(cataloghttp.Services{Products: s, Carts: s}, cfg).Handler()
 }
 
 // newCachedServer returns a server with cfg of a store of a kind loaded
@@ -110,7 +110,7 @@ func newCachedServer(t testing.TB, kind, dir string, cfg cataloghttp.Config) (ht
 	}
 	c := cache.NewResponses(cataloghttp.StoreSource{Products: s, Campus: cfg.Campus}, catalog.NewVersions(), 1<<20, time.Second)
 	cfg.Source = c
-	return cataloghttp.NewServer(s, s, cfg).Handler(), c
+	return cataloghttp.NewServer(cataloghttp.Services{Products: s, Carts: s}, cfg).Handler(), c
 }
 
 // newServer returns a server of a SQLite store loaded with dir, for the

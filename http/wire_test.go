@@ -18,7 +18,7 @@ import (
 func startWire(t *testing.T) (addr string, store *stubStore) {
 	t.Helper()
 	store = &stubStore{}
-	srv := cataloghttp.NewServer(store, store, cataloghttp.Config{Campus: "c", Logger: quietLogger()})
+	srv := cataloghttp.NewServer(cataloghttp.Services{Products: store, Carts: store}, cataloghttp.Config{Campus: "c", Logger: quietLogger()})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

@@ -1,6 +1,7 @@
 // Package wire writes the JSON bodies of the Products API contract
-// (CONTRACT.md) straight into byte slices: the server writes them per
-// request, and a load writes them once into the store's read model.
+// (CONTRACT.md) and of its Ratings & Reviews part (CONTRACT-REVIEWS-QA.md)
+// straight into byte slices: the server writes them per request, and a
+// load writes them once into the store's read model.
 package wire
 
 import (

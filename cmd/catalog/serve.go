@@ -164,7 +164,7 @@ func (c serveConfig) LogValue() slog.Value {
 	return slog.GroupValue(
 		slog.String("db", redact(c.Store.DB)), slog.Int("db_max_conns", c.Store.MaxConns),
 		slog.Duration("db_statement_timeout", c.Store.StatementTimeout), slog.Any("db_replicas", replicas),
-		slog.Int("history", c.Store.History),
+		slog.Int("history", c.Store.History), slog.Bool("drop_writes", c.Store.DropWrites),
 		slog.String("addr", c.Addr), slog.String("admin_addr", c.AdminAddr), slog.String("campus", c.Campus),
 		slog.Int("demo_products", c.DemoProducts), slog.Duration("request_timeout", c.RequestTimeout),
 		slog.Duration("shutdown_timeout", c.ShutdownTimeout), slog.String("cors_origins", c.CORSOrigins),
@@ -283,7 +283,7 @@ func openService(ctx context.Context, cfg serveConfig, logger *slog.Logger) (_ *
 	admission := limit.New(limit.Config{Slots: cfg.MaxInFlight, Wait: cfg.QueueWait})
 	m.WatchAdmission(func() metrics.AdmissionStats { return metrics.AdmissionStats(admission.Stats()) })
 	httpCfg.Admission = admission
-	svc.srv = cataloghttp.NewServer(db, db, httpCfg)
+	svc.srv = cataloghttp.NewServer(cataloghttp.Services{Products: db, Carts: db, Reviews: db}, httpCfg)
 	if cfg.AdminAddr != "" {
 		admin, err := startAdmin(cfg.AdminAddr, m.Handler(), cacheStats, logger)
 		if err != nil {
