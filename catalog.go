@@ -255,6 +255,9 @@ type CatalogInfo struct {
 	// store serves only the format of this version (readmodel.Format), and
 	// `catalog migrate` builds them anew in it.
 	Format int64
+	// ReviewSeq numbers the last change of the products' reviews
+	// (ReviewChange.Seq); 0 before any.
+	ReviewSeq int64
 }
 
 // Describer tells which catalog a store serves: for readiness, metrics,
@@ -350,6 +353,7 @@ type Store interface {
 	ProductService
 	ReviewService
 	ChangeLog
+	ReviewLog
 	CartService
 	Loader
 	Rebuilder

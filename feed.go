@@ -7,29 +7,34 @@ import (
 	"time"
 )
 
-// Update is what a Feed hands on when the store serves a new generation:
-// the catalog as the store describes it, and what changed since the
-// update before, read once for every subscriber. A history that starts
-// after the previous update's To is a gap: what changed in it is not
-// known, and everything is taken as changed.
+// Update is what a Feed hands on when the store serves a new generation,
+// or its products' reviews changed: the catalog as the store describes
+// it, and what changed since the update before, read once for every
+// subscriber: the generations' history, and the reviews'. A history that
+// starts after the previous update's To is a gap: what changed in it is
+// not known, and everything is taken as changed. One with nothing new
+// goes from the previous To to it.
 type Update struct {
 	Info    CatalogInfo
 	History History
+	Reviews ReviewHistory
 }
 
 // FeedSource is a store as a Feed follows it.
 type FeedSource interface {
 	Describer
 	ChangeLog
+	ReviewLog
 }
 
 // Feed is a process's one follower of the catalog its store serves. Every
-// interval it asks the store which generation is served; when a new one
-// comes, it reads what changed since the last update (the whole history
-// the store keeps, the first time) and hands the update to its
-// subscribers, one after the other in the order they subscribed, before
-// it polls again. So a subscriber is told every generation's changes
-// once, in order, and the store is asked once for all of them.
+// interval it asks the store which generation is served, and which review
+// change was the last; when either is new, it reads what changed since
+// the last update (the whole history the store keeps, the first time)
+// and hands the update to its subscribers, one after the other in the
+// order they subscribed, before it polls again. So a subscriber is told
+// every generation's changes, and every review change, once, in order,
+// and the store is asked once for all of them.
 //
 // Subscribers are called on the polling goroutine and must return
 // promptly: one with slow work (a purge over the network) takes the
@@ -44,6 +49,7 @@ type Feed struct {
 
 	polling sync.Mutex // one poll at a time, so updates are handed on in order
 	seen    int64      // the generation the last update's history goes up to
+	reviews int64      // the review change the last update's goes up to
 	subs    []func(Update)
 
 	mu   sync.Mutex
@@ -79,19 +85,27 @@ func (f *Feed) Poll(ctx context.Context) (CatalogInfo, error) {
 	info, err := f.describe(ctx)
 	f.mu.Lock()
 	f.err = err
-	changed := err == nil && (!f.read || info.Generation != f.info.Generation)
+	first := err == nil && !f.read
+	generation := first || err == nil && info.Generation != f.info.Generation
+	reviews := first || err == nil && info.ReviewSeq != f.info.ReviewSeq
 	if err == nil {
 		f.info, f.read = info, true
 	}
 	f.mu.Unlock()
-	if !changed {
+	if !generation && !reviews {
 		return info, err
 	}
-	u := Update{Info: info, History: f.changes(ctx, info)}
+	u := Update{Info: info, History: History{From: f.seen, To: f.seen}, Reviews: ReviewHistory{From: f.reviews, To: f.reviews}}
+	if generation {
+		u.History = f.changes(ctx, info)
+	}
+	if reviews {
+		u.Reviews = f.reviewChanges(ctx, info)
+	}
 	for _, sub := range f.subs {
 		sub(u)
 	}
-	f.seen = max(f.seen, u.History.To)
+	f.seen, f.reviews = max(f.seen, u.History.To), max(f.reviews, u.Reviews.To)
 	return info, nil
 }
 
@@ -112,6 +126,20 @@ func (f *Feed) changes(ctx context.Context, info CatalogInfo) History {
 		f.OnError(err)
 		g := max(info.Generation, f.seen+1)
 		return History{Start: g, From: g, To: g}
+	}
+	return h
+}
+
+// reviewChanges reads the review changes after the last update's; when
+// they cannot be read, a gap up to info's last.
+func (f *Feed) reviewChanges(ctx context.Context, info CatalogInfo) ReviewHistory {
+	ctx, cancel := context.WithTimeout(ctx, feedTimeout)
+	defer cancel()
+	h, err := f.store.ReviewChanges(ctx, f.reviews)
+	if err != nil {
+		f.OnError(err)
+		s := max(info.ReviewSeq, f.reviews+1)
+		return ReviewHistory{Start: s, From: s, To: s}
 	}
 	return h
 }

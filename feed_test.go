@@ -22,13 +22,28 @@ type describer struct {
 	historyErr error
 	asked      int
 	reads      []int64 // the after of each Changes
+	// rev is the last review change: ReviewChanges gives one of product
+	// 100+s for each s; reviewReads are their afters.
+	rev         int64
+	reviewReads []int64
 }
 
 func (d *describer) CatalogInfo(context.Context) (catalog.CatalogInfo, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.asked++
-	return catalog.CatalogInfo{Generation: d.gen, Products: 10 * d.gen}, d.err
+	return catalog.CatalogInfo{Generation: d.gen, Products: 10 * d.gen, ReviewSeq: d.rev}, d.err
+}
+
+func (d *describer) ReviewChanges(_ context.Context, after int64) (catalog.ReviewHistory, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.reviewReads = append(d.reviewReads, after)
+	h := catalog.ReviewHistory{From: after, To: d.rev}
+	for s := after + 1; s <= d.rev; s++ {
+		h.Changes = append(h.Changes, catalog.ReviewChange{Seq: s, ProductID: 100 + s})
+	}
+	return h, nil
 }
 
 func (d *describer) Changes(_ context.Context, after int64) (catalog.History, error) {
@@ -127,4 +142,35 @@ func TestFeed(t *testing.T) {
 			t.Errorf("histories read after %v, want %v: once for each new generation, from the last handed on", store.reads, want)
 		}
 	})
+}
+
+// TestFeed_Reviews: a review change is handed on with the review changes
+// since the last update, and the generations' history goes nowhere; the
+// generations' history is not read again for it.
+func TestFeed_Reviews(t *testing.T) {
+	ctx := context.Background()
+	store := &describer{gen: 1, rev: 2}
+	f := catalog.NewFeed(store, time.Second)
+	var got []catalog.Update
+	f.Subscribe(func(u catalog.Update) { got = append(got, u) })
+	for _, rev := range []int64{2, 2, 4} {
+		store.mu.Lock()
+		store.rev = rev
+		store.mu.Unlock()
+		if _, err := f.Poll(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(got) != 2 {
+		t.Fatalf("%d updates, want 2 (the first poll, then review change 4)", len(got))
+	}
+	want := catalog.Update{Info: catalog.CatalogInfo{Generation: 1, Products: 10, ReviewSeq: 4},
+		History: catalog.History{From: 1, To: 1},
+		Reviews: catalog.ReviewHistory{From: 2, To: 4, Changes: []catalog.ReviewChange{{Seq: 3, ProductID: 103}, {Seq: 4, ProductID: 104}}}}
+	if !reflect.DeepEqual(got[1], want) {
+		t.Fatalf("update = %+v, want %+v", got[1], want)
+	}
+	if !reflect.DeepEqual(store.reads, []int64{0}) || !reflect.DeepEqual(store.reviewReads, []int64{0, 2}) {
+		t.Fatalf("history read after %v, reviews after %v; want [0] and [0 2]", store.reads, store.reviewReads)
+	}
 }

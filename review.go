@@ -139,6 +139,38 @@ type ReviewService interface {
 	ReportReview(ctx context.Context, id int64) error
 }
 
+// ReviewChange is a change of one product's reviews, numbered in the
+// order the store made them: a write of a shopper's, or a whole load,
+// which may change every product's (ProductID AllProducts).
+type ReviewChange struct {
+	Seq       int64
+	ProductID int64
+}
+
+// AllProducts is the product of a review change that may change every
+// product's reviews: a whole load.
+const AllProducts = 0
+
+// ReviewHistory is the review changes after From up to To, in order. A
+// store keeps a window of them, those after Start: what changed up to
+// Start is not known, so everything may have.
+type ReviewHistory struct {
+	Start, From, To int64
+	Changes         []ReviewChange
+}
+
+// ReviewLog tells what changed the products' reviews.
+type ReviewLog interface {
+	// ReviewChanges returns the review changes after after, up to the
+	// last one. Its From is after, or the store's Start when the store's
+	// window starts later.
+	ReviewChanges(ctx context.Context, after int64) (ReviewHistory, error)
+}
+
+// ReviewWindow is how many review changes a store keeps: an instance
+// further behind than that takes every review response as changed.
+const ReviewWindow = 10_000
+
 // Limits of a posted review: those of the storefront's review form, and
 // some room for the photos' URLs.
 const (

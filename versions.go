@@ -27,6 +27,10 @@ type Versions struct {
 	// page no later change reaches.
 	pages     []pageChange
 	pagesFrom int64
+	// The same of the review changes: the last taken in, the window's
+	// start, the last change of each product's reviews after it.
+	reviewsSeen, reviewsFrom int64
+	reviews                  map[int64]int64
 }
 
 // maxPageChanges is how many generations' changes of list pages Versions
@@ -54,7 +58,9 @@ func (c *pageChange) affects(first, last int64) bool {
 
 // NewVersions returns the versions of a catalog whose history is not yet
 // known: everything is of version 0 until the first Apply.
-func NewVersions() *Versions { return &Versions{products: map[int64]int64{}} }
+func NewVersions() *Versions {
+	return &Versions{products: map[int64]int64{}, reviews: map[int64]int64{}}
+}
 
 // Product returns the version of a product's responses.
 func (v *Versions) Product(id int64) int64 {
@@ -64,6 +70,53 @@ func (v *Versions) Product(id int64) int64 {
 		return g
 	}
 	return v.from
+}
+
+// Reviews returns the version of a product's review responses: its
+// product's with the last change of its reviews. Both are kept under 2^40
+// by far (generations, review changes), so the two never blur.
+func (v *Versions) Reviews(id int64) int64 {
+	v.mu.RLock()
+	defer v.mu.RUnlock()
+	seq, ok := v.reviews[id]
+	if !ok {
+		seq = v.reviewsFrom
+	}
+	g, ok := v.products[id]
+	if !ok {
+		g = v.from
+	}
+	return g<<40 | seq
+}
+
+// ApplyReviews takes in the review changes read from the store after the
+// last taken in, as Apply takes in the generations'; a change of every
+// product (a whole load) is a new start.
+func (v *Versions) ApplyReviews(h ReviewHistory) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	switch {
+	case h.From > v.reviewsSeen:
+		v.reviews, v.reviewsFrom = map[int64]int64{}, h.From
+	case h.Start > v.reviewsFrom:
+		kept := map[int64]int64{}
+		for id, seq := range v.reviews {
+			if seq > h.Start {
+				kept[id] = seq
+			}
+		}
+		v.reviews, v.reviewsFrom = kept, h.Start
+	}
+	for _, c := range h.Changes {
+		switch {
+		case c.Seq <= v.reviewsSeen:
+		case c.ProductID == AllProducts:
+			v.reviews, v.reviewsFrom = map[int64]int64{}, c.Seq
+		default:
+			v.reviews[c.ProductID] = c.Seq
+		}
+	}
+	v.reviewsSeen = max(v.reviewsSeen, h.To)
 }
 
 // Page returns the version of a list page.

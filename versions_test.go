@@ -110,3 +110,33 @@ func TestVersions_OldPageChanges(t *testing.T) {
 		t.Errorf("a page no change reached at %d: older changes should not all be taken as the last", got)
 	}
 }
+
+func TestVersions_Reviews(t *testing.T) {
+	v := catalog.NewVersions()
+	check := func(want map[int64]int64) {
+		t.Helper()
+		for id, w := range want {
+			if got := v.Reviews(id); got != w {
+				t.Fatalf("Reviews(%d) = %d (%d<<40 | %d), want %d<<40 | %d", id, got, got>>40, got&(1<<40-1), w>>40, w&(1<<40-1))
+			}
+		}
+	}
+	check(map[int64]int64{5: 0})
+	v.ApplyReviews(catalog.ReviewHistory{From: 0, To: 3, Changes: []catalog.ReviewChange{{Seq: 1, ProductID: 5}, {Seq: 2, ProductID: 6}, {Seq: 3, ProductID: 5}}})
+	check(map[int64]int64{5: 3, 6: 2, 7: 0})
+	// A generation that changed product 5 changes its review responses too.
+	v.Apply(catalog.History{From: 0, To: 2, Changes: []catalog.Change{{Generation: 2, Products: []catalog.ProductChange{{ID: 5, Pos: 1}}}}})
+	check(map[int64]int64{5: 2<<40 | 3, 6: 2})
+	// Taken in again, a change changes nothing.
+	v.ApplyReviews(catalog.ReviewHistory{From: 2, To: 3, Changes: []catalog.ReviewChange{{Seq: 3, ProductID: 7}}})
+	check(map[int64]int64{7: 0})
+	// A whole load may change every product's reviews.
+	v.ApplyReviews(catalog.ReviewHistory{From: 3, To: 5, Changes: []catalog.ReviewChange{{Seq: 4, ProductID: catalog.AllProducts}, {Seq: 5, ProductID: 6}}})
+	check(map[int64]int64{5: 2<<40 | 4, 6: 5, 7: 4})
+	// The store's window moves past 5: what came before is forgotten.
+	v.ApplyReviews(catalog.ReviewHistory{Start: 6, From: 5, To: 7, Changes: []catalog.ReviewChange{{Seq: 7, ProductID: 8}}})
+	check(map[int64]int64{6: 6, 8: 7})
+	// A gap: everything changed at its start.
+	v.ApplyReviews(catalog.ReviewHistory{Start: 20, From: 20, To: 20})
+	check(map[int64]int64{6: 20, 8: 20, 9: 20})
+}

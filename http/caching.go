@@ -41,6 +41,15 @@ func (f Freshness) cacheControl() string {
 		seconds(f.MaxAge), seconds(f.StaleWhileRevalidate), seconds(f.StaleIfError))
 }
 
+// reviewCacheControl returns the Cache-Control of the review responses:
+// a browser revalidates each time, so that a shopper sees a review the
+// moment it is posted (a 304 costs the service no store read when the
+// response is cached); a shared cache keeps them for MaxAge, as the
+// instances purge them from it when they change.
+func (f Freshness) reviewCacheControl() string {
+	return fmt.Sprintf("public, max-age=0, s-maxage=%d, stale-if-error=%d", seconds(f.MaxAge), seconds(f.StaleIfError))
+}
+
 func seconds(d time.Duration) int64 { return int64(d / time.Second) }
 
 var (
@@ -114,11 +123,14 @@ func represent(r *http.Request, resp *Response) representation {
 
 // writeHeaders sets the headers of a catalog response, a 200 or a 304:
 // its validator, its freshness, its encoding and its surrogate keys.
-func (s *Server) writeHeaders(w http.ResponseWriter, resp *Response, rep representation) {
+func (s *Server) writeHeaders(w http.ResponseWriter, route Route, resp *Response, rep representation) {
 	h := w.Header()
 	h.Set("Surrogate-Key", resp.Keys)
 	h.Set("ETag", rep.etag)
 	h.Set("Cache-Control", s.cacheControl)
+	if route.ofReviews() {
+		h.Set("Cache-Control", s.reviewCacheControl)
+	}
 	h.Add("Vary", "Accept-Encoding")
 	if rep.encoding != Identity {
 		h.Set("Content-Encoding", rep.encoding.token())

@@ -53,7 +53,7 @@ func (s *Server) respond(w http.ResponseWriter, r *http.Request, k Key) {
 			return
 		}
 	}
-	s.writeHeaders(w, resp, rep)
+	s.writeHeaders(w, k.Route, resp, rep)
 	if rep.notModified {
 		w.WriteHeader(http.StatusNotModified)
 		return

@@ -23,7 +23,14 @@ const (
 	RouteProduct
 	RouteStyles
 	RouteRelated
+	// RouteReviews is a page of a product's reviews in an order;
+	// RouteReviewMeta its meta.
+	RouteReviews
+	RouteReviewMeta
 )
+
+// ofReviews reports whether r is a route of a product's reviews.
+func (r Route) ofReviews() bool { return r == RouteReviews || r == RouteReviewMeta }
 
 // documents are the documents of a product's routes.
 var documents = map[Route]catalog.Document{
@@ -33,19 +40,26 @@ var documents = map[Route]catalog.Document{
 }
 
 // Key names one catalog response: its route, and the product or the page
-// it is of.
+// it is of (a page of a product's reviews: both, and the order).
 type Key struct {
 	Route Route
 	ID    int64
 	Page  catalog.Page
+	Sort  catalog.ReviewSort
 }
 
 // String names the response, for a cache shared between instances:
-// "product/1", "styles/1", "related/1", "products/2/5".
+// "product/1", "styles/1", "related/1", "products/2/5", "reviews/1/2/5/0",
+// "meta/1".
 func (k Key) String() string {
 	switch k.Route {
 	case RouteProducts:
 		return "products/" + strconv.FormatInt(k.Page.Number, 10) + "/" + strconv.FormatInt(k.Page.Size, 10)
+	case RouteReviews:
+		return "reviews/" + strconv.FormatInt(k.ID, 10) + "/" + strconv.FormatInt(k.Page.Number, 10) + "/" +
+			strconv.FormatInt(k.Page.Size, 10) + "/" + strconv.Itoa(int(k.Sort))
+	case RouteReviewMeta:
+		return "meta/" + strconv.FormatInt(k.ID, 10)
 	case RouteProduct:
 		return "product/" + strconv.FormatInt(k.ID, 10)
 	case RouteStyles:
@@ -56,11 +70,14 @@ func (k Key) String() string {
 	return "route" + strconv.Itoa(int(k.Route)) + "/" + strconv.FormatInt(k.ID, 10)
 }
 
-// Version returns the version of k's response: its product's, or its
-// page's.
+// Version returns the version of k's response: its product's, its
+// page's, or its product's reviews'.
 func (k Key) Version(v *catalog.Versions) int64 {
-	if k.Route == RouteProducts {
+	switch {
+	case k.Route == RouteProducts:
 		return v.Page(k.Page)
+	case k.Route.ofReviews():
+		return v.Reviews(k.ID)
 	}
 	return v.Product(k.ID)
 }
@@ -127,16 +144,37 @@ type Source interface {
 	Encode(ctx context.Context, k Key, r *Response, e Encoding) (*Response, error)
 }
 
+// reviewResponse reads a page of a product's reviews, or its meta.
+func (s StoreSource) reviewResponse(ctx context.Context, k Key) (*Response, error) {
+	body, err := render(ctx, func(ctx context.Context, b []byte) ([]byte, error) {
+		if k.Route == RouteReviewMeta {
+			meta, err := s.Reviews.ReviewMeta(ctx, k.ID)
+			return wire.AppendReviewMeta(b, meta), err
+		}
+		reviews, err := s.Reviews.Reviews(ctx, catalog.ReviewQuery{ProductID: k.ID, Page: k.Page, Sort: k.Sort})
+		return wire.AppendReviews(b, k.ID, k.Page.First()-1, k.Page.Size, reviews), err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &Response{Body: body, Hash: etag(body), Keys: surrogate.ReviewKeys(k.ID)}, nil
+}
+
 // StoreSource reads the catalog's responses from a store: a product's
-// documents from its read model, pages from its product list.
+// documents from its read model, pages from its product list, a
+// product's reviews and their meta from its reviews.
 type StoreSource struct {
 	Products catalog.ProductService
+	Reviews  catalog.ReviewService
 	// Campus is the campus every product carries.
 	Campus string
 }
 
 // Response reads k's response from the store.
 func (s StoreSource) Response(ctx context.Context, k Key) (*Response, error) {
+	if k.Route.ofReviews() {
+		return s.reviewResponse(ctx, k)
+	}
 	if k.Route == RouteProducts {
 		body, err := render(ctx, func(ctx context.Context, b []byte) ([]byte, error) {
 			products, err := s.Products.ListProducts(ctx, k.Page)

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"catalog"
-	"catalog/wire"
 )
 
 // The texts POST /reviews answers a refused review with, as the hosted
@@ -23,15 +22,7 @@ func (s *Server) handleReviews(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	ctx, cancel := s.storeContext(r)
-	defer cancel()
-	reviews, err := s.reviews.Reviews(ctx, q)
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	body := make([]byte, 0, 128+len(reviews)*512)
-	writeRevalidated(w, r, wire.AppendReviews(body, q.ProductID, q.Page.First()-1, q.Page.Size, reviews))
+	s.respond(w, r, Key{Route: RouteReviews, ID: q.ProductID, Page: q.Page, Sort: q.Sort})
 }
 
 func (s *Server) handleReviewMeta(w http.ResponseWriter, r *http.Request) {
@@ -40,14 +31,7 @@ func (s *Server) handleReviewMeta(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	ctx, cancel := s.storeContext(r)
-	defer cancel()
-	meta, err := s.reviews.ReviewMeta(ctx, productID)
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	writeRevalidated(w, r, wire.AppendReviewMeta(make([]byte, 0, 512), meta))
+	s.respond(w, r, Key{Route: RouteReviewMeta, ID: productID})
 }
 
 func (s *Server) handlePostReview(w http.ResponseWriter, r *http.Request) {
@@ -72,6 +56,7 @@ func (s *Server) handlePostReview(w http.ResponseWriter, r *http.Request) {
 		s.refuseReview(w, r, err)
 		return
 	}
+	s.wrote(ctx)
 	writeBody(w, http.StatusCreated, textType, []byte("Created"))
 }
 
@@ -90,6 +75,7 @@ func (s *Server) byReviewID(change func(ctx context.Context, id int64) error) ht
 			s.Error(w, r, err)
 			return
 		}
+		s.wrote(ctx)
 		w.WriteHeader(http.StatusNoContent)
 	}
 }
@@ -119,18 +105,9 @@ func (s *Server) refuseReview(w http.ResponseWriter, r *http.Request, err error)
 	writeBody(w, http.StatusUnprocessableEntity, textType, []byte(text))
 }
 
-// writeRevalidated writes a 200 JSON body that caches must revalidate
-// every time (no-cache), with a strong entity tag of its content; or 304
-// when the request's If-None-Match names that tag. Unlike the catalog's
-// responses, it is made for every request, and sent uncompressed.
-func writeRevalidated(w http.ResponseWriter, r *http.Request, body []byte) {
-	tag := entityTag(etag(body), Identity)
-	h := w.Header()
-	h.Set("ETag", tag)
-	h.Set("Cache-Control", "no-cache")
-	if noneMatch(r.Header.Values("If-None-Match"), tag) {
-		w.WriteHeader(http.StatusNotModified)
-		return
+// wrote tells Config.Wrote of a write of reviews.
+func (s *Server) wrote(ctx context.Context) {
+	if s.cfg.Wrote != nil {
+		s.cfg.Wrote(ctx)
 	}
-	writeBody(w, http.StatusOK, jsonType, body)
 }

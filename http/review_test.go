@@ -100,6 +100,11 @@ func (f *fakeReviews) calls() int {
 
 // newReviewServer returns a server of f's reviews, with stub products
 // and carts, logging to log when it is not nil.
+// zeroReviewCacheControl is the review responses' Cache-Control with the
+// zero Freshness: browsers revalidate each time, shared caches as the
+// catalog's responses.
+const zeroReviewCacheControl = "public, max-age=0, s-maxage=0, stale-if-error=0"
+
 func newReviewServer(t testing.TB, f *fakeReviews, log io.Writer) http.Handler {
 	t.Helper()
 	logger := quietLogger()
@@ -163,7 +168,7 @@ func TestReviews_List(t *testing.T) {
 				t.Fatalf("queries %+v, want %+v", f.queries, tc.query)
 			}
 			h := resp.Header
-			if h.Get("Content-Type") != "application/json; charset=utf-8" || h.Get("Cache-Control") != "no-cache" || !etagPattern.MatchString(h.Get("ETag")) {
+			if h.Get("Content-Type") != "application/json; charset=utf-8" || h.Get("Cache-Control") != zeroReviewCacheControl || !etagPattern.MatchString(h.Get("ETag")) {
 				t.Fatalf("headers %v", h)
 			}
 		})
@@ -191,7 +196,8 @@ func TestReviews_Meta(t *testing.T) {
 		if resp.StatusCode != 200 || string(body) != want {
 			t.Fatalf("%s: %d\n%s\nwant\n%s", path, resp.StatusCode, body, want)
 		}
-		if resp.Header.Get("Cache-Control") != "no-cache" || !etagPattern.MatchString(resp.Header.Get("ETag")) {
+		if resp.Header.Get("Cache-Control") != zeroReviewCacheControl || !etagPattern.MatchString(resp.Header.Get("ETag")) ||
+			resp.Header.Get("Surrogate-Key") != "catalog product-40344 reviews reviews-40344" {
 			t.Fatalf("%s: headers %v", path, resp.Header)
 		}
 	}
@@ -209,7 +215,7 @@ func TestReviews_Conditional(t *testing.T) {
 		for _, inm := range []string{tag, `"other", ` + tag, "W/" + tag, "*"} {
 			resp := serve(h, request{path: path, header: map[string]string{"If-None-Match": inm}})
 			body, _ := io.ReadAll(resp.Body)
-			if resp.StatusCode != 304 || len(body) != 0 || resp.Header.Get("ETag") != tag || resp.Header.Get("Cache-Control") != "no-cache" {
+			if resp.StatusCode != 304 || len(body) != 0 || resp.Header.Get("ETag") != tag || resp.Header.Get("Cache-Control") != zeroReviewCacheControl {
 				t.Fatalf("%s If-None-Match %s: %d %q %v", path, inm, resp.StatusCode, body, resp.Header)
 			}
 		}
@@ -541,5 +547,31 @@ func TestReviews_SQLite(t *testing.T) {
 	}
 	if resp := serve(h, request{path: "/reviews/meta?product_id=1"}); resp.StatusCode != 200 {
 		t.Fatalf("GET meta: %d", resp.StatusCode)
+	}
+}
+
+// A write that lands tells Config.Wrote, before it is answered; one
+// refused does not.
+func TestReviews_Wrote(t *testing.T) {
+	for _, tc := range []struct {
+		req   request
+		wrote int
+	}{
+		{request{method: "POST", path: "/reviews", body: postReview}, 1},
+		{request{method: "PUT", path: "/reviews/5/helpful"}, 1},
+		{request{method: "PUT", path: "/reviews/5/report"}, 1},
+		{request{method: "PUT", path: "/reviews/11/helpful"}, 0},
+		{request{method: "POST", path: "/reviews", body: `{}`}, 0},
+		{request{path: "/reviews?product_id=2"}, 0},
+	} {
+		t.Run(tc.req.method+" "+tc.req.path, func(t *testing.T) {
+			var wrote int
+			svc := cataloghttp.Services{Products: &stubStore{}, Carts: &stubStore{}, Reviews: &fakeReviews{}}
+			h := cataloghttp.NewServer(svc, cataloghttp.Config{Logger: quietLogger(), Wrote: func(context.Context) { wrote++ }}).Handler()
+			serve(h, tc.req)
+			if wrote != tc.wrote {
+				t.Fatalf("Wrote called %d times, want %d", wrote, tc.wrote)
+			}
+		})
 	}
 }

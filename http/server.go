@@ -50,6 +50,10 @@ type Config struct {
 	// CartKey, when set, is the key callers' cart tokens are hashed with,
 	// in place of the one the store keeps.
 	CartKey []byte
+	// Wrote, when set, is called after a write of reviews, before it is
+	// answered: to have the process's cache take the change in at once
+	// (catalog.Feed.Poll), so that the writer's next read sees it.
+	Wrote func(ctx context.Context)
 }
 
 // Live tells which catalog is served, as the service's one reader of it
@@ -102,10 +106,11 @@ type Server struct {
 	cfg      Config
 	campuses map[string]bool        // Config.Campuses; nil: any
 	tokenKey atomic.Pointer[[]byte] // the key of cart tokens, once known
-	// cacheControl is the Cache-Control of the catalog's 200s.
-	cacheControl string
-	handler      http.Handler
-	srv          *http.Server
+	// cacheControl is the Cache-Control of the catalog's 200s, and
+	// reviewCacheControl of the review responses'.
+	cacheControl, reviewCacheControl string
+	handler                          http.Handler
+	srv                              *http.Server
 }
 
 // NewServer returns a server of the given services.
@@ -117,9 +122,9 @@ func NewServer(svc Services, cfg Config) *Server {
 		cfg.Logger = slog.Default()
 	}
 	s := &Server{products: svc.Products, carts: svc.Carts, reviews: svc.Reviews, source: cfg.Source, cfg: cfg,
-		cacheControl: cfg.Freshness.cacheControl()}
+		cacheControl: cfg.Freshness.cacheControl(), reviewCacheControl: cfg.Freshness.reviewCacheControl()}
 	if s.source == nil {
-		s.source = StoreSource{Products: svc.Products, Campus: cfg.Campus}
+		s.source = StoreSource{Products: svc.Products, Reviews: svc.Reviews, Campus: cfg.Campus}
 	}
 	for _, c := range cfg.Campuses {
 		if s.campuses == nil {

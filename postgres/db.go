@@ -225,8 +225,9 @@ func (db *DB) CatalogInfo(ctx context.Context) (catalog.CatalogInfo, error) {
 func catalogInfo(ctx context.Context, q querier) (catalog.CatalogInfo, error) {
 	var info catalog.CatalogInfo
 	var loadedAt *time.Time
-	err := q.QueryRow(ctx, `SELECT generation, loaded_at, products, docs_format FROM catalog_meta`).
-		Scan(&info.Generation, &loadedAt, &info.Products, &info.Format)
+	err := q.QueryRow(ctx, `SELECT generation, loaded_at, products, docs_format,
+		(SELECT coalesce(max(seq), 0) FROM review_changes) FROM catalog_meta`).
+		Scan(&info.Generation, &loadedAt, &info.Products, &info.Format, &info.ReviewSeq)
 	if err != nil {
 		return info, storeError("read catalog info", err)
 	}

@@ -151,7 +151,10 @@ func (db *DB) PostReview(ctx context.Context, r catalog.NewReview, at time.Time)
 			SELECT c, $1, v FROM unnest($2::integer[], $3::smallint[]) AS p(c, v)`, id, chars, values); err != nil {
 			return err
 		}
-		return countReview(ctx, tx, id, r.ProductID, r.Rating, r.Recommend, 1)
+		if err := countReview(ctx, tx, id, r.ProductID, r.Rating, r.Recommend, 1); err != nil {
+			return err
+		}
+		return recordReviewChange(ctx, tx, r.ProductID)
 	})
 	return id, err
 }
@@ -209,9 +212,13 @@ func (db *DB) MarkReviewHelpful(ctx context.Context, id int64) error {
 		case tag.RowsAffected() == 0:
 			return catalog.ErrNoReview(id)
 		}
-		_, err = tx.Exec(ctx, `INSERT INTO review_writes SELECT id, product_id, false, 1, false FROM reviews WHERE id = $1
-			ON CONFLICT (review_id) DO UPDATE SET helpful = review_writes.helpful + 1`, id)
-		return err
+		var productID int64
+		err = tx.QueryRow(ctx, `INSERT INTO review_writes SELECT id, product_id, false, 1, false FROM reviews WHERE id = $1
+			ON CONFLICT (review_id) DO UPDATE SET helpful = review_writes.helpful + 1 RETURNING product_id`, id).Scan(&productID)
+		if err != nil {
+			return err
+		}
+		return recordReviewChange(ctx, tx, productID)
 	})
 }
 
@@ -237,8 +244,56 @@ func (db *DB) ReportReview(ctx context.Context, id int64) error {
 			ON CONFLICT (review_id) DO UPDATE SET reported = true`, id, productID); err != nil {
 			return err
 		}
-		return countReview(ctx, tx, id, productID, rating, recommend, -1)
+		if err := countReview(ctx, tx, id, productID, rating, recommend, -1); err != nil {
+			return err
+		}
+		return recordReviewChange(ctx, tx, productID)
 	})
+}
+
+// reviewChangesLock is the advisory lock key that has review changes
+// commit in the order of their numbers: a follower that read change n+1
+// must not find change n committed later, so each write numbers its change
+// last, holding the lock to its commit.
+const reviewChangesLock = 0x72657669657773 // "reviews"
+
+// recordReviewChange numbers a change of a product's reviews, and lets go
+// of the changes past the window.
+func recordReviewChange(ctx context.Context, tx pgx.Tx, productID int64) error {
+	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(reviewChangesLock)); err != nil {
+		return err
+	}
+	_, err := tx.Exec(ctx, `WITH c AS (INSERT INTO review_changes (product_id) VALUES ($1) RETURNING seq)
+		DELETE FROM review_changes WHERE seq <= (SELECT seq FROM c) - $2`, productID, catalog.ReviewWindow)
+	return err
+}
+
+// ReviewChanges returns the review changes after after, in one statement
+// on the primary: the window's start and last, and each change after.
+func (db *DB) ReviewChanges(ctx context.Context, after int64) (catalog.ReviewHistory, error) {
+	var h catalog.ReviewHistory
+	err := db.again(ctx, func() error {
+		h = catalog.ReviewHistory{}
+		rows, err := db.pool.Query(ctx, `SELECT w.start, w.last, c.seq, c.product_id
+			FROM (SELECT coalesce(min(seq), 1) - 1 AS start, coalesce(max(seq), 0) AS last FROM review_changes) w
+			LEFT JOIN review_changes c ON c.seq > greatest($1, w.start) ORDER BY c.seq`, after)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var seq, productID *int64
+			if err := rows.Scan(&h.Start, &h.To, &seq, &productID); err != nil {
+				return err
+			}
+			if seq != nil {
+				h.Changes = append(h.Changes, catalog.ReviewChange{Seq: *seq, ProductID: *productID})
+			}
+		}
+		h.From = max(after, h.Start)
+		return rows.Err()
+	}, nil)
+	return h, storeError("read the review changes", err)
 }
 
 // reviewSumsSQL returns the statements that sum up the unreported reviews
@@ -308,10 +363,13 @@ var carryWritesSQL = append([]string{
 // swap, when the dataset cannot take it. A rebuild copies it with the
 // live rows.
 func (l *load) carryWrites(ctx context.Context, tx pgx.Tx) error {
-	switch {
-	case l.copying:
+	if l.copying {
 		return nil
-	case l.db.cfg.DropWrites:
+	}
+	if err := recordReviewChange(ctx, tx, catalog.AllProducts); err != nil {
+		return err
+	}
+	if l.db.cfg.DropWrites {
 		_, err := tx.Exec(ctx, `DELETE FROM review_writes`)
 		return err
 	}

@@ -171,8 +171,9 @@ func (db *DB) PoolStats() []pool.Stats {
 func (db *DB) CatalogInfo(ctx context.Context) (catalog.CatalogInfo, error) {
 	var info catalog.CatalogInfo
 	var loadedAt sql.NullInt64
-	err := db.read.QueryRowContext(ctx, `SELECT generation, loaded_at, products, docs_format FROM catalog_meta`).
-		Scan(&info.Generation, &loadedAt, &info.Products, &info.Format)
+	err := db.read.QueryRowContext(ctx, `SELECT generation, loaded_at, products, docs_format,
+		(SELECT coalesce(max(seq), 0) FROM review_changes) FROM catalog_meta`).
+		Scan(&info.Generation, &loadedAt, &info.Products, &info.Format, &info.ReviewSeq)
 	if err != nil {
 		return info, storeError("read catalog info", err)
 	}

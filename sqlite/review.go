@@ -178,7 +178,10 @@ func (db *DB) PostReview(ctx context.Context, r catalog.NewReview, at time.Time)
 				return err
 			}
 		}
-		return countReview(ctx, tx, id, r.ProductID, r.Rating, r.Recommend, 1)
+		if err := countReview(ctx, tx, id, r.ProductID, r.Rating, r.Recommend, 1); err != nil {
+			return err
+		}
+		return recordReviewChange(ctx, tx, r.ProductID)
 	})
 	return id, err
 }
@@ -244,9 +247,13 @@ func (db *DB) MarkReviewHelpful(ctx context.Context, id int64) error {
 		if n, err := res.RowsAffected(); err != nil || n == 0 {
 			return errors.Join(err, catalog.ErrNoReview(id))
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO review_writes SELECT id, product_id, 0, 1, 0 FROM reviews WHERE id = ?
-			ON CONFLICT (review_id) DO UPDATE SET helpful = helpful + 1`, id)
-		return err
+		var productID int64
+		err = tx.QueryRowContext(ctx, `INSERT INTO review_writes SELECT id, product_id, 0, 1, 0 FROM reviews WHERE id = ?
+			ON CONFLICT (review_id) DO UPDATE SET helpful = helpful + 1 RETURNING product_id`, id).Scan(&productID)
+		if err != nil {
+			return err
+		}
+		return recordReviewChange(ctx, tx, productID)
 	})
 }
 
@@ -271,8 +278,52 @@ func (db *DB) ReportReview(ctx context.Context, id int64) error {
 			ON CONFLICT (review_id) DO UPDATE SET reported = 1`, id, productID); err != nil {
 			return err
 		}
-		return countReview(ctx, tx, id, productID, rating, recommend, -1)
+		if err := countReview(ctx, tx, id, productID, rating, recommend, -1); err != nil {
+			return err
+		}
+		return recordReviewChange(ctx, tx, productID)
 	})
+}
+
+// recordReviewChange numbers a change of a product's reviews, and lets go
+// of the changes past the window.
+func recordReviewChange(ctx context.Context, tx execer, productID int64) error {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO review_changes (product_id) VALUES (?)`, productID); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, `DELETE FROM review_changes WHERE seq <= last_insert_rowid() - ?`, catalog.ReviewWindow)
+	return err
+}
+
+type execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+// ReviewChanges returns the review changes after after, read in one
+// transaction.
+func (db *DB) ReviewChanges(ctx context.Context, after int64) (catalog.ReviewHistory, error) {
+	var h catalog.ReviewHistory
+	err := db.readTx(ctx, "read the review changes", func(tx *sql.Tx) error {
+		if err := tx.QueryRowContext(ctx, `SELECT coalesce(min(seq), 1) - 1, coalesce(max(seq), 0) FROM review_changes`).
+			Scan(&h.Start, &h.To); err != nil {
+			return err
+		}
+		h.From = max(after, h.Start)
+		rows, err := tx.QueryContext(ctx, `SELECT seq, product_id FROM review_changes WHERE seq > ? ORDER BY seq`, h.From)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var c catalog.ReviewChange
+			if err := rows.Scan(&c.Seq, &c.ProductID); err != nil {
+				return err
+			}
+			h.Changes = append(h.Changes, c)
+		}
+		return rows.Err()
+	})
+	return h, err
 }
 
 // reviewSumsSQL returns the statements that sum up the unreported reviews
@@ -336,10 +387,13 @@ var carryWritesSQL = append([]string{
 // swap, when the dataset cannot take it. A rebuild copies it with the
 // live rows.
 func (l *load) carryWrites(ctx context.Context, conn *sql.Conn) error {
-	switch {
-	case l.copying:
+	if l.copying {
 		return nil
-	case l.db.dropWrites:
+	}
+	if err := recordReviewChange(ctx, conn, catalog.AllProducts); err != nil {
+		return err
+	}
+	if l.db.dropWrites {
 		_, err := conn.ExecContext(ctx, `DELETE FROM review_writes`)
 		return err
 	}

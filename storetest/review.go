@@ -419,3 +419,46 @@ func testReviewsOfDeletedProduct(t *testing.T, open Opener) {
 	defer dl.Rollback()
 	wantCode(t, dl.AddReviews(ctx, NewFixture().Reviews), catalog.EINVALID)
 }
+
+// testReviewChanges: each write numbers a change of its product's
+// reviews, and a whole load one of every product's; a failed write none.
+func testReviewChanges(t *testing.T, open Opener) {
+	s, clock := openLoaded(t, open)
+	ctx := context.Background()
+	if _, err := s.PostReview(ctx, newReview(2, 4), clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.MarkReviewHelpful(ctx, 5); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.ReportReview(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.PostReview(ctx, newReview(4, 4), clock.Now()); err == nil {
+		t.Fatal("a review of no product was posted")
+	}
+	wantCode(t, s.MarkReviewHelpful(ctx, 99), catalog.ENOTFOUND)
+	h, err := s.ReviewChanges(ctx, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := catalog.ReviewHistory{From: 0, To: 4, Changes: []catalog.ReviewChange{
+		{Seq: 1, ProductID: catalog.AllProducts}, {Seq: 2, ProductID: 2}, {Seq: 3, ProductID: 2}, {Seq: 4, ProductID: 1}}}
+	if !reflect.DeepEqual(h, want) {
+		t.Fatalf("ReviewChanges(0) = %+v, want %+v", h, want)
+	}
+	if h, err = s.ReviewChanges(ctx, 3); err != nil || h.From != 3 || h.To != 4 || len(h.Changes) != 1 {
+		t.Fatalf("ReviewChanges(3) = %+v, %v; want change 4 alone", h, err)
+	}
+	info, err := s.CatalogInfo(ctx)
+	if err != nil || info.ReviewSeq != 4 {
+		t.Fatalf("CatalogInfo = %+v, %v; want ReviewSeq 4", info, err)
+	}
+	// A rebuild copies the reviews as they are: no change.
+	if err := s.Rebuild(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if info, err = s.CatalogInfo(ctx); err != nil || info.ReviewSeq != 4 {
+		t.Fatalf("after a rebuild, CatalogInfo = %+v, %v; want ReviewSeq 4", info, err)
+	}
+}

@@ -102,6 +102,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("ReviewSums", func(t *testing.T) { testReviewSums(t, open) })
 	t.Run("ReviewWritesKept", func(t *testing.T) { testReviewWritesKept(t, open) })
 	t.Run("ReviewsOfDeletedProduct", func(t *testing.T) { testReviewsOfDeletedProduct(t, open) })
+	t.Run("ReviewChanges", func(t *testing.T) { testReviewChanges(t, open) })
 }
 
 // openLoaded opens a store holding the fixture, loaded at T0.

@@ -5,6 +5,7 @@ package surrogate
 
 import (
 	"bytes"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -25,6 +26,42 @@ const (
 )
 
 const productPrefix = "product-"
+
+// Reviews is the key every review response names, and ReviewsKey(id) the
+// key of one product's: its list pages and its meta.
+const Reviews = "reviews"
+
+const reviewsPrefix = "reviews-"
+
+// ReviewsKey is the key of one product's review responses.
+func ReviewsKey(id int64) string { return reviewsPrefix + strconv.FormatInt(id, 10) }
+
+// ReviewKeys returns the Surrogate-Key of a product's review responses:
+// they change with the product (a delta that deletes it) and with its
+// reviews.
+func ReviewKeys(id int64) string { return ProductKeys(id) + " " + Reviews + " " + ReviewsKey(id) }
+
+// PurgeReviewKeys returns the keys of the review responses review
+// changes changed: each changed product's; Reviews when one may have
+// changed every product's (a whole load), or they do not start at seen,
+// the last change purged for.
+func PurgeReviewKeys(seen int64, h catalog.ReviewHistory) []string {
+	if h.From > seen {
+		return []string{Reviews}
+	}
+	var keys []string
+	for _, c := range h.Changes {
+		switch {
+		case c.Seq <= seen:
+		case c.ProductID == catalog.AllProducts:
+			return []string{Reviews}
+		default:
+			keys = append(keys, ReviewsKey(c.ProductID))
+		}
+	}
+	slices.Sort(keys)
+	return slices.Compact(keys)
+}
 
 // ProductKey is the key of one product's responses.
 func ProductKey(id int64) string { return productPrefix + strconv.FormatInt(id, 10) }

@@ -32,6 +32,7 @@ type Purger struct {
 
 	mu      sync.Mutex
 	seen    int64 // the generation purged for, or to be; -1 before the first update
+	reviews int64 // the review change purged for, or to be
 	pending []batch
 	keys    int           // in pending
 	wake    chan struct{} // a batch is pending
@@ -64,9 +65,10 @@ func (p *Purger) Take(u catalog.Update) {
 	defer p.mu.Unlock()
 	var keys []string
 	if p.seen >= 0 {
-		keys = PurgeKeys(p.seen, u.History)
+		keys = append(PurgeKeys(p.seen, u.History), PurgeReviewKeys(p.reviews, u.Reviews)...)
 	}
 	p.seen = max(p.seen, u.History.To, u.Info.Generation)
+	p.reviews = max(p.reviews, u.Reviews.To, u.Info.ReviewSeq)
 	if len(keys) == 0 {
 		return
 	}

@@ -67,6 +67,27 @@ func TestPurgeKeys(t *testing.T) {
 	}
 }
 
+func TestPurgeReviewKeys(t *testing.T) {
+	h := catalog.ReviewHistory{From: 3, To: 6, Changes: []catalog.ReviewChange{{Seq: 4, ProductID: 7}, {Seq: 5, ProductID: 2}, {Seq: 6, ProductID: 7}}}
+	for _, tc := range []struct {
+		seen int64
+		want []string
+	}{
+		{3, []string{"reviews-2", "reviews-7"}},
+		{5, []string{"reviews-7"}},
+		{2, []string{"reviews"}}, // the changes start after what was seen
+		{6, nil},
+	} {
+		if got := surrogate.PurgeReviewKeys(tc.seen, h); !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("seen %d: keys %v, want %v", tc.seen, got, tc.want)
+		}
+	}
+	h.Changes[1].ProductID = catalog.AllProducts
+	if got, want := surrogate.PurgeReviewKeys(3, h), []string{"reviews"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("a whole load: keys %v, want %v", got, want)
+	}
+}
+
 var quiet = slog.New(slog.DiscardHandler)
 
 func TestPurger_Purge(t *testing.T) {
@@ -105,12 +126,19 @@ type fakeCatalog struct {
 	mu         sync.Mutex
 	generation int64
 	history    catalog.History
+	reviews    catalog.ReviewHistory
 }
 
 func (f *fakeCatalog) CatalogInfo(context.Context) (catalog.CatalogInfo, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return catalog.CatalogInfo{Generation: f.generation}, nil
+	return catalog.CatalogInfo{Generation: f.generation, ReviewSeq: f.reviews.To}, nil
+}
+
+func (f *fakeCatalog) ReviewChanges(context.Context, int64) (catalog.ReviewHistory, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.reviews, nil
 }
 
 func (f *fakeCatalog) Changes(context.Context, int64) (catalog.History, error) {
@@ -174,6 +202,15 @@ func TestPurger_Take(t *testing.T) {
 	want("catalog")
 	next(6, 10)
 	want("product-10 products-long")
+	// Review changes purge the review responses of their products, and
+	// those of every product after a whole load.
+	store.mu.Lock()
+	store.reviews = catalog.ReviewHistory{From: 0, To: 2, Changes: []catalog.ReviewChange{{Seq: 1, ProductID: 7}, {Seq: 2, ProductID: 3}}}
+	store.mu.Unlock()
+	if _, err := feed.Poll(ctx); err != nil {
+		t.Fatal(err)
+	}
+	want("reviews-3 reviews-7")
 	select {
 	case keys := <-purged:
 		t.Fatalf("a purge too many, of %q", keys)

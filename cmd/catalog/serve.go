@@ -241,6 +241,10 @@ func openService(ctx context.Context, cfg serveConfig, logger *slog.Logger) (_ *
 	if cfg.CartTokenKey != "" {
 		httpCfg.CartKey = []byte(cfg.CartTokenKey)
 	}
+	// A write of reviews is taken in before it is answered: the writer's
+	// next read, here, is of the changed reviews. (Other instances take it
+	// in at their next poll.) A failed poll is the polling loop's to tell.
+	httpCfg.Wrote = func(ctx context.Context) { _, _ = feed.Poll(ctx) }
 	// The feed hands each new catalog, with what it changed, to these in
 	// this order: the store, so that a replica behind the new generation
 	// serves no read that the cache would keep under it; the cache's
@@ -253,8 +257,11 @@ func openService(ctx context.Context, cfg serveConfig, logger *slog.Logger) (_ *
 	}
 	if cfg.CacheMB > 0 {
 		versions := catalog.NewVersions()
-		feed.Subscribe(func(u catalog.Update) { versions.Apply(u.History) })
-		store := cataloghttp.StoreSource{Products: db, Campus: cfg.Campus}
+		feed.Subscribe(func(u catalog.Update) {
+			versions.Apply(u.History)
+			versions.ApplyReviews(u.Reviews)
+		})
+		store := cataloghttp.StoreSource{Products: db, Reviews: db, Campus: cfg.Campus}
 		c, closeTier, err := openCache(ctx, cfg, store, versions, m, logger)
 		if err != nil {
 			return nil, err

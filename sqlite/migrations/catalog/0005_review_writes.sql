@@ -8,3 +8,11 @@ CREATE TABLE review_writes (
     helpful INTEGER NOT NULL,
     reported INTEGER NOT NULL
 );
+-- review_changes numbers each change of a product's reviews: a shopper's
+-- write, or (product 0) a whole load, which may change every product's.
+-- Every instance follows it to key its cached review responses afresh. A
+-- window of the last catalog.ReviewWindow changes is kept.
+CREATE TABLE review_changes (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    product_id INTEGER NOT NULL
+);
