@@ -22,6 +22,11 @@
 #   IDS         uniform (ids 1 to PRODUCTS) and/or last10 (the last 10% of
 #               them) [uniform last10]
 #   DURATION    the length of each wrk run [20s]
+#   WARM        with the cache on, a run of the same load this long first,
+#               not measured, that fills the cache [0s: none]
+#   MIX         classic (bench/mix.lua's four routes) or page (a storefront's
+#               product page: the product, its styles, related, its review
+#               meta twice and a page of its reviews) [classic]
 #   SERVE_ARGS  more flags for every serve []
 #   RESULTS     where the raw results go [bench-results/closed-<UTC time>]
 #
@@ -41,6 +46,8 @@ CONNS=${CONNS:-64 256}
 CACHES=${CACHES:-on off}
 IDS=${IDS:-uniform last10}
 DURATION=${DURATION:-20s}
+MIX=${MIX:-classic}
+WARM=${WARM:-0s}
 STORES=${STORES:-sqlite postgres}
 SERVE_ARGS=${SERVE_ARGS:-}
 BINARIES=${BINARIES:-}
@@ -86,6 +93,8 @@ for store in $STORES; do
   *) die "unknown store $store" ;;
   esac
 done
+[[ $MIX == classic || $MIX == page ]] || die "MIX: classic or page, not $MIX"
+mixarg=(); [ "$MIX" = page ] && mixarg=(page)
 for c in $CACHES; do [[ $c == on || $c == off ]] || die "CACHES: on or off, not $c"; done
 for i in $IDS; do [[ $i == uniform || $i == last10 ]] || die "IDS: uniform or last10, not $i"; done
 for c in $CONNS; do [[ $c =~ ^[0-9]+$ ]] || die "CONNS: numbers, not $c"; done
@@ -98,8 +107,9 @@ mkdir -p "$res"
 pg_shown=$(sed 's#://\([^:/@]*\):[^@]*@#://\1:***@#' <<<"$PG_URL")
 {
   echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ); machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores, $(free -g | awk '/^Mem:/{print $2}') GiB; load average $(cut -d' ' -f1-3 /proc/loadavg)"
-  echo "wrk $(wrk -v 2>&1 | head -1 | awk '{print $2}'): wrk -t2 -cCONNS -d$DURATION -s bench/mix.lua; CONNS: $CONNS"
+  echo "wrk $(wrk -v 2>&1 | head -1 | awk '{print $2}'): wrk -t2 -cCONNS -d$DURATION -s bench/mix.lua -- ${mixarg[*]} FIRST LAST; CONNS: $CONNS; mix: $MIX"
   for i in "${!names[@]}"; do echo "binary ${names[$i]}: ${tree:-${paths[$i]}} (sha256 $(sha256sum "${paths[$i]}" | cut -c1-12))"; done
+  [ "$WARM" = 0s ] || echo "cache on: warmed by a run of the same load for $WARM first, not measured"
   echo "serve: --demo-products 0 --log-level warn --cache-mb 512 (cache on) or 0 (off)${SERVE_ARGS:+ $SERVE_ARGS}, otherwise defaults; a fresh serve for each run"
   for store in $STORES; do
     case $store in
@@ -117,7 +127,7 @@ sed 's/^/== /' "$res/settings.txt" >&2
 wrk_run() {
   local name=$1 url=$2 conns=$3 first=$4 last=$5
   echo "== wrk $name: -t2 -c$conns -d$DURATION, ids $first to $last" >&2
-  wrk -t2 -c"$conns" -d"$DURATION" -s bench/mix.lua "$url" -- "$first" "$last" > "$res/$name.wrk.txt" 2>&1 || true
+  wrk -t2 -c"$conns" -d"$DURATION" -s bench/mix.lua "$url" -- "${mixarg[@]}" "$first" "$last" > "$res/$name.wrk.txt" 2>&1 || true
   sed -n 's/^RESULT //p' "$res/$name.wrk.txt" > "$res/$name.wrk.json"
   [ -s "$res/$name.wrk.json" ] || { echo "   no result from wrk:" >&2; tail -5 "$res/$name.wrk.txt" >&2; }
 }
@@ -154,6 +164,10 @@ for store in $STORES; do
           name="${names[$i]}-$store-c$conns-cache$cache-$ids"
           # shellcheck disable=SC2086 # SERVE_ARGS is a list of flags
           start_serve "${paths[$i]}" "$(store_db "$store")" "$mb" "$res/$name.serve.log" $SERVE_ARGS
+          if [ "$cache" = on ] && [ "$WARM" != 0s ]; then
+            echo "== warming: wrk -t2 -c$conns -d$WARM" >&2
+            wrk -t2 -c"$conns" -d"$WARM" -s bench/mix.lua "http://127.0.0.1:$PORT" -- "${mixarg[@]}" "$first" "$PRODUCTS" > /dev/null 2>&1 || true
+          fi
           wrk_run "$name" "http://127.0.0.1:$PORT" "$conns" "$first" "$PRODUCTS"
           stop_serve
           printf '%s\t%s\t%s\t%s\t%s\t%s\n' "${names[$i]}" "$store" "$conns" "$cache" "$ids" "$name" >> "$res/runs.tsv"

@@ -2,6 +2,11 @@
 -- /related and /products?page=..., ids uniform over a range.
 --   wrk -s bench/mix.lua URL -- FIRST LAST
 -- FIRST..LAST is the id range: the last 10% of ids is the classic test.
+--   wrk -s bench/mix.lua URL -- page FIRST LAST
+-- plays a storefront's product page instead, for one product after
+-- another: /products/{id}, /styles, /related, /reviews/meta twice (the
+-- overview's stars, and the product's card on another page) and
+-- /reviews?product_id={id}&sort=relevant&count=5.
 --   wrk -s bench/mix.lua URL -- PATH
 -- requests PATH (e.g. '/products?page=200000&count=5') every time instead,
 -- counted the same way: bench/run.sh's deep pages.
@@ -29,7 +34,7 @@
 -- (+8%), answers/s 4% lower on the mean (9% on the median pair), inside
 -- the noise of a machine then under load (pairs -46% to +43%). The ceiling
 -- pays it as the service does, for each answer.
-local first, last, fixed
+local first, last, fixed, page
 local count = 5
 
 -- Per thread (each wrk thread has its own Lua state): responses by status.
@@ -51,16 +56,32 @@ function init(args)
     fixed = wrk.format("GET", args[1])
     return
   end
+  if args[1] == "page" then
+    page = true
+    table.remove(args, 1)
+  end
   first = tonumber(args[1]) or 1
   last = tonumber(args[2]) or first
   math.randomseed(os.time() + (tonumber(tostring({}):match("0x(%x+)"), 16) or 0))
 end
+
+-- The calls of a product page, in the order a storefront makes them.
+local pageCalls = {
+  "/products/%d", "/products/%d/styles", "/products/%d/related", "/reviews/meta?product_id=%d",
+  "/reviews/meta?product_id=%d", "/reviews?product_id=%d&sort=relevant&count=5",
+}
+local pageID
 
 local kinds = 4
 local n = 0
 function request()
   if fixed then return fixed end
   n = n + 1
+  if page then
+    local k = (n - 1) % #pageCalls + 1
+    if k == 1 then pageID = math.random(first, last) end
+    return wrk.format("GET", string.format(pageCalls[k], pageID))
+  end
   local id = math.random(first, last)
   local k = n % kinds
   local path
