@@ -2,6 +2,7 @@ package http_test
 
 import (
 	"context"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -11,8 +12,10 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"catalog/csv"
 	cataloghttp "catalog/http"
 	"catalog/internal/testenv"
+	"catalog/storetest"
 )
 
 // chromium returns the Chromium to drive: CATALOG_CHROMIUM, or chromium on
@@ -29,14 +32,21 @@ func chromium(t *testing.T) string {
 	return p
 }
 
-// TestBrowser drives the product browser in headless Chromium as a shopper
-// would: pick a product from the list, switch style, pick a size and a
-// quantity, add to cart, see the cart.
-func TestBrowser(t *testing.T) {
+// browser is a headless Chromium tab on a test server of h, and the
+// helpers the browser tests drive it with.
+type browser struct {
+	t   *testing.T
+	ctx context.Context
+	url string
+}
+
+// newBrowser starts Chromium and a test server of h, both stopped when
+// the test ends; every step shares one minute.
+func newBrowser(t *testing.T, h http.Handler) *browser {
+	t.Helper()
 	exe := chromium(t)
-	h := newServerWith(t, "sqlite", writeFixtureCSV(t), cataloghttp.Config{Campus: "hr-rfp", Browser: true, Logger: quietLogger()})
 	srv := httptest.NewServer(h)
-	defer srv.Close()
+	t.Cleanup(srv.Close)
 
 	// The flags this machine's closed network needs (see the README).
 	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(exe), chromedp.NoSandbox,
@@ -44,37 +54,62 @@ func TestBrowser(t *testing.T) {
 		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
 		chromedp.UserDataDir(t.TempDir()))
 	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelAlloc()
+	t.Cleanup(cancelAlloc)
 	ctx, cancelCtx := chromedp.NewContext(alloc)
-	defer cancelCtx()
+	t.Cleanup(cancelCtx)
 	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
-	defer cancel()
+	t.Cleanup(cancel)
+	return &browser{t: t, ctx: ctx, url: srv.URL}
+}
 
-	text := func(sel string) string {
-		t.Helper()
-		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
-		if err != nil {
-			t.Fatalf("text of %s: %v", sel, err)
-		}
-		return strings.TrimSpace(s)
+// text returns the visible text of the first element sel matches.
+func (b *browser) text(sel string) string {
+	b.t.Helper()
+	s, err := chromedp.Run(b.ctx, chromedp.Text(chromedp.CSS(sel)))
+	if err != nil {
+		b.t.Fatalf("text of %s: %v", sel, err)
 	}
-	step := func(what string, actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(ctx, actions...); err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
+	return strings.TrimSpace(s)
+}
+
+// eval returns the string a JavaScript expression evaluates to.
+func (b *browser) eval(expression string) string {
+	b.t.Helper()
+	s, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](expression, chromedp.EvalAwaitPromise))
+	if err != nil {
+		b.t.Fatalf("%s: %v", expression, err)
 	}
-	poll := func(expression string) chromedp.Action[chromedp.Void] {
-		return chromedp.Poll[chromedp.Void](expression)
+	return s
+}
+
+// step runs actions, failing the test with what it was doing.
+func (b *browser) step(what string, actions ...chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	if err := chromedp.Do(b.ctx, actions...); err != nil {
+		b.t.Fatalf("%s: %v", what, err)
 	}
-	// pick sets a select's value as a shopper's choice does: with a change event.
-	pick := func(sel, value string) chromedp.Action[chromedp.Void] {
-		return chromedp.Evaluate[chromedp.Void](`(() => { const s = document.querySelector(` + quote(sel) + `); s.value = ` + quote(value) +
-			`; s.dispatchEvent(new Event("change")); })()`)
-	}
+}
+
+// poll waits until a JavaScript expression is true.
+func poll(expression string) chromedp.Action[chromedp.Void] {
+	return chromedp.Poll[chromedp.Void](expression)
+}
+
+// pick sets a select's value as a shopper's choice does: with a change event.
+func pick(sel, value string) chromedp.Action[chromedp.Void] {
+	return chromedp.Evaluate[chromedp.Void](`(() => { const s = document.querySelector(` + quote(sel) + `); s.value = ` + quote(value) +
+		`; s.dispatchEvent(new Event("change")); })()`)
+}
+
+// TestBrowser drives the product browser in headless Chromium as a shopper
+// would: pick a product from the list, switch style, pick a size and a
+// quantity, add to cart, see the cart.
+func TestBrowser(t *testing.T) {
+	b := newBrowser(t, newServerWith(t, "sqlite", writeFixtureCSV(t), cataloghttp.Config{Campus: "hr-rfp", Browser: true, Logger: quietLogger()}))
+	text, step := b.text, b.step
 
 	step("open the page and the first product",
-		chromedp.Navigate(srv.URL+"/"),
+		chromedp.Navigate(b.url+"/"),
 		chromedp.WaitVisible(chromedp.CSS(`#product-list a[href="#/products/1"]`)),
 		chromedp.Click(chromedp.CSS(`#product-list a[href="#/products/1"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`#style-name`)))
@@ -87,7 +122,7 @@ func TestBrowser(t *testing.T) {
 	if got := text("#product-list"); !strings.Contains(got, "Nomad Cap") || !strings.Contains(got, "$140.00") {
 		t.Errorf("the product list: %q", got)
 	}
-	if disabled, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelector("#next").disabled`)); err != nil || !disabled {
+	if disabled, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](`document.querySelector("#next").disabled`)); err != nil || !disabled {
 		t.Errorf("Next on the only page: disabled %v, %v; want disabled", disabled, err)
 	}
 
@@ -120,6 +155,198 @@ func TestBrowser(t *testing.T) {
 	step("the cart outlives a reload (the session cookie)",
 		chromedp.Reload(),
 		poll(`document.querySelector("#cart-count").textContent === "2"`))
+
+	// This server has no review routes: the page leaves the section out,
+	// and says nothing of them.
+	step("the product again after the reload", chromedp.WaitVisible(chromedp.CSS(`#style-name`)))
+	if got := b.eval(`String(document.querySelector("#reviews").hidden) + " " + document.querySelector("#overview-rating").textContent`); got != "true " {
+		t.Errorf("reviews on a server without them: hidden and overview rating %q, want %q", got, "true ")
+	}
+}
+
+// newReviewsServer returns a server of the fixture's products and
+// reviews, with the browser page. writeFixtureCSV writes the product files
+// only, and newServerWith serves no reviews: the review files are added
+// here, and the server is given the store's reviews.
+func newReviewsServer(t *testing.T) http.Handler {
+	t.Helper()
+	dir := writeFixtureCSV(t)
+	f := storetest.NewFixture()
+	writeTable(t, dir, csv.Reviews, f.Reviews)
+	writeTable(t, dir, csv.ReviewPhotos, f.ReviewPhotos)
+	writeTable(t, dir, csv.Characteristics, f.Characteristics)
+	writeTable(t, dir, csv.CharacteristicVotes, f.CharacteristicVotes)
+	s := openStore(t, "sqlite")
+	rep, err := csv.Import(context.Background(), dir, s, csv.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Rejected() != 0 {
+		t.Fatalf("rows of %s rejected: %+v", dir, rep)
+	}
+	return cataloghttp.NewServer(cataloghttp.Services{Products: s, Carts: s, Reviews: s},
+		cataloghttp.Config{Campus: "hr-rfp", Browser: true, Logger: quietLogger()}).Handler()
+}
+
+// TestBrowser_Reviews drives the Ratings & Reviews of the product browser
+// as a shopper would: the stars in the overview, the sums, the list in
+// each order and page by page, Helpful, Report, and the form, posted
+// right and posted wrong.
+//
+// The fixture's product 1 has five reviews, one of them reported: 5, 4,
+// 2 and 5 stars, two of four recommend. Relevant (helpfulness, then date,
+// then id, all descending) lists 1, 2, 6, 3; newest lists 2, 6, 3, 1.
+func TestBrowser_Reviews(t *testing.T) {
+	b := newBrowser(t, newReviewsServer(t))
+	text, step := b.text, b.step
+	// listed are the ids of the reviews listed, in order.
+	listed := func(ids string) chromedp.Action[chromedp.Void] {
+		return poll(`[...document.querySelectorAll("#review-list .review")].map((li) => li.dataset.reviewId).join() === ` + quote(ids))
+	}
+	review := func(id string) string { return `#review-list .review[data-review-id="` + id + `"]` }
+
+	step("open the first product, and its reviews",
+		chromedp.Navigate(b.url+"/"),
+		chromedp.WaitVisible(chromedp.CSS(`#product-list a[href="#/products/1"]`)),
+		chromedp.Click(chromedp.CSS(`#product-list a[href="#/products/1"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#read-reviews`)),
+		listed("1,2"))
+
+	// The overview: the mean, 4.0, as four stars of five, and the count.
+	if got := text("#read-reviews"); got != "Read all 4 reviews" {
+		t.Errorf("the overview's link: %q", got)
+	}
+	if got := text("#overview-rating .rating-number"); got != "4.0" {
+		t.Errorf("the overview's mean: %q", got)
+	}
+	if got := b.eval(`document.querySelector("#overview-rating .stars-fill").style.width`); got != "80%" {
+		t.Errorf("the overview's stars filled to %q, want 80%%", got)
+	}
+
+	// The sums: the bars from 5 stars to 1, who recommend, the means.
+	if got := b.eval(`[...document.querySelectorAll("#rating-breakdown li")].map((li) => li.textContent).join("|")`); got != "5 stars2|4 stars1|3 stars0|2 stars1|1 star0" {
+		t.Errorf("the breakdown: %q", got)
+	}
+	if got := b.eval(`document.querySelector("#rating-breakdown li:first-child .bar span").style.width`); got != "50%" {
+		t.Errorf("the bar of 5 stars: %q, want 50%%", got)
+	}
+	if got := text("#recommend"); got != "50% of reviews recommend this product" {
+		t.Errorf("recommend: %q", got)
+	}
+	if got := b.eval(`[...document.querySelectorAll("#characteristics li > div:first-child")].map((d) => d.textContent).join("|")`); got != "Fit 3.5 / 5|Length 3.5 / 5|Comfort no votes yet|Quality 5.0 / 5" {
+		t.Errorf("the characteristics: %q", got)
+	}
+
+	// The first review, in full, and the second, with the seller's response.
+	first := review("1")
+	if got := text(first + " .review-summary"); got != "Kept me dry!" {
+		t.Errorf("the first review's summary: %q", got)
+	}
+	if got := text(first + " .review-body"); got != "Three days of rain on the coast, and dry underneath." {
+		t.Errorf("the first review's body: %q", got)
+	}
+	if got := text(first + " .review-head"); !strings.Contains(got, "drizzle, July 30, 2020") {
+		t.Errorf("the first review's reviewer and day: %q", got)
+	}
+	if got := b.eval(`document.querySelector(` + quote(first+" .stars") + `).ariaLabel`); got != "5 out of 5 stars" {
+		t.Errorf("the first review's stars: %q", got)
+	}
+	if got := b.eval(`String(document.querySelectorAll(` + quote(first+" .review-photos img") + `).length)`); got != "2" {
+		t.Errorf("the first review's photos: %s, want 2", got)
+	}
+	if got := text(first + " .helpful"); got != "Yes (8)" {
+		t.Errorf("the first review's helpful: %q", got)
+	}
+	if got := text(first + " .recommends"); got != "✓ I recommend this product" {
+		t.Errorf("the first review's recommend: %q", got)
+	}
+	if got := text(review("2") + " .response"); !strings.Contains(got, "Thanks, noted!") {
+		t.Errorf("the seller's response: %q", got)
+	}
+	if got := text("#review-list"); strings.Contains(got, "null") || strings.Contains(got, "undefined") {
+		t.Errorf("the list shows a missing part as text: %q", got)
+	}
+
+	step("sort by newest: the list again from the first page",
+		pick("#review-sort", "newest"),
+		listed("2,6"),
+		chromedp.WaitVisible(chromedp.CSS(`#more-reviews`)))
+	step("More reviews: the next page; then one more, empty, and no more button",
+		chromedp.Click(chromedp.CSS(`#more-reviews`)),
+		listed("2,6,3,1"),
+		chromedp.Click(chromedp.CSS(`#more-reviews`)),
+		chromedp.WaitNotVisible(chromedp.CSS(`#more-reviews`)),
+		listed("2,6,3,1"))
+	if got := b.eval(`String(document.querySelector(` + quote(review("3")) + `).querySelector(".response"))`); got != "null" {
+		t.Errorf("a review whose response is empty shows one: %s", got)
+	}
+	if got := b.eval(`document.querySelector(` + quote(review("6")+" .review-body") + `).innerText`); got != "Warm, light,\nand packs small." {
+		t.Errorf("a body of two lines: %q", got)
+	}
+
+	step("Helpful: the count goes up, once",
+		chromedp.Click(chromedp.CSS(review("6")+" .helpful")),
+		poll(`document.querySelector(`+quote(review("6")+" .helpful")+`).textContent === "Yes (3)"`),
+		poll(`document.querySelector(`+quote(review("6")+" .helpful")+`).disabled`))
+	if got := b.eval(`fetch("/reviews?product_id=1&count=10").then((r) => r.json()).then((b) => String(b.results.find((r) => r.review_id === 6).helpfulness))`); got != "3" {
+		t.Errorf("helpfulness of review 6 on the server: %s, want 3", got)
+	}
+
+	step("Report: the review is gone, and from the count",
+		chromedp.Click(chromedp.CSS(review("3")+" .report")),
+		listed("2,6,1"),
+		poll(`document.querySelector("#read-reviews").textContent === "Read all 3 reviews"`))
+
+	step("write a review",
+		chromedp.Click(chromedp.CSS(`#write-review summary`)),
+		chromedp.WaitVisible(chromedp.CSS(`#review-form`)),
+		chromedp.Click(chromedp.CSS(`label[for="rating-4"]`)),
+		chromedp.Click(chromedp.CSS(`#review-form input[name="recommend"][value="true"]`)),
+		chromedp.Click(chromedp.CSS(`input[name="characteristic-1"][value="3"]`)),
+		chromedp.Click(chromedp.CSS(`input[name="characteristic-2"][value="2"]`)),
+		chromedp.Click(chromedp.CSS(`input[name="characteristic-3"][value="4"]`)),
+		chromedp.Click(chromedp.CSS(`input[name="characteristic-4"][value="5"]`)),
+		chromedp.SendKeys(chromedp.CSS(`#review-form input[name="summary"]`), "Warm enough"),
+		chromedp.SendKeys(chromedp.CSS(`#review-form textarea[name="body"]`), "Good in the snow. <b>not bold</b>"),
+		chromedp.SendKeys(chromedp.CSS(`#review-form input[name="photo"]`), "https://img.example/mine.jpg"),
+		chromedp.SendKeys(chromedp.CSS(`#review-form input[name="name"]`), "chromedp"),
+		chromedp.SendKeys(chromedp.CSS(`#review-form input[name="email"]`), "chromedp@example.com"),
+		chromedp.Click(chromedp.CSS(`#submit-review`)),
+		poll(`document.querySelector("#review-message").textContent === "Thank you! Your review is posted."`),
+		poll(`document.querySelector("#read-reviews").textContent === "Read all 4 reviews"`),
+		poll(`document.querySelector("#review-list .review:first-child .review-summary")?.textContent === "Warm enough"`))
+	if got := b.eval(`document.querySelector("#review-sort").value`); got != "newest" {
+		t.Errorf("the order after a post: %q, want newest", got)
+	}
+	mine := "#review-list .review:first-child"
+	if got := b.eval(`document.querySelector(` + quote(mine+" .review-body") + `).textContent + " " + document.querySelectorAll(` + quote(mine+" .review-body *") + `).length`); got != "Good in the snow. <b>not bold</b> 0" {
+		t.Errorf("the new review's body, as text: %q", got)
+	}
+	if got := text(mine + " .review-head"); !strings.Contains(got, "chromedp, ") {
+		t.Errorf("the new review's head: %q", got)
+	}
+	if got := b.eval(`document.querySelector(` + quote(mine+" .stars") + `).ariaLabel + " " + document.querySelectorAll(` + quote(mine+" .review-photos img") + `).length`); got != "4 out of 5 stars 1" {
+		t.Errorf("the new review's stars and photos: %q", got)
+	}
+	if got := text("#characteristics"); !strings.Contains(got, "Comfort 4.0 / 5") {
+		t.Errorf("the characteristics after the post: %q, want Comfort 4.0 / 5", got)
+	}
+
+	step("a review the server refuses: its text beside the form, the list as it was",
+		chromedp.Click(chromedp.CSS(`label[for="rating-2"]`)),
+		chromedp.Click(chromedp.CSS(`#review-form input[name="recommend"][value="false"]`)),
+		chromedp.Click(chromedp.CSS(`input[name="characteristic-1"][value="1"]`)),
+		chromedp.Click(chromedp.CSS(`input[name="characteristic-2"][value="1"]`)),
+		chromedp.Click(chromedp.CSS(`input[name="characteristic-3"][value="1"]`)),
+		chromedp.Click(chromedp.CSS(`input[name="characteristic-4"][value="1"]`)),
+		chromedp.SendKeys(chromedp.CSS(`#review-form textarea[name="body"]`), "Not for me."),
+		chromedp.SendKeys(chromedp.CSS(`#review-form input[name="name"]`), "nobody"),
+		chromedp.SendKeys(chromedp.CSS(`#review-form input[name="email"]`), "not-an-email"),
+		chromedp.Click(chromedp.CSS(`#submit-review`)),
+		poll(`document.querySelector("#review-message.error")?.textContent === "Error: Review body contains invalid entries"`))
+	if got := b.eval(`String(document.querySelectorAll("#review-list .review").length) + " " + document.querySelector("#read-reviews").textContent`); got != "2 Read all 4 reviews" {
+		t.Errorf("after a refused post: %q, want the list and count as they were", got)
+	}
 }
 
 func quote(s string) string { return `"` + strings.ReplaceAll(s, `"`, `\"`) + `"` }
