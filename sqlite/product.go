@@ -50,6 +50,8 @@ var (
 type readStmts struct {
 	listProducts *sql.Stmt
 	findDoc      map[catalog.Document]*sql.Stmt
+	reviewMeta   *sql.Stmt
+	reviews      map[catalog.ReviewSort]*sql.Stmt
 }
 
 func prepareReads(ctx context.Context, pool *sql.DB) (*readStmts, error) {
@@ -59,12 +61,21 @@ func prepareReads(ctx context.Context, pool *sql.DB) (*readStmts, error) {
 		sql string
 	}{
 		{&st.listProducts, listProductsSQL},
+		{&st.reviewMeta, reviewMetaSQL},
 	} {
 		stmt, err := pool.PrepareContext(ctx, q.sql)
 		if err != nil {
 			return nil, fmt.Errorf("prepare %q: %w", q.sql, err)
 		}
 		*q.dst = stmt
+	}
+	st.reviews = map[catalog.ReviewSort]*sql.Stmt{}
+	for sort, order := range reviewOrder {
+		stmt, err := pool.PrepareContext(ctx, reviewsSQL(order))
+		if err != nil {
+			return nil, fmt.Errorf("prepare the reviews in order %s: %w", order, err)
+		}
+		st.reviews[sort] = stmt
 	}
 	st.findDoc = map[catalog.Document]*sql.Stmt{}
 	for kind, q := range findDocSQL {

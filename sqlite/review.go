@@ -19,114 +19,89 @@ var reviewOrder = map[catalog.ReviewSort]string{
 }
 
 // reviewsSQL returns the query of a page of a product's unreported reviews
-// in an order: ?1 the product, ?2 the page size, ?3 the offset.
+// in an order, each with its photos, in one statement: ?1 the product, ?2
+// the page size, ?3 the offset. A review with photos comes once for each,
+// in photo id order; one without, once with a NULL photo.
 func reviewsSQL(order string) string {
-	return `SELECT id, rating, date, summary, body, recommend, reviewer_name, response, helpfulness
-		FROM reviews WHERE product_id = ?1 AND reported = 0 ORDER BY ` + order + ` LIMIT ?2 OFFSET ?3`
-}
-
-// reviewPhotosSQL returns the photos of the reviews of a page, in id order.
-func reviewPhotosSQL(order string) string {
-	return `SELECT p.id, p.review_id, p.url FROM review_photos p
-		WHERE p.review_id IN (SELECT id FROM (` + reviewsSQL(order) + `)) ORDER BY p.id`
+	return `SELECT r.id, r.rating, r.date, r.summary, r.body, r.recommend, r.reviewer_name, r.response, r.helpfulness, p.id, p.url
+		FROM (SELECT * FROM reviews WHERE product_id = ?1 AND reported = 0 ORDER BY ` + order + ` LIMIT ?2 OFFSET ?3) r
+		LEFT JOIN review_photos p ON p.review_id = r.id
+		ORDER BY r.` + strings.ReplaceAll(order, ", ", ", r.") + `, p.id`
 }
 
 // Reviews returns a page of a product's unreported reviews with their
-// photos, read in one transaction.
+// photos, in one prepared statement.
 func (db *DB) Reviews(ctx context.Context, q catalog.ReviewQuery) ([]catalog.Review, error) {
-	order, ok := reviewOrder[q.Sort]
+	stmt, ok := db.stmts.reviews[q.Sort]
 	if !ok {
 		return nil, catalog.Errorf(catalog.EINVALID, "unknown sort of reviews %d", q.Sort)
 	}
-	args := []any{q.ProductID, q.Page.Size, q.Page.First() - 1}
-	var reviews []catalog.Review
-	err := db.readTx(ctx, "list reviews", func(tx *sql.Tx) error {
-		var err error
-		if reviews, err = scanReviews(ctx, tx, reviewsSQL(order), args); err != nil {
-			return err
-		}
-		return attachReviewPhotos(ctx, tx, reviewPhotosSQL(order), args, reviews)
-	})
-	return reviews, err
+	db.reads.Add(1)
+	rows, err := stmt.QueryContext(ctx, q.ProductID, q.Page.Size, q.Page.First()-1)
+	if err != nil {
+		return nil, storeError("list reviews", err)
+	}
+	reviews, err := scanReviews(rows)
+	return reviews, storeError("list reviews", err)
 }
 
-func scanReviews(ctx context.Context, tx *sql.Tx, query string, args []any) ([]catalog.Review, error) {
-	rows, err := tx.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
+// scanReviews reads the reviews of reviewsSQL, each with its photos.
+func scanReviews(rows *sql.Rows) ([]catalog.Review, error) {
 	defer rows.Close()
 	reviews := []catalog.Review{}
 	for rows.Next() {
 		var r catalog.Review
 		var date int64
-		var response sql.NullString
-		if err := rows.Scan(&r.ID, &r.Rating, &date, &r.Summary, &r.Body, &r.Recommend, &r.ReviewerName, &response, &r.Helpfulness); err != nil {
+		var response, url sql.NullString
+		var photo sql.NullInt64
+		if err := rows.Scan(&r.ID, &r.Rating, &date, &r.Summary, &r.Body, &r.Recommend, &r.ReviewerName, &response,
+			&r.Helpfulness, &photo, &url); err != nil {
 			return nil, err
 		}
-		r.Date, r.Response, r.Photos = fromMillis(date), nullString(response), []catalog.ReviewPhoto{}
-		reviews = append(reviews, r)
+		if n := len(reviews); n == 0 || reviews[n-1].ID != r.ID {
+			r.Date, r.Response, r.Photos = fromMillis(date), nullString(response), []catalog.ReviewPhoto{}
+			reviews = append(reviews, r)
+		}
+		if photo.Valid {
+			last := &reviews[len(reviews)-1]
+			last.Photos = append(last.Photos, catalog.ReviewPhoto{ID: photo.Int64, ReviewID: r.ID, URL: url.String})
+		}
 	}
 	return reviews, rows.Err()
 }
 
-func attachReviewPhotos(ctx context.Context, tx *sql.Tx, query string, args []any, reviews []catalog.Review) error {
-	if len(reviews) == 0 {
-		return nil
-	}
-	at := make(map[int64]int, len(reviews))
-	for i, r := range reviews {
-		at[r.ID] = i
-	}
-	rows, err := tx.QueryContext(ctx, query, args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var p catalog.ReviewPhoto
-		if err := rows.Scan(&p.ID, &p.ReviewID, &p.URL); err != nil {
-			return err
-		}
-		if i, ok := at[p.ReviewID]; ok {
-			reviews[i].Photos = append(reviews[i].Photos, p)
-		}
-	}
-	return rows.Err()
-}
+// reviewMetaSQL reads a product's row of review_stats and its
+// characteristics' sums in one statement: a row for each characteristic
+// (one with NULLs when it has none), each with the product's counts.
+const reviewMetaSQL = `SELECT coalesce(s.rated_1, 0), coalesce(s.rated_2, 0), coalesce(s.rated_3, 0), coalesce(s.rated_4, 0),
+		coalesce(s.rated_5, 0), coalesce(s.not_recommended, 0), coalesce(s.recommended, 0), c.id, c.name, c.votes, c.vote_sum
+	FROM (SELECT ?1 AS product_id) x
+	LEFT JOIN review_stats s ON s.product_id = x.product_id
+	LEFT JOIN characteristics c ON c.product_id = x.product_id
+	ORDER BY c.id`
 
 // ReviewMeta returns the sums of a product's unreported reviews, as the
-// writes keep them: its row of review_stats, and its characteristics.
+// writes keep them, in one prepared statement.
 func (db *DB) ReviewMeta(ctx context.Context, productID int64) (catalog.ReviewMeta, error) {
+	db.reads.Add(1)
 	m := catalog.ReviewMeta{ProductID: productID}
-	err := db.readTx(ctx, "read review sums", func(tx *sql.Tx) error {
-		err := tx.QueryRowContext(ctx, `SELECT rated_1, rated_2, rated_3, rated_4, rated_5, not_recommended, recommended
-			FROM review_stats WHERE product_id = ?`, productID).
-			Scan(&m.Ratings[0], &m.Ratings[1], &m.Ratings[2], &m.Ratings[3], &m.Ratings[4], &m.Recommended[0], &m.Recommended[1])
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return err
-		}
-		m.Characteristics, err = characteristicSums(ctx, tx, productID)
-		return err
-	})
-	return m, err
-}
-
-func characteristicSums(ctx context.Context, tx *sql.Tx, productID int64) ([]catalog.CharacteristicMeta, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT id, name, votes, vote_sum FROM characteristics WHERE product_id = ? ORDER BY id`, productID)
+	rows, err := db.stmts.reviewMeta.QueryContext(ctx, productID)
 	if err != nil {
-		return nil, err
+		return m, storeError("read review sums", err)
 	}
 	defer rows.Close()
-	var out []catalog.CharacteristicMeta
 	for rows.Next() {
-		var c catalog.CharacteristicMeta
-		if err := rows.Scan(&c.ID, &c.Name, &c.Votes, &c.Sum); err != nil {
-			return nil, err
+		var id, votes, sum sql.NullInt64
+		var name sql.NullString
+		if err := rows.Scan(&m.Ratings[0], &m.Ratings[1], &m.Ratings[2], &m.Ratings[3], &m.Ratings[4],
+			&m.Recommended[0], &m.Recommended[1], &id, &name, &votes, &sum); err != nil {
+			return m, storeError("read review sums", err)
 		}
-		out = append(out, c)
+		if id.Valid {
+			m.Characteristics = append(m.Characteristics, catalog.CharacteristicMeta{ID: id.Int64, Name: name.String, Votes: votes.Int64, Sum: sum.Int64})
+		}
 	}
-	return out, rows.Err()
+	return m, storeError("read review sums", rows.Err())
 }
 
 // writeTx runs fn in a transaction on the catalog file's writer for
