@@ -25,7 +25,15 @@
 #   DURATION        each run [10s]
 #   WRITE_PRODUCTS  the products reviews are posted to [1000]
 #   WRITE_REVIEWS   the reviews marked helpful [1000]
+#   ROUTES          the routes measured cold [product styles related meta reviews]
+#   WRITES          whether to measure the writes [yes]
 #   RESULTS         where the results go [bench-results/reviews-<UTC time>]
+#
+# "Cold" is the service's cache: the store's files are read once first, so
+# that the operating system's page cache holds them (SQLite's file with
+# cat; PostgreSQL's tables and indexes with pg_prewarm's read mode), as on a
+# server that has been serving a while; else the first runs measure the
+# disk.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SQLITE_DB=${SQLITE_DB:-data/full.db}
@@ -36,6 +44,8 @@ CONNS=${CONNS:-64}
 DURATION=${DURATION:-10s}
 WRITE_PRODUCTS=${WRITE_PRODUCTS:-1000}
 WRITE_REVIEWS=${WRITE_REVIEWS:-1000}
+ROUTES=${ROUTES:-product styles related meta reviews}
+WRITES=${WRITES:-yes}
 PORT=3720 ADMIN=3721
 res=${RESULTS:-bench-results/reviews-$(date -u +%Y%m%dT%H%M%SZ)}
 work=$(mktemp -d)
@@ -99,14 +109,28 @@ mismatches() {
   fi
 }
 
+# warm_os STORE: has the operating system's page cache hold the store.
+warm_os() {
+  if [ "$1" = postgres ]; then
+    psql "$PG_URL" -qAtc "CREATE EXTENSION IF NOT EXISTS pg_prewarm" \
+      -c "SELECT sum(pg_prewarm(c.oid, 'read')) FROM pg_class c WHERE c.relkind IN ('r', 'i', 't')
+          AND c.relnamespace IN ('public'::regnamespace, 'pg_toast'::regnamespace)" > /dev/null
+  else
+    cat "$SQLITE_DB" > /dev/null
+  fi
+}
+
 for store in $STORES; do
   db=$(store_db "$store")
+  echo "== reading $store into the page cache" >&2
+  warm_os "$store"
   groups() { if [ "$store" = postgres ]; then echo "serve=$serve_pid store=@postgres"; else echo "serve=$serve_pid"; fi; }
-  for route in product styles related meta reviews; do
+  for route in $ROUTES; do
     start_serve "$work/catalog" "$db" 0 "$res/serve.log"
     run "$store-cold-$route" "$(groups)" "$route" 1 "$PRODUCTS"
     stop_serve
   done
+  [ "$WRITES" = yes ] || continue
   start_serve "$work/catalog" "$db" 512 "$res/serve.log"
   run "$store-post" "$(groups)" post 1 "$WRITE_PRODUCTS"
   run "$store-helpful" "$(groups)" helpful 1 "$WRITE_REVIEWS"

@@ -70,29 +70,38 @@ func scanReviews(rows pgx.Rows) ([]catalog.Review, error) {
 }
 
 // reviewMetaSQL reads a product's row of review_stats and its
-// characteristics' sums, in one statement.
+// characteristics' sums in one statement: a row for each characteristic
+// (one with NULLs when it has none), each with the product's counts.
 const reviewMetaSQL = `SELECT coalesce(s.rated_1, 0), coalesce(s.rated_2, 0), coalesce(s.rated_3, 0), coalesce(s.rated_4, 0),
-		coalesce(s.rated_5, 0), coalesce(s.not_recommended, 0), coalesce(s.recommended, 0),
-		c.ids, c.names, c.votes, c.sums
+		coalesce(s.rated_5, 0), coalesce(s.not_recommended, 0), coalesce(s.recommended, 0), c.id, c.name, c.votes, c.vote_sum
 	FROM (SELECT $1::integer AS product_id) x
 	LEFT JOIN review_stats s ON s.product_id = x.product_id
-	CROSS JOIN LATERAL (SELECT array_agg(id ORDER BY id) AS ids, array_agg(name ORDER BY id) AS names,
-		array_agg(votes ORDER BY id) AS votes, array_agg(vote_sum ORDER BY id) AS sums
-		FROM characteristics WHERE product_id = x.product_id) c`
+	LEFT JOIN characteristics c ON c.product_id = x.product_id
+	ORDER BY c.id`
 
 // ReviewMeta returns the sums of a product's unreported reviews, as the
 // writes keep them.
 func (db *DB) ReviewMeta(ctx context.Context, productID int64) (catalog.ReviewMeta, error) {
-	m := catalog.ReviewMeta{ProductID: productID}
+	var m catalog.ReviewMeta
 	err := db.read(ctx, func(q querier) error {
-		var ids, votes, sums []int64
-		var names []string
-		err := q.QueryRow(ctx, reviewMetaSQL, productID).Scan(&m.Ratings[0], &m.Ratings[1], &m.Ratings[2], &m.Ratings[3],
-			&m.Ratings[4], &m.Recommended[0], &m.Recommended[1], &ids, &names, &votes, &sums)
-		for i, id := range ids {
-			m.Characteristics = append(m.Characteristics, catalog.CharacteristicMeta{ID: id, Name: names[i], Votes: votes[i], Sum: sums[i]})
+		m = catalog.ReviewMeta{ProductID: productID}
+		rows, err := q.Query(ctx, reviewMetaSQL, productID)
+		if err != nil {
+			return storeError("read review sums", err)
 		}
-		return storeError("read review sums", err)
+		defer rows.Close()
+		for rows.Next() {
+			var id, votes, sum *int64
+			var name *string
+			if err := rows.Scan(&m.Ratings[0], &m.Ratings[1], &m.Ratings[2], &m.Ratings[3], &m.Ratings[4],
+				&m.Recommended[0], &m.Recommended[1], &id, &name, &votes, &sum); err != nil {
+				return storeError("read review sums", err)
+			}
+			if id != nil {
+				m.Characteristics = append(m.Characteristics, catalog.CharacteristicMeta{ID: *id, Name: *name, Votes: *votes, Sum: *sum})
+			}
+		}
+		return storeError("read review sums", rows.Err())
 	})
 	return m, err
 }
