@@ -22,8 +22,9 @@
 #   IDS         uniform (ids 1 to PRODUCTS) and/or last10 (the last 10% of
 #               them) [uniform last10]
 #   DURATION    the length of each wrk run [20s]
-#   WARM        with the cache on, a run of the same load this long first,
-#               not measured, that fills the cache [0s: none]
+#   WARM        with the cache on, the most a warm-up may take that asks
+#               once for each response the mix asks for in the run's ids
+#               (bench/warm.lua), not measured [0s: none]
 #   MIX         classic (bench/mix.lua's four routes) or page (a storefront's
 #               product page: the product, its styles, related, its review
 #               meta twice and a page of its reviews) [classic]
@@ -109,7 +110,7 @@ pg_shown=$(sed 's#://\([^:/@]*\):[^@]*@#://\1:***@#' <<<"$PG_URL")
   echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ); machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores, $(free -g | awk '/^Mem:/{print $2}') GiB; load average $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "wrk $(wrk -v 2>&1 | head -1 | awk '{print $2}'): wrk -t2 -cCONNS -d$DURATION -s bench/mix.lua -- ${mixarg[*]} FIRST LAST; CONNS: $CONNS; mix: $MIX"
   for i in "${!names[@]}"; do echo "binary ${names[$i]}: ${tree:-${paths[$i]}} (sha256 $(sha256sum "${paths[$i]}" | cut -c1-12))"; done
-  [ "$WARM" = 0s ] || echo "cache on: warmed by a run of the same load for $WARM first, not measured"
+  [ "$WARM" = 0s ] || echo "cache on: warmed first by bench/warm.lua (each response of the run's ids once, at most $WARM), not measured"
   echo "serve: --demo-products 0 --log-level warn --cache-mb 512 (cache on) or 0 (off)${SERVE_ARGS:+ $SERVE_ARGS}, otherwise defaults; a fresh serve for each run"
   for store in $STORES; do
     case $store in
@@ -152,6 +153,10 @@ for store in $STORES; do
   done
 done
 
+for store in $STORES; do
+  echo "== reading $store into the page cache" >&2
+  warm_os "$store"
+done
 ceiling before
 : > "$res/runs.tsv"
 for store in $STORES; do
@@ -165,8 +170,8 @@ for store in $STORES; do
           # shellcheck disable=SC2086 # SERVE_ARGS is a list of flags
           start_serve "${paths[$i]}" "$(store_db "$store")" "$mb" "$res/$name.serve.log" $SERVE_ARGS
           if [ "$cache" = on ] && [ "$WARM" != 0s ]; then
-            echo "== warming: wrk -t2 -c$conns -d$WARM" >&2
-            wrk -t2 -c"$conns" -d"$WARM" -s bench/mix.lua "http://127.0.0.1:$PORT" -- "${mixarg[@]}" "$first" "$PRODUCTS" > /dev/null 2>&1 || true
+            echo "== warming: wrk -t2 -c$conns -d$WARM -s bench/warm.lua" >&2
+            wrk -t2 -c"$conns" -d"$WARM" -s bench/warm.lua "http://127.0.0.1:$PORT" -- "$first" "$PRODUCTS" 2 "${mixarg[@]}" > /dev/null 2>&1 || true
           fi
           wrk_run "$name" "http://127.0.0.1:$PORT" "$conns" "$first" "$PRODUCTS"
           stop_serve

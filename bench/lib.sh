@@ -55,3 +55,18 @@ cpu() {
   done
   echo "$out"
 }
+
+# warm_os STORE: has the operating system's page cache hold the store
+# ("sqlite" or "postgres"), as on a server that has served a while: the
+# SQLite file read once, PostgreSQL's tables and indexes read with
+# pg_prewarm's read mode. Else the first runs after a load or a reboot
+# measure the disk.
+warm_os() {
+  if [ "$1" = postgres ]; then
+    psql "$PG_URL" -qAtc "CREATE EXTENSION IF NOT EXISTS pg_prewarm" \
+      -c "SELECT sum(pg_prewarm(c.oid, 'read')) FROM pg_class c WHERE c.relkind IN ('r', 'i', 't')
+          AND c.relnamespace IN ('public'::regnamespace, 'pg_toast'::regnamespace)" > /dev/null
+  else
+    cat "$SQLITE_DB" > /dev/null
+  fi
+}

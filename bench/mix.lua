@@ -7,6 +7,10 @@
 -- another: /products/{id}, /styles, /related, /reviews/meta twice (the
 -- overview's stars, and the product's card on another page) and
 -- /reviews?product_id={id}&sort=relevant&count=5.
+--   wrk -s bench/mix.lua URL -- ROUTE FIRST LAST
+-- requests one route for ids uniform over the range: product, styles,
+-- related, meta or reviews (GET), or a write: post (POST /reviews of a
+-- product, no votes) or helpful (PUT /reviews/{id}/helpful of a review).
 --   wrk -s bench/mix.lua URL -- PATH
 -- requests PATH (e.g. '/products?page=200000&count=5') every time instead,
 -- counted the same way: bench/run.sh's deep pages.
@@ -34,8 +38,24 @@
 -- (+8%), answers/s 4% lower on the mean (9% on the median pair), inside
 -- the noise of a machine then under load (pairs -46% to +43%). The ceiling
 -- pays it as the service does, for each answer.
-local first, last, fixed, page
+local first, last, fixed, page, route
 local count = 5
+
+-- One route's request for an id.
+local routes = {
+  product = function(id) return wrk.format("GET", "/products/" .. id) end,
+  styles = function(id) return wrk.format("GET", "/products/" .. id .. "/styles") end,
+  related = function(id) return wrk.format("GET", "/products/" .. id .. "/related") end,
+  meta = function(id) return wrk.format("GET", "/reviews/meta?product_id=" .. id) end,
+  reviews = function(id) return wrk.format("GET", "/reviews?product_id=" .. id .. "&sort=relevant&count=5") end,
+  post = function(id)
+    return wrk.format("POST", "/reviews", {["Content-Type"] = "application/json"}, string.format(
+      '{"product_id":%d,"rating":%d,"summary":"Load test","body":"Posted by bench/mix.lua under load.",' ..
+      '"recommend":true,"name":"bench","email":"bench@example.com","photos":[],"characteristics":{}}',
+      id, math.random(1, 5)))
+  end,
+  helpful = function(id) return wrk.format("PUT", "/reviews/" .. id .. "/helpful") end,
+}
 
 -- Per thread (each wrk thread has its own Lua state): responses by status.
 -- A global, so that thread:get can read it.
@@ -59,6 +79,8 @@ function init(args)
   if args[1] == "page" then
     page = true
     table.remove(args, 1)
+  elseif routes[args[1]] then
+    route = routes[table.remove(args, 1)]
   end
   first = tonumber(args[1]) or 1
   last = tonumber(args[2]) or first
@@ -77,6 +99,7 @@ local n = 0
 function request()
   if fixed then return fixed end
   n = n + 1
+  if route then return route(math.random(first, last)) end
   if page then
     local k = (n - 1) % #pageCalls + 1
     if k == 1 then pageID = math.random(first, last) end

@@ -109,17 +109,6 @@ mismatches() {
   fi
 }
 
-# warm_os STORE: has the operating system's page cache hold the store.
-warm_os() {
-  if [ "$1" = postgres ]; then
-    psql "$PG_URL" -qAtc "CREATE EXTENSION IF NOT EXISTS pg_prewarm" \
-      -c "SELECT sum(pg_prewarm(c.oid, 'read')) FROM pg_class c WHERE c.relkind IN ('r', 'i', 't')
-          AND c.relnamespace IN ('public'::regnamespace, 'pg_toast'::regnamespace)" > /dev/null
-  else
-    cat "$SQLITE_DB" > /dev/null
-  fi
-}
-
 for store in $STORES; do
   db=$(store_db "$store")
   echo "== reading $store into the page cache" >&2

@@ -2,8 +2,10 @@
 -- set, once each: for each id in FIRST..LAST, /products/{id}, its styles and
 -- related, and the page of five holding it. Threads split the ids; each
 -- stops when its share is done, so -d is only an upper bound.
---   wrk -t2 -c64 -d300s -s bench/warm.lua URL -- FIRST LAST 2
--- (the last argument is wrk's -t: the threads that split the ids).
+--   wrk -t2 -c64 -d300s -s bench/warm.lua URL -- FIRST LAST 2 [page]
+-- (the third argument is wrk's -t: the threads that split the ids). With
+-- page, each id's review meta and first page of reviews too: the
+-- responses of bench/mix.lua's page mix.
 local counter = 0
 
 function setup(thread)
@@ -11,7 +13,7 @@ function setup(thread)
   counter = counter + 1
 end
 
-local first, last, nthreads, tid
+local first, last, nthreads, tid, page
 local queue = {}
 local id
 
@@ -19,6 +21,7 @@ function init(args)
   first = tonumber(args[1]) or 1
   last = tonumber(args[2]) or first
   nthreads = tonumber(args[3]) or 1
+  page = args[4] == "page"
   tid = tonumber(wrk.thread:get("tid")) or 0
   id = first + tid
 end
@@ -33,6 +36,10 @@ function request()
     table.insert(queue, "/products/" .. id)
     table.insert(queue, "/products/" .. id .. "/styles")
     table.insert(queue, "/products/" .. id .. "/related")
+    if page then
+      table.insert(queue, "/reviews/meta?product_id=" .. id)
+      table.insert(queue, "/reviews?product_id=" .. id .. "&sort=relevant&count=5")
+    end
     if (id - 1) % 5 == 0 or id == first then
       table.insert(queue, "/products?page=" .. (math.floor((id - 1) / 5) + 1) .. "&count=5")
     end
