@@ -343,7 +343,11 @@ func (r *reader) page(name string) (p page) { r.json(name+".json", &p); return p
 // result (NAME.wrk.json); a run without a result shows as one.
 func writeClosed(r *reader) {
 	var b strings.Builder
-	b.WriteString("# Closed loop: wrk, the classic mix\n\n")
+	mix := "the classic mix"
+	if strings.Contains(r.text("settings.txt"), "mix: page") {
+		mix = "a storefront's product page"
+	}
+	b.WriteString("# Closed loop: wrk, " + mix + "\n\n")
 	for _, l := range strings.Split(strings.TrimSpace(r.text("settings.txt")), "\n") {
 		fmt.Fprintf(&b, "- %s\n", l)
 	}
