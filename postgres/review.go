@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"catalog"
+	"catalog/internal/reload"
 )
 
 // reviewOrder is the ORDER BY of each sort of reviews.
@@ -368,47 +369,42 @@ var carryWritesSQL = append([]string{
 
 // carryWrites carries what shoppers wrote onto the new catalog, within
 // the swap, which holds every catalog table's lock, so no write lands
-// between; or lets it go, when the store was opened to; or refuses the
-// swap, when the dataset cannot take it. A rebuild copies it with the
-// live rows.
+// between; or lets it go, or refuses the swap (reload.CarryWrites).
 func (l *load) carryWrites(ctx context.Context, tx pgx.Tx) error {
-	if l.copying {
-		return nil
-	}
-	if err := recordReviewChange(ctx, tx, catalog.AllProducts); err != nil {
-		return err
-	}
-	if l.db.cfg.DropWrites {
-		_, err := tx.Exec(ctx, `DELETE FROM review_writes`)
-		return err
-	}
+	return reload.CarryWrites(ctx, reload.Writes{
+		Changed: func(ctx context.Context) error { return recordReviewChange(ctx, tx, catalog.AllProducts) },
+		Drop: func(ctx context.Context) error {
+			_, err := tx.Exec(ctx, `DELETE FROM review_writes`)
+			return err
+		},
+		Unfit: func(ctx context.Context) (int64, []int64, error) { return unfitWrites(ctx, tx) },
+		Carry: func(ctx context.Context) error {
+			for _, s := range carryWritesSQL {
+				if _, err := tx.Exec(ctx, s); err != nil {
+					return fmt.Errorf("%.60s…: %w", s, err)
+				}
+			}
+			return nil
+		},
+	}, l.copying, l.db.cfg.DropWrites)
+}
+
+// unfitWrites returns how many reviews written through the API the new
+// catalog cannot take, and the first of them.
+func unfitWrites(ctx context.Context, tx pgx.Tx) (n int64, unfit []int64, err error) {
 	rows, err := tx.Query(ctx, unfitWritesSQL)
 	if err != nil {
-		return err
+		return 0, nil, err
 	}
-	var n int64
-	var unfit []int64
+	defer rows.Close()
 	for rows.Next() {
 		var id int64
 		if err := rows.Scan(&n, &id); err != nil {
-			rows.Close()
-			return err
+			return 0, nil, err
 		}
 		unfit = append(unfit, id)
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	if n > 0 {
-		return catalog.ErrUnfitWrites(n, unfit)
-	}
-	for _, s := range carryWritesSQL {
-		if _, err := tx.Exec(ctx, s); err != nil {
-			return fmt.Errorf("%.60s…: %w", s, err)
-		}
-	}
-	return nil
+	return n, unfit, rows.Err()
 }
 
 // identityPastSQL sets the identity of a table's ids past its largest.

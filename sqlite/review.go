@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"catalog"
+	"catalog/internal/reload"
 )
 
 // reviewOrder is the ORDER BY of each sort of reviews.
@@ -358,44 +359,40 @@ var carryWritesSQL = append([]string{
 }, reviewSumsSQL(writtenScope)...)
 
 // carryWrites carries what shoppers wrote onto the new catalog, within
-// the swap; or lets it go, when the store was opened to; or refuses the
-// swap, when the dataset cannot take it. A rebuild copies it with the
-// live rows.
+// the swap, or lets it go, or refuses the swap (reload.CarryWrites).
 func (l *load) carryWrites(ctx context.Context, conn *sql.Conn) error {
-	if l.copying {
-		return nil
-	}
-	if err := recordReviewChange(ctx, conn, catalog.AllProducts); err != nil {
-		return err
-	}
-	if l.db.dropWrites {
-		_, err := conn.ExecContext(ctx, `DELETE FROM review_writes`)
-		return err
-	}
+	return reload.CarryWrites(ctx, reload.Writes{
+		Changed: func(ctx context.Context) error { return recordReviewChange(ctx, conn, catalog.AllProducts) },
+		Drop: func(ctx context.Context) error {
+			_, err := conn.ExecContext(ctx, `DELETE FROM review_writes`)
+			return err
+		},
+		Unfit: func(ctx context.Context) (int64, []int64, error) { return unfitWrites(ctx, conn) },
+		Carry: func(ctx context.Context) error {
+			for _, s := range carryWritesSQL {
+				if _, err := conn.ExecContext(ctx, s); err != nil {
+					return fmt.Errorf("%s: %w", firstWords(s), err)
+				}
+			}
+			return nil
+		},
+	}, l.copying, l.db.dropWrites)
+}
+
+// unfitWrites returns how many reviews written through the API the new
+// catalog cannot take, and the first of them.
+func unfitWrites(ctx context.Context, conn *sql.Conn) (n int64, unfit []int64, err error) {
 	rows, err := conn.QueryContext(ctx, unfitWritesSQL)
 	if err != nil {
-		return err
+		return 0, nil, err
 	}
-	var n int64
-	var unfit []int64
+	defer rows.Close()
 	for rows.Next() {
 		var id int64
 		if err := rows.Scan(&n, &id); err != nil {
-			rows.Close()
-			return err
+			return 0, nil, err
 		}
 		unfit = append(unfit, id)
 	}
-	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
-		return err
-	}
-	if n > 0 {
-		return catalog.ErrUnfitWrites(n, unfit)
-	}
-	for _, s := range carryWritesSQL {
-		if _, err := conn.ExecContext(ctx, s); err != nil {
-			return fmt.Errorf("%s: %w", firstWords(s), err)
-		}
-	}
-	return nil
+	return n, unfit, rows.Err()
 }

@@ -261,3 +261,43 @@ func addReviewRows[T any](ctx context.Context, a Adds, table string, rows []T, v
 	}
 	return a.Write(ctx, table, RowsOf(rows, values))
 }
+
+// Writes is one engine's steps for carrying what shoppers wrote through
+// the API (reviews posted, marked helpful, reported) onto a new catalog,
+// within its swap.
+type Writes struct {
+	// Changed numbers a change of every product's reviews.
+	Changed func(ctx context.Context) error
+	// Drop lets what shoppers wrote go.
+	Drop func(ctx context.Context) error
+	// Unfit returns how many reviews written through the API the new
+	// catalog cannot take, and the first of them.
+	Unfit func(ctx context.Context) (n int64, first []int64, err error)
+	// Carry copies them into the new catalog and sums its products up
+	// anew.
+	Carry func(ctx context.Context) error
+}
+
+// CarryWrites carries what shoppers wrote onto a new catalog; a copy of
+// the live catalog (a rebuild) has it already. A new dataset changes
+// every product's reviews. It lets it go when asked to (drop), and
+// refuses the swap when the dataset cannot take it.
+func CarryWrites(ctx context.Context, w Writes, copying, drop bool) error {
+	if copying {
+		return nil
+	}
+	if err := w.Changed(ctx); err != nil {
+		return err
+	}
+	if drop {
+		return w.Drop(ctx)
+	}
+	n, unfit, err := w.Unfit(ctx)
+	switch {
+	case err != nil:
+		return err
+	case n > 0:
+		return catalog.ErrUnfitWrites(n, unfit)
+	}
+	return w.Carry(ctx)
+}
