@@ -532,22 +532,7 @@ func TestImport_SampleReviews(t *testing.T) {
 	for _, name := range []string{csv.Reviews.File, csv.ReviewPhotos.File, csv.Characteristics.File, csv.CharacteristicVotes.File} {
 		copyFile(t, filepath.Join(root, "reviews-qa", name), filepath.Join(dir, name))
 	}
-	s := &storetest.Recorder{}
-	var rejects bytes.Buffer
-	rep, err := csv.Import(context.Background(), dir, s, csv.Options{Rejects: &rejects})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if rejects.Len() > 0 {
-		t.Fatalf("rejects:\n%s", rejects.String())
-	}
-	got := map[string]int64{}
-	for _, f := range rep.Files {
-		if !f.Absent && (!f.Balanced() || f.Repaired != 0 || len(f.Notes) != 0) {
-			t.Errorf("%s: %+v", f.File, f)
-		}
-		got[f.File] = f.Loaded
-	}
+	got, _, s := importClean(t, dir)
 	want := map[string]int64{"reviews.csv": 12, "reviews_photos.csv": 9, "characteristics.csv": 17, "characteristic_reviews.csv": 33}
 	for name, n := range want {
 		if got[name] != n {

@@ -17,22 +17,7 @@ import (
 // The main sample set is clean: everything loads.
 func TestImport_SampleData(t *testing.T) {
 	dir := sampledata.Dir(t)
-	s := &storetest.Recorder{}
-	var rejects bytes.Buffer
-	rep, err := csv.Import(context.Background(), dir, s, csv.Options{Rejects: &rejects})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if rejects.Len() > 0 {
-		t.Fatalf("rejects:\n%s", rejects.String())
-	}
-	got := map[string]int64{}
-	for _, f := range rep.Files {
-		if !f.Absent && (!f.Balanced() || f.Repaired != 0 || len(f.Notes) != 0) {
-			t.Errorf("%s: %+v", f.File, f)
-		}
-		got[f.File] = f.Loaded
-	}
+	got, rep, _ := importClean(t, dir)
 	want := map[string]int64{"product.csv": 10, "features.csv": 27, "styles.csv": 52, "photos.csv": 20, "skus.csv": 40, "related.csv": 50, "cart.csv": 0,
 		// The review files are in reviews-qa/: products only here.
 		"reviews.csv": 0, "reviews_photos.csv": 0, "characteristics.csv": 0, "characteristic_reviews.csv": 0}
@@ -103,4 +88,28 @@ func TestImport_SampleVariant2020(t *testing.T) {
 			t.Fatalf("photo %d has a merged thumbnail %q", p.ID, p.ThumbnailURL.V)
 		}
 	}
+}
+
+// importClean imports dir into a recorder, fails the test on any reject,
+// unbalanced file, repair or note, and returns the rows loaded per file
+// with the report and the recorder.
+func importClean(t *testing.T, dir string) (map[string]int64, *csv.Report, *storetest.Recorder) {
+	t.Helper()
+	s := &storetest.Recorder{}
+	var rejects bytes.Buffer
+	rep, err := csv.Import(context.Background(), dir, s, csv.Options{Rejects: &rejects})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rejects.Len() > 0 {
+		t.Fatalf("rejects:\n%s", rejects.String())
+	}
+	got := map[string]int64{}
+	for _, f := range rep.Files {
+		if !f.Absent && (!f.Balanced() || f.Repaired != 0 || len(f.Notes) != 0) {
+			t.Errorf("%s: %+v", f.File, f)
+		}
+		got[f.File] = f.Loaded
+	}
+	return got, rep, s
 }

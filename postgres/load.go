@@ -283,11 +283,8 @@ func nullable(s catalog.Null[string]) any {
 func rowValues(now time.Time) reload.Values {
 	return reload.Values{Product: productValues(now), Feature: featureValues, Style: styleValues, Photo: photoValues,
 		SKU: skuValues, Related: relatedValues, CartLine: func(c catalog.CartLine) []any { return []any{c.ID, c.Session, c.SKUID, c.Active} },
-		Review: reviewValues, ReviewPhoto: func(p catalog.ReviewPhoto) []any { return []any{p.ID, p.ReviewID, p.URL} },
-		Characteristic: func(c catalog.Characteristic) []any { return []any{c.ID, c.ProductID, c.Name, 0, 0} },
-		CharacteristicVote: func(v catalog.CharacteristicVote) []any {
-			return []any{v.ID, v.CharacteristicID, v.ReviewID, v.Value}
-		}}
+		Review: reviewValues, ReviewPhoto: reload.ReviewPhotoValues,
+		Characteristic: reload.CharacteristicValues, CharacteristicVote: reload.VoteValues}
 }
 
 func reviewValues(r catalog.Review) []any {

@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"strings"
 
@@ -216,11 +215,8 @@ func (l *writer) closeStmts() {
 func rowValues(now int64) reload.Values {
 	return reload.Values{Product: productArgs(now), Feature: featureArgs, Style: styleArgs, Photo: photoArgs,
 		SKU: skuArgs, Related: relatedArgs, CartLine: func(c catalog.CartLine) []any { return []any{c.ID, c.Session, c.SKUID, c.Active} },
-		Review: reviewArgs, ReviewPhoto: func(p catalog.ReviewPhoto) []any { return []any{p.ID, p.ReviewID, p.URL} },
-		Characteristic: func(c catalog.Characteristic) []any { return []any{c.ID, c.ProductID, c.Name, 0, 0} },
-		CharacteristicVote: func(v catalog.CharacteristicVote) []any {
-			return []any{v.ID, v.CharacteristicID, v.ReviewID, v.Value}
-		}}
+		Review: reviewArgs, ReviewPhoto: reload.ReviewPhotoValues,
+		Characteristic: reload.CharacteristicValues, CharacteristicVote: reload.VoteValues}
 }
 
 func reviewArgs(r catalog.Review) []any {
@@ -327,11 +323,7 @@ func (l *writer) immediateTx(ctx context.Context, what string, fn func(conn *sql
 	}
 	if err := fn(l.conn); err != nil {
 		_, _ = l.conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
-		var e *catalog.Error
-		if errors.As(err, &e) {
-			return err
-		}
-		return storeError(what, err)
+		return txError(what, err)
 	}
 	if _, err := l.conn.ExecContext(ctx, "COMMIT"); err != nil {
 		_, _ = l.conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")

@@ -15,19 +15,30 @@ import (
 // readTx runs fn in a read transaction: every query in it sees the same
 // catalog, even when a load swaps a new one in meanwhile.
 func (db *DB) readTx(ctx context.Context, what string, fn func(tx *sql.Tx) error) error {
-	tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	return inTx(ctx, db.read, &sql.TxOptions{ReadOnly: true}, what, fn)
+}
+
+// inTx runs fn in a transaction of pool, committed if fn succeeds.
+func inTx(ctx context.Context, pool *sql.DB, opts *sql.TxOptions, what string, fn func(tx *sql.Tx) error) error {
+	tx, err := pool.BeginTx(ctx, opts)
 	if err != nil {
 		return storeError(what, err)
 	}
 	defer func() { _ = tx.Rollback() }()
 	if err := fn(tx); err != nil {
-		var e *catalog.Error
-		if errors.As(err, &e) {
-			return err
-		}
-		return storeError(what, err)
+		return txError(what, err)
 	}
-	return nil
+	return storeError(what, tx.Commit())
+}
+
+// txError is what a transaction's work failed with: an error meant for
+// the caller as it is, any other translated at the store's boundary.
+func txError(what string, err error) error {
+	var e *catalog.Error
+	if errors.As(err, &e) {
+		return err
+	}
+	return storeError(what, err)
 }
 
 // productColumns are the columns of products the reads select, in the
@@ -70,7 +81,7 @@ func prepareReads(ctx context.Context, pool *sql.DB) (*readStmts, error) {
 		*q.dst = stmt
 	}
 	st.reviews = map[catalog.ReviewSort]*sql.Stmt{}
-	for sort, order := range reviewOrder {
+	for sort, order := range reload.ReviewOrder {
 		stmt, err := pool.PrepareContext(ctx, reviewsSQL(order))
 		if err != nil {
 			return nil, fmt.Errorf("prepare the reviews in order %s: %w", order, err)

@@ -5,19 +5,13 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
 	"catalog"
 	"catalog/internal/reload"
 )
-
-// reviewOrder is the ORDER BY of each sort of reviews.
-var reviewOrder = map[catalog.ReviewSort]string{
-	catalog.SortRelevant: "helpfulness DESC, date DESC, id DESC",
-	catalog.SortNewest:   "date DESC, id DESC",
-	catalog.SortHelpful:  "helpfulness DESC, id DESC",
-}
 
 // reviewsSQL returns the query of a page of a product's unreported reviews
 // in an order, each with its photos, in one statement: ?1 the product, ?2
@@ -108,19 +102,7 @@ func (db *DB) ReviewMeta(ctx context.Context, productID int64) (catalog.ReviewMe
 // writeTx runs fn in a transaction on the catalog file's writer for
 // shoppers' writes, which holds the write lock from its start.
 func (db *DB) writeTx(ctx context.Context, what string, fn func(tx *sql.Tx) error) error {
-	tx, err := db.write.BeginTx(ctx, nil)
-	if err != nil {
-		return storeError(what, err)
-	}
-	defer func() { _ = tx.Rollback() }()
-	if err := fn(tx); err != nil {
-		var e *catalog.Error
-		if errors.As(err, &e) {
-			return err
-		}
-		return storeError(what, err)
-	}
-	return storeError(what, tx.Commit())
+	return inTx(ctx, db.write, nil, what, fn)
 }
 
 // PostReview adds a review with its photos and votes, and counts it in
@@ -326,37 +308,14 @@ func reviewSumsSQL(scope string) []string {
 // buildReviewSumsSQL sums up every product's reviews.
 var buildReviewSumsSQL = reviewSumsSQL("")
 
-// writtenScope selects the products shoppers wrote reviews of.
-const writtenScope = ` AND product_id IN (SELECT product_id FROM review_writes)`
-
-// unfitWritesSQL finds the reviews written through the API that a new
-// catalog cannot take as they are: a posted review whose id the dataset
-// has, whose product it lacks, or whose votes are on characteristics
-// that are not its product's there; a marked review of the dataset that
-// it lacks, or has as another product's.
-const unfitWritesSQL = `SELECT count(*) OVER (), w.review_id FROM review_writes w
-	WHERE CASE WHEN w.posted THEN
-		EXISTS (SELECT 1 FROM reviews_new n WHERE n.id = w.review_id)
-		OR NOT EXISTS (SELECT 1 FROM products_new p WHERE p.id = w.product_id)
-		OR EXISTS (SELECT 1 FROM characteristic_votes v WHERE v.review_id = w.review_id AND NOT EXISTS (
-			SELECT 1 FROM characteristics_new c WHERE c.id = v.characteristic_id AND c.product_id = w.product_id))
-	ELSE NOT EXISTS (SELECT 1 FROM reviews_new n WHERE n.id = w.review_id AND n.product_id = w.product_id) END
-	ORDER BY w.review_id LIMIT ` + "5"
-
 // carryWritesSQL carries what shoppers wrote onto the new catalog: the
-// reviews they posted, as they are now, with their photos and votes (the
-// photos and votes numbered anew, after the dataset's), and the helpful
-// votes and reports on the dataset's reviews; then sums up the products
-// they wrote of anew.
-var carryWritesSQL = append([]string{
-	`INSERT INTO reviews_new SELECT r.* FROM reviews r JOIN review_writes w ON w.review_id = r.id WHERE w.posted`,
-	`INSERT INTO review_photos_new (review_id, url) SELECT p.review_id, p.url FROM review_photos p
-		JOIN review_writes w ON w.review_id = p.review_id WHERE w.posted ORDER BY p.id`,
-	`INSERT INTO characteristic_votes_new (characteristic_id, review_id, value) SELECT v.characteristic_id, v.review_id, v.value
-		FROM characteristic_votes v JOIN review_writes w ON w.review_id = v.review_id WHERE w.posted ORDER BY v.id`,
+// reviews they posted (reload.CarryPostedSQL), and the helpful votes and
+// reports on the dataset's reviews; then sums up the products they wrote
+// of anew.
+var carryWritesSQL = slices.Concat(reload.CarryPostedSQL, []string{
 	`UPDATE reviews_new SET helpfulness = reviews_new.helpfulness + w.helpful, reported = max(reviews_new.reported, w.reported)
 		FROM review_writes w WHERE w.review_id = reviews_new.id AND NOT w.posted`,
-}, reviewSumsSQL(writtenScope)...)
+}, reviewSumsSQL(reload.WrittenScope))
 
 // carryWrites carries what shoppers wrote onto the new catalog, within
 // the swap, or lets it go, or refuses the swap (reload.CarryWrites).
@@ -382,7 +341,7 @@ func (l *load) carryWrites(ctx context.Context, conn *sql.Conn) error {
 // unfitWrites returns how many reviews written through the API the new
 // catalog cannot take, and the first of them.
 func unfitWrites(ctx context.Context, conn *sql.Conn) (n int64, unfit []int64, err error) {
-	rows, err := conn.QueryContext(ctx, unfitWritesSQL)
+	rows, err := conn.QueryContext(ctx, reload.UnfitWritesSQL)
 	if err != nil {
 		return 0, nil, err
 	}

@@ -134,7 +134,6 @@ func TestRun_ReviewsTwoInstances(t *testing.T) {
 	}
 	post := `{"product_id":7,"rating":5,"summary":"Two instances","body":"Posted on one, read on the other.","recommend":true,` +
 		`"name":"tester","email":"tester@example.com","photos":[],"characteristics":{}}`
-	hitsBefore := metric(t, get(t, "http://"+adminA+"/metrics"), "catalog_cache_hits_total")
 	if status, err := send("POST", "http://"+a+"/reviews", post); err != nil || status != 201 {
 		t.Fatalf("POST /reviews: %d %v", status, err)
 	}
@@ -155,7 +154,7 @@ func TestRun_ReviewsTwoInstances(t *testing.T) {
 	// Another product's meta was not changed: still cached.
 	m := get(t, "http://"+adminA+"/metrics")
 	if get(t, meta(a, 8)) != other || metric(t, get(t, "http://"+adminA+"/metrics"), "catalog_cache_hits_total") <= metric(t, m, "catalog_cache_hits_total") {
-		t.Fatalf("product 8's meta was not served from the cache after the write (hits before the write %v)", hitsBefore)
+		t.Fatal("product 8's meta was not served from the cache after the write")
 	}
 
 	// Helpful votes split across both instances all count.
