@@ -9,6 +9,9 @@
 #            purge, whether the tier serves every changed product's new
 #            product and styles bodies, and how many requests the
 #            instances saw against the keys purged
+#   reviews  a review posted to 10 products mid-load: after the purge,
+#            whether the tier serves their new meta and first page of
+#            reviews, and whether 10 other products' are still hits
 #   outage   every instance stopped for 10 s mid-load: what the tier
 #            still serves
 # and prints a table.
@@ -115,6 +118,40 @@ wait "$bench_pid" || true
 read -r requests errors < <(tally delta)
 backend=$(($(stat backend_req) - b0))
 rows+=("| delta of $((PRODUCTS / 100)) products | $requests | $errors | $stale of $((2 * nchanged)) bodies of the $nchanged changed products stale 4 s after the delta | $backend requests reached the instances after it | $(stat n_object) objects cached at the end |")
+
+# reviews: the meta and first page of reviews of 20 products of the last
+# tenth are cached through the tier; then a review is posted, through the
+# tier, to the first 10. After the purge, whether the tier serves the
+# written products' new bodies, and whether the others' are still hits.
+first=$((PRODUCTS - PRODUCTS / 10 + 1))
+written=$(seq "$first" $((first + 9))) kept=$(seq $((first + 10)) $((first + 19)))
+review_paths() { echo "/reviews/meta?product_id=$1" "/reviews?product_id=$1&sort=relevant&count=5"; }
+for id in $written $kept; do
+  for path in $(review_paths "$id"); do curl -fso /dev/null "http://127.0.0.1:$PORT$path"; done
+done
+bench reviews
+sleep $((secs / 4))
+posted=0
+for id in $written; do
+  code=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H 'Content-Type: application/json' "http://127.0.0.1:$PORT/reviews" \
+    -d "{\"product_id\":$id,\"rating\":5,\"summary\":\"Through the tier\",\"body\":\"Posted by the Varnish trial.\",\"recommend\":true,\"name\":\"trial\",\"email\":\"trial@example.com\",\"photos\":[],\"characteristics\":{}}")
+  [ "$code" = 201 ] && posted=$((posted + 1))
+done
+sleep 4 # the instances' poll (1 s) and their purge's delay (two polls)
+stale=0 hits=0
+for id in $written; do
+  for path in $(review_paths "$id"); do
+    [ "$(curl -s "http://127.0.0.1:$PORT$path" | md5sum)" = "$(curl -s "http://127.0.0.1:3001$path" | md5sum)" ] || stale=$((stale + 1))
+  done
+done
+for id in $kept; do
+  for path in $(review_paths "$id"); do
+    curl -sD - -o /dev/null "http://127.0.0.1:$PORT$path" | grep -qi '^X-Cache: hit' && hits=$((hits + 1))
+  done
+done
+wait "$bench_pid" || true
+read -r requests errors < <(tally reviews)
+rows+=("| a review posted to 10 products | $requests | $errors | $posted of 10 posts answered 201; $stale of 20 review bodies (meta, first page) of the written products stale 4 s after | $hits of 20 review bodies of 10 other products still hits | - |")
 
 # outage
 bench outage
