@@ -205,9 +205,10 @@ func ErrNoSKU(id int64) error { return Errorf(EUNPROCESSABLE, "sku %d does not e
 // ErrDeltaCartLines is the error of a delta given cart lines.
 var ErrDeltaCartLines = Errorf(EINVALID, "a delta changes the catalog, not the historical carts")
 
-// ErrDeltaReviews is the error of a delta given reviews: they come with
-// whole loads, and shoppers' writes change them in between.
-var ErrDeltaReviews = Errorf(EINVALID, "a delta changes the products, not the reviews: they come with whole loads")
+// ErrDeltaReviews is the error of a delta given reviews, questions or
+// answers: they come with whole loads, and shoppers' writes change them in
+// between.
+var ErrDeltaReviews = Errorf(EINVALID, "a delta changes the products, not the reviews or questions: they come with whole loads")
 
 // CheckStock refuses, as EUNPROCESSABLE, to add a unit of skuID, of
 // which quantity are in stock, to a cart that holds held units of it
@@ -298,6 +299,9 @@ type Load interface {
 	AddReviewPhotos(ctx context.Context, rows []ReviewPhoto) error
 	AddCharacteristics(ctx context.Context, rows []Characteristic) error
 	AddCharacteristicVotes(ctx context.Context, rows []CharacteristicVote) error
+	AddQuestions(ctx context.Context, rows []Question) error
+	AddAnswers(ctx context.Context, rows []Answer) error
+	AddAnswerPhotos(ctx context.Context, rows []AnswerPhoto) error
 	Commit(ctx context.Context) error
 	Rollback() error
 }
@@ -352,6 +356,7 @@ type Delta interface {
 type Store interface {
 	ProductService
 	ReviewService
+	QAService
 	ChangeLog
 	ReviewLog
 	CartService

@@ -139,12 +139,15 @@ type ReviewService interface {
 	ReportReview(ctx context.Context, id int64) error
 }
 
-// ReviewChange is a change of one product's reviews, numbered in the
-// order the store made them: a write of a shopper's, or a whole load,
-// which may change every product's (ProductID AllProducts).
+// ReviewChange is a change of what shoppers wrote of one product,
+// numbered in the order the store made them: a write of a shopper's, or a
+// whole load, which may change every product's (ProductID AllProducts).
+// A change of its questions names the question whose answers (or which
+// itself) changed; a change of its reviews names none.
 type ReviewChange struct {
-	Seq       int64
-	ProductID int64
+	Seq        int64
+	ProductID  int64
+	QuestionID int64
 }
 
 // AllProducts is the product of a review change that may change every

@@ -28,9 +28,12 @@ type Versions struct {
 	pages     []pageChange
 	pagesFrom int64
 	// The same of the review changes: the last taken in, the window's
-	// start, the last change of each product's reviews after it.
+	// start, the last change of each product's reviews after it, of each
+	// product's questions, and of each question's answers.
 	reviewsSeen, reviewsFrom int64
 	reviews                  map[int64]int64
+	questions                map[int64]int64
+	answers                  map[int64]int64
 }
 
 // maxPageChanges is how many generations' changes of list pages Versions
@@ -59,7 +62,7 @@ func (c *pageChange) affects(first, last int64) bool {
 // NewVersions returns the versions of a catalog whose history is not yet
 // known: everything is of version 0 until the first Apply.
 func NewVersions() *Versions {
-	return &Versions{products: map[int64]int64{}, reviews: map[int64]int64{}}
+	return &Versions{products: map[int64]int64{}, reviews: map[int64]int64{}, questions: map[int64]int64{}, answers: map[int64]int64{}}
 }
 
 // Product returns the version of a product's responses.
@@ -78,7 +81,21 @@ func (v *Versions) Product(id int64) int64 {
 func (v *Versions) Reviews(id int64) int64 {
 	v.mu.RLock()
 	defer v.mu.RUnlock()
-	seq, ok := v.reviews[id]
+	return v.ofProduct(v.reviews, id)
+}
+
+// Questions returns the version of a product's question responses, as
+// Reviews does of its reviews'.
+func (v *Versions) Questions(id int64) int64 {
+	v.mu.RLock()
+	defer v.mu.RUnlock()
+	return v.ofProduct(v.questions, id)
+}
+
+// ofProduct returns a product's version with the last change of its in
+// changes.
+func (v *Versions) ofProduct(changes map[int64]int64, id int64) int64 {
+	seq, ok := changes[id]
 	if !ok {
 		seq = v.reviewsFrom
 	}
@@ -89,6 +106,17 @@ func (v *Versions) Reviews(id int64) int64 {
 	return g<<40 | seq
 }
 
+// Answers returns the version of a question's answer responses: the last
+// change of it.
+func (v *Versions) Answers(questionID int64) int64 {
+	v.mu.RLock()
+	defer v.mu.RUnlock()
+	if seq, ok := v.answers[questionID]; ok {
+		return seq
+	}
+	return v.reviewsFrom
+}
+
 // ApplyReviews takes in the review changes read from the store after the
 // last taken in, as Apply takes in the generations'; a change of every
 // product (a whole load) is a new start.
@@ -97,26 +125,41 @@ func (v *Versions) ApplyReviews(h ReviewHistory) {
 	defer v.mu.Unlock()
 	switch {
 	case h.From > v.reviewsSeen:
-		v.reviews, v.reviewsFrom = map[int64]int64{}, h.From
+		v.restartReviews(h.From)
 	case h.Start > v.reviewsFrom:
-		kept := map[int64]int64{}
-		for id, seq := range v.reviews {
-			if seq > h.Start {
-				kept[id] = seq
-			}
-		}
-		v.reviews, v.reviewsFrom = kept, h.Start
+		v.reviews, v.questions, v.answers = after(v.reviews, h.Start), after(v.questions, h.Start), after(v.answers, h.Start)
+		v.reviewsFrom = h.Start
 	}
 	for _, c := range h.Changes {
 		switch {
 		case c.Seq <= v.reviewsSeen:
 		case c.ProductID == AllProducts:
-			v.reviews, v.reviewsFrom = map[int64]int64{}, c.Seq
+			v.restartReviews(c.Seq)
+		case c.QuestionID != 0:
+			v.questions[c.ProductID], v.answers[c.QuestionID] = c.Seq, c.Seq
 		default:
 			v.reviews[c.ProductID] = c.Seq
 		}
 	}
 	v.reviewsSeen = max(v.reviewsSeen, h.To)
+}
+
+// after returns, in a new map (so that it holds only the window), the
+// changes of m after start.
+func after(m map[int64]int64, start int64) map[int64]int64 {
+	kept := map[int64]int64{}
+	for id, seq := range m {
+		if seq > start {
+			kept[id] = seq
+		}
+	}
+	return kept
+}
+
+// restartReviews forgets every change of reviews and questions: from on,
+// everything has changed.
+func (v *Versions) restartReviews(from int64) {
+	v.reviews, v.questions, v.answers, v.reviewsFrom = map[int64]int64{}, map[int64]int64{}, map[int64]int64{}, from
 }
 
 // Page returns the version of a list page.

@@ -45,7 +45,7 @@ func appendDeletion(b []byte, r catalog.Deletion) []byte {
 // the delta leaves it: a row is rejected when its id repeats one of its
 // file's or is also deleted, when what it names does not exist once the
 // delta is applied, or, in deleted.csv, when it names no live row. A delta
-// holding a review file is refused (catalog.ErrDeltaReviews).
+// holding a review or Q&A file is refused (catalog.ErrDeltaReviews).
 func ImportDelta(ctx context.Context, dir string, dst catalog.DeltaLoader, opts Options) (*Report, error) {
 	present := map[string]bool{}
 	for _, name := range []string{Deleted.File, Products.File, Styles.File, Features.File, Photos.File, SKUs.File, Related.File} {
@@ -182,11 +182,11 @@ func ImportDelta(ctx context.Context, dir string, dst catalog.DeltaLoader, opts 
 }
 
 // refuseReviewFiles fails with catalog.ErrDeltaReviews when dir holds a
-// review file: reviews come with whole loads, and a delta that left them
-// out unread would look applied.
+// review or Q&A file: reviews and questions come with whole loads, and a
+// delta that left them out unread would look applied.
 func refuseReviewFiles(dir string) error {
 	var there []string
-	for _, name := range reviewFiles {
+	for _, name := range slices.Concat(reviewFiles, qaFiles) {
 		_, err := os.Stat(filepath.Join(dir, name))
 		switch {
 		case err == nil:

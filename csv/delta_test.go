@@ -62,6 +62,15 @@ func (f *fakeDelta) AddCharacteristics(context.Context, []catalog.Characteristic
 func (f *fakeDelta) AddCharacteristicVotes(context.Context, []catalog.CharacteristicVote) error {
 	return catalog.ErrDeltaReviews
 }
+func (f *fakeDelta) AddQuestions(context.Context, []catalog.Question) error {
+	return catalog.ErrDeltaReviews
+}
+func (f *fakeDelta) AddAnswers(context.Context, []catalog.Answer) error {
+	return catalog.ErrDeltaReviews
+}
+func (f *fakeDelta) AddAnswerPhotos(context.Context, []catalog.AnswerPhoto) error {
+	return catalog.ErrDeltaReviews
+}
 func (f *fakeDelta) Delete(_ context.Context, rows []catalog.Deletion) error {
 	f.deleted = append(f.deleted, rows...)
 	return nil

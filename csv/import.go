@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -97,15 +98,17 @@ const MaxRepairNotes = 100
 const batchSize = 2048
 
 // Import reads a dataset directory (product.csv, features.csv, styles.csv,
-// photos.csv, skus.csv, related.csv, if present cart.csv, and the review
-// files reviews.csv, reviews_photos.csv, characteristics.csv and
-// characteristic_reviews.csv, all four or none) into a new catalog of dst
-// and makes it live. Without the review files it loads the products only,
-// and the report says so. A record that cannot be loaded, because it is
-// malformed, duplicates an earlier id or refers to a row that does not
-// exist, is rejected: reported to opts.Rejects and counted, and the import
-// goes on. Import fails, leaving the old catalog in place, only when a file is
-// missing or unreadable, a header cannot be understood, or the store fails.
+// photos.csv, skus.csv, related.csv, if present cart.csv, the review files
+// reviews.csv, reviews_photos.csv, characteristics.csv and
+// characteristic_reviews.csv, all four or none, and the Q&A files
+// questions.csv, answers.csv and answers_photos.csv, all three or none)
+// into a new catalog of dst and makes it live. Without the review files or
+// the Q&A files it loads the rest, and the report says so. A record that
+// cannot be loaded, because it is malformed, duplicates an earlier id or
+// refers to a row that does not exist, is rejected: reported to
+// opts.Rejects and counted, and the import goes on. Import fails, leaving
+// the old catalog in place, only when a file is missing or unreadable, a
+// header cannot be understood, or the store fails.
 func Import(ctx context.Context, dir string, dst catalog.Loader, opts Options) (*Report, error) {
 	for _, name := range []string{Products.File, Features.File, Styles.File, Photos.File, SKUs.File, Related.File} {
 		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
@@ -131,6 +134,10 @@ func Import(ctx context.Context, dir string, dst catalog.Loader, opts Options) (
 	var rc *reviewChecks // about 2 MiB of page tables: only for review files
 	if !absent[Reviews.File] {
 		rc = &reviewChecks{products: &im.products}
+	}
+	var qc *qaChecks // and these only for Q&A files
+	if !absent[Questions.File] {
+		qc = &qaChecks{products: &im.products}
 	}
 	// Parents before children: a child's reference is checked against the
 	// ids its parent file loaded.
@@ -188,15 +195,21 @@ func Import(ctx context.Context, dir string, dst catalog.Loader, opts Options) (
 		{CharacteristicVotes.File, func() (FileReport, error) {
 			return importFile(ctx, im, CharacteristicVotes, load.AddCharacteristicVotes, rc.checkVote)
 		}},
+		{Questions.File, func() (FileReport, error) {
+			return importFile(ctx, im, Questions, load.AddQuestions, qc.checkQuestion)
+		}},
+		{Answers.File, func() (FileReport, error) {
+			return importFile(ctx, im, Answers, load.AddAnswers, qc.checkAnswer)
+		}},
+		{AnswerPhotos.File, func() (FileReport, error) {
+			return importFile(ctx, im, AnswerPhotos, load.AddAnswerPhotos, qc.checkPhoto)
+		}},
 	}
+	notes := absentNotes(absent)
 	rep := &Report{}
 	for _, step := range steps {
 		if absent[step.file] {
-			fr := FileReport{File: step.file, Absent: true}
-			if step.file == Reviews.File {
-				fr.Notes = []string{noReviewsNote}
-			}
-			rep.Files = append(rep.Files, fr)
+			rep.Files = append(rep.Files, FileReport{File: step.file, Absent: true, Notes: notes[step.file]})
 			continue
 		}
 		fr, err := step.run()
@@ -218,6 +231,84 @@ func Import(ctx context.Context, dir string, dst catalog.Loader, opts Options) (
 	}
 	committed = true
 	return rep, nil
+}
+
+// fileGroup is a group of optional files that come together: a dataset
+// has all of them or none.
+type fileGroup struct {
+	name  string   // the group's, in messages
+	files []string // parents first
+	count string   // how many, in words
+	rows  string   // what they hold
+}
+
+// fileGroups are the dataset's groups of optional files.
+var fileGroups = []fileGroup{
+	{"review", reviewFiles, "four", "reviews"},
+	{"Q&A", qaFiles, "three", "questions"},
+}
+
+// absentFiles returns which optional files dir lacks: cart.csv, and the
+// files of the groups, each group all there or all absent.
+func absentFiles(dir string) (map[string]bool, error) {
+	absent := map[string]bool{}
+	names := []string{CartLines.File}
+	for _, g := range fileGroups {
+		names = append(names, g.files...)
+	}
+	for _, name := range names {
+		_, err := os.Stat(filepath.Join(dir, name))
+		switch {
+		case errors.Is(err, os.ErrNotExist):
+			absent[name] = true
+		case err != nil:
+			return nil, fmt.Errorf("dataset %s: %w", dir, err)
+		}
+	}
+	for _, g := range fileGroups {
+		if err := g.whole(absent); err != nil {
+			return nil, fmt.Errorf("dataset %s: %w", dir, err)
+		}
+	}
+	return absent, nil
+}
+
+// whole fails unless the group's files are all absent or none.
+func (g fileGroup) whole(absent map[string]bool) error {
+	var missing []string
+	for _, name := range g.files {
+		if absent[name] {
+			missing = append(missing, name)
+		}
+	}
+	if len(missing) > 0 && len(missing) < len(g.files) {
+		return fmt.Errorf("%s missing: the %s files %s come all %s or none",
+			strings.Join(missing, ", "), g.name, strings.Join(g.files, ", "), g.count)
+	}
+	return nil
+}
+
+// absentNotes returns, for the first file of each absent group, the note
+// on its report telling what the load made live without the group.
+func absentNotes(absent map[string]bool) map[string][]string {
+	var loaded []string
+	for _, g := range fileGroups {
+		if !absent[g.files[0]] {
+			loaded = append(loaded, g.rows)
+		}
+	}
+	what := "products only were loaded"
+	if len(loaded) > 0 {
+		what = "products and " + strings.Join(loaded, " and ") + " were loaded"
+	}
+	notes := map[string][]string{}
+	for _, g := range fileGroups {
+		if absent[g.files[0]] {
+			notes[g.files[0]] = []string{fmt.Sprintf("absent, as are %s: %s; the new catalog has no %s",
+				strings.Join(g.files[1:], ", "), what, g.rows)}
+		}
+	}
+	return notes
 }
 
 type importer struct {

@@ -380,20 +380,30 @@ func FuzzImport_Accounting(f *testing.F) {
 	f.Add(uint8(7), "id, product_id, rating, date, summary, body, recommend, reported, reviewer_name, reviewer_email, response, helpfulness\n"+
 		"3,1,5,1596080481467,\"s\",\"b\",true,false,\"n\",\"e\",null,1\n4,2,1,\"2019-01-01\",\"s\",\"b\",0,1,\"n\",,,0\n")
 	f.Add(uint8(10), "id,characteristic_id,review_id,value\n1,1,1,5\n2,1,1,4\n3,1,2,1\n")
+	f.Add(uint8(12), "id, question_id, body, date_written, answerer_name, answerer_email, reported, helpful\n"+
+		"2,1,\"b\",1596080481467,\"n\",null,0,1\n3,9,\"b\",\"2019-01-01\",\"n\",,1,0\n2,1,\"\",1,\"n\",\"e\",2,-1\n")
+	f.Add(uint8(13), "id,answer_id,url\n1,1,\"https://u/1\"\n2,7,\"https://u/2\"\n")
 	f.Fuzz(func(t *testing.T, which uint8, body string) {
 		files := []string{csv.Products.File, csv.Styles.File, csv.Features.File, csv.Photos.File, csv.SKUs.File, csv.Related.File, csv.CartLines.File,
-			csv.Reviews.File, csv.ReviewPhotos.File, csv.Characteristics.File, csv.CharacteristicVotes.File}
-		name := files[int(which)%len(files)]
+			csv.Reviews.File, csv.ReviewPhotos.File, csv.Characteristics.File, csv.CharacteristicVotes.File,
+			csv.Questions.File, csv.Answers.File, csv.AnswerPhotos.File}
+		i := int(which) % len(files)
+		name := files[i]
 		dataset := map[string]string{
 			csv.Products.File: "id,name,slogan,description,category,default_price\n1,\"P\",\"s\",\"d\",\"c\",1\n2,\"Q\",null,null,null,2\n",
 			csv.Styles.File:   "id,productId,name,sale_price,original_price,default_style\n1,1,\"S\",null,1,1\n2,2,\"T\",null,2,0\n",
 			csv.SKUs.File:     "id,styleId,size,quantity\n1,1,\"M\",5\n",
 		}
-		if int(which)%len(files) >= 7 { // the review files come together
+		if i >= 7 && i < 11 { // the review files come together
 			dataset[csv.Reviews.File] = csv.Reviews.Header() + "1,1,5,1596080481467,\"s\",\"b\",true,false,\"n\",\"e\",null,1\n"
 			dataset[csv.ReviewPhotos.File] = csv.ReviewPhotos.Header() + "1,1,\"https://u/1\"\n"
 			dataset[csv.Characteristics.File] = csv.Characteristics.Header() + "1,1,\"Fit\"\n2,2,\"Fit\"\n"
 			dataset[csv.CharacteristicVotes.File] = csv.CharacteristicVotes.Header() + "1,1,1,3\n"
+		}
+		if i >= 11 { // and so do the Q&A files
+			dataset[csv.Questions.File] = csv.Questions.Header() + "1,1,\"b\",1596080481467,\"n\",\"e\",0,1\n2,2,\"c\",1596080481467,\"n\",null,1,0\n"
+			dataset[csv.Answers.File] = csv.Answers.Header() + "1,1,\"b\",1596080481467,\"n\",\"e\",0,1\n"
+			dataset[csv.AnswerPhotos.File] = csv.AnswerPhotos.Header() + "1,1,\"https://u/1\"\n"
 		}
 		dataset[name] = body
 		dir := writeDataset(t, dataset)
@@ -411,6 +421,7 @@ func FuzzImport_Accounting(f *testing.F) {
 			csv.Photos.File: len(s.Live.Photos), csv.SKUs.File: len(s.Live.SKUs), csv.Related.File: len(s.Live.Related),
 			csv.CartLines.File: len(s.Live.CartLines), csv.Reviews.File: len(s.Live.Reviews), csv.ReviewPhotos.File: len(s.Live.ReviewPhotos),
 			csv.Characteristics.File: len(s.Live.Characteristics), csv.CharacteristicVotes.File: len(s.Live.CharacteristicVotes),
+			csv.Questions.File: len(s.Live.Questions), csv.Answers.File: len(s.Live.Answers), csv.AnswerPhotos.File: len(s.Live.AnswerPhotos),
 		}[name]
 		if int64(got) != fr.Loaded {
 			t.Fatalf("%s: report says %d loaded, the store got %d", name, fr.Loaded, got)

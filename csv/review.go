@@ -1,11 +1,7 @@
 package csv
 
 import (
-	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
-	"strings"
 
 	"catalog"
 )
@@ -13,37 +9,6 @@ import (
 // reviewFiles are the review files, parents before children. A dataset has
 // all four or none.
 var reviewFiles = []string{Reviews.File, ReviewPhotos.File, Characteristics.File, CharacteristicVotes.File}
-
-// absentFiles returns which optional files dir lacks: cart.csv, and the
-// review files, all four or none of which must be there.
-func absentFiles(dir string) (map[string]bool, error) {
-	absent := map[string]bool{}
-	for _, name := range append([]string{CartLines.File}, reviewFiles...) {
-		_, err := os.Stat(filepath.Join(dir, name))
-		switch {
-		case errors.Is(err, os.ErrNotExist):
-			absent[name] = true
-		case err != nil:
-			return nil, fmt.Errorf("dataset %s: %w", dir, err)
-		}
-	}
-	var missing []string
-	for _, name := range reviewFiles {
-		if absent[name] {
-			missing = append(missing, name)
-		}
-	}
-	if len(missing) > 0 && len(missing) < len(reviewFiles) {
-		return nil, fmt.Errorf("dataset %s: %s missing: the review files %s come all four or none",
-			dir, strings.Join(missing, ", "), strings.Join(reviewFiles, ", "))
-	}
-	return absent, nil
-}
-
-// noReviewsNote tells, on the absent reviews.csv's report, what a load
-// without the review files makes live.
-var noReviewsNote = fmt.Sprintf("absent, as are %s: products only were loaded; the new catalog has no reviews",
-	strings.Join(reviewFiles[1:], ", "))
 
 // reviewChecks checks the references of the review files' rows, as they
 // are read parents first.

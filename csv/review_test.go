@@ -172,29 +172,26 @@ func TestTable_AppendReviews(t *testing.T) {
 	}
 }
 
-// reviewTables parses a line with one of the four review tables, and
-// writes a row back, by index.
-var reviewTables = []struct {
+// anyTable parses a line with one of the tables, and writes a row back.
+type anyTable struct {
 	parse  func(fields []string, quoted []bool) (any, error)
 	append func(b []byte, row any) []byte
 	fields int
-}{
-	{parseAny(csv.Reviews), appendAny(csv.Reviews), len(csv.Reviews.Columns)},
-	{parseAny(csv.ReviewPhotos), appendAny(csv.ReviewPhotos), len(csv.ReviewPhotos.Columns)},
-	{parseAny(csv.Characteristics), appendAny(csv.Characteristics), len(csv.Characteristics.Columns)},
-	{parseAny(csv.CharacteristicVotes), appendAny(csv.CharacteristicVotes), len(csv.CharacteristicVotes.Columns)},
 }
 
-func parseAny[T any](tab *csv.Table[T]) func([]string, []bool) (any, error) {
-	return func(fields []string, quoted []bool) (any, error) {
-		row, _, err := tab.Parse(fields, quoted)
-		return row, err
+func tableOf[T any](tab *csv.Table[T]) anyTable {
+	return anyTable{
+		parse: func(fields []string, quoted []bool) (any, error) {
+			row, _, err := tab.Parse(fields, quoted)
+			return row, err
+		},
+		append: func(b []byte, row any) []byte { return tab.Append(b, row.(T)) },
+		fields: len(tab.Columns),
 	}
 }
 
-func appendAny[T any](tab *csv.Table[T]) func([]byte, any) []byte {
-	return func(b []byte, row any) []byte { return tab.Append(b, row.(T)) }
-}
+// reviewTables are the four review tables, by index.
+var reviewTables = []anyTable{tableOf(csv.Reviews), tableOf(csv.ReviewPhotos), tableOf(csv.Characteristics), tableOf(csv.CharacteristicVotes)}
 
 // decodeOne decodes the first record of a line.
 func decodeOne(line string, fields int) (csv.Record, bool) {
@@ -202,6 +199,39 @@ func decodeOne(line string, fields int) (csv.Record, bool) {
 	d.MaxRecordLines, d.MaxRecordBytes = 1<<20, 1<<30
 	r, err := d.Next()
 	return r, err == nil && r.Err == nil && !r.Blank
+}
+
+// parseWriteParse parses a line with tab. A row it accepts goes to keep,
+// which fails the test unless the row keeps the rules and returns it as it
+// reads back; written back in the dataset's format, it must read back so.
+func parseWriteParse(t *testing.T, tab anyTable, line string, keep func(row any) any) {
+	t.Helper()
+	rec, ok := decodeOne(line, tab.fields)
+	if !ok || len(rec.Fields) != tab.fields {
+		return
+	}
+	row, err := tab.parse(rec.Fields, rec.Quoted)
+	if err != nil {
+		return
+	}
+	row = keep(row)
+	if strings.ContainsRune(string(rec.Raw), '\r') {
+		return // CR LF inside a field reads back as LF
+	}
+	back := tab.append(nil, row)
+	rec, ok = decodeOne(string(back), tab.fields)
+	if !ok {
+		t.Fatalf("%q: wrote %q, which does not decode", line, back)
+	}
+	got, err := tab.parse(rec.Fields, rec.Quoted)
+	if err != nil || !reflect.DeepEqual(got, row) {
+		t.Fatalf("%q: read %+v, wrote %q, read %+v, %v", line, row, back, got, err)
+	}
+}
+
+// inDates reports whether a date is one the parsers accept.
+func inDates(d time.Time) bool {
+	return !d.Before(csv.MinDate) && d.Before(csv.MaxDate) && d.Location() == time.UTC
 }
 
 // FuzzReviewTables_Parse: whatever a line of a review file holds, its
@@ -216,37 +246,19 @@ func FuzzReviewTables_Parse(f *testing.F) {
 	f.Add(uint8(2), `1,1,"Fit"`)
 	f.Add(uint8(3), `1,1,1,4`)
 	f.Fuzz(func(t *testing.T, which uint8, line string) {
-		tab := reviewTables[int(which)%len(reviewTables)]
-		rec, ok := decodeOne(line, tab.fields)
-		if !ok || len(rec.Fields) != tab.fields {
-			return
-		}
-		row, err := tab.parse(rec.Fields, rec.Quoted)
-		if err != nil {
-			return
-		}
-		if r, ok := row.(catalog.Review); ok {
-			if r.Rating < 1 || r.Rating > 5 || r.Date.Before(csv.MinDate) || !r.Date.Before(csv.MaxDate) || r.Date.Location() != time.UTC {
-				t.Fatalf("%q: accepted %+v", line, r)
+		parseWriteParse(t, reviewTables[int(which)%len(reviewTables)], line, func(row any) any {
+			if r, ok := row.(catalog.Review); ok {
+				if r.Rating < 1 || r.Rating > 5 || !inDates(r.Date) {
+					t.Fatalf("%q: accepted %+v", line, r)
+				}
+				r.Date = ms(r.Date.UnixMilli())
+				return r
 			}
-			r.Date = ms(r.Date.UnixMilli())
-			row = r
-		}
-		if v, ok := row.(catalog.CharacteristicVote); ok && (v.Value < 1 || v.Value > 5) {
-			t.Fatalf("%q: accepted %+v", line, v)
-		}
-		if strings.ContainsRune(string(rec.Raw), '\r') {
-			return // CR LF inside a field reads back as LF
-		}
-		back := tab.append(nil, row)
-		rec, ok = decodeOne(string(back), tab.fields)
-		if !ok {
-			t.Fatalf("%q: wrote %q, which does not decode", line, back)
-		}
-		got, err := tab.parse(rec.Fields, rec.Quoted)
-		if err != nil || !reflect.DeepEqual(got, row) {
-			t.Fatalf("%q: read %+v, wrote %q, read %+v, %v", line, row, back, got, err)
-		}
+			if v, ok := row.(catalog.CharacteristicVote); ok && (v.Value < 1 || v.Value > 5) {
+				t.Fatalf("%q: accepted %+v", line, v)
+			}
+			return row
+		})
 	})
 }
 
@@ -501,9 +513,10 @@ func TestImport_ReviewsPartial(t *testing.T) {
 	}
 }
 
-// A delta holding a review file is refused, not applied without it.
+// A delta holding a review or Q&A file is refused, not applied without it.
 func TestImportDelta_RefusesReviews(t *testing.T) {
-	for _, name := range []string{csv.Reviews.File, csv.ReviewPhotos.File, csv.Characteristics.File, csv.CharacteristicVotes.File} {
+	for _, name := range []string{csv.Reviews.File, csv.ReviewPhotos.File, csv.Characteristics.File, csv.CharacteristicVotes.File,
+		csv.Questions.File, csv.Answers.File, csv.AnswerPhotos.File} {
 		t.Run(name, func(t *testing.T) {
 			dir := writeDelta(t, map[string]string{
 				csv.Products.File: "id,name,slogan,description,category,default_price\n4,\"New\",null,null,null,5\n",

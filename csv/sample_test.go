@@ -19,13 +19,16 @@ func TestImport_SampleData(t *testing.T) {
 	dir := sampledata.Dir(t)
 	got, rep, _ := importClean(t, dir)
 	want := map[string]int64{"product.csv": 10, "features.csv": 27, "styles.csv": 52, "photos.csv": 20, "skus.csv": 40, "related.csv": 50, "cart.csv": 0,
-		// The review files are in reviews-qa/: products only here.
-		"reviews.csv": 0, "reviews_photos.csv": 0, "characteristics.csv": 0, "characteristic_reviews.csv": 0}
+		// The review and Q&A files are in reviews-qa/: products only here.
+		"reviews.csv": 0, "reviews_photos.csv": 0, "characteristics.csv": 0, "characteristic_reviews.csv": 0,
+		"questions.csv": 0, "answers.csv": 0, "answers_photos.csv": 0}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("loaded %v, want %v", got, want)
 	}
-	if r := fileReport(t, rep, csv.Reviews.File); !r.Absent || !strings.Contains(strings.Join(r.Notes, ""), "products only") {
-		t.Fatalf("reviews.csv report = %+v, want it absent, saying products only were loaded", r)
+	for _, name := range []string{csv.Reviews.File, csv.Questions.File} {
+		if r := fileReport(t, rep, name); !r.Absent || !strings.Contains(strings.Join(r.Notes, ""), "products only") {
+			t.Fatalf("%s report = %+v, want it absent, saying products only were loaded", name, r)
+		}
 	}
 }
 
@@ -61,8 +64,9 @@ func TestImport_SampleVariant2020(t *testing.T) {
 		"skus.csv":    {60, 1, 59, 0, 0},
 		"related.csv": {60, 1, 58, 1, 0},
 		"cart.csv":    {0, 0, 0, 0, 0},
-		// No review files: products only.
+		// No review or Q&A files: products only.
 		"reviews.csv": {}, "reviews_photos.csv": {}, "characteristics.csv": {}, "characteristic_reviews.csv": {},
+		"questions.csv": {}, "answers.csv": {}, "answers_photos.csv": {},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("got  %+v\nwant %+v", got, want)

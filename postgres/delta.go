@@ -200,6 +200,12 @@ var (
 		deleteWhere("characteristics", "product_id IN ("+deletedProducts+")"),
 		deleteWhere("review_stats", "product_id IN ("+deletedProducts+")"),
 		deleteWhere("review_writes", "product_id IN ("+deletedProducts+")"),
+		// And its questions, with their answers.
+		deleteWhere("answer_photos", "answer_id IN (SELECT a.id FROM answers a JOIN questions q ON q.id = a.question_id WHERE q.product_id IN ("+deletedProducts+"))"),
+		deleteWhere("answers", "question_id IN (SELECT id FROM questions WHERE product_id IN ("+deletedProducts+"))"),
+		deleteWhere("questions", "product_id IN ("+deletedProducts+")"),
+		deleteWhere("qa_docs", "product_id IN ("+deletedProducts+")"),
+		deleteWhere("qa_writes", "product_id IN ("+deletedProducts+")"),
 		deleteWhere("styles", "id IN (SELECT id FROM gone_styles)"),
 		deleteWhere("products", "id IN ("+deletedProducts+")"),
 	)

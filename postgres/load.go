@@ -284,7 +284,16 @@ func rowValues(now time.Time) reload.Values {
 	return reload.Values{Product: productValues(now), Feature: featureValues, Style: styleValues, Photo: photoValues,
 		SKU: skuValues, Related: relatedValues, CartLine: func(c catalog.CartLine) []any { return []any{c.ID, c.Session, c.SKUID, c.Active} },
 		Review: reviewValues, ReviewPhoto: reload.ReviewPhotoValues,
-		Characteristic: reload.CharacteristicValues, CharacteristicVote: reload.VoteValues}
+		Characteristic: reload.CharacteristicValues, CharacteristicVote: reload.VoteValues,
+		Question: questionValues, Answer: answerValues, AnswerPhoto: reload.AnswerPhotoValues}
+}
+
+func questionValues(q catalog.Question) []any {
+	return []any{q.ID, q.ProductID, q.Body, q.Date.UnixMilli(), q.AskerName, nullable(q.AskerEmail), q.Reported, q.Helpfulness}
+}
+
+func answerValues(a catalog.Answer) []any {
+	return []any{a.ID, a.QuestionID, a.Body, a.Date.UnixMilli(), a.AnswererName, nullable(a.AnswererEmail), a.Reported, a.Helpfulness}
 }
 
 func reviewValues(r catalog.Review) []any {
@@ -353,6 +362,7 @@ func (l *load) Build(ctx context.Context, generation int64) error {
 	}
 	stmts = append(stmts, carryTimestampsSQL)
 	stmts = append(stmts, buildReviewSumsSQL...)
+	stmts = append(stmts, qaDocsSQL("_new", "")...)
 	if err := l.execTx(ctx, "index the new catalog", stmts...); err != nil {
 		return err
 	}
@@ -387,7 +397,7 @@ func (l *load) vacuum(ctx context.Context, except string) error {
 // tables: the order in which the service's statements take them, so
 // neither deadlocks with a read.
 var lockOrder = []string{"product_docs", "product_blocks", "products", "features", "styles", "photos", "skus", "related", "cart_imported",
-	"review_stats", "reviews", "review_photos", "characteristics", "characteristic_votes"}
+	"review_stats", "reviews", "review_photos", "characteristics", "characteristic_votes", "qa_docs", "questions", "answers", "answer_photos"}
 
 // lockedTx runs stmts in one transaction after locking the catalog tables
 // named with suffix, in lockOrder. It waits at most a few seconds for the

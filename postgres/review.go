@@ -264,11 +264,18 @@ const reviewChangesLock = 0x72657669657773 // "reviews"
 // recordReviewChange numbers a change of a product's reviews, and lets go
 // of the changes past the window.
 func recordReviewChange(ctx context.Context, tx pgx.Tx, productID int64) error {
+	return recordChange(ctx, tx, productID, 0)
+}
+
+// recordChange numbers a change of a product's reviews (question 0) or of
+// one of its questions, under the lock that orders the changes' commits,
+// and lets go of the changes past the window.
+func recordChange(ctx context.Context, tx pgx.Tx, productID, questionID int64) error {
 	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(reviewChangesLock)); err != nil {
 		return err
 	}
-	_, err := tx.Exec(ctx, `WITH c AS (INSERT INTO review_changes (product_id) VALUES ($1) RETURNING seq)
-		DELETE FROM review_changes WHERE seq <= (SELECT seq FROM c) - $2`, productID, catalog.ReviewWindow)
+	_, err := tx.Exec(ctx, `WITH c AS (INSERT INTO review_changes (product_id, question_id) VALUES ($1, $2) RETURNING seq)
+		DELETE FROM review_changes WHERE seq <= (SELECT seq FROM c) - $3`, productID, questionID, catalog.ReviewWindow)
 	return err
 }
 
@@ -278,7 +285,7 @@ func (db *DB) ReviewChanges(ctx context.Context, after int64) (catalog.ReviewHis
 	var h catalog.ReviewHistory
 	err := db.again(ctx, func() error {
 		h = catalog.ReviewHistory{}
-		rows, err := db.pool.Query(ctx, `SELECT w.start, w.last, c.seq, c.product_id
+		rows, err := db.pool.Query(ctx, `SELECT w.start, w.last, c.seq, c.product_id, c.question_id
 			FROM (SELECT coalesce(min(seq), 1) - 1 AS start, coalesce(max(seq), 0) AS last FROM review_changes) w
 			LEFT JOIN review_changes c ON c.seq > greatest($1, w.start) ORDER BY c.seq`, after)
 		if err != nil {
@@ -286,12 +293,12 @@ func (db *DB) ReviewChanges(ctx context.Context, after int64) (catalog.ReviewHis
 		}
 		defer rows.Close()
 		for rows.Next() {
-			var seq, productID *int64
-			if err := rows.Scan(&h.Start, &h.To, &seq, &productID); err != nil {
+			var seq, productID, questionID *int64
+			if err := rows.Scan(&h.Start, &h.To, &seq, &productID, &questionID); err != nil {
 				return err
 			}
 			if seq != nil {
-				h.Changes = append(h.Changes, catalog.ReviewChange{Seq: *seq, ProductID: *productID})
+				h.Changes = append(h.Changes, catalog.ReviewChange{Seq: *seq, ProductID: *productID, QuestionID: *questionID})
 			}
 		}
 		h.From = max(after, h.Start)
@@ -323,20 +330,25 @@ func reviewSumsSQL(scope string) []string {
 	}
 }
 
+// identitiesPastSQL sets the identities of the tables shoppers write to
+// past the new catalog's ids: the dataset's, and then those carried over.
+var identitiesPastSQL = []string{identityPastSQL("reviews_new"), identityPastSQL("review_photos_new"),
+	identityPastSQL("characteristics_new"), identityPastSQL("characteristic_votes_new"), identityPastSQL("questions_new"),
+	identityPastSQL("answers_new"), identityPastSQL("answer_photos_new")}
+
 // buildReviewSumsSQL sums up every product's reviews, and sets the
 // identities past the dataset's ids.
-var buildReviewSumsSQL = append(reviewSumsSQL(""),
-	identityPastSQL("reviews_new"), identityPastSQL("review_photos_new"), identityPastSQL("characteristics_new"),
-	identityPastSQL("characteristic_votes_new"))
+var buildReviewSumsSQL = append(reviewSumsSQL(""), identitiesPastSQL...)
 
 // carryWritesSQL carries what shoppers wrote onto the new catalog: the
 // reviews they posted (reload.CarryPostedSQL), and the helpful votes and
-// reports on the dataset's reviews; then sums up the products they wrote
-// of anew.
+// reports on the dataset's reviews, then sums up the products they wrote
+// of anew; the same of questions and answers (reload.CarryQASQL), then
+// writes those products' questions anew.
 var carryWritesSQL = slices.Concat(reload.CarryPostedSQL, []string{
 	`UPDATE reviews_new n SET helpfulness = n.helpfulness + w.helpful, reported = n.reported OR w.reported
 		FROM review_writes w WHERE w.review_id = n.id AND NOT w.posted`,
-}, reviewSumsSQL(reload.WrittenScope))
+}, reviewSumsSQL(reload.WrittenScope), reload.CarryQASQL, qaDocsSQL("_new", reload.QAWrittenScope), identitiesPastSQL)
 
 // carryWrites carries what shoppers wrote onto the new catalog, within
 // the swap, which holds every catalog table's lock, so no write lands
@@ -346,9 +358,12 @@ func (l *load) carryWrites(ctx context.Context, tx pgx.Tx) error {
 		Changed: func(ctx context.Context) error { return recordReviewChange(ctx, tx, catalog.AllProducts) },
 		Drop: func(ctx context.Context) error {
 			_, err := tx.Exec(ctx, `DELETE FROM review_writes`)
+			if err == nil {
+				_, err = tx.Exec(ctx, `DELETE FROM qa_writes`)
+			}
 			return err
 		},
-		Unfit: func(ctx context.Context) (int64, []int64, error) { return unfitWrites(ctx, tx) },
+		Unfit: func(ctx context.Context, query string) (int64, []int64, error) { return unfitWrites(ctx, tx, query) },
 		Carry: func(ctx context.Context) error {
 			for _, s := range carryWritesSQL {
 				if _, err := tx.Exec(ctx, s); err != nil {
@@ -360,10 +375,10 @@ func (l *load) carryWrites(ctx context.Context, tx pgx.Tx) error {
 	}, l.copying, l.db.cfg.DropWrites)
 }
 
-// unfitWrites returns how many reviews written through the API the new
-// catalog cannot take, and the first of them.
-func unfitWrites(ctx context.Context, tx pgx.Tx) (n int64, unfit []int64, err error) {
-	rows, err := tx.Query(ctx, reload.UnfitWritesSQL)
+// unfitWrites returns how many writes shoppers made through the API the
+// new catalog cannot take, and the first of them, as query finds them.
+func unfitWrites(ctx context.Context, tx pgx.Tx, query string) (n int64, unfit []int64, err error) {
+	rows, err := tx.Query(ctx, query)
 	if err != nil {
 		return 0, nil, err
 	}

@@ -216,7 +216,16 @@ func rowValues(now int64) reload.Values {
 	return reload.Values{Product: productArgs(now), Feature: featureArgs, Style: styleArgs, Photo: photoArgs,
 		SKU: skuArgs, Related: relatedArgs, CartLine: func(c catalog.CartLine) []any { return []any{c.ID, c.Session, c.SKUID, c.Active} },
 		Review: reviewArgs, ReviewPhoto: reload.ReviewPhotoValues,
-		Characteristic: reload.CharacteristicValues, CharacteristicVote: reload.VoteValues}
+		Characteristic: reload.CharacteristicValues, CharacteristicVote: reload.VoteValues,
+		Question: questionArgs, Answer: answerArgs, AnswerPhoto: reload.AnswerPhotoValues}
+}
+
+func questionArgs(q catalog.Question) []any {
+	return []any{q.ID, q.ProductID, q.Body, millis(q.Date), q.AskerName, toNullString(q.AskerEmail), q.Reported, q.Helpfulness}
+}
+
+func answerArgs(a catalog.Answer) []any {
+	return []any{a.ID, a.QuestionID, a.Body, millis(a.Date), a.AnswererName, toNullString(a.AnswererEmail), a.Reported, a.Helpfulness}
 }
 
 func reviewArgs(r catalog.Review) []any {
@@ -278,6 +287,7 @@ func (l *load) Build(ctx context.Context, generation int64) error {
 		stmts = append(stmts, t.createIndexes(t.name+"_new", generation)...)
 	}
 	stmts = append(stmts, buildReviewSumsSQL...)
+	stmts = append(stmts, qaDocsSQL("_new", "")...)
 	// One transaction each, so that cart writes get the lock between them.
 	for _, s := range stmts {
 		if err := l.execTx(ctx, "index the new catalog", s); err != nil {

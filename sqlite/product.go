@@ -63,6 +63,8 @@ type readStmts struct {
 	findDoc      map[catalog.Document]*sql.Stmt
 	reviewMeta   *sql.Stmt
 	reviews      map[catalog.ReviewSort]*sql.Stmt
+	qaDoc        *sql.Stmt
+	answers      *sql.Stmt
 }
 
 func prepareReads(ctx context.Context, pool *sql.DB) (*readStmts, error) {
@@ -73,6 +75,8 @@ func prepareReads(ctx context.Context, pool *sql.DB) (*readStmts, error) {
 	}{
 		{&st.listProducts, listProductsSQL},
 		{&st.reviewMeta, reviewMetaSQL},
+		{&st.qaDoc, `SELECT doc FROM qa_docs WHERE product_id = ?`},
+		{&st.answers, answersSQL},
 	} {
 		stmt, err := pool.PrepareContext(ctx, q.sql)
 		if err != nil {

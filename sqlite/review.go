@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -67,13 +68,15 @@ func scanReviews(rows *sql.Rows) ([]catalog.Review, error) {
 
 // reviewMetaSQL reads a product's row of review_stats and its
 // characteristics' sums in one statement: a row for each characteristic
-// (one with NULLs when it has none), each with the product's counts.
+// (one with NULLs when it has none), each with the product's counts. The
+// characteristics come from the index that covers them, in id order; an
+// ORDER BY would have SQLite sort them again in a temporary b-tree, so
+// ReviewMeta sorts them.
 const reviewMetaSQL = `SELECT coalesce(s.rated_1, 0), coalesce(s.rated_2, 0), coalesce(s.rated_3, 0), coalesce(s.rated_4, 0),
 		coalesce(s.rated_5, 0), coalesce(s.not_recommended, 0), coalesce(s.recommended, 0), c.id, c.name, c.votes, c.vote_sum
 	FROM (SELECT ?1 AS product_id) x
 	LEFT JOIN review_stats s ON s.product_id = x.product_id
-	LEFT JOIN characteristics c ON c.product_id = x.product_id
-	ORDER BY c.id`
+	LEFT JOIN characteristics c ON c.product_id = x.product_id`
 
 // ReviewMeta returns the sums of a product's unreported reviews, as the
 // writes keep them, in one prepared statement.
@@ -96,6 +99,7 @@ func (db *DB) ReviewMeta(ctx context.Context, productID int64) (catalog.ReviewMe
 			m.Characteristics = append(m.Characteristics, catalog.CharacteristicMeta{ID: id.Int64, Name: name.String, Votes: votes.Int64, Sum: sum.Int64})
 		}
 	}
+	slices.SortFunc(m.Characteristics, func(a, b catalog.CharacteristicMeta) int { return cmp.Compare(a.ID, b.ID) })
 	return m, storeError("read review sums", rows.Err())
 }
 
@@ -243,10 +247,15 @@ func (db *DB) ReportReview(ctx context.Context, id int64) error {
 	})
 }
 
-// recordReviewChange numbers a change of a product's reviews, and lets go
-// of the changes past the window.
+// recordReviewChange numbers a change of a product's reviews.
 func recordReviewChange(ctx context.Context, tx execer, productID int64) error {
-	if _, err := tx.ExecContext(ctx, `INSERT INTO review_changes (product_id) VALUES (?)`, productID); err != nil {
+	return recordChange(ctx, tx, productID, 0)
+}
+
+// recordChange numbers a change of a product's reviews (question 0) or of
+// one of its questions, and lets go of the changes past the window.
+func recordChange(ctx context.Context, tx execer, productID, questionID int64) error {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO review_changes (product_id, question_id) VALUES (?, ?)`, productID, questionID); err != nil {
 		return err
 	}
 	_, err := tx.ExecContext(ctx, `DELETE FROM review_changes WHERE seq <= last_insert_rowid() - ?`, catalog.ReviewWindow)
@@ -267,14 +276,14 @@ func (db *DB) ReviewChanges(ctx context.Context, after int64) (catalog.ReviewHis
 			return err
 		}
 		h.From = max(after, h.Start)
-		rows, err := tx.QueryContext(ctx, `SELECT seq, product_id FROM review_changes WHERE seq > ? ORDER BY seq`, h.From)
+		rows, err := tx.QueryContext(ctx, `SELECT seq, product_id, question_id FROM review_changes WHERE seq > ? ORDER BY seq`, h.From)
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
 		for rows.Next() {
 			var c catalog.ReviewChange
-			if err := rows.Scan(&c.Seq, &c.ProductID); err != nil {
+			if err := rows.Scan(&c.Seq, &c.ProductID, &c.QuestionID); err != nil {
 				return err
 			}
 			h.Changes = append(h.Changes, c)
@@ -310,12 +319,13 @@ var buildReviewSumsSQL = reviewSumsSQL("")
 
 // carryWritesSQL carries what shoppers wrote onto the new catalog: the
 // reviews they posted (reload.CarryPostedSQL), and the helpful votes and
-// reports on the dataset's reviews; then sums up the products they wrote
-// of anew.
+// reports on the dataset's reviews, then sums up the products they wrote
+// of anew; the same of questions and answers (reload.CarryQASQL), then
+// writes those products' questions anew.
 var carryWritesSQL = slices.Concat(reload.CarryPostedSQL, []string{
 	`UPDATE reviews_new SET helpfulness = reviews_new.helpfulness + w.helpful, reported = max(reviews_new.reported, w.reported)
 		FROM review_writes w WHERE w.review_id = reviews_new.id AND NOT w.posted`,
-}, reviewSumsSQL(reload.WrittenScope))
+}, reviewSumsSQL(reload.WrittenScope), reload.CarryQASQL, qaDocsSQL("_new", reload.QAWrittenScope))
 
 // carryWrites carries what shoppers wrote onto the new catalog, within
 // the swap, or lets it go, or refuses the swap (reload.CarryWrites).
@@ -324,9 +334,12 @@ func (l *load) carryWrites(ctx context.Context, conn *sql.Conn) error {
 		Changed: func(ctx context.Context) error { return recordReviewChange(ctx, conn, catalog.AllProducts) },
 		Drop: func(ctx context.Context) error {
 			_, err := conn.ExecContext(ctx, `DELETE FROM review_writes`)
+			if err == nil {
+				_, err = conn.ExecContext(ctx, `DELETE FROM qa_writes`)
+			}
 			return err
 		},
-		Unfit: func(ctx context.Context) (int64, []int64, error) { return unfitWrites(ctx, conn) },
+		Unfit: func(ctx context.Context, query string) (int64, []int64, error) { return unfitWrites(ctx, conn, query) },
 		Carry: func(ctx context.Context) error {
 			for _, s := range carryWritesSQL {
 				if _, err := conn.ExecContext(ctx, s); err != nil {
@@ -338,10 +351,10 @@ func (l *load) carryWrites(ctx context.Context, conn *sql.Conn) error {
 	}, l.copying, l.db.dropWrites)
 }
 
-// unfitWrites returns how many reviews written through the API the new
-// catalog cannot take, and the first of them.
-func unfitWrites(ctx context.Context, conn *sql.Conn) (n int64, unfit []int64, err error) {
-	rows, err := conn.QueryContext(ctx, reload.UnfitWritesSQL)
+// unfitWrites returns how many writes shoppers made through the API the
+// new catalog cannot take, and the first of them, as query finds them.
+func unfitWrites(ctx context.Context, conn *sql.Conn, query string) (n int64, unfit []int64, err error) {
+	rows, err := conn.QueryContext(ctx, query)
 	if err != nil {
 		return 0, nil, err
 	}

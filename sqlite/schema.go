@@ -137,12 +137,25 @@ var catalogTables = []catalogTable{
 		[]string{"product_id"}},
 	{"review_photos", []string{"id INTEGER PRIMARY KEY", "review_id INTEGER NOT NULL", "url TEXT NOT NULL"}, []string{"review_id"}},
 	{"characteristics", []string{"id INTEGER PRIMARY KEY", "product_id INTEGER NOT NULL", "name TEXT NOT NULL",
-		"votes INTEGER NOT NULL", "vote_sum INTEGER NOT NULL"}, []string{"product_id"}},
+		"votes INTEGER NOT NULL", "vote_sum INTEGER NOT NULL"}, []string{"product_id, id, name, votes, vote_sum"}}, // covers the meta
 	{"characteristic_votes", []string{"id INTEGER PRIMARY KEY", "characteristic_id INTEGER NOT NULL", "review_id INTEGER NOT NULL",
 		"value INTEGER NOT NULL"}, []string{"review_id"}},
 	{"review_stats", []string{"product_id INTEGER PRIMARY KEY", "rated_1 INTEGER NOT NULL", "rated_2 INTEGER NOT NULL",
 		"rated_3 INTEGER NOT NULL", "rated_4 INTEGER NOT NULL", "rated_5 INTEGER NOT NULL",
 		"not_recommended INTEGER NOT NULL", "recommended INTEGER NOT NULL"}, nil},
+	// The questions and their answers, dates in epoch milliseconds.
+	{"questions", []string{"id INTEGER PRIMARY KEY", "product_id INTEGER NOT NULL", "body TEXT NOT NULL", "date INTEGER NOT NULL",
+		"asker_name TEXT NOT NULL", "asker_email TEXT", "reported INTEGER NOT NULL", "helpfulness INTEGER NOT NULL"},
+		[]string{"product_id"}},
+	{"answers", []string{"id INTEGER PRIMARY KEY", "question_id INTEGER NOT NULL", "body TEXT NOT NULL", "date INTEGER NOT NULL",
+		"answerer_name TEXT NOT NULL", "answerer_email TEXT", "reported INTEGER NOT NULL", "helpfulness INTEGER NOT NULL"},
+		[]string{"question_id"}},
+	{"answer_photos", []string{"id INTEGER PRIMARY KEY", "answer_id INTEGER NOT NULL", "url TEXT NOT NULL"}, []string{"answer_id"}},
+	// qa_docs holds each product's questions with their answers as one
+	// document (reload.QuestionPage), so that a page of them is one
+	// lookup: a load writes them from the rows, and every write of a
+	// product's questions writes its document anew.
+	{"qa_docs", []string{"product_id INTEGER PRIMARY KEY", "doc TEXT NOT NULL"}, nil},
 }
 
 // tableNamed returns the catalog table of a name.

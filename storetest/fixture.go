@@ -28,6 +28,9 @@ type Fixture struct {
 	ReviewPhotos        []catalog.ReviewPhoto
 	Characteristics     []catalog.Characteristic
 	CharacteristicVotes []catalog.CharacteristicVote
+	Questions           []catalog.Question
+	Answers             []catalog.Answer
+	AnswerPhotos        []catalog.AnswerPhoto
 }
 
 func str(s string) catalog.Null[string] { return catalog.Some(s) }
@@ -130,6 +133,35 @@ func NewFixture() Fixture {
 			{ID: 8, CharacteristicID: 4, ReviewID: 4, Value: 1},
 			{ID: 9, CharacteristicID: 1, ReviewID: 6, Value: 3},
 			{ID: 10, CharacteristicID: 5, ReviewID: 5, Value: 3},
+		},
+		// Product 1's questions: 3 and 1 tie on helpfulness (id decides),
+		// 2 is reported; question 1's answers are out of id order in the
+		// file, one reported; product 2 has one question without answers.
+		Questions: []catalog.Question{
+			{ID: 1, ProductID: 1, Body: "Is it warm enough for -20°C?", Date: day(1595884714409), AskerName: "cold",
+				AskerEmail: str("cold@example.com"), Helpfulness: 4},
+			{ID: 2, ProductID: 1, Body: "HEY WHAT IS THIS?", Date: day(1613888219613), AskerName: "loud",
+				AskerEmail: str("loud@example.com"), Reported: true, Helpfulness: 9},
+			{ID: 3, ProductID: 1, Body: "Does it run \"big\"?", Date: day(1608535907083), AskerName: "émile",
+				AskerEmail: str("emile@example.com"), Helpfulness: 4},
+			{ID: 4, ProductID: 1, Body: "Washable?", Date: day(1594341317010), AskerName: "clean", Helpfulness: 7},
+			{ID: 5, ProductID: 2, Body: "Polarized?", Date: day(1594341317010), AskerName: "sunny", AskerEmail: str("sun@example.com")},
+		},
+		Answers: []catalog.Answer{
+			{ID: 3, QuestionID: 1, Body: "Yes, down to -30.", Date: day(1599958385988), AnswererName: "Seller", Helpfulness: 1},
+			{ID: 1, QuestionID: 1, Body: "I wore it at -25, fine.", Date: day(1615008233634), AnswererName: "nordic",
+				AnswererEmail: str("nordic@example.com"), Helpfulness: 8},
+			{ID: 2, QuestionID: 1, Body: "Buy cheap parkas at spam.example", Date: day(1615008233634), AnswererName: "spammer",
+				AnswererEmail: str("spam@example.com"), Reported: true, Helpfulness: 30},
+			{ID: 4, QuestionID: 3, Body: "True to size.", Date: day(1596547018643), AnswererName: "tallguy",
+				AnswererEmail: str("tall@example.com"), Helpfulness: 3},
+			{ID: 5, QuestionID: 4, Body: "Cold wash only.", Date: day(1596547018643), AnswererName: "clean",
+				AnswererEmail: str("clean@example.com"), Helpfulness: 3},
+		},
+		AnswerPhotos: []catalog.AnswerPhoto{
+			{ID: 2, AnswerID: 1, URL: "https://img.example/answer-1-b.jpg"},
+			{ID: 1, AnswerID: 1, URL: "https://img.example/answer-1-a.jpg"},
+			{ID: 3, AnswerID: 2, URL: "https://spam.example/ad.jpg"},
 		},
 	}
 }

@@ -95,6 +95,18 @@ func (l *Recorded) AddCharacteristicVotes(_ context.Context, rows []catalog.Char
 	return record(l, "characteristic_votes", &l.CharacteristicVotes, rows)
 }
 
+func (l *Recorded) AddQuestions(_ context.Context, rows []catalog.Question) error {
+	return record(l, "questions", &l.Questions, rows)
+}
+
+func (l *Recorded) AddAnswers(_ context.Context, rows []catalog.Answer) error {
+	return record(l, "answers", &l.Answers, rows)
+}
+
+func (l *Recorded) AddAnswerPhotos(_ context.Context, rows []catalog.AnswerPhoto) error {
+	return record(l, "answer_photos", &l.AnswerPhotos, rows)
+}
+
 // Commit makes the load the recorder's live one.
 func (l *Recorded) Commit(context.Context) error {
 	l.r.Live = l

@@ -341,6 +341,15 @@ func testReviewWritesKept(t *testing.T, open Opener) {
 	// Once more: what was carried over is carried again, not twice.
 	Load(t, s, NewFixture())
 	checkMeta(t, s, m, 1, 2, 3)
+	// A review is posted after it under a new id.
+	after := newReview(3, 4, catalog.Vote{CharacteristicID: 6, Value: 2})
+	afterID, err := s.PostReview(ctx, after, clock.Now())
+	if err != nil {
+		t.Fatalf("a review after the load: %v", err)
+	}
+	m.reviews[afterID] = catalog.Review{ID: afterID, ProductID: 3, Rating: 4, Recommend: after.Recommend}
+	m.votes[afterID] = after.Votes
+	checkMeta(t, s, m, 3)
 
 	t.Run("ErrUnfit", func(t *testing.T) {
 		f := NewFixture()
@@ -402,15 +411,24 @@ func testReviewsOfDeletedProduct(t *testing.T, open Opener) {
 	if _, err := s.PostReview(ctx, newReview(1, 5, catalog.Vote{CharacteristicID: 1, Value: 5}), clock.Now()); err != nil {
 		t.Fatal(err)
 	}
+	if err := s.MarkAnswerHelpful(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
 	ApplyDelta(t, s, Delta{Deleted: []catalog.Deletion{{Entity: catalog.EntityProduct, ID: 1}}})
 	got, err := s.Reviews(ctx, catalog.ReviewQuery{ProductID: 1, Page: catalog.Page{Number: 1, Size: 5}})
 	if err != nil || len(got) != 0 {
 		t.Fatalf("reviews of a deleted product = %v, %v; want none", reviewIDs(got), err)
 	}
 	checkMeta(t, s, &reviewModel{reviews: map[int64]catalog.Review{}}, 1)
+	// Its questions and their answers go with it.
+	checkQA(t, s, &qaModel{questions: map[int64]catalog.Question{}, answers: map[int64]catalog.Answer{}}, 1)
+	if answers, err := s.Answers(ctx, catalog.AnswerQuery{QuestionID: 1, Page: catalog.Page{Number: 1, Size: 5}}); err != nil || len(answers) != 0 {
+		t.Fatalf("answers of a deleted product's question = %+v, %v; want none", answers, err)
+	}
 	// A whole load after it has nothing of product 1 to carry.
 	Load(t, s, NewFixture())
 	checkMeta(t, s, newReviewModel(NewFixture()), 1)
+	checkQA(t, s, newQAModel(NewFixture()), 1)
 
 	dl, err := s.BeginDelta(ctx)
 	if err != nil {

@@ -76,6 +76,9 @@ func addFixture(ctx context.Context, l catalog.Load, f Fixture) error {
 		l.AddReviewPhotos(ctx, f.ReviewPhotos),
 		l.AddCharacteristics(ctx, f.Characteristics),
 		l.AddCharacteristicVotes(ctx, f.CharacteristicVotes),
+		l.AddQuestions(ctx, f.Questions),
+		l.AddAnswers(ctx, f.Answers),
+		l.AddAnswerPhotos(ctx, f.AnswerPhotos),
 	)
 }
 
@@ -95,6 +98,12 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Changes", func(t *testing.T) { testChanges(t, open) })
 	t.Run("Delta", func(t *testing.T) { testDelta(t, open) })
 	t.Run("Reviews", func(t *testing.T) { testReviews(t, open) })
+	t.Run("Questions", func(t *testing.T) { testQuestions(t, open) })
+	t.Run("PostQA", func(t *testing.T) { testPostQA(t, open) })
+	t.Run("QAHelpful", func(t *testing.T) { testQAHelpful(t, open) })
+	t.Run("ReportQA", func(t *testing.T) { testReportQA(t, open) })
+	t.Run("QAChanges", func(t *testing.T) { testQAChanges(t, open) })
+	t.Run("QAWritesKept", func(t *testing.T) { testQAWritesKept(t, open) })
 	t.Run("ReviewMeta", func(t *testing.T) { testReviewMeta(t, open) })
 	t.Run("PostReview", func(t *testing.T) { testPostReview(t, open) })
 	t.Run("ReviewHelpful", func(t *testing.T) { testReviewHelpful(t, open) })

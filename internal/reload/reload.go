@@ -101,8 +101,9 @@ func (l *Load) Rollback() error {
 }
 
 // Built are the catalog tables a load's Build makes from the others: the
-// blocks of the product list, the read model and the sums of reviews.
-var Built = map[string]bool{"product_blocks": true, "product_docs": true, "review_stats": true}
+// blocks of the product list, the read model, the sums of reviews and the
+// questions' documents.
+var Built = map[string]bool{"product_blocks": true, "product_docs": true, "review_stats": true, "qa_docs": true}
 
 // Rebuild makes l, a load just begun, a copy of the live catalog and
 // commits it: exec runs, in one transaction, the statements that copy
@@ -183,12 +184,17 @@ type Values struct {
 	ReviewPhoto        func(catalog.ReviewPhoto) []any
 	Characteristic     func(catalog.Characteristic) []any
 	CharacteristicVote func(catalog.CharacteristicVote) []any
+	// The questions' too.
+	Question    func(catalog.Question) []any
+	Answer      func(catalog.Answer) []any
+	AnswerPhoto func(catalog.AnswerPhoto) []any
 }
 
 // OfDelta returns the values a delta takes: not the historical carts, nor
-// the reviews, which come with whole loads.
+// the reviews and questions, which come with whole loads.
 func (v Values) OfDelta() Values {
 	v.CartLine, v.Review, v.ReviewPhoto, v.Characteristic, v.CharacteristicVote = nil, nil, nil, nil, nil
+	v.Question, v.Answer, v.AnswerPhoto = nil, nil, nil
 	return v
 }
 
@@ -255,6 +261,20 @@ func (a Adds) AddCharacteristicVotes(ctx context.Context, rows []catalog.Charact
 	return addReviewRows(ctx, a, "characteristic_votes", rows, a.Values.CharacteristicVote)
 }
 
+// AddQuestions adds the dataset's questions; a delta refuses them, and
+// their answers and the answers' photos.
+func (a Adds) AddQuestions(ctx context.Context, rows []catalog.Question) error {
+	return addReviewRows(ctx, a, "questions", rows, a.Values.Question)
+}
+
+func (a Adds) AddAnswers(ctx context.Context, rows []catalog.Answer) error {
+	return addReviewRows(ctx, a, "answers", rows, a.Values.Answer)
+}
+
+func (a Adds) AddAnswerPhotos(ctx context.Context, rows []catalog.AnswerPhoto) error {
+	return addReviewRows(ctx, a, "answer_photos", rows, a.Values.AnswerPhoto)
+}
+
 func addReviewRows[T any](ctx context.Context, a Adds, table string, rows []T, values func(T) []any) error {
 	if values == nil {
 		return catalog.ErrDeltaReviews
@@ -263,16 +283,17 @@ func addReviewRows[T any](ctx context.Context, a Adds, table string, rows []T, v
 }
 
 // Writes is one engine's steps for carrying what shoppers wrote through
-// the API (reviews posted, marked helpful, reported) onto a new catalog,
+// the API (reviews, questions and answers posted, marked helpful,
+// reported) onto a new catalog,
 // within its swap.
 type Writes struct {
 	// Changed numbers a change of every product's reviews.
 	Changed func(ctx context.Context) error
 	// Drop lets what shoppers wrote go.
 	Drop func(ctx context.Context) error
-	// Unfit returns how many reviews written through the API the new
-	// catalog cannot take, and the first of them.
-	Unfit func(ctx context.Context) (n int64, first []int64, err error)
+	// Unfit runs a query of the writes the new catalog cannot take
+	// (UnfitWritesSQL, UnfitQAWritesSQL): how many, and the first.
+	Unfit func(ctx context.Context, query string) (n int64, first []int64, err error)
 	// Carry copies them into the new catalog and sums its products up
 	// anew.
 	Carry func(ctx context.Context) error
@@ -292,12 +313,17 @@ func CarryWrites(ctx context.Context, w Writes, copying, drop bool) error {
 	if drop {
 		return w.Drop(ctx)
 	}
-	n, unfit, err := w.Unfit(ctx)
-	switch {
-	case err != nil:
-		return err
-	case n > 0:
-		return catalog.ErrUnfitWrites(n, unfit)
+	for _, u := range []struct {
+		query string
+		err   func(n int64, ids []int64) error
+	}{{UnfitWritesSQL, catalog.ErrUnfitWrites}, {UnfitQAWritesSQL, catalog.ErrUnfitQAWrites}} {
+		n, unfit, err := w.Unfit(ctx, u.query)
+		switch {
+		case err != nil:
+			return err
+		case n > 0:
+			return u.err(n, unfit)
+		}
 	}
 	return w.Carry(ctx)
 }

@@ -26,6 +26,10 @@ func VoteValues(v catalog.CharacteristicVote) []any {
 	return []any{v.ID, v.CharacteristicID, v.ReviewID, v.Value}
 }
 
+// AnswerPhotoValues are the values of an answer's photo as both engines
+// store it.
+func AnswerPhotoValues(p catalog.AnswerPhoto) []any { return []any{p.ID, p.AnswerID, p.URL} }
+
 // UnfitWritesSQL finds the reviews written through the API that a new
 // catalog cannot take as they are: a posted review whose id the dataset
 // has, whose product it lacks, or whose votes are on characteristics that
