@@ -13,6 +13,7 @@ import (
 	"runtime"
 	"strconv"
 	"sync"
+	"sync/atomic"
 
 	"catalog"
 	"catalog/csv"
@@ -35,6 +36,7 @@ type Options struct {
 type Counts struct {
 	Products, Features, Styles, Photos, SKUs, Related           int64
 	Reviews, ReviewPhotos, Characteristics, CharacteristicVotes int64
+	Questions, Answers, AnswerPhotos                            int64
 }
 
 // add returns the sum of c and d, file by file.
@@ -43,6 +45,7 @@ func (c Counts) add(d Counts) Counts {
 		c.Products + d.Products, c.Features + d.Features, c.Styles + d.Styles, c.Photos + d.Photos,
 		c.SKUs + d.SKUs, c.Related + d.Related, c.Reviews + d.Reviews, c.ReviewPhotos + d.ReviewPhotos,
 		c.Characteristics + d.Characteristics, c.CharacteristicVotes + d.CharacteristicVotes,
+		c.Questions + d.Questions, c.Answers + d.Answers, c.AnswerPhotos + d.AnswerPhotos,
 	}
 }
 
@@ -52,8 +55,9 @@ func (c Counts) add(d Counts) Counts {
 const chunkSize = 1000
 
 // Write writes product.csv, features.csv, styles.csv, photos.csv, skus.csv,
-// related.csv and the review files reviews.csv, reviews_photos.csv,
-// characteristics.csv and characteristic_reviews.csv into dir (created if
+// related.csv, the review files reviews.csv, reviews_photos.csv,
+// characteristics.csv and characteristic_reviews.csv, and the Q&A files
+// questions.csv, answers.csv and answers_photos.csv into dir (created if
 // need be). Every file's rows are grouped by product, in product order.
 func Write(ctx context.Context, dir string, opts Options) (Counts, error) {
 	if opts.Products < 1 || opts.Products > catalog.MaxID {
@@ -68,9 +72,10 @@ func Write(ctx context.Context, dir string, opts Options) (Counts, error) {
 	g := newGenerator(opts)
 	// First pass: how many rows each chunk has, hence where its ids start
 	// (after the rows of the chunks before it).
+	counts := g.countChunks(opts.Workers)
 	starts := make([]Counts, g.chunks+1)
-	for k := range g.chunks {
-		starts[k+1] = starts[k].add(g.countChunk(k))
+	for k, c := range counts {
+		starts[k+1] = starts[k].add(c)
 	}
 	out, err := createFiles(dir)
 	if err != nil {
@@ -135,7 +140,7 @@ func Write(ctx context.Context, dir string, opts Options) (Counts, error) {
 	return starts[g.chunks], nil
 }
 
-const nfiles = 10
+const nfiles = 13
 
 const (
 	fileProducts = iota
@@ -148,13 +153,18 @@ const (
 	fileReviewPhotos
 	fileCharacteristics
 	fileVotes
+	fileQuestions
+	fileAnswers
+	fileAnswerPhotos
 )
 
 var fileNames = [nfiles]string{csv.Products.File, csv.Features.File, csv.Styles.File, csv.Photos.File, csv.SKUs.File, csv.Related.File,
-	csv.Reviews.File, csv.ReviewPhotos.File, csv.Characteristics.File, csv.CharacteristicVotes.File}
+	csv.Reviews.File, csv.ReviewPhotos.File, csv.Characteristics.File, csv.CharacteristicVotes.File,
+	csv.Questions.File, csv.Answers.File, csv.AnswerPhotos.File}
 
 var headers = [nfiles]string{csv.Products.Header(), csv.Features.Header(), csv.Styles.Header(), csv.Photos.Header(), csv.SKUs.Header(), csv.Related.Header(),
-	csv.Reviews.Header(), csv.ReviewPhotos.Header(), csv.Characteristics.Header(), csv.CharacteristicVotes.Header()}
+	csv.Reviews.Header(), csv.ReviewPhotos.Header(), csv.Characteristics.Header(), csv.CharacteristicVotes.Header(),
+	csv.Questions.Header(), csv.Answers.Header(), csv.AnswerPhotos.Header()}
 
 type files struct {
 	f      [nfiles]*os.File
@@ -293,8 +303,25 @@ func pick(r *rand.Rand, weights []int) int {
 	return len(weights) - 1
 }
 
+// countChunks returns every chunk's rows, counted by workers in parallel.
+func (g *generator) countChunks(workers int) []Counts {
+	counts := make([]Counts, g.chunks)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for k := int(next.Add(1) - 1); k < g.chunks; k = int(next.Add(1) - 1) {
+				counts[k] = g.countChunk(k)
+			}
+		})
+	}
+	wg.Wait()
+	return counts
+}
+
 func (g *generator) countChunk(k int) Counts {
 	shape, _ := g.streams(k)
+	qaShape, _ := g.qaStreams(k)
 	_, n := g.chunkProducts(k)
 	var c Counts
 	for range n {
@@ -309,6 +336,7 @@ func (g *generator) countChunk(k int) Counts {
 			c.SKUs += int64(skus)
 		}
 		countReviews(shape, p, &c)
+		countQA(qaShape, &c)
 	}
 	return c
 }
@@ -316,6 +344,7 @@ func (g *generator) countChunk(k int) Counts {
 // renderChunk writes chunk k's rows of every file.
 func (g *generator) renderChunk(k int, at Counts) *[nfiles][]byte {
 	shape, r := g.streams(k)
+	qaShape, qaR := g.qaStreams(k)
 	first, n := g.chunkProducts(k)
 	var bufs [nfiles][]byte
 	bufs[fileProducts] = make([]byte, 0, n*300)
@@ -328,7 +357,11 @@ func (g *generator) renderChunk(k int, at Counts) *[nfiles][]byte {
 	bufs[fileReviewPhotos] = make([]byte, 0, n*450)
 	bufs[fileCharacteristics] = make([]byte, 0, n*90)
 	bufs[fileVotes] = make([]byte, 0, n*560)
+	bufs[fileQuestions] = make([]byte, 0, n*420)
+	bufs[fileAnswers] = make([]byte, 0, n*880)
+	bufs[fileAnswerPhotos] = make([]byte, 0, n*360)
 	var rs reviewState
+	var qs qaState
 	for i := range n {
 		id := first + int64(i)
 		ps := drawProduct(shape)
@@ -390,6 +423,7 @@ func (g *generator) renderChunk(k int, at Counts) *[nfiles][]byte {
 			bufs[fileRelated] = csv.Related.Append(bufs[fileRelated], catalog.Related{ID: at.Related, ProductID: id, RelatedID: target})
 		}
 		g.renderReviews(shape, r, &rs, &bufs, &at, &product, ps)
+		g.renderQA(qaShape, qaR, &qs, &bufs, &at, &product, ps)
 	}
 	return &bufs
 }
@@ -410,6 +444,7 @@ type pools struct {
 	styleNames            []string
 	photos                []catalog.Photo
 	reviewPools
+	qaPools
 }
 
 func newPools(seed uint64) pools {
@@ -451,6 +486,7 @@ func newPools(seed uint64) pools {
 		})
 	}
 	p.reviewPools = newReviewPools(seed)
+	p.qaPools = newQAPools(seed)
 	return p
 }
 

@@ -26,7 +26,8 @@ func write(t *testing.T, opts generate.Options) (string, generate.Counts) {
 }
 
 var files = []string{"product.csv", "features.csv", "styles.csv", "photos.csv", "skus.csv", "related.csv",
-	"reviews.csv", "reviews_photos.csv", "characteristics.csv", "characteristic_reviews.csv"}
+	"reviews.csv", "reviews_photos.csv", "characteristics.csv", "characteristic_reviews.csv",
+	"questions.csv", "answers.csv", "answers_photos.csv"}
 
 func sameFiles(t *testing.T, a, b string) bool {
 	t.Helper()

@@ -46,7 +46,8 @@ func load(t *testing.T, n int, seed uint64) *storetest.Recorded {
 	got := generate.Counts{Products: int64(len(m.Products)), Features: int64(len(m.Features)), Styles: int64(len(m.Styles)),
 		Photos: int64(len(m.Photos)), SKUs: int64(len(m.SKUs)), Related: int64(len(m.Related)),
 		Reviews: int64(len(m.Reviews)), ReviewPhotos: int64(len(m.ReviewPhotos)),
-		Characteristics: int64(len(m.Characteristics)), CharacteristicVotes: int64(len(m.CharacteristicVotes))}
+		Characteristics: int64(len(m.Characteristics)), CharacteristicVotes: int64(len(m.CharacteristicVotes)),
+		Questions: int64(len(m.Questions)), Answers: int64(len(m.Answers)), AnswerPhotos: int64(len(m.AnswerPhotos))}
 	if got != counts {
 		t.Fatalf("counts %+v, the files have %+v", counts, got)
 	}

@@ -9,20 +9,22 @@ type category struct {
 	shoes bool
 	// characteristics are what reviews of its products vote on.
 	characteristics *characteristicSets
+	// topics are what shoppers ask about its products, beside qaTopics.
+	topics []qaTopic
 }
 
 var categories = []category{
-	{"Jackets", []string{"Jacket", "Onesie", "Parka", "Windbreaker", "Blazer", "Coat"}, false, &clothingCharacteristics},
-	{"Pants", []string{"Joggers", "Slacks", "Trousers", "Chinos", "Jeans", "Cargos"}, false, &clothingCharacteristics},
-	{"Shirts", []string{"Shirt", "Tee", "Polo", "Henley", "Button Down"}, false, &clothingCharacteristics},
-	{"Shorts", []string{"Shorts", "Trunks", "Board Shorts"}, false, &clothingCharacteristics},
-	{"Sweaters", []string{"Sweater", "Cardigan", "Hoodie", "Pullover"}, false, &clothingCharacteristics},
-	{"Dresses", []string{"Dress", "Sundress", "Gown", "Romper"}, false, &clothingCharacteristics},
-	{"Accessories", []string{"Sunglasses", "Cap", "Beanie", "Scarf", "Belt", "Gloves"}, false, &accessoryCharacteristics},
-	{"Kicks", []string{"Kicks", "Sneakers", "Trainers", "High Tops", "Runners"}, true, &shoeCharacteristics},
-	{"Dress Shoes", []string{"Oxfords", "Loafers", "Brogues", "Derbies"}, true, &shoeCharacteristics},
-	{"Boots", []string{"Boots", "Chelseas", "Hikers"}, true, &shoeCharacteristics},
-	{"Sandals", []string{"Sandals", "Slides", "Flip Flops"}, true, &shoeCharacteristics},
+	{"Jackets", []string{"Jacket", "Onesie", "Parka", "Windbreaker", "Blazer", "Coat"}, false, &clothingCharacteristics, clothingTopics},
+	{"Pants", []string{"Joggers", "Slacks", "Trousers", "Chinos", "Jeans", "Cargos"}, false, &clothingCharacteristics, clothingTopics},
+	{"Shirts", []string{"Shirt", "Tee", "Polo", "Henley", "Button Down"}, false, &clothingCharacteristics, clothingTopics},
+	{"Shorts", []string{"Shorts", "Trunks", "Board Shorts"}, false, &clothingCharacteristics, clothingTopics},
+	{"Sweaters", []string{"Sweater", "Cardigan", "Hoodie", "Pullover"}, false, &clothingCharacteristics, clothingTopics},
+	{"Dresses", []string{"Dress", "Sundress", "Gown", "Romper"}, false, &clothingCharacteristics, clothingTopics},
+	{"Accessories", []string{"Sunglasses", "Cap", "Beanie", "Scarf", "Belt", "Gloves"}, false, &accessoryCharacteristics, accessoryTopics},
+	{"Kicks", []string{"Kicks", "Sneakers", "Trainers", "High Tops", "Runners"}, true, &shoeCharacteristics, shoeTopics},
+	{"Dress Shoes", []string{"Oxfords", "Loafers", "Brogues", "Derbies"}, true, &shoeCharacteristics, shoeTopics},
+	{"Boots", []string{"Boots", "Chelseas", "Hikers"}, true, &shoeCharacteristics, shoeTopics},
+	{"Sandals", []string{"Sandals", "Slides", "Flip Flops"}, true, &shoeCharacteristics, shoeTopics},
 }
 
 var clothingSizes = []string{"XS", "S", "M", "L", "XL", "XXL"}
@@ -208,3 +210,151 @@ var (
 )
 
 var reviewPhotoWidths = []string{"668", "975", "1650", "1652", "3028"}
+
+// Q&A words. A topic's questions, its shoppers' answers and the seller's.
+// A %s in a question is a noun of the product's category, in lower case, in
+// a sentence that reads whether the noun is singular ("jacket") or plural
+// ("joggers"); footwear nouns are all plural. Answers name no noun.
+
+type qaTopic struct {
+	questions, answers, seller []string
+}
+
+// qaTopics are asked about every product.
+var qaTopics = []qaTopic{
+	{
+		questions: []string{"Where is this product made?", "Which country is this made in?", "Who manufactures the %s?"},
+		answers: []string{"China", "Made locally!", "Vietnam, according to the tag.", "Portugal", "The label says Mexico.",
+			"I think it's made in Italy.", "Somewhere in Europe, I believe."},
+		seller: []string{"Made locally!", "Manufactured in Mexico City.", "It's made in our own factory in Portugal."},
+	},
+	{
+		questions: []string{"Where does this product ship from?", "How long does shipping take?", "Can I get the %s shipped overseas?"},
+		answers: []string{"Mine came in three days.", "It ships from the warehouse in Tulsa.", "Mine was delivered from Ohio.",
+			"About a week for me.", "Mine took almost a month, so order early."},
+		seller: []string{"We ship from our warehouse in Oklahoma within two business days.", "We ship worldwide!"},
+	},
+	{
+		questions: []string{"Why is this product cheaper here than other sites?", "Will the %s go on sale soon?",
+			"Is there a discount if I buy two?"},
+		answers: []string{"I got mine on sale.", "No idea, but it's a great deal.", "Prices drop around the holidays.",
+			"This product is overstocked here!"},
+		seller: []string{"We are selling it here without any markup from the middleman!",
+			"We have sales every season, sign up for our newsletter!"},
+	},
+	{
+		questions: []string{"Is this product sustainable?", "Was this product ethically made?", "Is the packaging recyclable?"},
+		answers: []string{"It says it's sustainably sourced.", "Not sure, the tag doesn't say.", "The packaging was all paper.",
+			"It's made from recycled parts in a green facility."},
+		seller: []string{"It's Green Circle certified!", "Yes, every part is sustainably sourced and fair trade certified."},
+	},
+	{
+		questions: []string{"How long does it last?", "How long did the %s last you?", "Does the color fade after washing?"},
+		answers: []string{"I've had mine for months and it's still holding up great!", "Two years and counting.",
+			"The color faded a little after a few washes.", "Mine wore out after a season.", "Still like new."},
+		seller: []string{"It comes with a five year warranty."},
+	},
+	{
+		questions: []string{"Can I return the %s for another size?", "Does it come in a gift box?"},
+		answers:   []string{"I returned mine, no problem.", "Yes, returns are free.", "Mine came in a plain box."},
+		seller:    []string{"Yes, returns are free within 30 days.", "Gift wrapping is free at checkout."},
+	},
+	{
+		questions: []string{"Is it noise cancelling?", "Does it come with batteries?", "Can I wear the %s on the moon?"},
+		answers:   []string{"No?", "I don't think so.", "What?", "Only on Tuesdays."},
+	},
+}
+
+var clothingTopics = []qaTopic{
+	{
+		questions: []string{"What fabric is used for the %s?", "What is the fabric like?", "Is it see-through?", "Is the fabric stretchy?"},
+		answers: []string{"Cotton, I think.", "Something soft, I can't be sure what.", "It feels like a cotton blend.",
+			"It has a little stretch to it.", "Not see-through at all.", "Supposedly linen, but I think it's synthetic."},
+		seller: []string{"It's a cotton blend, see the features for details."},
+	},
+	{
+		questions: []string{"Does this product run big or small?", "Should I size up for the %s?",
+			"What size should I get in the %s if I'm usually a medium?"},
+		answers: []string{"Runs small, I'd say.", "True to size for me.", "Felt a little smaller than my usual size.",
+			"Size up if you're between sizes.", "I'm usually a medium and the medium fits perfectly.", "It fit fine for me."},
+		seller: []string{"It runs true to size; see the size chart."},
+	},
+	{
+		questions: []string{"Can I wash it?", "Can I machine wash the %s?", "Will the %s shrink in the dryer?"},
+		answers: []string{"Yes", "It says not to.", "I wouldn't machine wash it.", "Only if you want to ruin it!",
+			"I've washed mine a dozen times and it seems fine.", "Cold wash, hang dry.", `The tag says "dry clean only".`},
+		seller: []string{"Machine wash cold, tumble dry low."},
+	},
+	{
+		questions: []string{"How warm does it keep you?", "Is it good for summer?", "Is it waterproof?"},
+		answers: []string{"Warm enough for fall, not for winter.", "Too warm for summer.", "It's water resistant, not waterproof.",
+			"Perfect for spring."},
+	},
+}
+
+var shoeTopics = []qaTopic{
+	{
+		questions: []string{"What is the sole made of?", "Is the upper real leather?", "What are the insoles like?"},
+		answers: []string{"Rubber", "It's a rubber sole.", "Synthetic, I think.", "The rubber on the sole wears down fast.",
+			"Suede", "Recycled rubber, and it grips well.", "The insoles are thin, I replaced them."},
+		seller: []string{"The sole is natural rubber.", "Full grain leather."},
+	},
+	{
+		questions: []string{"Does this product run big or small?", "Are the %s good for wide feet?", "Do the %s run narrow?"},
+		answers: []string{"It runs pretty wide on me.", "Half a size small.", "True to size.", "Order a half size up.",
+			"Narrow, definitely."},
+		seller: []string{"They run true to size; wide sizes are coming soon."},
+	},
+	{
+		questions: []string{"Are the %s comfortable for standing all day?", "Do the %s need breaking in?",
+			"Any tips for breaking in the %s?"},
+		answers: []string{"Comfy from day one.", "They needed a week to break in.", "I walk in them all day, no problems.",
+			"Add an insole and they're perfect.", "Wear them with thick socks for a few days."},
+	},
+	{
+		questions: []string{"Are the %s waterproof?", "Are they good in the snow?"},
+		answers:   []string{"Not waterproof, but they dry fast.", "I spray them and they're fine in the rain.", "No, my feet got soaked."},
+		seller:    []string{"They are water resistant."},
+	},
+}
+
+var accessoryTopics = []qaTopic{
+	{
+		questions: []string{"What material is used for the %s?", "Is it real leather?", "Is there a case included with the %s?"},
+		answers:   []string{"Leather, I think.", "Wool, and it's not itchy.", "Yes, a soft pouch.", "Plastic, but it feels sturdy."},
+		seller:    []string{"See the features for the materials.", "Yes, it comes with a case."},
+	},
+	{
+		questions: []string{"Is it one size fits all?", "Is it adjustable?", "How big is it?"},
+		answers:   []string{"One size, it's adjustable.", "It fit me fine, and I have a big head.", "A bit small for me.", "Yes"},
+		seller:    []string{"One size fits most; it's adjustable."},
+	},
+}
+
+// qaGenericAnswers answer any question; qaAfterwords follow an answer now
+// and then.
+var (
+	qaGenericAnswers = []string{"Yes", "No", "Not sure.", "Good question!", "I don't know, sorry.", "Maybe?"}
+	qaAfterwords     = []string{"Hope that helps!", "Love it.", "Check the size chart too.", "Highly recommend.", "Just my experience."}
+)
+
+// spamQuestions are what some reported questions say.
+var spamQuestions = []string{"HEY IS ANYONE OUT THERE!!!?", "HI EVERYONE?", "TEST QUESTION PLEASE IGNORE?", "WHY IS THIS HERE???"}
+
+// Askers' and answerers' names are short handles ("coolkid", "l33tgamer",
+// "skilover81").
+var (
+	qaHandleStarts = []string{
+		"funny", "cool", "silly", "wild", "warm", "iluv", "l33t", "n00b", "too", "ski", "bball", "football", "mets",
+		"yankee", "luau", "the", "super", "wonder", "happy", "lucky", "tiny", "sporty", "lazy", "night", "h@cker",
+	}
+	qaHandleEnds = []string{
+		"girl", "guy", "kid", "gamer", "lover", "fan", "child", "man", "woman", "fast", "catz", "dogz", "birds",
+		"whiz", "dude", "pal", "ninja", "queen", "king", "reaper",
+	}
+)
+
+var answerPhotoWidths = []string{"1650", "1651", "1652", "1653", "975"}
+
+// sellerAnswers are the seller's to a topic that has none of its own.
+var sellerAnswers = []string{"Thanks for asking! Please contact our support team.", "Yes", "No", "See the product description."}

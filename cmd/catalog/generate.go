@@ -53,8 +53,8 @@ func runGenerate(ctx context.Context, args []string, env environment, stdout, st
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "wrote %s in %s: %d products, %d features, %d styles, %d photos, %d skus, %d related, %d reviews, %d review photos, %d characteristics, %d characteristic votes\n",
+	fmt.Fprintf(stdout, "wrote %s in %s: %d products, %d features, %d styles, %d photos, %d skus, %d related, %d reviews, %d review photos, %d characteristics, %d characteristic votes, %d questions, %d answers, %d answer photos\n",
 		*out, time.Since(start).Round(time.Millisecond), n.Products, n.Features, n.Styles, n.Photos, n.SKUs, n.Related,
-		n.Reviews, n.ReviewPhotos, n.Characteristics, n.CharacteristicVotes)
+		n.Reviews, n.ReviewPhotos, n.Characteristics, n.CharacteristicVotes, n.Questions, n.Answers, n.AnswerPhotos)
 	return nil
 }
