@@ -360,6 +360,7 @@ type Store interface {
 	ChangeLog
 	ReviewLog
 	CartService
+	InteractionStore
 	Loader
 	Rebuilder
 	DeltaLoader

@@ -242,6 +242,8 @@ func checkText(name, s string, required bool, max int) error {
 	switch {
 	case !utf8.ValidString(s):
 		return Errorf(EINVALID, "%s is not UTF-8 text", name)
+	case strings.ContainsRune(s, 0):
+		return Errorf(EINVALID, "%s holds a NUL character", name) // PostgreSQL's text cannot
 	case required && strings.TrimSpace(s) == "":
 		return Errorf(EINVALID, "%s is missing", name)
 	case utf8.RuneCountInString(s) > max:

@@ -1,14 +1,17 @@
 // Package metrics exposes the service's workings to Prometheus
 // (client_golang): request durations by route and status class, requests
 // in flight, the response cache's counters, the catalog being served, the
-// store's connection pools, an import's progress, and the Go runtime's and
-// the process's own metrics.
+// store's connection pools, an import's progress, storefronts'
+// interactions, and the Go runtime's and the process's own metrics.
 package metrics
 
 import (
 	"net/http"
+	"strconv"
+	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -32,7 +35,19 @@ type Metrics struct {
 	changedProducts prometheus.Counter
 	historyGaps     prometheus.Counter
 	followed        atomic.Int64 // the generation of the last update counted; -1 before one
+
+	interactions *prometheus.CounterVec
+	// widgets are the counters of the widgets with a label of their own,
+	// at most widgetLabels; otherWidgets counts the rest.
+	widgetsMu    sync.RWMutex
+	widgets      map[string]prometheus.Counter
+	otherWidgets prometheus.Counter
 }
+
+// widgetLabels is how many widgets catalog_interactions_total gives a
+// label of their own: widgets are what clients send, so the label's values
+// are bounded.
+const widgetLabels = 32
 
 // New returns the service's metrics, with the Go runtime's and the
 // process's.
@@ -75,8 +90,14 @@ func New() *Metrics {
 		Name: "catalog_history_gaps_total",
 		Help: "New catalogs whose changes this instance could not read or had fallen behind: every cached response was taken as changed.",
 	})
+	m.interactions = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "catalog_interactions_total",
+		Help: "Interactions (clicks) storefronts sent that were taken to be written, by widget: the first " + strconv.Itoa(widgetLabels) +
+			` widgets this instance took have a label of their own; the rest, and text that is not UTF-8, count under widget="other".`,
+	}, []string{"widget"})
+	m.widgets, m.otherWidgets = map[string]prometheus.Counter{}, m.interactions.WithLabelValues("other")
 	m.reg.MustRegister(m.duration, m.inFlight, m.importSize, m.importRead, m.importRows, m.importFiles, m.changedProducts, m.historyGaps,
-		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+		m.interactions, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
 
@@ -184,6 +205,61 @@ func (m *Metrics) WatchRemote(stats func() RemoteStats) {
 			}
 		},
 	})
+}
+
+// InteractionTaken counts an interaction taken to be written, by its
+// widget (catalog.ClickConfig.Taken).
+func (m *Metrics) InteractionTaken(widget string) { m.widgetCounter(widget).Inc() }
+
+// widgetCounter returns the counter of a widget's interactions: its own
+// while fewer than widgetLabels widgets have one, else the others'.
+func (m *Metrics) widgetCounter(widget string) prometheus.Counter {
+	m.widgetsMu.RLock()
+	c, ok := m.widgets[widget]
+	full := len(m.widgets) >= widgetLabels
+	m.widgetsMu.RUnlock()
+	switch {
+	case ok:
+		return c
+	case full || !utf8.ValidString(widget): // a label must be UTF-8
+		return m.otherWidgets
+	}
+	m.widgetsMu.Lock()
+	defer m.widgetsMu.Unlock()
+	if c, ok := m.widgets[widget]; ok {
+		return c
+	}
+	if len(m.widgets) >= widgetLabels {
+		return m.otherWidgets
+	}
+	c = m.interactions.WithLabelValues(widget)
+	m.widgets[widget] = c
+	return c
+}
+
+// InteractionStats are the counters of the writer of storefronts'
+// interactions (catalog.ClickStats, converted). Taken is counted by
+// widget instead, through InteractionTaken.
+type InteractionStats struct {
+	Taken, Batches, Shed, Dropped, Queued int64
+}
+
+// WatchInteractions exposes the counters of the writer of storefronts'
+// interactions, read at each scrape.
+func (m *Metrics) WatchInteractions(stats func() InteractionStats) {
+	counter := func(name, help string, v func(InteractionStats) int64) prometheus.Collector {
+		return prometheus.NewCounterFunc(prometheus.CounterOpts{Name: name, Help: help}, func() float64 { return float64(v(stats())) })
+	}
+	m.reg.MustRegister(
+		counter("catalog_interactions_shed_total", "Interactions answered 503, not taken: the queue of those waiting to be written was full, or the service was stopping.",
+			func(s InteractionStats) int64 { return s.Shed }),
+		counter("catalog_interactions_dropped_total", "Interactions taken, then dropped: every write of their batch failed.",
+			func(s InteractionStats) int64 { return s.Dropped }),
+		counter("catalog_interaction_batches_total", "Batches of interactions written to the store.",
+			func(s InteractionStats) int64 { return s.Batches }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "catalog_interactions_queued", Help: "Interactions taken and waiting to be written."},
+			func() float64 { return float64(stats().Queued) }),
+	)
 }
 
 // CatalogUpdated counts what a new catalog changed, as the service's feed

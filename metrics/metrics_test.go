@@ -2,9 +2,11 @@ package metrics_test
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -127,6 +129,41 @@ func TestMetrics(t *testing.T) {
 		wantLines(t, scrape(t, m), "catalog_http_requests_admitted_total 90", "catalog_http_requests_queued_total 12",
 			"catalog_http_requests_shed_total 7", "catalog_http_requests_waiting 3")
 	})
+}
+
+// Interactions are counted by widget, the first 32 widgets under their
+// own label and the rest under "other", from many goroutines at once.
+func TestMetrics_Interactions(t *testing.T) {
+	m := metrics.New()
+	wantLines(t, scrape(t, m), `catalog_interactions_total{widget="other"} 0`)
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			for w := range 40 {
+				m.InteractionTaken(fmt.Sprintf("w%02d", w%32))
+			}
+			for w := range 40 {
+				m.InteractionTaken(fmt.Sprintf("w%02d", w))
+			}
+		})
+	}
+	wg.Wait()
+	m.InteractionTaken("\xff not UTF-8")
+	m.InteractionTaken("w00")
+	m.WatchInteractions(func() metrics.InteractionStats {
+		return metrics.InteractionStats{Taken: 321, Batches: 4, Shed: 7, Dropped: 2, Queued: 5}
+	})
+	body := scrape(t, m)
+	wantLines(t, body,
+		`catalog_interactions_total{widget="w00"} 13`,
+		`catalog_interactions_total{widget="w07"} 12`,
+		`catalog_interactions_total{widget="w31"} 8`,
+		`catalog_interactions_total{widget="other"} 33`, // 4 times w32 to w39, and the text that is not UTF-8
+		"catalog_interactions_shed_total 7", "catalog_interactions_dropped_total 2",
+		"catalog_interaction_batches_total 4", "catalog_interactions_queued 5")
+	if n := strings.Count(body, "catalog_interactions_total{"); n != 33 {
+		t.Errorf("%d widget labels, want 33 (32 and other)", n)
+	}
 }
 
 // The feed's updates are counted: the products each new catalog changed,

@@ -161,7 +161,7 @@ func (db *DB) PoolStats() []pool.Stats {
 	return []pool.Stats{
 		stats("catalog", db.read, db.reads.Load()),
 		stats("catalog load", db.load, 0),
-		stats("review writes", db.write, 0),
+		stats("shopper writes", db.write, 0),
 		stats("carts", db.carts, 0),
 		stats("cart writes", db.cartWrite, 0),
 	}

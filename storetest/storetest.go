@@ -91,6 +91,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("CartKey", func(t *testing.T) { testCartKey(t, open) })
 	t.Run("CartLimit", func(t *testing.T) { testCartLimit(t, open) })
 	t.Run("ExpireCarts", func(t *testing.T) { testExpireCarts(t, open) })
+	t.Run("Interactions", func(t *testing.T) { testInteractions(t, open) })
 	t.Run("Load", func(t *testing.T) { testLoad(t, open) })
 	t.Run("Import", func(t *testing.T) { testImport(t, open) })
 	t.Run("ReloadUnderReads", func(t *testing.T) { testReloadUnderReads(t, open) })
