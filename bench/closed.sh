@@ -27,7 +27,9 @@
 #               (bench/warm.lua), not measured [0s: none]
 #   MIX         classic (bench/mix.lua's four routes) or page (a storefront's
 #               product page: the product, its styles, related, its review
-#               meta twice and a page of its reviews) [classic]
+#               meta twice and a page of its reviews) or qapage (the same
+#               and its first page of questions and one answers call)
+#               [classic]
 #   SERVE_ARGS  more flags for every serve []
 #   RESULTS     where the raw results go [bench-results/closed-<UTC time>]
 #
@@ -94,8 +96,8 @@ for store in $STORES; do
   *) die "unknown store $store" ;;
   esac
 done
-[[ $MIX == classic || $MIX == page ]] || die "MIX: classic or page, not $MIX"
-mixarg=(); [ "$MIX" = page ] && mixarg=(page)
+[[ $MIX == classic || $MIX == page || $MIX == qapage ]] || die "MIX: classic, page or qapage, not $MIX"
+mixarg=(); [ "$MIX" = classic ] || mixarg=("$MIX")
 for c in $CACHES; do [[ $c == on || $c == off ]] || die "CACHES: on or off, not $c"; done
 for i in $IDS; do [[ $i == uniform || $i == last10 ]] || die "IDS: uniform or last10, not $i"; done
 for c in $CONNS; do [[ $c =~ ^[0-9]+$ ]] || die "CONNS: numbers, not $c"; done

@@ -7,10 +7,17 @@
 -- another: /products/{id}, /styles, /related, /reviews/meta twice (the
 -- overview's stars, and the product's card on another page) and
 -- /reviews?product_id={id}&sort=relevant&count=5.
+--   wrk -s bench/mix.lua URL -- qapage FIRST LAST
+-- plays the same page with its Q&A too: /qa/questions?product_id={id}&count=5
+-- and one answers call, of the product's first question as the generator
+-- numbers them (about 3.52 questions a product, in product order).
 --   wrk -s bench/mix.lua URL -- ROUTE FIRST LAST
 -- requests one route for ids uniform over the range: product, styles,
--- related, meta or reviews (GET), or a write: post (POST /reviews of a
--- product, no votes) or helpful (PUT /reviews/{id}/helpful of a review).
+-- related, meta, reviews, questions (of a product) or answers (of a
+-- question) (GET), or a write: post (POST /reviews of a product, no
+-- votes), helpful (PUT /reviews/{id}/helpful of a review), ask (POST
+-- /qa/questions of a product), answer (POST /qa/questions/{id}/answers),
+-- qhelpful (PUT /qa/questions/{id}/helpful) or click (POST /interactions).
 --   wrk -s bench/mix.lua URL -- PATH
 -- requests PATH (e.g. '/products?page=200000&count=5') every time instead,
 -- counted the same way: bench/run.sh's deep pages.
@@ -55,6 +62,21 @@ local routes = {
       id, math.random(1, 5)))
   end,
   helpful = function(id) return wrk.format("PUT", "/reviews/" .. id .. "/helpful") end,
+  questions = function(id) return wrk.format("GET", "/qa/questions?product_id=" .. id .. "&count=5") end,
+  answers = function(id) return wrk.format("GET", "/qa/questions/" .. id .. "/answers") end,
+  ask = function(id)
+    return wrk.format("POST", "/qa/questions", {["Content-Type"] = "application/json"}, string.format(
+      '{"product_id":%d,"body":"Asked by bench/mix.lua under load?","name":"bench","email":"bench@example.com"}', id))
+  end,
+  answer = function(id)
+    return wrk.format("POST", "/qa/questions/" .. id .. "/answers", {["Content-Type"] = "application/json"},
+      '{"body":"Answered by bench/mix.lua under load.","name":"bench","email":"bench@example.com","photos":[]}')
+  end,
+  qhelpful = function(id) return wrk.format("PUT", "/qa/questions/" .. id .. "/helpful") end,
+  click = function(id)
+    return wrk.format("POST", "/interactions", {["Content-Type"] = "application/json"}, string.format(
+      '{"element":"img.thumbnail-%d","widget":"Overview","time":"2026-12-07T12:00:00.000Z"}', id))
+  end,
 }
 
 -- Per thread (each wrk thread has its own Lua state): responses by status.
@@ -76,9 +98,8 @@ function init(args)
     fixed = wrk.format("GET", args[1])
     return
   end
-  if args[1] == "page" then
-    page = true
-    table.remove(args, 1)
+  if args[1] == "page" or args[1] == "qapage" then
+    page = table.remove(args, 1)
   elseif routes[args[1]] then
     route = routes[table.remove(args, 1)]
   end
@@ -92,6 +113,9 @@ local pageCalls = {
   "/products/%d", "/products/%d/styles", "/products/%d/related", "/reviews/meta?product_id=%d",
   "/reviews/meta?product_id=%d", "/reviews?product_id=%d&sort=relevant&count=5",
 }
+local qaPageCalls = {(unpack or table.unpack)(pageCalls)}
+qaPageCalls[#qaPageCalls + 1] = "/qa/questions?product_id=%d&count=5"
+qaPageCalls[#qaPageCalls + 1] = "/qa/questions/%d/answers"
 local pageID
 
 local kinds = 4
@@ -101,9 +125,12 @@ function request()
   n = n + 1
   if route then return route(math.random(first, last)) end
   if page then
-    local k = (n - 1) % #pageCalls + 1
+    local calls = page == "qapage" and qaPageCalls or pageCalls
+    local k = (n - 1) % #calls + 1
     if k == 1 then pageID = math.random(first, last) end
-    return wrk.format("GET", string.format(pageCalls[k], pageID))
+    local id = pageID
+    if calls[k]:find("/answers") then id = math.floor((pageID - 1) * 3.52) + 1 end
+    return wrk.format("GET", string.format(calls[k], id))
   end
   local id = math.random(first, last)
   local k = n % kinds
