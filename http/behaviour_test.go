@@ -385,6 +385,11 @@ func (a *admission) Acquire(context.Context) (time.Time, error) {
 
 func (a *admission) Release(time.Time) { a.release++ }
 
+func (a *admission) TryAcquire() (time.Time, bool) {
+	at, err := a.Acquire(context.Background())
+	return at, err == nil
+}
+
 // TestServer_Admission: a request the admission refuses is answered 503
 // with Retry-After, before the store; health checks pass by it; an admitted
 // request gives its turn back.

@@ -41,11 +41,12 @@ func (f Freshness) cacheControl() string {
 		seconds(f.MaxAge), seconds(f.StaleWhileRevalidate), seconds(f.StaleIfError))
 }
 
-// reviewCacheControl returns the Cache-Control of the review responses:
-// a browser revalidates each time, so that a shopper sees a review the
-// moment it is posted (a 304 costs the service no store read when the
-// response is cached); a shared cache keeps them for MaxAge, as the
-// instances purge them from it when they change.
+// reviewCacheControl returns the Cache-Control of the review and Q&A
+// responses: a browser revalidates each time, so that a shopper sees a
+// review, question or answer the moment it is posted (a 304 costs the
+// service no store read when the response is cached); a shared cache
+// keeps them for MaxAge, as the instances purge them from it when they
+// change.
 func (f Freshness) reviewCacheControl() string {
 	return fmt.Sprintf("public, max-age=0, s-maxage=%d, stale-if-error=%d", seconds(f.MaxAge), seconds(f.StaleIfError))
 }
@@ -128,7 +129,7 @@ func (s *Server) writeHeaders(w http.ResponseWriter, route Route, resp *Response
 	h.Set("Surrogate-Key", resp.Keys)
 	h.Set("ETag", rep.etag)
 	h.Set("Cache-Control", s.cacheControl)
-	if route.ofReviews() {
+	if route.ofReviews() || route.ofQA() {
 		h.Set("Cache-Control", s.reviewCacheControl)
 	}
 	h.Add("Vary", "Accept-Encoding")

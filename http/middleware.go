@@ -6,20 +6,31 @@ import (
 	"net/http"
 	"path"
 	"strings"
+	"time"
 
 	"catalog"
 )
 
 // admit serves a request once the admission admits it, and answers 503
 // when it does not. Health checks are cheap and must answer under load:
-// they pass by.
+// they pass by. Interactions are the first shed: admitted only when no
+// other request waits, they never queue.
 func (s *Server) admit(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/healthz" || r.URL.Path == "/readyz" {
 			next.ServeHTTP(w, r)
 			return
 		}
-		admitted, err := s.cfg.Admission.Acquire(r.Context())
+		var admitted time.Time
+		var err error
+		if r.URL.Path == "/interactions" {
+			var ok bool
+			if admitted, ok = s.cfg.Admission.TryAcquire(); !ok {
+				err = errClicksShed
+			}
+		} else {
+			admitted, err = s.cfg.Admission.Acquire(r.Context())
+		}
 		if err != nil {
 			if r.Context().Err() == nil {
 				r.Pattern = "shed" // for the observer: no route was reached

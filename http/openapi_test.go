@@ -113,6 +113,22 @@ func TestOpenAPI(t *testing.T) {
 		check(t, request{path: "/cart", header: map[string]string{"Authorization": "Bearer"}}, true)
 		check(t, request{method: "POST", path: "/cart", body: `{"sku_id":9}`, header: map[string]string{"Authorization": "a,b"}}, true)
 	})
+	t.Run("Interactions", func(t *testing.T) {
+		store := &stubStore{}
+		h = cataloghttp.NewServer(cataloghttp.Services{Products: store, Carts: store, Clicks: &fakeClicks{room: 2}},
+			cataloghttp.Config{Campus: "c", Logger: quietLogger()}).Handler()
+		defer func() { h = all }()
+		click := `{"element":"e","widget":"w","time":"t"}`
+		check(t, request{method: "POST", path: "/interactions", body: click}, true)
+		check(t, request{method: "POST", path: "/api/fec2/hr-rfp/interactions", body: click}, true)
+		for _, req := range []request{
+			{method: "POST", path: "/interactions", body: click}, // the log is full: 503
+			{method: "POST", path: "/interactions", body: `{"element":"e","widget":"w"}`},
+			{method: "POST", path: "/interactions", body: strings.Repeat(" ", cataloghttp.MaxInteractionBodyBytes+1)},
+		} {
+			check(t, req, false)
+		}
+	})
 	t.Run("CampusesNamed", func(t *testing.T) {
 		h = newServerWith(t, "sqlite", writeFixtureCSV(t), cataloghttp.Config{Campus: "hr-rfp", Campuses: []string{"hr-rfp"}})
 		defer func() { h = all }()
@@ -149,6 +165,42 @@ func TestOpenAPI(t *testing.T) {
 				{method: "POST", path: prefix + "/reviews", body: `{"product_id":1,"rating":6}`},
 				{method: "POST", path: prefix + "/reviews", body: strings.Repeat(" ", cataloghttp.MaxReviewBodyBytes+1)},
 				{method: "DELETE", path: prefix + "/reviews"}, {method: "GET", path: prefix + "/reviews/1/helpful"},
+			} {
+				check(t, req, false)
+			}
+		}
+	})
+	t.Run("QA", func(t *testing.T) {
+		questions := append([]catalog.Question{{ID: 2, Body: "q", Date: time.UnixMilli(1596080481467), AskerName: "n", Helpfulness: 1,
+			Answers: []catalog.Answer{{ID: 12, Body: "a", AnswererName: "m"}, {ID: 3, Body: "b", AnswererName: "o", Helpfulness: 2}}}}, contractQuestions...)
+		answers := append([]catalog.Answer{{ID: 9, Body: "a", AnswererName: "m", Date: time.UnixMilli(1596080481467)}}, contractAnswers...)
+		h = newQAServer(t, &fakeQA{questions: questions, answers: answers}, nil)
+		defer func() { h = all }()
+		for _, prefix := range []string{"", "/api/fec2/hratx"} {
+			for _, path := range []string{"/qa/questions?product_id=5", "/qa/questions?product_id=5&page=2&count=1000000000",
+				"/qa/questions/1/answers", "/qa/questions/1/answers?page=1&count=5", "/qa/questions/1/answers?count=1000000000",
+				"/qa/questions/0001/answers?page=02"} {
+				check(t, request{path: prefix + path}, true)
+				tag := serve(h, request{path: prefix + path}).Header.Get("ETag")
+				check(t, request{path: prefix + path, header: map[string]string{"If-None-Match": tag}}, true)
+			}
+			check(t, request{method: "POST", path: prefix + "/qa/questions", body: postQuestion, header: map[string]string{"Content-Type": "application/json"}}, true)
+			check(t, request{method: "POST", path: prefix + "/qa/questions", body: `{"product_id":"5","body":"b","name":"n","email":"e@x.io"}`}, true)
+			check(t, request{method: "POST", path: prefix + "/qa/questions/1/answers", body: postAnswer}, true)
+			check(t, request{method: "POST", path: prefix + "/qa/questions/1/answers", body: `{"body":"b","name":"n","email":"e@x.io","photos":null}`}, true)
+			for _, path := range []string{"/qa/questions/5/helpful", "/qa/questions/5/report", "/qa/answers/5/helpful", "/qa/answers/5/report",
+				"/qa/questions/11/helpful", "/qa/answers/11/report", "/qa/questions/x/report", "/qa/answers/0/helpful"} {
+				check(t, request{method: "PUT", path: prefix + path}, true)
+			}
+			for _, req := range []request{
+				{path: prefix + "/qa/questions"}, {path: prefix + "/qa/questions?product_id=x"}, {path: prefix + "/qa/questions?product_id=1&count=0"},
+				{path: prefix + "/qa/questions/x/answers"}, {path: prefix + "/qa/questions/1/answers?count=123456789012345678901"},
+				{method: "POST", path: prefix + "/qa/questions", body: `{"body":"b"}`},
+				{method: "POST", path: prefix + "/qa/questions/1/answers", body: `{"body":"b","name":"n","email":"e"}`},
+				{method: "POST", path: prefix + "/qa/questions/x/answers", body: postAnswer},
+				{method: "POST", path: prefix + "/qa/questions", body: strings.Repeat(" ", cataloghttp.MaxQABodyBytes+1)},
+				{method: "DELETE", path: prefix + "/qa/questions"}, {method: "GET", path: prefix + "/qa/answers/1/helpful"},
+				{method: "POST", path: prefix + "/interactions", body: `{"element":"e","widget":"w","time":"t"}`},
 			} {
 				check(t, req, false)
 			}

@@ -203,19 +203,8 @@ func parseReviewQuery(rawQuery string) (catalog.ReviewQuery, error) {
 	if q.ProductID, err = queryProductID(v); err != nil {
 		return q, err
 	}
-	if p, ok := v["page"]; ok {
-		n, ok := parsePageNumber(p[0])
-		if !ok {
-			return q, catalog.Errorf(catalog.EINVALID, "page %s is not a positive whole number", quote(p[0]))
-		}
-		q.Page.Number = n
-	}
-	if c, ok := v["count"]; ok {
-		n, ok := parsePageNumber(c[0])
-		if !ok {
-			return q, catalog.Errorf(catalog.EINVALID, "count %s is not a positive whole number", quote(c[0]))
-		}
-		q.Page.Size = min(n, MaxReviewCount)
+	if q.Page, err = queryPage(v, MaxReviewCount); err != nil {
+		return q, err
 	}
 	if s, ok := v["sort"]; ok {
 		sort, ok := parseReviewSort(s[0])
@@ -225,6 +214,29 @@ func parseReviewQuery(rawQuery string) (catalog.ReviewQuery, error) {
 		q.Sort = sort
 	}
 	return q, nil
+}
+
+// queryPage parses a query's page and count, as GET /reviews and the Q&A
+// lists take them: whole numbers from 1 of any size, 1 and 5 when not
+// given; a page past MaxPage is served as it, and a count past maxCount
+// as maxCount.
+func queryPage(v url.Values, maxCount int64) (catalog.Page, error) {
+	page := catalog.Page{Number: DefaultPage, Size: DefaultCount}
+	if p, ok := v["page"]; ok {
+		n, ok := parsePageNumber(p[0])
+		if !ok {
+			return page, catalog.Errorf(catalog.EINVALID, "page %s is not a positive whole number", quote(p[0]))
+		}
+		page.Number = n
+	}
+	if c, ok := v["count"]; ok {
+		n, ok := parsePageNumber(c[0])
+		if !ok {
+			return page, catalog.Errorf(catalog.EINVALID, "count %s is not a positive whole number", quote(c[0]))
+		}
+		page.Size = min(n, maxCount)
+	}
+	return page, nil
 }
 
 // reviewSorts are the values of GET /reviews's sort.
@@ -268,10 +280,13 @@ func queryProductID(v url.Values) (int64, error) {
 }
 
 // parseReviewID parses a path's review id.
-func parseReviewID(s string) (int64, error) {
+func parseReviewID(s string) (int64, error) { return parsePathID("review", s) }
+
+// parsePathID parses a path's id of a thing (a "review").
+func parsePathID(thing, s string) (int64, error) {
 	id, ok := catalog.ParseID(s)
 	if !ok {
-		return 0, catalog.Errorf(catalog.EINVALID, "review id %s is not a whole number from 1 to %d", quote(s), catalog.MaxID)
+		return 0, catalog.Errorf(catalog.EINVALID, "%s id %s is not a whole number from 1 to %d", thing, quote(s), catalog.MaxID)
 	}
 	return id, nil
 }
@@ -288,16 +303,9 @@ func parseReviewID(s string) (int64, error) {
 // productIDError. Whether the review is valid is Validate's to say.
 func parseNewReview(body []byte) (catalog.NewReview, error) {
 	var r catalog.NewReview
-	if !utf8.Valid(body) {
-		return r, catalog.Errorf(catalog.EUNPROCESSABLE, "the body is not UTF-8")
-	}
-	var fields map[string]json.RawMessage
-	dec := json.NewDecoder(bytes.NewReader(body))
-	if err := dec.Decode(&fields); err != nil || fields == nil {
-		return r, catalog.Errorf(catalog.EUNPROCESSABLE, "the body is not a JSON object")
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return r, catalog.Errorf(catalog.EUNPROCESSABLE, "the body has more after its JSON object")
+	fields, err := jsonObject(body)
+	if err != nil {
+		return r, err
 	}
 	raw, ok := fields["product_id"]
 	if !ok {
@@ -318,20 +326,11 @@ func parseNewReview(body []byte) (catalog.NewReview, error) {
 	if r.Recommend, ok = jsonBool(raw); !ok {
 		return r, catalog.Errorf(catalog.EUNPROCESSABLE, "recommend %s is not true or false", quote(string(raw)))
 	}
-	for _, f := range []struct {
-		name string
-		to   *string
-	}{{"summary", &r.Summary}, {"body", &r.Body}, {"name", &r.Name}, {"email", &r.Email}} {
-		raw, ok := fields[f.name]
-		if !ok {
-			continue
-		}
-		if *f.to, ok = jsonString(raw); !ok {
-			return r, catalog.Errorf(catalog.EUNPROCESSABLE, "%s %s is not a string", f.name, quote(string(raw)))
-		}
+	if err := readTexts(fields, textField{"summary", &r.Summary}, textField{"body", &r.Body},
+		textField{"name", &r.Name}, textField{"email", &r.Email}); err != nil {
+		return r, err
 	}
-	var err error
-	if r.Photos, err = parsePhotos(fields["photos"]); err != nil {
+	if r.Photos, err = parsePhotos(fields["photos"], catalog.MaxReviewPhotos, "a review"); err != nil {
 		return r, err
 	}
 	if r.Votes, err = parseVotes(fields["characteristics"]); err != nil {
@@ -340,9 +339,48 @@ func parseNewReview(body []byte) (catalog.NewReview, error) {
 	return r, nil
 }
 
-// parsePhotos parses a posted review's photos: an array of strings, or
-// null or nothing for none.
-func parsePhotos(raw json.RawMessage) ([]string, error) {
+// jsonObject reads a posted body that is one JSON object, whatever the
+// Content-Type says, into its fields. Its errors are EUNPROCESSABLE.
+func jsonObject(body []byte) (map[string]json.RawMessage, error) {
+	if !utf8.Valid(body) {
+		return nil, catalog.Errorf(catalog.EUNPROCESSABLE, "the body is not UTF-8")
+	}
+	var fields map[string]json.RawMessage
+	dec := json.NewDecoder(bytes.NewReader(body))
+	if err := dec.Decode(&fields); err != nil || fields == nil {
+		return nil, catalog.Errorf(catalog.EUNPROCESSABLE, "the body is not a JSON object")
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return nil, catalog.Errorf(catalog.EUNPROCESSABLE, "the body has more after its JSON object")
+	}
+	return fields, nil
+}
+
+// textField is a text field of a posted body, and where its value goes.
+type textField struct {
+	name string
+	to   *string
+}
+
+// readTexts reads text fields of a posted body: one that is missing or
+// null is empty; one that is not a string is an EUNPROCESSABLE error.
+func readTexts(fields map[string]json.RawMessage, texts ...textField) error {
+	for _, f := range texts {
+		raw, ok := fields[f.name]
+		if !ok {
+			continue
+		}
+		if *f.to, ok = jsonString(raw); !ok {
+			return catalog.Errorf(catalog.EUNPROCESSABLE, "%s %s is not a string", f.name, quote(string(raw)))
+		}
+	}
+	return nil
+}
+
+// parsePhotos parses a posted review's or answer's photos (what, "a
+// review"), at most most of them: an array of strings, or null or nothing
+// for none.
+func parsePhotos(raw json.RawMessage, most int, what string) ([]string, error) {
 	if raw == nil || string(raw) == "null" {
 		return nil, nil
 	}
@@ -350,9 +388,9 @@ func parsePhotos(raw json.RawMessage) ([]string, error) {
 	if raw[0] != '[' || json.Unmarshal(raw, &items) != nil {
 		return nil, catalog.Errorf(catalog.EUNPROCESSABLE, "photos %s is not an array of URLs", quote(string(raw)))
 	}
-	if len(items) > catalog.MaxReviewPhotos {
+	if len(items) > most {
 		// Validate says so too; this spares decoding them.
-		return nil, catalog.Errorf(catalog.EUNPROCESSABLE, "%d photos: a review has at most %d", len(items), catalog.MaxReviewPhotos)
+		return nil, catalog.Errorf(catalog.EUNPROCESSABLE, "%d photos: %s has at most %d", len(items), what, most)
 	}
 	photos := make([]string, 0, len(items))
 	for _, it := range items {
@@ -443,4 +481,151 @@ func jsonString(raw json.RawMessage) (string, bool) {
 		return "", false
 	}
 	return s, true
+}
+
+// Limits of the Q&A routes.
+const (
+	// MaxQuestionCount is the most questions a page of GET /qa/questions
+	// holds, each with every answer. Storefronts ask for count=1000000000
+	// to have all of a product's questions (a few each: 3.5 million over a
+	// million products); a larger count is served as MaxQuestionCount, not
+	// refused, as for reviews.
+	MaxQuestionCount = 1000
+	// MaxAnswerCount is the most answers a page of GET
+	// /qa/questions/{question_id}/answers holds; a larger count is served
+	// as it.
+	MaxAnswerCount = 1000
+	// MaxGivenLen is the longest page or count GET
+	// /qa/questions/{question_id}/answers takes (20 digits hold any
+	// 64-bit number): its body echoes them as given, so they name the
+	// response in caches, which a longer text would only fill.
+	MaxGivenLen = 20
+	// MaxQABodyBytes bounds a POST of a question or an answer, as
+	// MaxReviewBodyBytes a review's: the longest the forms allow, every
+	// character escaped as \uXXXX, and catalog.MaxAnswerPhoto URLs of
+	// catalog.MaxPhotoURL bytes take about 25 KiB.
+	MaxQABodyBytes = 64 << 10
+	// MaxInteractionBodyBytes bounds a POST /interactions body: three
+	// fields of catalog.MaxInteractionField characters, each escaped as a
+	// surrogate pair (12 bytes), take about 7 KiB.
+	MaxInteractionBodyBytes = 8 << 10
+)
+
+// parseQuestionQuery parses the query of GET /qa/questions: product_id,
+// which is required, and page and count as for reviews, a count over
+// MaxQuestionCount served as it. Other parameters are ignored.
+func parseQuestionQuery(rawQuery string) (catalog.QuestionQuery, error) {
+	var q catalog.QuestionQuery
+	v, err := url.ParseQuery(rawQuery)
+	if err != nil {
+		return q, catalog.Errorf(catalog.EINVALID, "the query string is malformed: %v", err)
+	}
+	if q.ProductID, err = queryProductID(v); err != nil {
+		return q, err
+	}
+	q.Page, err = queryPage(v, MaxQuestionCount)
+	return q, err
+}
+
+// answerQuery is what GET /qa/questions/{question_id}/answers asks for:
+// a page of a question's answers, and its page and count as the query
+// gave them, which the body echoes; empty when not given.
+type answerQuery struct {
+	catalog.AnswerQuery
+	givenPage, givenCount string
+}
+
+// parseAnswerQuery parses the question id of GET
+// /qa/questions/{question_id}/answers and its query: page and count as
+// for reviews, a count over MaxAnswerCount served as it, each of at most
+// MaxGivenLen characters. Other parameters are ignored.
+func parseAnswerQuery(questionID, rawQuery string) (answerQuery, error) {
+	var q answerQuery
+	var err error
+	if q.QuestionID, err = parseQuestionID(questionID); err != nil {
+		return q, err
+	}
+	v, err := url.ParseQuery(rawQuery)
+	if err != nil {
+		return q, catalog.Errorf(catalog.EINVALID, "the query string is malformed: %v", err)
+	}
+	for _, p := range []textField{{"page", &q.givenPage}, {"count", &q.givenCount}} {
+		if given, ok := v[p.name]; ok {
+			if len(given[0]) > MaxGivenLen {
+				return q, catalog.Errorf(catalog.EINVALID, "%s %s is longer than %d digits", p.name, quote(given[0]), MaxGivenLen)
+			}
+			*p.to = given[0]
+		}
+	}
+	q.Page, err = queryPage(v, MaxAnswerCount)
+	return q, err
+}
+
+// parseQuestionID parses a path's question id.
+func parseQuestionID(s string) (int64, error) { return parsePathID("question", s) }
+
+// parseAnswerID parses a path's answer id.
+func parseAnswerID(s string) (int64, error) { return parsePathID("answer", s) }
+
+// parseNewQuestion parses the body of POST /qa/questions, a JSON object
+// whatever the Content-Type says: product_id a whole number, or a string
+// of digits as a form's field gives it; body, name and email strings.
+// Other fields are ignored; a text field that is null is empty. Every
+// error is EUNPROCESSABLE. Whether the question is valid is Validate's to
+// say.
+func parseNewQuestion(body []byte) (catalog.NewQuestion, error) {
+	var q catalog.NewQuestion
+	fields, err := jsonObject(body)
+	if err != nil {
+		return q, err
+	}
+	raw, ok := fields["product_id"]
+	if !ok {
+		return q, catalog.Errorf(catalog.EUNPROCESSABLE, "product_id is missing")
+	}
+	if q.ProductID, ok = jsonInt(raw); !ok || q.ProductID < 1 || q.ProductID > catalog.MaxID {
+		return q, catalog.Errorf(catalog.EUNPROCESSABLE, "product_id %s is not a whole number from 1 to %d", quote(string(raw)), catalog.MaxID)
+	}
+	err = readTexts(fields, textField{"body", &q.Body}, textField{"name", &q.Name}, textField{"email", &q.Email})
+	return q, err
+}
+
+// parseNewAnswer parses a POST /qa/questions/{question_id}/answers: the
+// path's question id, and the body, a JSON object whatever the
+// Content-Type says: body, name and email strings, and photos an array of
+// strings, null or nothing for none. Other fields are ignored; a text
+// field that is null is empty. Every error is EUNPROCESSABLE, as the
+// contract answers a post naming no question. Whether the answer is valid
+// is Validate's to say.
+func parseNewAnswer(questionID string, body []byte) (catalog.NewAnswer, error) {
+	var a catalog.NewAnswer
+	id, ok := catalog.ParseID(questionID)
+	if !ok {
+		return a, catalog.Errorf(catalog.EUNPROCESSABLE, "question id %s is not a whole number from 1 to %d", quote(questionID), catalog.MaxID)
+	}
+	a.QuestionID = id
+	fields, err := jsonObject(body)
+	if err != nil {
+		return a, err
+	}
+	if err := readTexts(fields, textField{"body", &a.Body}, textField{"name", &a.Name}, textField{"email", &a.Email}); err != nil {
+		return a, err
+	}
+	a.Photos, err = parsePhotos(fields["photos"], catalog.MaxAnswerPhoto, "an answer")
+	return a, err
+}
+
+// parseInteraction parses the body of POST /interactions, a JSON object
+// whatever the Content-Type says: element, widget and time, strings (time
+// is not parsed). Other fields are ignored; a field that is null is
+// empty. Every error is EUNPROCESSABLE; that each field is there is
+// Validate's to say. At is left for the handler to set.
+func parseInteraction(body []byte) (catalog.Interaction, error) {
+	var i catalog.Interaction
+	fields, err := jsonObject(body)
+	if err != nil {
+		return i, err
+	}
+	err = readTexts(fields, textField{"element", &i.Element}, textField{"widget", &i.Widget}, textField{"time", &i.Time})
+	return i, err
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"strconv"
 	"testing"
 	"unicode/utf8"
 
@@ -363,5 +364,376 @@ func FuzzParseNewReview(f *testing.F) {
 			t.Fatalf("%+v, written as %s, parses as %+v", r, encodeNewReview(r), again)
 		}
 		_ = r.Validate() // must not panic
+	})
+}
+
+func TestParseQuestionQuery(t *testing.T) {
+	q := func(id, number, size int64) catalog.QuestionQuery {
+		return catalog.QuestionQuery{ProductID: id, Page: catalog.Page{Number: number, Size: size}}
+	}
+	for _, tc := range []struct {
+		query string
+		want  catalog.QuestionQuery
+		ok    bool
+	}{
+		{"product_id=5", q(5, 1, 5), true},
+		{"product_id=5&page=2&count=10", q(5, 2, 10), true},
+		{"count=1000&product_id=0005&campus=x&other", q(5, 1, 1000), true},
+		{"product_id=5&count=1000000000", q(5, 1, MaxQuestionCount), true},
+		{"product_id=5&count=99999999999999999999999", q(5, 1, MaxQuestionCount), true},
+		{"product_id=5&page=99999999999999999999999", q(5, MaxPage, 5), true},
+		{"product_id=5&product_id=x&count=3&count=x", q(5, 1, 3), true},
+		{"", catalog.QuestionQuery{}, false},
+		{"page=1&count=5", catalog.QuestionQuery{}, false},
+		{"product_id=", catalog.QuestionQuery{}, false},
+		{"product_id=0", catalog.QuestionQuery{}, false},
+		{"product_id=-5", catalog.QuestionQuery{}, false},
+		{"product_id=2147483648", catalog.QuestionQuery{}, false},
+		{"product_id=x", catalog.QuestionQuery{}, false},
+		{"product_id=5&count=0", catalog.QuestionQuery{}, false},
+		{"product_id=5&count=", catalog.QuestionQuery{}, false},
+		{"product_id=5&count=-1", catalog.QuestionQuery{}, false},
+		{"product_id=5&page=0", catalog.QuestionQuery{}, false},
+		{"product_id=5&page=1.5", catalog.QuestionQuery{}, false},
+		{"product_id=%zz", catalog.QuestionQuery{}, false},
+		{"product_id=5;page=2", catalog.QuestionQuery{}, false},
+	} {
+		got, err := parseQuestionQuery(tc.query)
+		if (err == nil) != tc.ok || (tc.ok && got != tc.want) {
+			t.Errorf("parseQuestionQuery(%q) = %+v, %v; want %+v ok=%v", tc.query, got, err, tc.want, tc.ok)
+		}
+		if err != nil {
+			checkError(t, err, catalog.EINVALID)
+		}
+	}
+}
+
+func FuzzParseQuestionQuery(f *testing.F) {
+	for _, s := range []string{"product_id=5", "product_id=5&page=2&count=1000000000", "product_id=x", "count=%zz", ";product_id=1", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, query string) {
+		q, err := parseQuestionQuery(query)
+		if err != nil {
+			checkError(t, err, catalog.EINVALID)
+			return
+		}
+		if q.ProductID < 1 || q.ProductID > catalog.MaxID || q.Page.Number < 1 || q.Page.Number > MaxPage ||
+			q.Page.Size < 1 || q.Page.Size > MaxQuestionCount {
+			t.Fatalf("parseQuestionQuery(%q) = %+v", query, q)
+		}
+	})
+}
+
+func TestParseAnswerQuery(t *testing.T) {
+	q := func(id, number, size int64, page, count string) answerQuery {
+		return answerQuery{catalog.AnswerQuery{QuestionID: id, Page: catalog.Page{Number: number, Size: size}}, page, count}
+	}
+	nines := "99999999999999999999" // MaxGivenLen digits
+	for _, tc := range []struct {
+		id, query string
+		want      answerQuery
+		ok        bool
+	}{
+		{"1", "", q(1, 1, 5, "", ""), true},
+		{"1", "page=2&count=100", q(1, 2, 100, "2", "100"), true},
+		{"0007", "count=1000000000", q(7, 1, MaxAnswerCount, "", "1000000000"), true},
+		{"1", "page=001", q(1, 1, 5, "001", ""), true},
+		{"1", "count=5", q(1, 1, 5, "", "5"), true},
+		{"1", "count=%31%30&x=1", q(1, 1, 10, "", "10"), true},
+		{"1", "page=1&page=x", q(1, 1, 5, "1", ""), true},
+		{"1", "page=" + nines + "&count=" + nines, q(1, MaxPage, MaxAnswerCount, nines, nines), true},
+		{"2147483647", "", q(catalog.MaxID, 1, 5, "", ""), true},
+		{"0", "", answerQuery{}, false},
+		{"", "", answerQuery{}, false},
+		{"x", "", answerQuery{}, false},
+		{"-1", "", answerQuery{}, false},
+		{"2147483648", "", answerQuery{}, false},
+		{"1", "count=0", answerQuery{}, false},
+		{"1", "count=", answerQuery{}, false},
+		{"1", "page=", answerQuery{}, false},
+		{"1", "count=abc", answerQuery{}, false},
+		{"1", "page=-1", answerQuery{}, false},
+		{"1", "count=" + nines + "9", answerQuery{}, false},
+		{"1", "page=0" + nines, answerQuery{}, false},
+		{"1", "page=%zz", answerQuery{}, false},
+		{"1", "page=1;count=2", answerQuery{}, false},
+	} {
+		got, err := parseAnswerQuery(tc.id, tc.query)
+		if (err == nil) != tc.ok || (tc.ok && got != tc.want) {
+			t.Errorf("parseAnswerQuery(%q, %q) = %+v, %v; want %+v ok=%v", tc.id, tc.query, got, err, tc.want, tc.ok)
+		}
+		if err != nil {
+			checkError(t, err, catalog.EINVALID)
+		}
+	}
+}
+
+func FuzzParseAnswerQuery(f *testing.F) {
+	for _, s := range [][2]string{{"1", ""}, {"7", "page=2&count=1000000000"}, {"0", ""}, {"1", "count=%31"}, {"1", "page=00000000000000000000001"}} {
+		f.Add(s[0], s[1])
+	}
+	f.Fuzz(func(t *testing.T, id, query string) {
+		q, err := parseAnswerQuery(id, query)
+		if err != nil {
+			checkError(t, err, catalog.EINVALID)
+			return
+		}
+		if q.QuestionID < 1 || q.QuestionID > catalog.MaxID || q.Page.Number < 1 || q.Page.Number > MaxPage ||
+			q.Page.Size < 1 || q.Page.Size > MaxAnswerCount {
+			t.Fatalf("parseAnswerQuery(%q, %q) = %+v", id, query, q)
+		}
+		// What is echoed is what was served: digits that give the page,
+		// or nothing and the default.
+		for _, g := range []struct {
+			given    string
+			got, def int64
+			most     int64
+		}{{q.givenPage, q.Page.Number, DefaultPage, MaxPage}, {q.givenCount, q.Page.Size, DefaultCount, MaxAnswerCount}} {
+			if g.given == "" {
+				if g.got != g.def {
+					t.Fatalf("parseAnswerQuery(%q, %q) = %+v: none given, yet not the default", id, query, q)
+				}
+				continue
+			}
+			n, ok := parsePageNumber(g.given)
+			if !ok || len(g.given) > MaxGivenLen || min(n, g.most) != g.got {
+				t.Fatalf("parseAnswerQuery(%q, %q) = %+v: %q given", id, query, q, g.given)
+			}
+		}
+	})
+}
+
+func FuzzParseQAID(f *testing.F) {
+	for _, s := range []string{"1", "0", "-1", "abc", "2147483648", "0005", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		q, qerr := parseQuestionID(s)
+		a, aerr := parseAnswerID(s)
+		if (qerr == nil) != (aerr == nil) || q != a {
+			t.Fatalf("%q: question id %d, %v; answer id %d, %v", s, q, qerr, a, aerr)
+		}
+		if qerr != nil {
+			checkError(t, qerr, catalog.EINVALID)
+			checkError(t, aerr, catalog.EINVALID)
+			return
+		}
+		if q < 1 || q > catalog.MaxID {
+			t.Fatalf("parseQuestionID(%q) = %d", s, q)
+		}
+	})
+}
+
+// validQuestion is a body of POST /qa/questions that parses and
+// validates.
+const validQuestion = `{"body":"Does this run big?","name":"jbilas","email":"first.last@gmail.com","product_id":5}`
+
+func TestParseNewQuestion(t *testing.T) {
+	full := catalog.NewQuestion{ProductID: 5, Body: "Does this run big?", Name: "jbilas", Email: "first.last@gmail.com"}
+	for _, tc := range []struct {
+		name, body string
+		want       catalog.NewQuestion
+	}{
+		{"Full", validQuestion, full},
+		{"FormString", `{"product_id":"0005","body":"Does this run big?","name":"jbilas","email":"first.last@gmail.com"}`, full},
+		{"UnknownFieldsAndSpace", " {\"x\":[1,{}],\"product_id\":5 ,\"body\":\"Does this run big?\",\"name\":\"jbilas\",\"email\":\"first.last@gmail.com\",\"photos\":1}\n", full},
+		// Validate's to refuse.
+		{"Nulls", `{"product_id":5,"body":null,"name":null,"email":null}`, catalog.NewQuestion{ProductID: 5}},
+		{"Missing", `{"product_id":5}`, catalog.NewQuestion{ProductID: 5}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := parseNewQuestion([]byte(tc.body))
+			if err != nil || got != tc.want {
+				t.Fatalf("parseNewQuestion(%s) = %+v, %v; want %+v", tc.body, got, err, tc.want)
+			}
+		})
+	}
+}
+
+func TestParseNewQuestion_Refused(t *testing.T) {
+	const rest = `"body":"b","name":"n","email":"e@x.io"`
+	for _, body := range []string{
+		``, `   `, `null`, `[]`, `"x"`, `{`,
+		`{"product_id":1,` + rest + `} {}`,
+		`{"product_id":1,` + rest + `}x`,
+		"{\"product_id\":1," + rest + ",\"name\":\"\xff\"}",
+		`product_id=1&body=b`,
+		`{` + rest + `}`,
+		`{"PRODUCT_ID":1,` + rest + `}`,
+		`{"product_id":null,` + rest + `}`,
+		`{"product_id":0,` + rest + `}`,
+		`{"product_id":-2,` + rest + `}`,
+		`{"product_id":2147483648,` + rest + `}`,
+		`{"product_id":1.0,` + rest + `}`,
+		`{"product_id":1e3,` + rest + `}`,
+		`{"product_id":"abc",` + rest + `}`,
+		`{"product_id":" 1",` + rest + `}`,
+		`{"product_id":true,` + rest + `}`,
+		`{"product_id":[1],` + rest + `}`,
+		`{"product_id":1,"body":5,"name":"n","email":"e@x.io"}`,
+		`{"product_id":1,"body":"b","name":["n"],"email":"e@x.io"}`,
+		`{"product_id":1,"body":"b","name":"n","email":{}}`,
+	} {
+		_, err := parseNewQuestion([]byte(body))
+		if err == nil {
+			t.Errorf("parseNewQuestion(%s): no error", body)
+			continue
+		}
+		checkError(t, err, catalog.EUNPROCESSABLE)
+	}
+}
+
+func FuzzParseNewQuestion(f *testing.F) {
+	for _, s := range []string{validQuestion, `{"product_id":"2","body":null}`, `{"product_id":1e3}`, `[]`, ``, `{"body":1}`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		q, err := parseNewQuestion(body)
+		if err != nil {
+			checkError(t, err, catalog.EUNPROCESSABLE)
+			return
+		}
+		if q.ProductID < 1 || q.ProductID > catalog.MaxID {
+			t.Fatalf("parseNewQuestion(%q) = %+v", body, q)
+		}
+		// What parsed is what it reads back as, written again.
+		b, _ := json.Marshal(map[string]any{"product_id": q.ProductID, "body": q.Body, "name": q.Name, "email": q.Email})
+		if again, err := parseNewQuestion(b); err != nil || again != q {
+			t.Fatalf("%+v, written as %s, parses as %+v, %v", q, b, again, err)
+		}
+		_ = q.Validate() // must not panic
+	})
+}
+
+// validAnswer is a body of POST /qa/questions/{question_id}/answers that
+// parses and validates.
+const validAnswer = `{"body":"It runs small.","name":"Seller","email":"first.last@gmail.com","photos":["https://example.com/1.jpg"]}`
+
+func TestParseNewAnswer(t *testing.T) {
+	full := catalog.NewAnswer{QuestionID: 37, Body: "It runs small.", Name: "Seller", Email: "first.last@gmail.com", Photos: []string{"https://example.com/1.jpg"}}
+	minimal := catalog.NewAnswer{QuestionID: 37, Body: "b", Name: "n", Email: "e@x.io"}
+	for _, tc := range []struct {
+		name, id, body string
+		want           catalog.NewAnswer
+	}{
+		{"Full", "37", validAnswer, full},
+		{"LeadingZeros", "0037", validAnswer, full},
+		{"Minimal", "37", `{"body":"b","name":"n","email":"e@x.io"}`, minimal},
+		{"Nulls", "37", `{"body":"b","name":"n","email":"e@x.io","photos":null}`, minimal},
+		{"NoPhotos", "37", `{"body":"b","name":"n","email":"e@x.io","photos":[]}`,
+			catalog.NewAnswer{QuestionID: 37, Body: "b", Name: "n", Email: "e@x.io", Photos: []string{}}},
+		{"UnknownFields", "37", `{"question_id":9,"body":"b","name":"n","email":"e@x.io","x":{}}`, minimal},
+		// Validate's to refuse.
+		{"NotURLs", "37", `{"photos":["a","",""]}`, catalog.NewAnswer{QuestionID: 37, Photos: []string{"a", "", ""}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := parseNewAnswer(tc.id, []byte(tc.body))
+			if err != nil || !reflect.DeepEqual(got, tc.want) {
+				t.Fatalf("parseNewAnswer(%s, %s) = %+v, %v; want %+v", tc.id, tc.body, got, err, tc.want)
+			}
+		})
+	}
+}
+
+func TestParseNewAnswer_Refused(t *testing.T) {
+	const rest = `"body":"b","name":"n","email":"e@x.io"`
+	for _, tc := range []struct{ id, body string }{
+		{"0", validAnswer}, {"", validAnswer}, {"x", validAnswer}, {"-1", validAnswer}, {"2147483648", validAnswer},
+		{"1", ``}, {"1", `null`}, {"1", `[]`}, {"1", `{`}, {"1", `{}{}`},
+		{"1", "{\"body\":\"\xff\"}"},
+		{"1", `body=b&name=n`},
+		{"1", `{"body":1,"name":"n","email":"e@x.io"}`},
+		{"1", `{"body":"b","name":true,"email":"e@x.io"}`},
+		{"1", `{` + rest + `,"photos":"https://x/1"}`},
+		{"1", `{` + rest + `,"photos":[1]}`},
+		{"1", `{` + rest + `,"photos":[null]}`},
+		{"1", `{` + rest + `,"photos":{}}`},
+		{"1", `{` + rest + `,"photos":["a","b","c","d","e","f"]}`},
+	} {
+		_, err := parseNewAnswer(tc.id, []byte(tc.body))
+		if err == nil {
+			t.Errorf("parseNewAnswer(%q, %s): no error", tc.id, tc.body)
+			continue
+		}
+		checkError(t, err, catalog.EUNPROCESSABLE)
+	}
+}
+
+func FuzzParseNewAnswer(f *testing.F) {
+	for _, s := range [][2]string{{"37", validAnswer}, {"1", `{"photos":[null]}`}, {"0", `{}`}, {"1", `[]`}, {"1", ``}, {"01", `{"photos":["a"],"body":null}`}} {
+		f.Add(s[0], []byte(s[1]))
+	}
+	f.Fuzz(func(t *testing.T, id string, body []byte) {
+		a, err := parseNewAnswer(id, body)
+		if err != nil {
+			checkError(t, err, catalog.EUNPROCESSABLE)
+			return
+		}
+		if a.QuestionID < 1 || a.QuestionID > catalog.MaxID || len(a.Photos) > catalog.MaxAnswerPhoto {
+			t.Fatalf("parseNewAnswer(%q, %q) = %+v", id, body, a)
+		}
+		// What parsed is what it reads back as, written again.
+		b, _ := json.Marshal(map[string]any{"body": a.Body, "name": a.Name, "email": a.Email, "photos": a.Photos})
+		again, err := parseNewAnswer(strconv.FormatInt(a.QuestionID, 10), b)
+		if len(a.Photos) == 0 {
+			a.Photos, again.Photos = nil, nil
+		}
+		if err != nil || !reflect.DeepEqual(again, a) {
+			t.Fatalf("%+v, written as %s, parses as %+v, %v", a, b, again, err)
+		}
+		_ = a.Validate() // must not panic
+	})
+}
+
+// validInteraction is a body of POST /interactions that parses and
+// validates.
+const validInteraction = `{"element":"add-to-cart","widget":"Overview","time":"2021-08-04T18:29:14.081Z"}`
+
+func TestParseInteraction(t *testing.T) {
+	for _, tc := range []struct {
+		name, body string
+		want       catalog.Interaction
+	}{
+		{"ISOTime", validInteraction, catalog.Interaction{Element: "add-to-cart", Widget: "Overview", Time: "2021-08-04T18:29:14.081Z"}},
+		{"AnyTime", `{"time":"Wed Aug 04 2021 11:29:14 GMT-0700","widget":"Q&A","element":"button#more"}`,
+			catalog.Interaction{Element: "button#more", Widget: "Q&A", Time: "Wed Aug 04 2021 11:29:14 GMT-0700"}},
+		{"UnknownFields", `{"element":"e","widget":"w","time":"t","x":[1]}`, catalog.Interaction{Element: "e", Widget: "w", Time: "t"}},
+		// Validate's to refuse.
+		{"Nulls", `{"element":null,"widget":"w"}`, catalog.Interaction{Widget: "w"}},
+		{"Empty", `{}`, catalog.Interaction{}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := parseInteraction([]byte(tc.body))
+			if err != nil || got != tc.want {
+				t.Fatalf("parseInteraction(%s) = %+v, %v; want %+v", tc.body, got, err, tc.want)
+			}
+		})
+	}
+	for _, body := range []string{``, `null`, `[]`, `{`, `{}{}`, "{\"element\":\"\xff\"}", `element=e&widget=w&time=t`,
+		`{"element":"e","widget":"w","time":1628101754081}`, `{"element":["e"],"widget":"w","time":"t"}`, `{"element":"e","widget":{},"time":"t"}`} {
+		if _, err := parseInteraction([]byte(body)); err == nil {
+			t.Errorf("parseInteraction(%s): no error", body)
+		} else {
+			checkError(t, err, catalog.EUNPROCESSABLE)
+		}
+	}
+}
+
+func FuzzParseInteraction(f *testing.F) {
+	for _, s := range []string{validInteraction, `{"time":1}`, `{"element":null}`, `[]`, ``} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		i, err := parseInteraction(body)
+		if err != nil {
+			checkError(t, err, catalog.EUNPROCESSABLE)
+			return
+		}
+		b, _ := json.Marshal(map[string]any{"element": i.Element, "widget": i.Widget, "time": i.Time})
+		if again, err := parseInteraction(b); err != nil || again != i {
+			t.Fatalf("%+v, written as %s, parses as %+v, %v", i, b, again, err)
+		}
+		_ = i.Validate() // must not panic
 	})
 }

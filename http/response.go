@@ -27,10 +27,17 @@ const (
 	// RouteReviewMeta its meta.
 	RouteReviews
 	RouteReviewMeta
+	// RouteQuestions is a page of a product's questions, with their
+	// answers; RouteAnswers a page of a question's answers.
+	RouteQuestions
+	RouteAnswers
 )
 
 // ofReviews reports whether r is a route of a product's reviews.
 func (r Route) ofReviews() bool { return r == RouteReviews || r == RouteReviewMeta }
+
+// ofQA reports whether r is a route of questions and answers.
+func (r Route) ofQA() bool { return r == RouteQuestions || r == RouteAnswers }
 
 // documents are the documents of a product's routes.
 var documents = map[Route]catalog.Document{
@@ -40,17 +47,25 @@ var documents = map[Route]catalog.Document{
 }
 
 // Key names one catalog response: its route, and the product or the page
-// it is of (a page of a product's reviews: both, and the order).
+// it is of (a page of a product's reviews: both, and the order; a page of
+// a product's questions, or of a question's answers: the product or the
+// question, and the page).
 type Key struct {
 	Route Route
 	ID    int64
 	Page  catalog.Page
 	Sort  catalog.ReviewSort
+	// GivenPage and GivenCount are a page of answers' page and count as
+	// its query gave them (digits), which its body echoes; empty when not
+	// given.
+	GivenPage, GivenCount string
 }
 
 // String names the response, for a cache shared between instances:
 // "product/1", "styles/1", "related/1", "products/2/5", "reviews/1/2/5/0",
-// "meta/1".
+// "meta/1", "questions/5/1/5", "answers/7/1/5"; a page of answers whose
+// query gave its page or count has them after it, an empty one when not
+// given: "answers/7/1/100//100".
 func (k Key) String() string {
 	switch k.Route {
 	case RouteProducts:
@@ -60,6 +75,16 @@ func (k Key) String() string {
 			strconv.FormatInt(k.Page.Size, 10) + "/" + strconv.Itoa(int(k.Sort))
 	case RouteReviewMeta:
 		return "meta/" + strconv.FormatInt(k.ID, 10)
+	case RouteQuestions:
+		return "questions/" + strconv.FormatInt(k.ID, 10) + "/" + strconv.FormatInt(k.Page.Number, 10) + "/" +
+			strconv.FormatInt(k.Page.Size, 10)
+	case RouteAnswers:
+		name := "answers/" + strconv.FormatInt(k.ID, 10) + "/" + strconv.FormatInt(k.Page.Number, 10) + "/" +
+			strconv.FormatInt(k.Page.Size, 10)
+		if k.GivenPage != "" || k.GivenCount != "" {
+			name += "/" + k.GivenPage + "/" + k.GivenCount
+		}
+		return name
 	case RouteProduct:
 		return "product/" + strconv.FormatInt(k.ID, 10)
 	case RouteStyles:
@@ -71,13 +96,18 @@ func (k Key) String() string {
 }
 
 // Version returns the version of k's response: its product's, its
-// page's, or its product's reviews'.
+// page's, its product's reviews' or questions', or its question's
+// answers'.
 func (k Key) Version(v *catalog.Versions) int64 {
 	switch {
 	case k.Route == RouteProducts:
 		return v.Page(k.Page)
 	case k.Route.ofReviews():
 		return v.Reviews(k.ID)
+	case k.Route == RouteQuestions:
+		return v.Questions(k.ID)
+	case k.Route == RouteAnswers:
+		return v.Answers(k.ID)
 	}
 	return v.Product(k.ID)
 }
@@ -160,12 +190,35 @@ func (s StoreSource) reviewResponse(ctx context.Context, k Key) (*Response, erro
 	return &Response{Body: body, Hash: etag(body), Keys: surrogate.ReviewKeys(k.ID)}, nil
 }
 
+// qaResponse reads a page of a product's questions, or of a question's
+// answers.
+func (s StoreSource) qaResponse(ctx context.Context, k Key) (*Response, error) {
+	keys := surrogate.QuestionKeys(k.ID)
+	if k.Route == RouteAnswers {
+		keys = surrogate.AnswerKeys(k.ID)
+	}
+	body, err := render(ctx, func(ctx context.Context, b []byte) ([]byte, error) {
+		if k.Route == RouteAnswers {
+			answers, err := s.QA.Answers(ctx, catalog.AnswerQuery{QuestionID: k.ID, Page: k.Page})
+			return wire.AppendAnswers(b, k.ID, k.Page, k.GivenPage, k.GivenCount, answers), err
+		}
+		questions, err := s.QA.Questions(ctx, catalog.QuestionQuery{ProductID: k.ID, Page: k.Page})
+		return wire.AppendQuestions(b, k.ID, questions), err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &Response{Body: body, Hash: etag(body), Keys: keys}, nil
+}
+
 // StoreSource reads the catalog's responses from a store: a product's
 // documents from its read model, pages from its product list, a
-// product's reviews and their meta from its reviews.
+// product's reviews and their meta from its reviews, its questions and
+// their answers from its Q&A.
 type StoreSource struct {
 	Products catalog.ProductService
 	Reviews  catalog.ReviewService
+	QA       catalog.QAService
 	// Campus is the campus every product carries.
 	Campus string
 }
@@ -174,6 +227,9 @@ type StoreSource struct {
 func (s StoreSource) Response(ctx context.Context, k Key) (*Response, error) {
 	if k.Route.ofReviews() {
 		return s.reviewResponse(ctx, k)
+	}
+	if k.Route.ofQA() {
+		return s.qaResponse(ctx, k)
 	}
 	if k.Route == RouteProducts {
 		body, err := render(ctx, func(ctx context.Context, b []byte) ([]byte, error) {

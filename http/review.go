@@ -57,14 +57,15 @@ func (s *Server) handlePostReview(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.wrote(ctx)
-	writeBody(w, http.StatusCreated, textType, []byte("Created"))
+	created(w)
 }
 
-// byReviewID returns the handler of a PUT of a review: parse the id, do
-// the change, answer 204.
-func (s *Server) byReviewID(change func(ctx context.Context, id int64) error) http.HandlerFunc {
+// byID returns the handler of a PUT of a review, a question or an
+// answer, whose id is the path's wildcard: parse the id, do the change,
+// answer 204.
+func (s *Server) byID(wildcard string, parse func(string) (int64, error), change func(ctx context.Context, id int64) error) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		id, err := parseReviewID(r.PathValue("id"))
+		id, err := parse(r.PathValue(wildcard))
 		if err != nil {
 			s.Error(w, r, err)
 			return
@@ -87,25 +88,39 @@ type productIDError struct{ error }
 
 func (e productIDError) Unwrap() error { return e.error }
 
-// refuseReview answers a review that is not posted. What the client sent
-// wrong (EINVALID, EUNPROCESSABLE) is 422 with the contract's text, and
-// logged with the reason, which the text does not give; any other error
-// (503, 500) is the usual JSON error.
+// refuseReview answers a review that is not posted, with the contract's
+// text of a product_id error or of any other.
 func (s *Server) refuseReview(w http.ResponseWriter, r *http.Request, err error) {
 	text := reviewInvalidText
-	switch {
-	case errors.As(err, new(productIDError)):
+	if errors.As(err, new(productIDError)) {
 		text = reviewProductText
-	case catalog.ErrorCode(err) == catalog.EINVALID, catalog.ErrorCode(err) == catalog.EUNPROCESSABLE:
+	}
+	s.refuse(w, r, err, "review refused", text)
+}
+
+// refuse answers a post that is not taken. What the client sent wrong
+// (EINVALID, EUNPROCESSABLE, or a product or question it names that does
+// not exist: ENOTFOUND, as only the store's post says it) is 422 with
+// text, the contract's, and logged as what ("review refused") with the
+// reason, which the text does not give; any other error (503, 500) is the
+// usual JSON error.
+func (s *Server) refuse(w http.ResponseWriter, r *http.Request, err error, what, text string) {
+	switch catalog.ErrorCode(err) {
+	case catalog.EINVALID, catalog.EUNPROCESSABLE, catalog.ENOTFOUND:
 	default:
 		s.Error(w, r, err)
 		return
 	}
-	s.cfg.Logger.Info("review refused", "method", r.Method, "path", r.URL.Path, "reason", catalog.ErrorMessage(err))
+	s.cfg.Logger.Info(what, "method", r.Method, "path", r.URL.Path, "reason", catalog.ErrorMessage(err))
 	writeBody(w, http.StatusUnprocessableEntity, textType, []byte(text))
 }
 
-// wrote tells Config.Wrote of a write of reviews.
+// created answers a post that is taken.
+func created(w http.ResponseWriter) {
+	writeBody(w, http.StatusCreated, textType, []byte("Created"))
+}
+
+// wrote tells Config.Wrote of a write of reviews or Q&A.
 func (s *Server) wrote(ctx context.Context) {
 	if s.cfg.Wrote != nil {
 		s.cfg.Wrote(ctx)

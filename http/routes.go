@@ -21,8 +21,21 @@ func (s *Server) routes(mux *http.ServeMux) {
 		mux.HandleFunc("GET /reviews", s.handleReviews)
 		mux.HandleFunc("GET /reviews/meta", s.handleReviewMeta)
 		mux.HandleFunc("POST /reviews", s.handlePostReview)
-		mux.HandleFunc("PUT /reviews/{id}/helpful", s.byReviewID(s.reviews.MarkReviewHelpful))
-		mux.HandleFunc("PUT /reviews/{id}/report", s.byReviewID(s.reviews.ReportReview))
+		mux.HandleFunc("PUT /reviews/{id}/helpful", s.byID("id", parseReviewID, s.reviews.MarkReviewHelpful))
+		mux.HandleFunc("PUT /reviews/{id}/report", s.byID("id", parseReviewID, s.reviews.ReportReview))
+	}
+	if s.clicks != nil {
+		mux.HandleFunc("POST /interactions", s.handleInteraction)
+	}
+	if s.qa != nil {
+		mux.HandleFunc("GET /qa/questions", s.handleQuestions)
+		mux.HandleFunc("POST /qa/questions", s.handlePostQuestion)
+		mux.HandleFunc("GET /qa/questions/{question_id}/answers", s.handleAnswers)
+		mux.HandleFunc("POST /qa/questions/{question_id}/answers", s.handlePostAnswer)
+		mux.HandleFunc("PUT /qa/questions/{question_id}/helpful", s.byID("question_id", parseQuestionID, s.qa.MarkQuestionHelpful))
+		mux.HandleFunc("PUT /qa/questions/{question_id}/report", s.byID("question_id", parseQuestionID, s.qa.ReportQuestion))
+		mux.HandleFunc("PUT /qa/answers/{answer_id}/helpful", s.byID("answer_id", parseAnswerID, s.qa.MarkAnswerHelpful))
+		mux.HandleFunc("PUT /qa/answers/{answer_id}/report", s.byID("answer_id", parseAnswerID, s.qa.ReportAnswer))
 	}
 	// Any other method on a known path is 405 with Allow, as JSON.
 	known := map[string]string{
@@ -43,6 +56,17 @@ func (s *Server) routes(mux *http.ServeMux) {
 		known["/reviews/meta"] = "GET, HEAD"
 		known["/reviews/{id}/helpful"] = "PUT"
 		known["/reviews/{id}/report"] = "PUT"
+	}
+	if s.clicks != nil {
+		known["/interactions"] = "POST"
+	}
+	if s.qa != nil {
+		known["/qa/questions"] = "GET, HEAD, POST"
+		known["/qa/questions/{question_id}/answers"] = "GET, HEAD, POST"
+		known["/qa/questions/{question_id}/helpful"] = "PUT"
+		known["/qa/questions/{question_id}/report"] = "PUT"
+		known["/qa/answers/{answer_id}/helpful"] = "PUT"
+		known["/qa/answers/{answer_id}/report"] = "PUT"
 	}
 	for path, allow := range known {
 		mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {

@@ -1,6 +1,6 @@
 // Package http serves the catalog over HTTP: the routes, parameters, cart
 // sessions and wire format of the Products API contract and of its Ratings
-// & Reviews part, and the mapping of domain errors to statuses.
+// & Reviews and Q&A parts, and the mapping of domain errors to statuses.
 package http
 
 import (
@@ -50,9 +50,9 @@ type Config struct {
 	// CartKey, when set, is the key callers' cart tokens are hashed with,
 	// in place of the one the store keeps.
 	CartKey []byte
-	// Wrote, when set, is called after a write of reviews, before it is
-	// answered: to have the process's cache take the change in at once
-	// (catalog.Feed.Poll), so that the writer's next read sees it.
+	// Wrote, when set, is called after a write of reviews or Q&A, before
+	// it is answered: to have the process's cache take the change in at
+	// once (catalog.Feed.Poll), so that the writer's next read sees it.
 	Wrote func(ctx context.Context)
 }
 
@@ -70,6 +70,9 @@ type Admission interface {
 	// with that time when done.
 	Acquire(ctx context.Context) (time.Time, error)
 	Release(admitted time.Time)
+	// TryAcquire admits a request only when it need not wait: for those
+	// shed first under load.
+	TryAcquire() (time.Time, bool)
 }
 
 // Observer watches requests, for metrics.
@@ -95,6 +98,18 @@ type Services struct {
 	// Reviews, when nil, leaves the review routes out: they answer 404,
 	// as any unknown path does.
 	Reviews catalog.ReviewService
+	// QA, when nil, leaves the Q&A routes out, as Reviews the review
+	// routes.
+	QA catalog.QAService
+	// Clicks takes storefronts' interactions (catalog.Clicks); nil leaves
+	// POST /interactions out.
+	Clicks ClickLog
+}
+
+// ClickLog takes interactions to keep, and refuses them (false) at once
+// when it cannot take more now.
+type ClickLog interface {
+	Add(i catalog.Interaction) bool
 }
 
 // Server serves the API.
@@ -102,6 +117,8 @@ type Server struct {
 	products catalog.ProductService
 	carts    catalog.CartService
 	reviews  catalog.ReviewService // nil: no review routes
+	qa       catalog.QAService     // nil: no Q&A routes
+	clicks   ClickLog              // nil: no POST /interactions
 	source   Source                // cfg.Source, or the store
 	cfg      Config
 	campuses map[string]bool        // Config.Campuses; nil: any
@@ -121,10 +138,10 @@ func NewServer(svc Services, cfg Config) *Server {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	s := &Server{products: svc.Products, carts: svc.Carts, reviews: svc.Reviews, source: cfg.Source, cfg: cfg,
+	s := &Server{products: svc.Products, carts: svc.Carts, reviews: svc.Reviews, qa: svc.QA, clicks: svc.Clicks, source: cfg.Source, cfg: cfg,
 		cacheControl: cfg.Freshness.cacheControl(), reviewCacheControl: cfg.Freshness.reviewCacheControl()}
 	if s.source == nil {
-		s.source = StoreSource{Products: svc.Products, Reviews: svc.Reviews, Campus: cfg.Campus}
+		s.source = StoreSource{Products: svc.Products, Reviews: svc.Reviews, QA: svc.QA, Campus: cfg.Campus}
 	}
 	for _, c := range cfg.Campuses {
 		if s.campuses == nil {

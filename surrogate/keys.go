@@ -55,8 +55,57 @@ func PurgeReviewKeys(seen int64, h catalog.ReviewHistory) []string {
 		case c.Seq <= seen:
 		case c.ProductID == catalog.AllProducts:
 			return []string{Reviews}
-		default:
+		case c.QuestionID == 0: // a change of a question purges PurgeQAKeys
 			keys = append(keys, ReviewsKey(c.ProductID))
+		}
+	}
+	slices.Sort(keys)
+	return slices.Compact(keys)
+}
+
+// QA is the key every Q&A response names, QAKey(id) the key of one
+// product's question lists, and AnswersKey(id) of one question's answer
+// lists.
+const QA = "qa"
+
+const (
+	qaPrefix      = "qa-"
+	answersPrefix = "answers-"
+)
+
+// QAKey is the key of one product's question lists.
+func QAKey(productID int64) string { return qaPrefix + strconv.FormatInt(productID, 10) }
+
+// AnswersKey is the key of one question's answer lists.
+func AnswersKey(questionID int64) string { return answersPrefix + strconv.FormatInt(questionID, 10) }
+
+// QuestionKeys returns the Surrogate-Key of a product's question lists:
+// they change with the product (a delta that deletes it) and with its
+// questions and their answers.
+func QuestionKeys(productID int64) string {
+	return ProductKeys(productID) + " " + QA + " " + QAKey(productID)
+}
+
+// AnswerKeys returns the Surrogate-Key of a question's answer lists.
+func AnswerKeys(questionID int64) string { return All + " " + QA + " " + AnswersKey(questionID) }
+
+// PurgeQAKeys returns the keys of the Q&A responses review changes
+// changed: for each change of a question or its answers, its product's
+// question lists and its answer lists; QA when one may have changed every
+// product's (a whole load), or they do not start at seen, the last change
+// purged for. Changes of reviews purge none.
+func PurgeQAKeys(seen int64, h catalog.ReviewHistory) []string {
+	if h.From > seen {
+		return []string{QA}
+	}
+	var keys []string
+	for _, c := range h.Changes {
+		switch {
+		case c.Seq <= seen:
+		case c.ProductID == catalog.AllProducts:
+			return []string{QA}
+		case c.QuestionID != 0:
+			keys = append(keys, QAKey(c.ProductID), AnswersKey(c.QuestionID))
 		}
 	}
 	slices.Sort(keys)

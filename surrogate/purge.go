@@ -65,7 +65,7 @@ func (p *Purger) Take(u catalog.Update) {
 	defer p.mu.Unlock()
 	var keys []string
 	if p.seen >= 0 {
-		keys = append(PurgeKeys(p.seen, u.History), PurgeReviewKeys(p.reviews, u.Reviews)...)
+		keys = slices.Concat(PurgeKeys(p.seen, u.History), PurgeReviewKeys(p.reviews, u.Reviews), PurgeQAKeys(p.reviews, u.Reviews))
 	}
 	p.seen = max(p.seen, u.History.To, u.Info.Generation)
 	p.reviews = max(p.reviews, u.Reviews.To, u.Info.ReviewSeq)

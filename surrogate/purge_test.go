@@ -211,6 +211,15 @@ func TestPurger_Take(t *testing.T) {
 		t.Fatal(err)
 	}
 	want("reviews-3 reviews-7")
+	// A change of a question purges its product's question lists and its
+	// answer lists, not the product's reviews.
+	store.mu.Lock()
+	store.reviews = catalog.ReviewHistory{From: 2, To: 3, Changes: []catalog.ReviewChange{{Seq: 3, ProductID: 7, QuestionID: 40}}}
+	store.mu.Unlock()
+	if _, err := feed.Poll(ctx); err != nil {
+		t.Fatal(err)
+	}
+	want("answers-40 qa-7")
 	select {
 	case keys := <-purged:
 		t.Fatalf("a purge too many, of %q", keys)

@@ -1,7 +1,8 @@
 // Package wire writes the JSON bodies of the Products API contract
-// (CONTRACT.md) and of its Ratings & Reviews part (CONTRACT-REVIEWS-QA.md)
-// straight into byte slices: the server writes them per request, and a
-// load writes them once into the store's read model.
+// (CONTRACT.md) and of its Ratings & Reviews and Q&A parts
+// (CONTRACT-REVIEWS-QA.md) straight into byte slices: the server writes
+// them per request, and a load writes them once into the store's read
+// model.
 package wire
 
 import (
