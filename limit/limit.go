@@ -113,6 +113,18 @@ func (l *Limiter) Acquire(ctx context.Context) (time.Time, error) {
 	return time.Now(), nil
 }
 
+// TryAcquire takes a slot only when one is free now, and never queues:
+// for calls that are the first to shed under load (a click log), so that
+// they never wait before, or take a slot from, a call that queued.
+func (l *Limiter) TryAcquire() (time.Time, bool) {
+	if l.waiting.Load() == 0 && l.sem.TryAcquire(1) {
+		l.admitted.Add(1)
+		return time.Now(), true
+	}
+	l.shed.Add(1)
+	return time.Time{}, false
+}
+
 // heldWeight is the weight of one call in the moving average of how long
 // calls hold a slot: a few hundred calls count, so that one slow call, or
 // one pause of the process, does not swing the prediction.

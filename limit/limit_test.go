@@ -202,3 +202,27 @@ func TestLimiter_Bounds(t *testing.T) {
 		})
 	})
 }
+
+// TestLimiter_TryAcquire: a call that only tries takes a free slot, and is
+// shed at once, without queueing, when every slot is taken.
+func TestLimiter_TryAcquire(t *testing.T) {
+	l := limit.New(limit.Config{Slots: 2, Wait: time.Second})
+	at, ok := l.TryAcquire()
+	if !ok {
+		t.Fatal("a free slot was not taken")
+	}
+	held, _ := l.Acquire(t.Context())
+	if _, ok := l.TryAcquire(); ok {
+		t.Fatal("took a slot when none was free")
+	}
+	l.Release(held)
+	l.Release(at)
+	if at, ok := l.TryAcquire(); !ok {
+		t.Fatal("a free slot was not taken after the load")
+	} else {
+		l.Release(at)
+	}
+	if s := l.Stats(); s.Shed != 1 {
+		t.Fatalf("shed %d, want the refused try", s.Shed)
+	}
+}

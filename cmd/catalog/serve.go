@@ -59,6 +59,7 @@ type serveConfig struct {
 	Campuses        string                // the campuses of the hosted prefix served, comma-separated; empty: any
 	Browser         bool                  // the product browser at /
 	CartIdle        time.Duration         // carts idle longer are deleted; 0: never
+	InteractionKeep time.Duration         // interactions older are deleted; 0: never
 	CartMaxSKUs     int                   // the most distinct SKUs in a cart; 0: no bound
 }
 
@@ -91,12 +92,13 @@ func defaultServeConfig() serveConfig {
 		// clients of TestOverload reach the capacity of a 2-CPU instance);
 		// past it, requests wait their turn in the queue, whose wait is
 		// predicted and bounded, rather than in the store's pool.
-		MaxInFlight: 16 * runtime.GOMAXPROCS(0),
-		QueueWait:   limit.DefaultWait,
-		Freshness:   cataloghttp.DefaultFreshness,
-		Browser:     true,
-		CartIdle:    catalog.DefaultCartIdle,
-		CartMaxSKUs: catalog.DefaultCartMaxSKUs,
+		MaxInFlight:     16 * runtime.GOMAXPROCS(0),
+		QueueWait:       limit.DefaultWait,
+		Freshness:       cataloghttp.DefaultFreshness,
+		Browser:         true,
+		CartIdle:        catalog.DefaultCartIdle,
+		InteractionKeep: catalog.DefaultClickKeep,
+		CartMaxSKUs:     catalog.DefaultCartMaxSKUs,
 	}
 }
 
@@ -126,6 +128,7 @@ func (c *serveConfig) flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.Campuses, "campuses", c.Campuses, "the campuses served under the hosted API's prefix /api/fec2/<campus>/, comma-separated; empty for any (bodies carry --campus whatever the path's)")
 	fs.Var(atLeast(&c.CartMaxSKUs, 0), "cart-max-skus", "the most distinct SKUs a cart may hold; an add past it is a 422 (0: no bound)")
 	fs.Var(nonNegative(&c.CartIdle), "cart-idle", "how long a cart may go without an addition before it is deleted, in the background (0: never)")
+	fs.Var(nonNegative(&c.InteractionKeep), "interaction-keep", "how long storefronts' interactions (POST /interactions) are kept before they are deleted, in the background (0: for ever)")
 	fs.BoolVar(&c.Browser, "browser", c.Browser, "serve the product browser, a page that uses only the public API, at / (false: / is a 404)")
 	fs.StringVar(&c.PurgeURL, "purge-url", c.PurgeURL, "an http(s) URL of a caching tier to send a PURGE to, with the surrogate keys of what each new catalog changed in its xkey-purge header (empty: none)")
 }
@@ -175,7 +178,7 @@ func (c serveConfig) LogValue() slog.Value {
 		slog.Duration("stale_while_revalidate", c.Freshness.StaleWhileRevalidate), slog.Duration("stale_if_error", c.Freshness.StaleIfError),
 		slog.String("purge_url", redact(c.PurgeURL)), slog.Bool("cart_token_key", c.CartTokenKey != ""),
 		slog.String("campuses", c.Campuses), slog.Bool("browser", c.Browser),
-		slog.Duration("cart_idle", c.CartIdle), slog.Int("cart_max_skus", c.CartMaxSKUs),
+		slog.Duration("cart_idle", c.CartIdle), slog.Int("cart_max_skus", c.CartMaxSKUs), slog.Duration("interaction_keep", c.InteractionKeep),
 	)
 }
 
@@ -261,7 +264,7 @@ func openService(ctx context.Context, cfg serveConfig, logger *slog.Logger) (_ *
 			versions.Apply(u.History)
 			versions.ApplyReviews(u.Reviews)
 		})
-		store := cataloghttp.StoreSource{Products: db, Reviews: db, Campus: cfg.Campus}
+		store := cataloghttp.StoreSource{Products: db, Reviews: db, QA: db, Campus: cfg.Campus}
 		c, closeTier, err := openCache(ctx, cfg, store, versions, m, logger)
 		if err != nil {
 			return nil, err
@@ -286,11 +289,15 @@ func openService(ctx context.Context, cfg serveConfig, logger *slog.Logger) (_ *
 	if cfg.CartIdle > 0 {
 		svc.closers = append(svc.closers, runCartExpiry(db, cfg.CartIdle, logger))
 	}
+	clicks := runClicks(db, m, logger, &svc.closers)
+	if cfg.InteractionKeep > 0 {
+		svc.closers = append(svc.closers, runClickExpiry(db, cfg.InteractionKeep, logger))
+	}
 
 	admission := limit.New(limit.Config{Slots: cfg.MaxInFlight, Wait: cfg.QueueWait})
 	m.WatchAdmission(func() metrics.AdmissionStats { return metrics.AdmissionStats(admission.Stats()) })
 	httpCfg.Admission = admission
-	svc.srv = cataloghttp.NewServer(cataloghttp.Services{Products: db, Carts: db, Reviews: db}, httpCfg)
+	svc.srv = cataloghttp.NewServer(cataloghttp.Services{Products: db, Carts: db, Reviews: db, QA: db, Clicks: clicks}, httpCfg)
 	if cfg.AdminAddr != "" {
 		admin, err := startAdmin(cfg.AdminAddr, m.Handler(), cacheStats, logger)
 		if err != nil {
@@ -456,6 +463,42 @@ func runCartExpiry(carts catalog.CartService, idle time.Duration, logger *slog.L
 				logger.Warn("cannot delete idle carts", "error", err)
 			case n > 0:
 				logger.Info("deleted idle carts", "cart_lines", n, "idle_since", time.Now().Add(-idle))
+			}
+		}}
+	return inBackground(e.Run)
+}
+
+// runClicks keeps storefronts' interactions in batches in the background;
+// the closer it adds, which runs after the server has shut down, writes
+// what is queued, so that a graceful stop loses none.
+func runClicks(db catalog.Store, m *metrics.Metrics, logger *slog.Logger, closers *[]func()) *catalog.Clicks {
+	clicks := catalog.NewClicks(db, catalog.ClickConfig{
+		Taken: func(i catalog.Interaction) { m.InteractionTaken(i.Widget) },
+		Done: func(n int, err error) {
+			if err != nil {
+				logger.Error("dropped interactions: their batch could not be written", "interactions", n, "error", err)
+			}
+		},
+	})
+	m.WatchInteractions(func() metrics.InteractionStats { return metrics.InteractionStats(clicks.Stats()) })
+	*closers = append(*closers, inBackground(clicks.Run))
+	return clicks
+}
+
+// interactionExpiryEvery is how often serve looks for interactions past
+// --interaction-keep (or as often as that, when it is shorter).
+const interactionExpiryEvery = 10 * time.Minute
+
+// runClickExpiry deletes interactions older than keep in the background,
+// until the function it returns is called.
+func runClickExpiry(s catalog.InteractionStore, keep time.Duration, logger *slog.Logger) (stop func()) {
+	e := catalog.ClickExpiry{Interactions: s, Keep: keep, Every: min(keep, interactionExpiryEvery), Now: time.Now,
+		Done: func(n int64, err error) {
+			switch {
+			case err != nil:
+				logger.Warn("cannot delete old interactions", "error", err)
+			case n > 0:
+				logger.Info("deleted old interactions", "interactions", n, "taken_before", time.Now().Add(-keep))
 			}
 		}}
 	return inBackground(e.Run)
