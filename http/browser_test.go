@@ -12,6 +12,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"catalog"
 	"catalog/csv"
 	cataloghttp "catalog/http"
 	"catalog/internal/testenv"
@@ -156,18 +157,25 @@ func TestBrowser(t *testing.T) {
 		chromedp.Reload(),
 		poll(`document.querySelector("#cart-count").textContent === "2"`))
 
-	// This server has no review routes: the page leaves the section out,
-	// and says nothing of them.
+	// This server has no review nor Q&A routes: the page leaves the
+	// sections out, and says nothing of them.
 	step("the product again after the reload", chromedp.WaitVisible(chromedp.CSS(`#style-name`)))
 	if got := b.eval(`String(document.querySelector("#reviews").hidden) + " " + document.querySelector("#overview-rating").textContent`); got != "true " {
 		t.Errorf("reviews on a server without them: hidden and overview rating %q, want %q", got, "true ")
 	}
+	step("the questions are asked for, and the section stays hidden",
+		poll(`performance.getEntriesByType("resource").some((e) => e.name.includes("/qa/questions?product_id=1"))`))
+	if got := b.eval(`String(document.querySelector("#qa").hidden) + " " + document.querySelector("#qa-error").hidden`); got != "true true" {
+		t.Errorf("questions on a server without them: section and error hidden %q, want %q", got, "true true")
+	}
 }
 
-// newReviewsServer returns a server of the fixture's products and
-// reviews, with the browser page. writeFixtureCSV writes the product files
-// only, and newServerWith serves no reviews: the review files are added
-// here, and the server is given the store's reviews.
+// newReviewsServer returns a server of the fixture's products, reviews
+// and questions, with the browser page. writeFixtureCSV writes the product
+// files only, and newServerWith serves no reviews nor questions: their
+// files are added here, and the server is given the store's reviews and
+// questions. Question 1 gets a third answer, more helpful than the
+// Seller's, so that it has more than the two shown.
 func newReviewsServer(t *testing.T) http.Handler {
 	t.Helper()
 	dir := writeFixtureCSV(t)
@@ -176,6 +184,11 @@ func newReviewsServer(t *testing.T) http.Handler {
 	writeTable(t, dir, csv.ReviewPhotos, f.ReviewPhotos)
 	writeTable(t, dir, csv.Characteristics, f.Characteristics)
 	writeTable(t, dir, csv.CharacteristicVotes, f.CharacteristicVotes)
+	answers := append(f.Answers, catalog.Answer{ID: 6, QuestionID: 1, Body: "Layer a fleece under it.", Date: time.UnixMilli(1612137600000).UTC(),
+		AnswererName: "layers", AnswererEmail: catalog.Some("layers@example.com"), Helpfulness: 2})
+	writeTable(t, dir, csv.Questions, f.Questions)
+	writeTable(t, dir, csv.Answers, answers)
+	writeTable(t, dir, csv.AnswerPhotos, f.AnswerPhotos)
 	s := openStore(t, "sqlite")
 	rep, err := csv.Import(context.Background(), dir, s, csv.Options{})
 	if err != nil {
@@ -184,7 +197,7 @@ func newReviewsServer(t *testing.T) http.Handler {
 	if rep.Rejected() != 0 {
 		t.Fatalf("rows of %s rejected: %+v", dir, rep)
 	}
-	return cataloghttp.NewServer(cataloghttp.Services{Products: s, Carts: s, Reviews: s},
+	return cataloghttp.NewServer(cataloghttp.Services{Products: s, Carts: s, Reviews: s, QA: s},
 		cataloghttp.Config{Campus: "hr-rfp", Browser: true, Logger: quietLogger()}).Handler()
 }
 
@@ -346,6 +359,175 @@ func TestBrowser_Reviews(t *testing.T) {
 		poll(`document.querySelector("#review-message.error")?.textContent === "Error: Review body contains invalid entries"`))
 	if got := b.eval(`String(document.querySelectorAll("#review-list .review").length) + " " + document.querySelector("#read-reviews").textContent`); got != "2 Read all 4 reviews" {
 		t.Errorf("after a refused post: %q, want the list and count as they were", got)
+	}
+}
+
+// TestBrowser_QA drives the Questions & Answers of the product browser as
+// a shopper would: the questions and their first answers, More answers
+// and More questions, a question asked and one answered through the
+// forms, Helpful and Report.
+//
+// The fixture's product 1 has three questions listed, most helpful first:
+// 4 (7 votes), then 1 and 3 (4 votes each, id decides); 2 is reported.
+// Question 1's answers, most helpful first: 1 (8, with two photos), 6 (2)
+// and the Seller's 3 (1); 2 is reported.
+func TestBrowser_QA(t *testing.T) {
+	b := newBrowser(t, newReviewsServer(t))
+	text, step := b.text, b.step
+	question := func(id string) string { return `#question-list .question[data-question-id="` + id + `"]` }
+	// listed are the ids of the questions listed, in order; answered, the
+	// ids of a question's answers shown.
+	listed := func(ids string) chromedp.Action[chromedp.Void] {
+		return poll(`[...document.querySelectorAll("#question-list .question")].map((li) => li.dataset.questionId).join() === ` + quote(ids))
+	}
+	answered := func(q, ids string) chromedp.Action[chromedp.Void] {
+		return poll(`[...document.querySelectorAll(` + quote(question(q)+" .answer") + `)].map((li) => li.dataset.answerId).join() === ` + quote(ids))
+	}
+	answer := func(q, a string) string { return question(q) + ` .answer[data-answer-id="` + a + `"]` }
+	// The Helpful buttons of a question (on its line, above its answers')
+	// and of an answer.
+	questionHelpful := func(q string) string { return question(q) + " .question-head .helpful" }
+	answerHelpful := func(q, a string) string { return answer(q, a) + " .helpful" }
+
+	step("open the first product: its first two questions, each with its first two answers",
+		chromedp.Navigate(b.url+"/"),
+		chromedp.WaitVisible(chromedp.CSS(`#product-list a[href="#/products/1"]`)),
+		chromedp.Click(chromedp.CSS(`#product-list a[href="#/products/1"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#qa`)),
+		listed("4,1"),
+		answered("4", "5"),
+		answered("1", "1,6"),
+		chromedp.WaitVisible(chromedp.CSS(`#more-questions`)))
+
+	// The first question, in full, and the first answer of the second.
+	if got := text(question("4") + " .question-body"); got != "Washable?" {
+		t.Errorf("question 4's body: %q", got)
+	}
+	if got := text(question("4") + " .asker"); got != "asked by clean, July 10, 2020" {
+		t.Errorf("question 4's asker and day: %q", got)
+	}
+	if got := text(questionHelpful("4")); got != "Yes (7)" {
+		t.Errorf("question 4's helpful: %q", got)
+	}
+	if got := text(answer("4", "5") + " .answer-body"); got != "Cold wash only." {
+		t.Errorf("answer 5's body: %q", got)
+	}
+	first := answer("1", "1")
+	if got := text(first + " .answer-body"); got != "I wore it at -25, fine." {
+		t.Errorf("answer 1's body: %q", got)
+	}
+	if got := b.eval(`document.querySelector(` + quote(first+" .review-actions") + `).textContent`); got != "by nordic, March 6, 2021|Helpful?Yes (8)|Report" {
+		t.Errorf("answer 1's answerer, day and helpful: %q", got)
+	}
+	if got := b.eval(`[...document.querySelectorAll(` + quote(first+" .answer-photos img") + `)].map((i) => i.alt).join("|")`); got != "Photo by the answerer|Photo by the answerer" {
+		t.Errorf("answer 1's photos: %q, want two", got)
+	}
+	if got := text("#question-list"); strings.Contains(got, "spam") || strings.Contains(got, "HEY") || strings.Contains(got, "undefined") {
+		t.Errorf("the list shows a reported question or answer, or a missing part: %q", got)
+	}
+	if got := b.eval(`[...document.querySelectorAll("#question-list .more-answers")].map((m) => m.hidden ? "-" : m.textContent).join("|")`); got != "-|More answers" {
+		t.Errorf("More answers of questions 4 and 1: %q, want only on question 1", got)
+	}
+
+	step("More answers: all of question 1's answers, read through the answers route; then fold them again",
+		chromedp.Click(chromedp.CSS(question("1")+" .more-answers")),
+		answered("1", "1,6,3"),
+		poll(`performance.getEntriesByType("resource").some((e) => e.name.includes("/qa/questions/1/answers?"))`))
+	if got := text(answer("1", "3")); !strings.Contains(got, "Yes, down to -30.") || !strings.Contains(got, "by Seller, September 13, 2020") {
+		t.Errorf("the Seller's answer: %q", got)
+	}
+	if got := b.eval(`document.querySelectorAll(` + quote(answer("1", "1")+" .answer-photos img") + `).length + " " + document.querySelector(` + quote(answer("1", "3")+" .answerer") + `).tagName`); got != "2 STRONG" {
+		t.Errorf("from the answers route: answer 1's photos and the Seller's name %q, want 2 of them and in bold", got)
+	}
+	step("Collapse answers: the first two again",
+		chromedp.Click(chromedp.CSS(question("1")+" .more-answers")),
+		answered("1", "1,6"),
+		poll(`document.querySelector(`+quote(question("1")+" .more-answers")+`).textContent === "More answers"`))
+
+	step("ask a question: listed after the first two, as it is not among them",
+		chromedp.Click(chromedp.CSS(`#ask-question summary`)),
+		chromedp.WaitVisible(chromedp.CSS(`#question-form`)),
+		chromedp.SendKeys(chromedp.CSS(`#question-form textarea[name="body"]`), "Is the hood <b>removable</b>?"),
+		chromedp.SendKeys(chromedp.CSS(`#question-form input[name="name"]`), "chromedp"),
+		chromedp.SendKeys(chromedp.CSS(`#question-form input[name="email"]`), "chromedp@example.com"),
+		chromedp.Click(chromedp.CSS(`#submit-question`)),
+		poll(`document.querySelector("#question-message").textContent === "Thank you! Your question is posted."`),
+		poll(`document.querySelectorAll("#question-list .question").length === 3`))
+	mine := "#question-list .question:last-child"
+	if got := b.eval(`document.querySelector(` + quote(mine+" .question-body") + `).textContent + " " + document.querySelectorAll(` + quote(mine+" .question-body *") + `).length`); got != "Is the hood <b>removable</b>? 0" {
+		t.Errorf("the new question's body, as text: %q", got)
+	}
+	if got := text(mine+" .asker") + " " + text(mine+" .question-head .helpful"); !strings.HasPrefix(got, "asked by chromedp, ") || !strings.HasSuffix(got, "Yes (0)") {
+		t.Errorf("the new question's asker and helpful: %q", got)
+	}
+	if got := b.eval(`String(document.querySelector(` + quote(mine) + `).querySelectorAll(".answer").length) + " " + document.querySelector("#question-form textarea").value`); got != "0 " {
+		t.Errorf("the new question's answers and the emptied form: %q, want none and empty", got)
+	}
+	newID := b.eval(`document.querySelector(` + quote(mine) + `).dataset.questionId`)
+	if got := b.eval(`[...document.querySelectorAll("#question-list .question")].map((li) => li.dataset.questionId).join()`); got != "4,1,"+newID {
+		t.Errorf("the questions listed after asking one: %s", got)
+	}
+
+	step("More questions: the next two, the new one in its place after them",
+		chromedp.Click(chromedp.CSS(`#more-questions`)),
+		listed("4,1,3,"+newID),
+		chromedp.WaitNotVisible(chromedp.CSS(`#more-questions`)))
+
+	step("Helpful on a question: the count goes up, once",
+		chromedp.Click(chromedp.CSS(questionHelpful("3"))),
+		poll(`document.querySelector(`+quote(questionHelpful("3"))+`).textContent === "Yes (5)"`),
+		poll(`document.querySelector(`+quote(questionHelpful("3"))+`).disabled`))
+	if got := b.eval(`fetch("/qa/questions?product_id=1&count=10").then((r) => r.json()).then((b) => String(b.results.find((q) => q.question_id === 3).question_helpfulness))`); got != "5" {
+		t.Errorf("helpfulness of question 3 on the server: %s, want 5", got)
+	}
+	step("Helpful on an answer: the count goes up, once",
+		chromedp.Click(chromedp.CSS(answerHelpful("1", "6"))),
+		poll(`document.querySelector(`+quote(answerHelpful("1", "6"))+`).textContent === "Yes (3)"`),
+		poll(`document.querySelector(`+quote(answerHelpful("1", "6"))+`).disabled`))
+	if got := b.eval(`fetch("/qa/questions/1/answers?count=10").then((r) => r.json()).then((b) => String(b.results.find((a) => a.answer_id === 6).helpfulness))`); got != "3" {
+		t.Errorf("helpfulness of answer 6 on the server: %s, want 3", got)
+	}
+
+	step("answer question 3: its answers read again, the new one with them",
+		chromedp.Click(chromedp.CSS(question("3")+" .answer-toggle summary")),
+		chromedp.WaitVisible(chromedp.CSS(question("3")+" .answer-form")),
+		chromedp.SendKeys(chromedp.CSS(question("3")+` .answer-form textarea[name="body"]`), "<i>Yes</i>, a size big.\nSize down."),
+		chromedp.SendKeys(chromedp.CSS(question("3")+` .answer-form input[name="photo"]`), "https://img.example/mine.jpg"),
+		chromedp.SendKeys(chromedp.CSS(question("3")+` .answer-form input[name="name"]`), "chromedp"),
+		chromedp.SendKeys(chromedp.CSS(question("3")+` .answer-form input[name="email"]`), "chromedp@example.com"),
+		chromedp.Click(chromedp.CSS(question("3")+" .submit-answer")),
+		poll(`document.querySelector(`+quote(question("3")+" .answer-message")+`).textContent === "Thank you! Your answer is posted."`),
+		poll(`document.querySelectorAll(`+quote(question("3")+" .answer")+`).length === 2`))
+	newAnswer := question("3") + " .answer:last-child"
+	newAnswerID := b.eval(`document.querySelector(` + quote(newAnswer) + `).dataset.answerId`)
+	if got := b.eval(`document.querySelector(` + quote(newAnswer+" .answer-body") + `).innerText + "|" + document.querySelectorAll(` + quote(newAnswer+" .answer-body *") + `).length`); got != "<i>Yes</i>, a size big.\nSize down.|0" {
+		t.Errorf("the new answer's body, as text: %q", got)
+	}
+	if got := b.eval(`document.querySelectorAll(` + quote(newAnswer+" .answer-photos img") + `).length + " " + document.querySelector(` + quote(newAnswer+" .answerer") + `).textContent`); got != "1 chromedp" {
+		t.Errorf("the new answer's photos and answerer: %q", got)
+	}
+	if got := b.eval(`document.querySelector(` + quote(question("3")+" .answers") + `).firstChild.dataset.answerId`); got != "4" {
+		t.Errorf("question 3's first answer: %s, want 4, the one it had", got)
+	}
+
+	step("an answer the server refuses: its text beside the form, the answers as they were",
+		chromedp.SendKeys(chromedp.CSS(question("3")+` .answer-form textarea[name="body"]`), "Not sure."),
+		chromedp.SendKeys(chromedp.CSS(question("3")+` .answer-form input[name="name"]`), "nobody"),
+		chromedp.SendKeys(chromedp.CSS(question("3")+` .answer-form input[name="email"]`), "not-an-email"),
+		chromedp.Click(chromedp.CSS(question("3")+" .submit-answer")),
+		poll(`document.querySelector(`+quote(question("3")+" .answer-message.error")+`)?.textContent === "Error: Answer body contains invalid entries"`))
+	if got := b.eval(`String(document.querySelectorAll(` + quote(question("3")+" .answer") + `).length)`); got != "2" {
+		t.Errorf("question 3's answers after a refused post: %s, want 2", got)
+	}
+
+	step("Report an answer: gone, and the next one moves up",
+		chromedp.Click(chromedp.CSS(answer("1", "1")+" .report")),
+		answered("1", "6,3"))
+	step("Report a question: gone from the list",
+		chromedp.Click(chromedp.CSS(question("4")+" .question-head .report")),
+		listed("1,3,"+newID))
+	if got := b.eval(`fetch("/qa/questions?product_id=1&count=10").then((r) => r.json()).then((b) => b.results.map((q) => q.question_id + ":" + Object.keys(q.answers).join("+")).join())`); got != "3:4+"+newAnswerID+",1:3+6,"+newID+":" {
+		t.Errorf("the questions on the server after the reports: %s", got)
 	}
 }
 
