@@ -49,7 +49,7 @@ held() {
   if [ "$1" = postgres ]; then
     psql "$PG_URL" -Atc "SELECT count(*), pg_total_relation_size('interactions') FROM interactions" | tr '|' ' '
   else
-    sqlite3 "$SQLITE_DB" "SELECT (SELECT count(*) FROM interactions),
+    sqlite3 -separator " " "$SQLITE_DB" "SELECT (SELECT count(*) FROM interactions),
       (SELECT sum(pgsize) FROM dbstat WHERE name IN ('interactions', 'interactions_at'))"
   fi
 }
