@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The reliability trials of docs/reliability.md, on loopback: overload,
-# PostgreSQL and Redis stopped mid-load, kill -9 during cart and review writes, a race
+# PostgreSQL and Redis stopped mid-load, kill -9 during cart, review and Q&A writes, a race
 # for one SKU. Each trial is bounded in time and requests; the whole run
 # takes about two minutes. It prints a table and writes it to
 # $OUT/faults.md, and the overload trial second by second to $OUT/overload.md.
