@@ -19,6 +19,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"catalog"
+	"catalog/internal/reload"
 	"catalog/internal/schema"
 	"catalog/readmodel"
 )
@@ -70,6 +71,8 @@ var DefaultMaxConns = int32(max(4, 4*runtime.GOMAXPROCS(0)))
 
 // DB is a catalog store in a PostgreSQL database.
 type DB struct {
+	// QAMarks are the marks of questions and answers, made by markQA.
+	reload.QAMarks
 	pool *pgxpool.Pool // the primary's
 	url  string
 	cfg  Config
@@ -113,6 +116,7 @@ func Open(ctx context.Context, url string, cfg Config) (*DB, error) {
 		return nil, storeError("connect", err)
 	}
 	db := &DB{pool: pool, url: url, cfg: cfg}
+	db.QAMarks = reload.NewQAMarks(db.markQA)
 	if err := db.checkSchema(ctx); err != nil {
 		pool.Close()
 		return nil, err

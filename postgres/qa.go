@@ -119,26 +119,6 @@ func (db *DB) PostAnswer(ctx context.Context, a catalog.NewAnswer, at time.Time)
 	return id, err
 }
 
-// MarkQuestionHelpful adds one to a question's helpfulness.
-func (db *DB) MarkQuestionHelpful(ctx context.Context, id int64) error {
-	return db.markQA(ctx, "mark a question helpful", reload.QuestionMark(id, reload.Helpful))
-}
-
-// ReportQuestion hides a question; reporting it again changes nothing.
-func (db *DB) ReportQuestion(ctx context.Context, id int64) error {
-	return db.markQA(ctx, "report a question", reload.QuestionMark(id, reload.Reported))
-}
-
-// MarkAnswerHelpful adds one to an answer's helpfulness.
-func (db *DB) MarkAnswerHelpful(ctx context.Context, id int64) error {
-	return db.markQA(ctx, "mark an answer helpful", reload.AnswerMark(id, reload.Helpful))
-}
-
-// ReportAnswer hides an answer; reporting it again changes nothing.
-func (db *DB) ReportAnswer(ctx context.Context, id int64) error {
-	return db.markQA(ctx, "report an answer", reload.AnswerMark(id, reload.Reported))
-}
-
 // markQA makes a mark on a question or an answer, and writes its
 // product's questions anew, in one transaction.
 func (db *DB) markQA(ctx context.Context, what string, m reload.QAMark) error {

@@ -17,6 +17,7 @@ import (
 
 	"catalog"
 	"catalog/internal/pool"
+	"catalog/internal/reload"
 	"catalog/readmodel"
 )
 
@@ -27,6 +28,8 @@ var _ catalog.Store = (*DB)(nil)
 // Carts added through the API live in a second file beside it (the path
 // with "-carts" added), so that a load never makes a cart write wait.
 type DB struct {
+	// QAMarks are the marks of questions and answers, made by markQA.
+	reload.QAMarks
 	path string
 	// read serves catalog queries on several connections; load is the one
 	// connection that migrates the catalog file and runs loads; write
@@ -78,6 +81,7 @@ func CartsPath(path string) string { return path + "-carts" }
 // and brings their schemas up to date.
 func Open(ctx context.Context, path string, opts ...Option) (_ *DB, err error) {
 	db := &DB{path: path, now: time.Now, history: readmodel.DefaultHistory}
+	db.QAMarks = reload.NewQAMarks(db.markQA)
 	for _, o := range opts {
 		o(db)
 	}

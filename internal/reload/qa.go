@@ -1,6 +1,7 @@
 package reload
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -134,6 +135,37 @@ func (m *QAMark) set(table string, mark int) {
 		return
 	}
 	m.Write.Reported, m.UpdateSQL = true, `UPDATE `+table+` SET reported = true WHERE id = $1`
+}
+
+// QAMarks are QAService's four marks over an engine's way of making one,
+// which each engine's DB embeds.
+type QAMarks struct {
+	mark func(ctx context.Context, what string, m QAMark) error
+}
+
+// NewQAMarks returns the marks that mark makes.
+func NewQAMarks(mark func(ctx context.Context, what string, m QAMark) error) QAMarks {
+	return QAMarks{mark: mark}
+}
+
+// MarkQuestionHelpful adds one to a question's helpfulness.
+func (q QAMarks) MarkQuestionHelpful(ctx context.Context, id int64) error {
+	return q.mark(ctx, "mark a question helpful", QuestionMark(id, Helpful))
+}
+
+// ReportQuestion hides a question; reporting it again changes nothing.
+func (q QAMarks) ReportQuestion(ctx context.Context, id int64) error {
+	return q.mark(ctx, "report a question", QuestionMark(id, Reported))
+}
+
+// MarkAnswerHelpful adds one to an answer's helpfulness.
+func (q QAMarks) MarkAnswerHelpful(ctx context.Context, id int64) error {
+	return q.mark(ctx, "mark an answer helpful", AnswerMark(id, Helpful))
+}
+
+// ReportAnswer hides an answer; reporting it again changes nothing.
+func (q QAMarks) ReportAnswer(ctx context.Context, id int64) error {
+	return q.mark(ctx, "report an answer", AnswerMark(id, Reported))
 }
 
 // ID is the id of the question or answer marked.
