@@ -19,6 +19,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"catalog"
+	"catalog/internal/groupcommit"
 	"catalog/internal/reload"
 	"catalog/internal/schema"
 	"catalog/readmodel"
@@ -74,8 +75,11 @@ type DB struct {
 	// QAMarks are the marks of questions and answers, made by markQA.
 	reload.QAMarks
 	pool *pgxpool.Pool // the primary's
-	url  string
-	cfg  Config
+	// writes commits shoppers' writes on the primary, several to a
+	// transaction.
+	writes *groupcommit.Committer[*writeTx]
+	url    string
+	cfg    Config
 
 	replicas     []*replica
 	next         atomic.Uint64 // the replica to try first, in turn
@@ -117,6 +121,7 @@ func Open(ctx context.Context, url string, cfg Config) (*DB, error) {
 	}
 	db := &DB{pool: pool, url: url, cfg: cfg}
 	db.QAMarks = reload.NewQAMarks(db.markQA)
+	db.writes = shopperWrites(db)
 	if err := db.checkSchema(ctx); err != nil {
 		pool.Close()
 		return nil, err

@@ -74,7 +74,7 @@ func (db *DB) Answers(ctx context.Context, q catalog.AnswerQuery) ([]catalog.Ans
 // in one transaction.
 func (db *DB) PostQuestion(ctx context.Context, q catalog.NewQuestion, at time.Time) (int64, error) {
 	var id int64
-	err := db.write(ctx, "post a question", func(tx pgx.Tx) error {
+	err := db.write(ctx, "post a question", func(ctx context.Context, tx *writeTx) error {
 		var exists bool
 		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM products WHERE id = $1)`, q.ProductID).Scan(&exists); err != nil {
 			return err
@@ -96,7 +96,7 @@ func (db *DB) PostQuestion(ctx context.Context, q catalog.NewQuestion, at time.T
 // questions anew, in one transaction.
 func (db *DB) PostAnswer(ctx context.Context, a catalog.NewAnswer, at time.Time) (int64, error) {
 	var id int64
-	err := db.write(ctx, "post an answer", func(tx pgx.Tx) error {
+	err := db.write(ctx, "post an answer", func(ctx context.Context, tx *writeTx) error {
 		var productID int64
 		err := tx.QueryRow(ctx, `SELECT product_id FROM questions WHERE id = $1`, a.QuestionID).Scan(&productID)
 		if errors.Is(err, pgx.ErrNoRows) {
@@ -122,7 +122,7 @@ func (db *DB) PostAnswer(ctx context.Context, a catalog.NewAnswer, at time.Time)
 // markQA makes a mark on a question or an answer, and writes its
 // product's questions anew, in one transaction.
 func (db *DB) markQA(ctx context.Context, what string, m reload.QAMark) error {
-	return db.write(ctx, what, func(tx pgx.Tx) error {
+	return db.write(ctx, what, func(ctx context.Context, tx *writeTx) error {
 		w := m.Write
 		err := tx.QueryRow(ctx, m.FindSQL, m.ID()).Scan(&w.Question, &w.Product)
 		if errors.Is(err, pgx.ErrNoRows) {
@@ -138,22 +138,13 @@ func (db *DB) markQA(ctx context.Context, what string, m reload.QAMark) error {
 	})
 }
 
-// wroteQA notes a write of Q&A in qa_writes, numbers the change of its
-// question, and then, under the lock that orders the changes (so that
-// the writes of one product's questions take turns, each writing what the
-// one before committed), writes the product's questions anew.
-func wroteQA(ctx context.Context, tx pgx.Tx, w reload.QAWrite) error {
+// wroteQA notes a write of Q&A in qa_writes, and its change, which writes
+// its product's questions anew when the transaction ends.
+func wroteQA(ctx context.Context, tx *writeTx, w reload.QAWrite) error {
 	if _, err := tx.Exec(ctx, reload.NoteQAWriteSQL, w.Args()...); err != nil {
 		return err
 	}
-	if err := recordChange(ctx, tx, w.Product, w.Question); err != nil {
-		return err
-	}
-	for _, s := range qaDocsSQL("", ` AND product_id = $1`) {
-		if _, err := tx.Exec(ctx, s, w.Product); err != nil {
-			return err
-		}
-	}
+	tx.changed(w.Product, w.Question)
 	return nil
 }
 

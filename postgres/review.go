@@ -101,36 +101,11 @@ func (db *DB) ReviewMeta(ctx context.Context, productID int64) (catalog.ReviewMe
 	return m, err
 }
 
-// write runs fn in a transaction on the primary, once more when it failed
-// before its commit on a lost connection: never twice when the commit
-// itself failed, as it may have been made.
-func (db *DB) write(ctx context.Context, what string, fn func(tx pgx.Tx) error) error {
-	var committing bool
-	err := db.again(ctx, func() error {
-		committing = false
-		tx, err := db.pool.Begin(ctx)
-		if err != nil {
-			return err
-		}
-		defer func() { _ = tx.Rollback(context.WithoutCancel(ctx)) }()
-		if err := fn(tx); err != nil {
-			return err
-		}
-		committing = true
-		return tx.Commit(ctx)
-	}, func() bool { return committing })
-	var e *catalog.Error
-	if errors.As(err, &e) {
-		return err
-	}
-	return storeError(what, err)
-}
-
 // PostReview adds a review with its photos and votes, and counts it in
 // the sums, in one transaction.
 func (db *DB) PostReview(ctx context.Context, r catalog.NewReview, at time.Time) (int64, error) {
 	var id int64
-	err := db.write(ctx, "post a review", func(tx pgx.Tx) error {
+	err := db.write(ctx, "post a review", func(ctx context.Context, tx *writeTx) error {
 		if err := checkReviewed(ctx, tx, r); err != nil {
 			return err
 		}
@@ -158,7 +133,8 @@ func (db *DB) PostReview(ctx context.Context, r catalog.NewReview, at time.Time)
 		if err := countReview(ctx, tx, id, r.ProductID, r.Rating, r.Recommend, 1); err != nil {
 			return err
 		}
-		return recordReviewChange(ctx, tx, r.ProductID)
+		tx.changed(r.ProductID, 0)
+		return nil
 	})
 	return id, err
 }
@@ -208,7 +184,7 @@ func countReview(ctx context.Context, tx pgx.Tx, id, productID, rating int64, re
 
 // MarkReviewHelpful adds one to a review's helpfulness.
 func (db *DB) MarkReviewHelpful(ctx context.Context, id int64) error {
-	return db.write(ctx, "mark a review helpful", func(tx pgx.Tx) error {
+	return db.write(ctx, "mark a review helpful", func(ctx context.Context, tx *writeTx) error {
 		tag, err := tx.Exec(ctx, `UPDATE reviews SET helpfulness = helpfulness + 1 WHERE id = $1`, id)
 		switch {
 		case err != nil:
@@ -222,7 +198,8 @@ func (db *DB) MarkReviewHelpful(ctx context.Context, id int64) error {
 		if err != nil {
 			return err
 		}
-		return recordReviewChange(ctx, tx, productID)
+		tx.changed(productID, 0)
+		return nil
 	})
 }
 
@@ -230,7 +207,7 @@ func (db *DB) MarkReviewHelpful(ctx context.Context, id int64) error {
 // reporting it again changes nothing. The review's row is locked first,
 // so that two reports of it take it out once.
 func (db *DB) ReportReview(ctx context.Context, id int64) error {
-	return db.write(ctx, "report a review", func(tx pgx.Tx) error {
+	return db.write(ctx, "report a review", func(ctx context.Context, tx *writeTx) error {
 		var productID, rating int64
 		var recommend, reported bool
 		err := tx.QueryRow(ctx, `SELECT product_id, rating, recommend, reported FROM reviews WHERE id = $1 FOR UPDATE`, id).
@@ -251,32 +228,9 @@ func (db *DB) ReportReview(ctx context.Context, id int64) error {
 		if err := countReview(ctx, tx, id, productID, rating, recommend, -1); err != nil {
 			return err
 		}
-		return recordReviewChange(ctx, tx, productID)
+		tx.changed(productID, 0)
+		return nil
 	})
-}
-
-// reviewChangesLock is the advisory lock key that has review changes
-// commit in the order of their numbers: a follower that read change n+1
-// must not find change n committed later, so each write numbers its change
-// last, holding the lock to its commit.
-const reviewChangesLock = 0x72657669657773 // "reviews"
-
-// recordReviewChange numbers a change of a product's reviews, and lets go
-// of the changes past the window.
-func recordReviewChange(ctx context.Context, tx pgx.Tx, productID int64) error {
-	return recordChange(ctx, tx, productID, 0)
-}
-
-// recordChange numbers a change of a product's reviews (question 0) or of
-// one of its questions, under the lock that orders the changes' commits,
-// and lets go of the changes past the window.
-func recordChange(ctx context.Context, tx pgx.Tx, productID, questionID int64) error {
-	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(reviewChangesLock)); err != nil {
-		return err
-	}
-	_, err := tx.Exec(ctx, `WITH c AS (INSERT INTO review_changes (product_id, question_id) VALUES ($1, $2) RETURNING seq)
-		DELETE FROM review_changes WHERE seq <= (SELECT seq FROM c) - $3`, productID, questionID, catalog.ReviewWindow)
-	return err
 }
 
 // ReviewChanges returns the review changes after after, in one statement
@@ -355,7 +309,9 @@ var carryWritesSQL = slices.Concat(reload.CarryPostedSQL, []string{
 // between; or lets it go, or refuses the swap (reload.CarryWrites).
 func (l *load) carryWrites(ctx context.Context, tx pgx.Tx) error {
 	return reload.CarryWrites(ctx, reload.Writes{
-		Changed: func(ctx context.Context) error { return recordReviewChange(ctx, tx, catalog.AllProducts) },
+		Changed: func(ctx context.Context) error {
+			return numberChanges(ctx, tx, []change{{product: catalog.AllProducts}})
+		},
 		Drop: func(ctx context.Context) error {
 			_, err := tx.Exec(ctx, `DELETE FROM review_writes`)
 			if err == nil {

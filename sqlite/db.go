@@ -16,6 +16,7 @@ import (
 	sqlite3 "modernc.org/sqlite/lib"
 
 	"catalog"
+	"catalog/internal/groupcommit"
 	"catalog/internal/pool"
 	"catalog/internal/reload"
 	"catalog/readmodel"
@@ -33,8 +34,10 @@ type DB struct {
 	path string
 	// read serves catalog queries on several connections; load is the one
 	// connection that migrates the catalog file and runs loads; write
-	// takes shoppers' writes of reviews, between a load's transactions.
+	// takes shoppers' writes of reviews and Q&A, between a load's
+	// transactions, which writes commits several to a transaction.
 	read, load, write *sql.DB
+	writes            *groupcommit.Committer[*sql.Tx]
 	stmts             *readStmts
 	// carts reads the carts file; cartWrite is its one writer.
 	carts, cartWrite *sql.DB
@@ -105,6 +108,7 @@ func Open(ctx context.Context, path string, opts ...Option) (_ *DB, err error) {
 	if db.write, err = openPool(path, 1, "_txlock=immediate", "_pragma=synchronous(FULL)"); err != nil {
 		return nil, err
 	}
+	db.writes = shopperWrites(db.write)
 	if db.read, err = openPool(path, readers, "_pragma=query_only(1)"); err != nil {
 		return nil, err
 	}

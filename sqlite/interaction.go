@@ -14,7 +14,7 @@ func (db *DB) AddInteractions(ctx context.Context, batch []catalog.Interaction) 
 	if len(batch) == 0 {
 		return nil
 	}
-	return db.writeTx(ctx, "add interactions", func(tx *sql.Tx) error {
+	return db.writeTx(ctx, "add interactions", func(ctx context.Context, tx *sql.Tx) error {
 		stmt, err := tx.PrepareContext(ctx, `INSERT INTO interactions (element, widget, time, at) VALUES (?, ?, ?, ?)`)
 		if err != nil {
 			return err

@@ -69,7 +69,7 @@ func (db *DB) Answers(ctx context.Context, q catalog.AnswerQuery) ([]catalog.Ans
 // in one transaction.
 func (db *DB) PostQuestion(ctx context.Context, q catalog.NewQuestion, at time.Time) (int64, error) {
 	var id int64
-	err := db.writeTx(ctx, "post a question", func(tx *sql.Tx) error {
+	err := db.writeTx(ctx, "post a question", func(ctx context.Context, tx *sql.Tx) error {
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM products WHERE id = ?`, q.ProductID).Scan(&n); err != nil {
 			return err
@@ -91,7 +91,7 @@ func (db *DB) PostQuestion(ctx context.Context, q catalog.NewQuestion, at time.T
 // questions anew, in one transaction.
 func (db *DB) PostAnswer(ctx context.Context, a catalog.NewAnswer, at time.Time) (int64, error) {
 	var id int64
-	err := db.writeTx(ctx, "post an answer", func(tx *sql.Tx) error {
+	err := db.writeTx(ctx, "post an answer", func(ctx context.Context, tx *sql.Tx) error {
 		var productID int64
 		err := tx.QueryRowContext(ctx, `SELECT product_id FROM questions WHERE id = ?`, a.QuestionID).Scan(&productID)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -118,7 +118,7 @@ func (db *DB) PostAnswer(ctx context.Context, a catalog.NewAnswer, at time.Time)
 // markQA makes a mark on a question or an answer, and writes its
 // product's questions anew, in one transaction.
 func (db *DB) markQA(ctx context.Context, what string, m reload.QAMark) error {
-	return db.writeTx(ctx, what, func(tx *sql.Tx) error {
+	return db.writeTx(ctx, what, func(ctx context.Context, tx *sql.Tx) error {
 		w := m.Write
 		err := tx.QueryRowContext(ctx, m.FindSQL, m.ID()).Scan(&w.Question, &w.Product)
 		if errors.Is(err, sql.ErrNoRows) {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"catalog"
+	"catalog/internal/groupcommit"
 	"catalog/internal/reload"
 )
 
@@ -104,16 +105,40 @@ func (db *DB) ReviewMeta(ctx context.Context, productID int64) (catalog.ReviewMe
 }
 
 // writeTx runs fn in a transaction on the catalog file's writer for
-// shoppers' writes, which holds the write lock from its start.
-func (db *DB) writeTx(ctx context.Context, what string, fn func(tx *sql.Tx) error) error {
-	return inTx(ctx, db.write, nil, what, fn)
+// shoppers' writes, which holds the write lock from its start, with the
+// writes of other callers that wait: each commit syncs the file, and one
+// sync a write would bound the writes to the syncs a second. fn does its
+// work through the ctx and tx it is given.
+func (db *DB) writeTx(ctx context.Context, what string, fn func(ctx context.Context, tx *sql.Tx) error) error {
+	return txError(what, db.writes.Do(ctx, fn))
+}
+
+// shopperWrites commits shoppers' writes on the writer, several to a
+// transaction.
+func shopperWrites(writer *sql.DB) *groupcommit.Committer[*sql.Tx] {
+	return groupcommit.New(groupcommit.Store[*sql.Tx]{
+		InTx: func(ctx context.Context, fn func(tx *sql.Tx) error) error {
+			return inTx(ctx, writer, nil, "write", fn)
+		},
+		Savepoint: execIn(groupcommit.SavepointSQL),
+		Release:   execIn(groupcommit.ReleaseSQL),
+		Undo:      execIn(groupcommit.UndoSQL),
+	})
+}
+
+// execIn returns a function that runs stmt in a transaction.
+func execIn(stmt string) func(ctx context.Context, tx *sql.Tx) error {
+	return func(ctx context.Context, tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, stmt)
+		return err
+	}
 }
 
 // PostReview adds a review with its photos and votes, and counts it in
 // the sums, in one transaction.
 func (db *DB) PostReview(ctx context.Context, r catalog.NewReview, at time.Time) (int64, error) {
 	var id int64
-	err := db.writeTx(ctx, "post a review", func(tx *sql.Tx) error {
+	err := db.writeTx(ctx, "post a review", func(ctx context.Context, tx *sql.Tx) error {
 		if err := checkReviewed(ctx, tx, r); err != nil {
 			return err
 		}
@@ -201,7 +226,7 @@ func countReview(ctx context.Context, tx *sql.Tx, id, productID, rating int64, r
 
 // MarkReviewHelpful adds one to a review's helpfulness.
 func (db *DB) MarkReviewHelpful(ctx context.Context, id int64) error {
-	return db.writeTx(ctx, "mark a review helpful", func(tx *sql.Tx) error {
+	return db.writeTx(ctx, "mark a review helpful", func(ctx context.Context, tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE reviews SET helpfulness = helpfulness + 1 WHERE id = ?`, id)
 		if err != nil {
 			return err
@@ -222,7 +247,7 @@ func (db *DB) MarkReviewHelpful(ctx context.Context, id int64) error {
 // ReportReview hides a review, and takes it out of its product's sums;
 // reporting it again changes nothing.
 func (db *DB) ReportReview(ctx context.Context, id int64) error {
-	return db.writeTx(ctx, "report a review", func(tx *sql.Tx) error {
+	return db.writeTx(ctx, "report a review", func(ctx context.Context, tx *sql.Tx) error {
 		var productID, rating int64
 		var recommend, reported bool
 		err := tx.QueryRowContext(ctx, `SELECT product_id, rating, recommend, reported FROM reviews WHERE id = ?`, id).

@@ -480,3 +480,99 @@ func testReviewChanges(t *testing.T, open Opener) {
 		t.Fatalf("after a rebuild, CatalogInfo = %+v, %v; want ReviewSeq 4", info, err)
 	}
 }
+
+// testConcurrentWrites has many callers write at once, a quarter of them
+// refused (a review of no product, a vote on no review), so that the
+// writes commit several to a transaction with refused ones among them:
+// each refused write fails alone, and every other is kept, counted in the
+// sums, listed, and numbered as one change.
+func testConcurrentWrites(t *testing.T, open Opener) {
+	s, clock := openLoaded(t, open)
+	ctx := context.Background()
+	before, err := s.ReviewChanges(ctx, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := newReviewModel(NewFixture())
+	const callers = 48
+	type posted struct {
+		id int64
+		r  catalog.NewReview
+	}
+	var (
+		mu      sync.Mutex
+		reviews []posted
+		asked   []int64
+		wg      sync.WaitGroup
+	)
+	for i := range callers {
+		wg.Go(func() {
+			switch i % 4 {
+			case 0:
+				if _, err := s.PostReview(ctx, newReview(4, 3), clock.Now()); catalog.ErrorCode(err) != catalog.ENOTFOUND {
+					t.Errorf("a review of no product: %v; want %s", err, catalog.ENOTFOUND)
+				}
+			case 1:
+				if err := s.MarkReviewHelpful(ctx, 99); catalog.ErrorCode(err) != catalog.ENOTFOUND {
+					t.Errorf("a vote on no review: %v; want %s", err, catalog.ENOTFOUND)
+				}
+			case 2:
+				r := newReview(int64(1+i%3), int64(1+i%5), catalog.Vote{CharacteristicID: 1, Value: 1 + int64(i%5)})
+				if r.ProductID != 1 {
+					r.Votes = nil
+				}
+				id, err := s.PostReview(ctx, r, clock.Now())
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				mu.Lock()
+				reviews = append(reviews, posted{id, r})
+				mu.Unlock()
+			case 3:
+				id, err := s.PostQuestion(ctx, catalog.NewQuestion{ProductID: 2, Body: fmt.Sprint("Question ", i), Name: "n", Email: "n@example.com"}, clock.Now())
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				mu.Lock()
+				asked = append(asked, id)
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	if t.Failed() {
+		return
+	}
+	for _, p := range reviews {
+		m.reviews[p.id] = catalog.Review{ID: p.id, ProductID: p.r.ProductID, Rating: p.r.Rating, Recommend: p.r.Recommend}
+		m.votes[p.id] = p.r.Votes
+	}
+	checkMeta(t, s, m, 1, 2, 3)
+	for _, p := range reviews {
+		got, err := s.Reviews(ctx, catalog.ReviewQuery{ProductID: p.r.ProductID, Page: catalog.Page{Number: 1, Size: 100}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Contains(reviewIDs(got), p.id) {
+			t.Errorf("posted review %d is not listed", p.id)
+		}
+	}
+	questions, err := s.Questions(ctx, catalog.QuestionQuery{ProductID: 2, Page: catalog.Page{Number: 1, Size: 100}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range asked {
+		if !slices.ContainsFunc(questions, func(q catalog.Question) bool { return q.ID == id }) {
+			t.Errorf("asked question %d is not listed", id)
+		}
+	}
+	after, err := s.ReviewChanges(ctx, before.To)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := int64(len(reviews) + len(asked)); after.To-before.To != want || int64(len(after.Changes)) != want {
+		t.Errorf("changes %d to %d, %d listed; want %d more, one a kept write", before.To, after.To, len(after.Changes), want)
+	}
+}

@@ -113,6 +113,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("ReviewWritesKept", func(t *testing.T) { testReviewWritesKept(t, open) })
 	t.Run("ReviewsOfDeletedProduct", func(t *testing.T) { testReviewsOfDeletedProduct(t, open) })
 	t.Run("ReviewChanges", func(t *testing.T) { testReviewChanges(t, open) })
+	t.Run("ConcurrentWrites", func(t *testing.T) { testConcurrentWrites(t, open) })
 }
 
 // openLoaded opens a store holding the fixture, loaded at T0.

@@ -1,0 +1,161 @@
+// Package groupcommit runs shoppers' small writes several to a
+// transaction. Each commit costs a store a flush to disk (and, on
+// PostgreSQL, the lock that orders review changes is held to it), so one
+// transaction a write caps the writes a second at the flushes a second.
+// Here, writes that arrive while a transaction commits wait for it, and
+// then commit together, each in a savepoint of its own: one that fails
+// undoes only itself, and each caller learns its own write's outcome.
+package groupcommit
+
+import (
+	"context"
+	"sync"
+	"time"
+)
+
+// The statements of a savepoint, the same in SQLite and PostgreSQL.
+const (
+	SavepointSQL = "SAVEPOINT groupcommit"
+	ReleaseSQL   = "RELEASE SAVEPOINT groupcommit"
+	UndoSQL      = "ROLLBACK TO SAVEPOINT groupcommit; RELEASE SAVEPOINT groupcommit"
+)
+
+// MaxBatch is the most writes one transaction takes: a bound on how long
+// a write waits behind the others of its batch.
+const MaxBatch = 64
+
+// Store is what a Committer needs of a store, over its transactions of
+// type T.
+type Store[T any] struct {
+	// InTx runs fn in one transaction and commits it, or rolls it back when
+	// fn fails; it may run fn again, whole, as an engine does after a lost
+	// connection, but never after a commit that failed.
+	InTx func(ctx context.Context, fn func(tx T) error) error
+	// Savepoint marks the point in tx a write starts at; Release lets go of
+	// the mark when the write is done, Undo undoes the write back to it
+	// (and lets go of it).
+	Savepoint, Release, Undo func(ctx context.Context, tx T) error
+	// Retry reports whether a write that failed with err (and was undone
+	// to its savepoint) is worth once more in the same transaction: a
+	// deadlock's victim. nil: never.
+	Retry func(err error) bool
+}
+
+// Committer commits the writes given to Do in batches, one batch at a
+// time. The caller whose write finds no batch running runs the writes
+// that wait, its own among them (it combines them); the others wait for
+// it and return their own write's outcome.
+type Committer[T any] struct {
+	store Store[T]
+
+	running sync.Mutex // held by the caller running a batch
+	mu      sync.Mutex // guards waiting
+	waiting []*write[T]
+}
+
+// write is one caller's write, waiting or done.
+type write[T any] struct {
+	ctx  context.Context
+	fn   func(ctx context.Context, tx T) error
+	err  error
+	done bool // set, with err, by the caller that ran it, under running
+}
+
+// New returns a Committer of writes to store.
+func New[T any](store Store[T]) *Committer[T] {
+	return &Committer[T]{store: store}
+}
+
+// Do runs fn in a transaction, with the writes of other callers that
+// wait at the time, and returns when that transaction has committed (nil)
+// or fn's write is undone (its error). fn must do its work through the
+// ctx and tx it is given, and may run more than once. ctx bounds the wait:
+// a write whose ctx ended before its turn is not begun; once begun, it
+// runs in the batch's context, which no one caller's cancellation ends (a
+// statement interrupted would end the transaction of all).
+func (c *Committer[T]) Do(ctx context.Context, fn func(ctx context.Context, tx T) error) error {
+	w := &write[T]{ctx: ctx, fn: fn}
+	c.mu.Lock()
+	c.waiting = append(c.waiting, w)
+	c.mu.Unlock()
+
+	c.running.Lock()
+	defer c.running.Unlock()
+	for !w.done {
+		c.commit(c.take())
+	}
+	return w.err
+}
+
+// take takes the first MaxBatch writes that wait.
+func (c *Committer[T]) take() []*write[T] {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n := min(len(c.waiting), MaxBatch)
+	batch := c.waiting[:n:n]
+	c.waiting = c.waiting[n:]
+	return batch
+}
+
+// commit runs batch's writes in one transaction, each in a savepoint,
+// and marks them done: with their own error, or, when the transaction did
+// not commit, with its.
+func (c *Committer[T]) commit(batch []*write[T]) {
+	ctx, cancel := batchContext(batch)
+	defer cancel()
+	err := c.store.InTx(ctx, func(tx T) error {
+		for _, w := range batch {
+			w.err = nil // InTx may run the batch again
+			if err := c.run(ctx, tx, w); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	for _, w := range batch {
+		if w.err == nil {
+			w.err = err
+		}
+		w.done = true
+	}
+}
+
+// run runs one write in a savepoint, and undoes it to the savepoint when
+// it fails (once more when the store deems it worth it), leaving its
+// error in w. It returns an error only when the transaction cannot go on.
+func (c *Committer[T]) run(ctx context.Context, tx T, w *write[T]) error {
+	for attempt := 0; ; attempt++ {
+		if w.err = w.ctx.Err(); w.err != nil {
+			return nil // its caller has gone or timed out: not begun
+		}
+		if err := c.store.Savepoint(ctx, tx); err != nil {
+			return err
+		}
+		if w.err = w.fn(ctx, tx); w.err == nil {
+			return c.store.Release(ctx, tx)
+		}
+		if err := c.store.Undo(ctx, tx); err != nil {
+			return err
+		}
+		if attempt > 0 || c.store.Retry == nil || !c.store.Retry(w.err) {
+			return nil
+		}
+	}
+}
+
+// batchContext is the context a batch's transaction runs in: no caller's
+// cancellation ends it (the others' writes are in it), and it lasts as
+// long as the latest deadline of its writes, when they all have one.
+func batchContext[T any](batch []*write[T]) (context.Context, context.CancelFunc) {
+	var latest time.Time
+	for _, w := range batch {
+		d, ok := w.ctx.Deadline()
+		if !ok {
+			return context.WithCancel(context.WithoutCancel(batch[0].ctx))
+		}
+		if d.After(latest) {
+			latest = d
+		}
+	}
+	return context.WithDeadline(context.WithoutCancel(batch[0].ctx), latest)
+}
