@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -48,8 +49,12 @@ type Feed struct {
 	OnError func(error)
 
 	polling sync.Mutex // one poll at a time, so updates are handed on in order
-	seen    int64      // the generation the last update's history goes up to
-	reviews int64      // the review change the last update's goes up to
+	// asked numbers the calls of Poll; polled is the number of the last
+	// call that had asked when the last poll began, which it answered.
+	asked   atomic.Int64
+	polled  int64
+	seen    int64 // the generation the last update's history goes up to
+	reviews int64 // the review change the last update's goes up to
 	subs    []func(Update)
 
 	mu   sync.Mutex
@@ -76,12 +81,27 @@ func (f *Feed) Subscribe(sub func(Update)) {
 	f.subs = append(f.subs, sub)
 }
 
-// Poll asks the store now, records the answer and hands an update on
-// when the generation is new, or when the store answers for the first
-// time. It returns what the store answered.
+// Poll asks the store, records the answer and hands an update on when the
+// generation is new, or when the store answers for the first time. It
+// returns what the store answered, after the call: callers that wait
+// while a poll runs (each writer of reviews calls Poll, so that its next
+// read is fresh) are answered together by the next poll, which begins
+// after they called, rather than each by one of its own in turn.
 func (f *Feed) Poll(ctx context.Context) (CatalogInfo, error) {
+	call := f.asked.Add(1)
 	f.polling.Lock()
 	defer f.polling.Unlock()
+	if f.polled >= call {
+		f.mu.Lock() // a poll that began after this call answered it
+		defer f.mu.Unlock()
+		return f.info, f.err
+	}
+	f.polled = f.asked.Load()
+	return f.poll(ctx)
+}
+
+// poll asks the store now, holding polling.
+func (f *Feed) poll(ctx context.Context) (CatalogInfo, error) {
 	info, err := f.describe(ctx)
 	f.mu.Lock()
 	f.err = err
