@@ -11,7 +11,9 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -369,9 +371,12 @@ func (g *generator) renderChunk(k int, at Counts) *[nfiles][]byte {
 		product := g.pools.product(r, id, ps.category)
 		bufs[fileProducts] = csv.Products.Append(bufs[fileProducts], product)
 
-		for range ps.features {
+		// A product's features are its kind's, each once: from a drawn one on.
+		first := r.IntN(len(cat.features))
+		for j := range ps.features {
 			at.Features++
-			bufs[fileFeatures] = csv.Features.Append(bufs[fileFeatures], g.pools.feature(r, at.Features, id))
+			kind := &cat.features[(first+j)%len(cat.features)]
+			bufs[fileFeatures] = csv.Features.Append(bufs[fileFeatures], g.pools.feature(r, at.Features, id, kind))
 		}
 
 		defaultStyle := -1
@@ -439,10 +444,11 @@ func quantity(r *rand.Rand) int64 {
 // pools are text fragments made once from the seed and drawn from for every
 // row, so rows cost no text building.
 type pools struct {
-	slogans, descriptions [][]string // by category, then pick
-	names                 [][]string // by category
-	styleNames            []string
-	photos                []catalog.Photo
+	names        [][][]string // by category, noun, then adjective
+	slogans      [][]string   // by category, then pick
+	descriptions [][][]string // by category, noun, then pick
+	styleNames   []string
+	photos       []catalog.Photo
 	reviewPools
 	qaPools
 }
@@ -450,24 +456,23 @@ type pools struct {
 func newPools(seed uint64) pools {
 	r := rand.New(rand.NewPCG(seed, 1<<62))
 	var p pools
-	for _, c := range categories {
-		var names, slogans, descs []string
-		for range 400 {
-			names = append(names, adjectives[r.IntN(len(adjectives))]+" "+c.nouns[r.IntN(len(c.nouns))])
-		}
-		for range 60 {
-			slogans = append(slogans, sloganStarts[r.IntN(len(sloganStarts))]+sloganEnds[r.IntN(len(sloganEnds))])
-		}
-		for range 200 {
-			noun := c.nouns[r.IntN(len(c.nouns))]
-			var d string
-			for j := range 1 + r.IntN(3) {
-				if j > 0 {
-					d += " "
-				}
-				d += fmt.Sprintf(sentences[r.IntN(len(sentences))], noun)
+	for i := range categories {
+		c := &categories[i]
+		var names, descs [][]string
+		for _, noun := range c.nouns {
+			var byAdjective, about []string
+			for _, adj := range adjectives {
+				byAdjective = append(byAdjective, adj+" "+noun)
 			}
-			descs = append(descs, d)
+			for range 50 {
+				about = append(about, description(r, c, noun))
+			}
+			names = append(names, byAdjective)
+			descs = append(descs, about)
+		}
+		var slogans []string
+		for range 60 {
+			slogans = append(slogans, oneOf(r, c.slogans)+oneOf(r, sloganEnds))
 		}
 		p.names = append(p.names, names)
 		p.slogans = append(p.slogans, slogans)
@@ -490,6 +495,20 @@ func newPools(seed uint64) pools {
 	return p
 }
 
+// description draws one to three sentences of a kind, each once, about
+// one of its nouns.
+func description(r *rand.Rand, c *category, noun string) string {
+	pool := append(slices.Clip(c.sentences), sharedSentences...)
+	var b strings.Builder
+	for j, i := range r.Perm(len(pool))[:1+r.IntN(3)] {
+		if j > 0 {
+			b.WriteByte(' ')
+		}
+		fmt.Fprintf(&b, pool[i], strings.ToLower(noun))
+	}
+	return b.String()
+}
+
 // unsplash draws an Unsplash photo's URL, without its width and quality,
 // in the real files' style.
 func unsplash(r *rand.Rand) string {
@@ -502,18 +521,20 @@ func (p *pools) product(r *rand.Rand, id int64, ci int) catalog.Product {
 	if r.IntN(50) == 0 {
 		price = catalog.Cents(1+r.IntN(5000)) * 100
 	}
+	// The name and the description are of one noun: a sundress is not
+	// described as a romper.
+	noun := r.IntN(len(categories[ci].nouns))
 	return catalog.Product{
 		ID:           id,
-		Name:         p.names[ci][r.IntN(len(p.names[ci]))],
-		Slogan:       catalog.Some(p.slogans[ci][r.IntN(len(p.slogans[ci]))]),
-		Description:  catalog.Some(p.descriptions[ci][r.IntN(len(p.descriptions[ci]))]),
+		Name:         oneOf(r, p.names[ci][noun]),
+		Slogan:       catalog.Some(oneOf(r, p.slogans[ci])),
+		Description:  catalog.Some(oneOf(r, p.descriptions[ci][noun])),
 		Category:     catalog.Some(categories[ci].name),
 		DefaultPrice: price,
 	}
 }
 
-func (p *pools) feature(r *rand.Rand, id, productID int64) catalog.Feature {
-	kind := &features[r.IntN(len(features))]
+func (p *pools) feature(r *rand.Rand, id, productID int64, kind *featureKind) catalog.Feature {
 	f := catalog.Feature{ID: id, ProductID: productID, Name: kind.name}
 	if len(kind.values) > 0 {
 		f.Value = catalog.Some(kind.values[r.IntN(len(kind.values))])

@@ -6,6 +6,8 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -202,6 +204,75 @@ func TestWrite_Shape(t *testing.T) {
 	}
 	if self == 0 || dup == 0 || nullValues == 0 || quoted == 0 {
 		t.Errorf("quirks: %d self-links, %d duplicate links, %d null feature values, %d values with quotes; want some of each", self, dup, nullValues, quoted)
+	}
+}
+
+// TestWrite_Kinds: a product reads as one kind of thing. Its name ends with
+// a noun of its category; its description is about that noun and names no
+// other (a sundress is not described as a romper, nor a parka as boots);
+// its features are its category's, each once, with that feature's values.
+func TestWrite_Kinds(t *testing.T) {
+	const n = 3000
+	dir, _ := write(t, generate.Options{Products: n, Seed: 3})
+	var l storetest.Recorder
+	if _, err := csv.Import(context.Background(), dir, &l, csv.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	m := l.Live
+	kinds := generate.Kinds()
+	// word matches a noun as a whole word, in any case.
+	word := map[string]*regexp.Regexp{}
+	for _, k := range kinds {
+		for _, noun := range k.Nouns {
+			word[noun] = regexp.MustCompile(`(?i)\b` + regexp.QuoteMeta(noun) + `\b`)
+		}
+	}
+	categoryOf := map[int64]string{}
+	for _, p := range m.Products {
+		kind, ok := kinds[p.Category.V]
+		if !ok {
+			t.Fatalf("product %d: category %q is of no kind", p.ID, p.Category.V)
+		}
+		categoryOf[p.ID] = p.Category.V
+		noun := ""
+		for _, x := range kind.Nouns {
+			if strings.HasSuffix(p.Name, " "+x) {
+				noun = x
+			}
+		}
+		if noun == "" {
+			t.Fatalf("product %d: name %q ends with none of the %s nouns %q", p.ID, p.Name, p.Category.V, kind.Nouns)
+		}
+		if !word[noun].MatchString(p.Description.V) {
+			t.Fatalf("product %d, %q: description %q does not mention its noun", p.ID, p.Name, p.Description.V)
+		}
+		for other, re := range word {
+			if other != noun && re.MatchString(p.Description.V) {
+				t.Fatalf("product %d, %q: description %q mentions %q", p.ID, p.Name, p.Description.V, other)
+			}
+		}
+		if p.Slogan.V == "" {
+			t.Fatalf("product %d: no slogan", p.ID)
+		}
+	}
+	seen := map[int64]map[string]bool{}
+	for _, f := range m.Features {
+		cat := categoryOf[f.ProductID]
+		values, ok := kinds[cat].Features[f.Name]
+		switch {
+		case !ok:
+			t.Fatalf("feature %d: a %s product has %q, a feature of another kind", f.ID, cat, f.Name)
+		case f.Value.Valid != (len(values) > 0):
+			t.Fatalf("feature %d: %q has value %+v, want one only if the kind gives %q", f.ID, f.Name, f.Value, values)
+		case f.Value.Valid && !slices.Contains(values, f.Value.V):
+			t.Fatalf("feature %d: %q is %q, not one of %q", f.ID, f.Name, f.Value.V, values)
+		case seen[f.ProductID][f.Name]:
+			t.Fatalf("feature %d: product %d has %q twice", f.ID, f.ProductID, f.Name)
+		}
+		if seen[f.ProductID] == nil {
+			seen[f.ProductID] = map[string]bool{}
+		}
+		seen[f.ProductID][f.Name] = true
 	}
 }
 

@@ -1,7 +1,12 @@
 package generate
 
-// Word lists the generated catalog is made of. Clothing categories take
-// sizes XS to XXL, footwear 7 to 12.
+// Word lists the generated catalog is made of.
+//
+// A category is one kind of product: its products are named after its
+// nouns, and take its slogans, its description sentences (about the
+// product's own noun) and its features, so that a product's name,
+// description and features agree. Clothing categories take sizes XS to
+// XXL, footwear 7 to 12.
 
 type category struct {
 	name  string
@@ -11,20 +16,253 @@ type category struct {
 	characteristics *characteristicSets
 	// topics are what shoppers ask about its products, beside qaTopics.
 	topics []qaTopic
+	// slogans start a slogan; sloganEnds end it.
+	slogans []string
+	// sentences describe a product, beside sharedSentences: a %s is its
+	// noun, in lower case. Each reads with the kind's nouns, singular
+	// ("jacket") or plural ("joggers"), and names no other noun.
+	sentences []string
+	features  []featureKind
 }
 
+type featureKind struct {
+	name   string
+	values []string // empty: the feature has no value (null)
+}
+
+// Every category has at least as many features as a product draws (5),
+// so that a product has each feature once.
 var categories = []category{
-	{"Jackets", []string{"Jacket", "Onesie", "Parka", "Windbreaker", "Blazer", "Coat"}, false, &clothingCharacteristics, clothingTopics},
-	{"Pants", []string{"Joggers", "Slacks", "Trousers", "Chinos", "Jeans", "Cargos"}, false, &clothingCharacteristics, clothingTopics},
-	{"Shirts", []string{"Shirt", "Tee", "Polo", "Henley", "Button Down"}, false, &clothingCharacteristics, clothingTopics},
-	{"Shorts", []string{"Shorts", "Trunks", "Board Shorts"}, false, &clothingCharacteristics, clothingTopics},
-	{"Sweaters", []string{"Sweater", "Cardigan", "Hoodie", "Pullover"}, false, &clothingCharacteristics, clothingTopics},
-	{"Dresses", []string{"Dress", "Sundress", "Gown", "Romper"}, false, &clothingCharacteristics, clothingTopics},
-	{"Accessories", []string{"Sunglasses", "Cap", "Beanie", "Scarf", "Belt", "Gloves"}, false, &accessoryCharacteristics, accessoryTopics},
-	{"Kicks", []string{"Kicks", "Sneakers", "Trainers", "High Tops", "Runners"}, true, &shoeCharacteristics, shoeTopics},
-	{"Dress Shoes", []string{"Oxfords", "Loafers", "Brogues", "Derbies"}, true, &shoeCharacteristics, shoeTopics},
-	{"Boots", []string{"Boots", "Chelseas", "Hikers"}, true, &shoeCharacteristics, shoeTopics},
-	{"Sandals", []string{"Sandals", "Slides", "Flip Flops"}, true, &shoeCharacteristics, shoeTopics},
+	{
+		name: "Jackets", nouns: []string{"Jacket", "Parka", "Windbreaker", "Anorak", "Coat", "Puffer"},
+		characteristics: &clothingCharacteristics, topics: clothingTopics,
+		slogans: []string{"Weather, meet your match", "Warm when it counts", "Built for the long haul",
+			"Made for the city, ready for the trail", "The last layer you'll need"},
+		sentences: []string{
+			"The %s keeps the wind out and the warmth in.",
+			"A high collar and a storm flap make the %s ready for the worst of the weather.",
+			"Cut to layer over anything, the %s moves when you move.",
+			"Taped seams make the %s a pleasure on the wettest days.",
+		},
+		features: []featureKind{
+			{"Shell", []string{"Nylon Ripstop", "Recycled Polyester", "Waxed Cotton", "Wool Blend", "Softshell"}},
+			{"Insulation", []string{"600-Fill Down", "Synthetic Fill", "Fleece Lining", "Unlined"}},
+			{"Closure", []string{"Two-Way Zip", "Snap Buttons", "Toggle Buttons", "Storm Flap"}},
+			{"Windproof", nil},
+			{"Hood", []string{"Detachable", "Adjustable", "Stowaway", `Fixed, 2" brim`}},
+			{"Pockets", []string{"Two Hand Pockets", "Chest Pocket", "Interior Media Pocket"}},
+			{"Fair Trade Certified", nil},
+		},
+	},
+	{
+		name: "Pants", nouns: []string{"Joggers", "Slacks", "Trousers", "Chinos", "Jeans", "Cargos"},
+		characteristics: &clothingCharacteristics, topics: clothingTopics,
+		slogans: []string{"Blend in to your crowd", "Comfortable for everything, or nothing", "From desk to dinner",
+			"Broken in from day one", "Your new favourite pair"},
+		sentences: []string{
+			"The %s sit right at the waist and taper to the ankle.",
+			"Cut for movement and washed for softness, the %s only get better with wear.",
+			"Deep pockets and a gusseted crotch make the %s ready for anything.",
+			"The %s keep their shape all day, and wash after wash.",
+		},
+		features: []featureKind{
+			{"Fabric", []string{"100% Cotton", "98% Cotton 2% Elastane", "Denim", "Twill", "Corduroy", "Linen"}},
+			{"Cut", []string{"Skinny", "Slim", "Straight", "Relaxed", "Tapered"}},
+			{"Inseam", []string{`30"`, `32"`, `34"`}},
+			{"Machine Washable", nil},
+			{"Rise", []string{"Low", "Mid", "High"}},
+			{"Waist", []string{"Button & Zip", "Drawstring", "Elastic"}},
+			{"Fit", []string{`Runs "true to size"`, "Runs small", "Runs large"}},
+		},
+	},
+	{
+		name: "Shirts", nouns: []string{"Shirt", "Tee", "Polo", "Henley", "Tank"},
+		characteristics: &clothingCharacteristics, topics: clothingTopics,
+		slogans: []string{"Make yourself a morning person", "Dress up, dress down", "Your new favourite",
+			"Light as a feather", "Soft from the first wash"},
+		sentences: []string{
+			"The %s is cut from a soft, breathable fabric that gets better with every wash.",
+			"A modern fit and a classic cut: the %s shows off both.",
+			"Tonal stitching and a taped neck make the %s a daily pleasure.",
+			"The %s tucks in for the office and hangs loose for the weekend.",
+		},
+		features: []featureKind{
+			{"Fabric", []string{"100% Cotton", "Pima Cotton", "Slub Jersey", "Pique Cotton", "Linen", "60% Cotton 40% Polyester"}},
+			{"Cut", []string{"Slim", "Classic", "Relaxed", "Boxy"}},
+			{"Pre-Shrunk", nil},
+			{"Weight", []string{"Lightweight", "Midweight", "Heavyweight"}},
+			{"Stitching", []string{"Double Stitch", "Cross Stitch", "Blind Stitch"}},
+			{"Fit", []string{`Runs "true to size"`, "Runs small", "Runs large"}},
+			{"Fair Trade Certified", nil},
+		},
+	},
+	{
+		name: "Shorts", nouns: []string{"Shorts", "Trunks", "Cutoffs", "Bermudas"},
+		characteristics: &clothingCharacteristics, topics: clothingTopics,
+		slogans: []string{"Sun's out", "A risky call in the spring or fall", "Ready for the water", "Summer, sorted",
+			"Light as a feather"},
+		sentences: []string{
+			"The %s are light enough for the hottest days of the year.",
+			"A comfortable waist keeps the %s right where you want them.",
+			"The %s stop just above the knee, from the pool to the patio.",
+			"Deep pockets give the %s room for your keys, your phone and more.",
+		},
+		features: []featureKind{
+			{"Fabric", []string{"Quick-Dry Nylon", "Cotton Twill", "Denim", "Linen", "Seersucker"}},
+			{"Inseam", []string{`5"`, `7"`, `9"`}},
+			{"UV Protection", nil},
+			{"Waist", []string{"Elastic", "Drawstring", "Button & Zip"}},
+			{"Lining", []string{"Mesh Brief", "Unlined"}},
+			{"Pockets", []string{"Two Side Pockets", "Zip Back Pocket", "Cargo Pockets"}},
+			{"Sustainably Sourced", nil},
+		},
+	},
+	{
+		name: "Sweaters", nouns: []string{"Sweater", "Cardigan", "Hoodie", "Pullover", "Crewneck"},
+		characteristics: &clothingCharacteristics, topics: clothingTopics,
+		slogans: []string{"Warm when it counts", "Cozy by design", "Comfortable for everything, or nothing",
+			"For the first cold morning", "Layer up"},
+		sentences: []string{
+			"The %s is knit from a soft yarn that keeps you warm without the weight.",
+			"Ribbed cuffs and a ribbed hem help the %s keep its shape.",
+			"Throw the %s on over anything on the first cold morning.",
+			"The %s is soft from the first wear and only gets softer.",
+		},
+		features: []featureKind{
+			{"Material", []string{"Merino Wool", "Lambswool", "Cashmere", "Cotton Fleece", "Alpaca Blend"}},
+			{"Knit", []string{"Cable Knit", "Rib Knit", "Waffle Knit", "Jersey Knit"}},
+			{"Hand Wash Only", nil},
+			{"Weight", []string{"Lightweight", "Midweight", "Heavyweight"}},
+			{"Fit", []string{`Runs "true to size"`, "Runs small", "Oversized"}},
+			{"Pilling Resistant", nil},
+		},
+	},
+	{
+		name: "Dresses", nouns: []string{"Dress", "Sundress", "Shirtdress", "Romper", "Jumpsuit"},
+		characteristics: &clothingCharacteristics, topics: clothingTopics,
+		slogans: []string{"Made for long summer evenings", "Twirl-tested", "From brunch to the dance floor",
+			"Effortless, all day", "Stand out, or don't"},
+		sentences: []string{
+			"The %s falls just right and moves with you.",
+			"A light fabric and a relaxed cut make the %s the easiest thing you'll wear all summer.",
+			"The %s has pockets. Yes, pockets.",
+			"Wear the %s with flats by day and heels by night.",
+		},
+		features: []featureKind{
+			{"Fabric", []string{"Cotton Poplin", "Linen", "Rayon", "Silk Blend", "Jersey"}},
+			{"Length", []string{"Mini", "Knee Length", "Midi", "Maxi"}},
+			{"Neckline", []string{"V-Neck", "Square Neck", "Crew Neck", "Halter"}},
+			{"Pockets", nil},
+			{"Sleeves", []string{"Sleeveless", "Short Sleeve", "Puff Sleeve", "Long Sleeve"}},
+			{"Closure", []string{"Hidden Back Zip", "Button Front", "Pull-On"}},
+			{"Fit", []string{`Runs "true to size"`, "Runs small", "Runs large"}},
+		},
+	},
+	{
+		name: "Accessories", nouns: []string{"Cap", "Beanie", "Scarf", "Bucket Hat", "Headband"},
+		characteristics: &accessoryCharacteristics, topics: accessoryTopics,
+		slogans: []string{"The finishing touch", "Small thing, big difference", "Top it off", "One size fits most",
+			"You've got to accessorize"},
+		sentences: []string{
+			"The %s is the finishing touch on a cold morning.",
+			"Soft against the skin, the %s goes with everything in your closet.",
+			"The %s folds flat, so it fits in any bag.",
+			"Made in a small mill, the %s is finished by hand.",
+		},
+		features: []featureKind{
+			{"Material", []string{"Merino Wool", "Organic Cotton", "Cashmere", "Fleece", "Acrylic Knit", "Waxed Cotton"}},
+			{"Lining", []string{"Fleece", "Satin", "Unlined"}},
+			{"Fair Trade Certified", nil},
+			{"Trim", []string{"Leather Patch", "Embroidered Logo", "Woven Label"}},
+			{"Care", []string{"Hand Wash", "Machine Wash Cold", "Spot Clean"}},
+			{"Made In", []string{"Scotland", "Portugal", "Peru", "Italy"}},
+			{"Sustainably Sourced", nil},
+		},
+	},
+	{
+		name: "Kicks", nouns: []string{"Sneakers", "Trainers", "High Tops", "Runners", "Kicks"}, shoes: true,
+		characteristics: &shoeCharacteristics, topics: shoeTopics,
+		slogans: []string{"A sneaker dynasty", "Faster than just about anything", "Just jumped over jumpman",
+			"Built for the long haul", "Go the distance"},
+		sentences: []string{
+			"Constructed with a supple upper and a grippy sole, the %s go anywhere.",
+			"A padded collar and a pull-loop make the %s a daily pleasure.",
+			"The %s cushion every step, from the first mile to the last.",
+			"Lace up the %s and get moving.",
+		},
+		features: []featureKind{
+			{"Upper", []string{"Knit Mesh", "Suede", "Full Grain Leather", "Canvas"}},
+			{"Sole", []string{"Rubber", "Gum Rubber", "Foam"}},
+			{"Mid-Sole", []string{"ControlSupport Arch Bridge", "Air Cushion", "Gel"}},
+			{"Vegan", nil},
+			{"Lacing", []string{"Flat Laces", "Round Laces", "Slip-On"}},
+			{"Material", []string{"FullControlSkin", "Armor Weave", "Mesh"}},
+			{"Fit", []string{`Runs "true to size"`, "Runs small", "Runs narrow"}},
+		},
+	},
+	{
+		name: "Dress Shoes", nouns: []string{"Oxfords", "Loafers", "Brogues", "Derbies", "Monks"}, shoes: true,
+		characteristics: &shoeCharacteristics, topics: shoeTopics,
+		slogans: []string{"Step into the room", "Polished, never stuffy", "Sharp from toe to heel", "Made to be resoled",
+			"For the big days"},
+		sentences: []string{
+			"The %s are cut from fine leather and finished by hand.",
+			"A leather sole and a stacked heel give the %s a classic step.",
+			"Built to be resoled, the %s will see you through the years.",
+			"The %s go from the office to a wedding without missing a beat.",
+		},
+		features: []featureKind{
+			{"Upper", []string{"Full Grain Leather", "Patent Leather", "Suede", "Calfskin"}},
+			{"Sole", []string{"Leather", "Rubber", "Leather with Rubber Heel"}},
+			{"Construction", []string{"Goodyear Welt", "Blake Stitch", "Cemented"}},
+			{"Resoleable", nil},
+			{"Toe", []string{"Cap Toe", "Plain Toe", "Wingtip", "Apron Toe"}},
+			{"Lining", []string{"Leather", "Calf Leather", "Unlined"}},
+			{"Fit", []string{`Runs "true to size"`, "Runs small", "Runs wide"}},
+		},
+	},
+	{
+		name: "Boots", nouns: []string{"Boots", "Chelseas", "Hikers", "Lace-Ups"}, shoes: true,
+		characteristics: &shoeCharacteristics, topics: shoeTopics,
+		slogans: []string{"Built for the long haul", "Now you can get to stomping", "Warm to the toes",
+			"Any weather, any trail", "Break them in, keep them forever"},
+		sentences: []string{
+			"The %s have a lugged sole that grips on ice, mud and rock.",
+			"Sealed seams keep the %s dry through the worst of the weather.",
+			"The %s need a week to break in, then last for years.",
+			"A padded collar keeps the %s comfortable from the first step to the last.",
+		},
+		features: []featureKind{
+			{"Upper", []string{"Oiled Leather", "Suede", "Waterproof Leather", "Nubuck"}},
+			{"Sole", []string{"Lug Rubber", "Vibram Rubber", "Crepe"}},
+			{"Shaft Height", []string{"Ankle", `6"`, `8"`}},
+			{"Waterproof", nil},
+			{"Lining", []string{"Shearling", "Waterproof Membrane", "Leather"}},
+			{"Insole", []string{"Cork", "Memory Foam", "Removable Footbed"}},
+			{"Fit", []string{`Runs "true to size"`, "Runs small", "Runs large"}},
+		},
+	},
+	{
+		name: "Sandals", nouns: []string{"Sandals", "Slides", "Flip Flops", "Clogs"}, shoes: true,
+		characteristics: &shoeCharacteristics, topics: shoeTopics,
+		slogans: []string{"Sun's out, toes out", "Made for the boardwalk", "Easy on, easy off", "Summer, sorted",
+			"Your feet will thank you"},
+		sentences: []string{
+			"A contoured footbed makes the %s comfortable all day long.",
+			"The %s go from the beach to the café without a second thought.",
+			"Slip the %s on and head out the door.",
+			"Soft straps keep the %s in place without rubbing.",
+		},
+		features: []featureKind{
+			{"Footbed", []string{"Cork", "Memory Foam", "Contoured EVA"}},
+			{"Straps", []string{"Leather", "Webbing", "Rubber", "Suede"}},
+			{"Water Friendly", nil},
+			{"Sole", []string{"Rubber", "EVA Foam", "Recycled Rubber"}},
+			{"Closure", []string{"Buckle", "Hook and Loop", "Slip-On"}},
+			{"Arch Support", []string{"Low", "Medium", "High"}},
+			{"Vegan", nil},
+		},
+	},
 }
 
 var clothingSizes = []string{"XS", "S", "M", "L", "XL", "XXL"}
@@ -46,52 +284,13 @@ var colours = []string{
 
 var patterns = []string{"", "", "", " & Black", " & White", " & Tan", " & Grey", " Stripe", " Plaid", " Camo"}
 
-var sloganStarts = []string{
-	"Blend in to your crowd", "You've got to wear shades", "Make yourself a morning person",
-	"Comfortable for everything, or nothing", "A sneaker dynasty", "Faster than just about anything",
-	"Just jumped over jumpman", "A risky call in the spring or fall", "Built for the long haul",
-	"Made for the city, ready for the trail", "Your new favourite", "Dress up, dress down",
-	"Light as a feather", "Stand out, or don't", "The last one you'll need",
-}
-
 var sloganEnds = []string{"", "", ".", "!", " this season.", " all year round.", ", guaranteed."}
 
-var sentences = []string{
-	"The %s will wake you up and fit you in.",
-	"Whether you're a morning person or not, everyone looks good in the %s.",
-	"Where you're going you might not need roads, but you definitely need the %s.",
-	"This %s shows off a modern look with a classic cut.",
-	"Constructed with a supple upper and a classic rubber sole, the %s goes anywhere.",
-	"Tonal stitching, a padded collar and a pull-loop make the %s a daily pleasure.",
-	"The %s is cut for movement, washed for softness and made to last.",
+// sharedSentences describe a product of any kind, as its sentences do.
+var sharedSentences = []string{
 	"Pair the %s with anything: it's that easy.",
-	"Our designers call the %s \"the one we wear on weekends\".",
-	"Sustainably sourced, fair trade certified: the %s feels as good as it looks.",
-}
-
-type featureKind struct {
-	name   string
-	values []string // empty: the feature has no value (null)
-}
-
-var features = []featureKind{
-	{"Fabric", []string{"Canvas", "100% Cotton", "99% Cotton 1% Elastic", "Cashmere", "Denim", "Linen", "95% Cotton, 5% Elastic"}},
-	{"Buttons", []string{"Brass", "Wooden", "Plastic", "Mother of Pearl"}},
-	{"Lenses", []string{"Ultrasheen", "Polarized", "Ultrasheen Gold"}},
-	{"Frames", []string{"LightCompose", "AllLight Composition Resin", "Titanium"}},
-	{"Cut", []string{"Skinny", "Loose", "Straight", "Relaxed", "Slim"}},
-	{"Sole", []string{"Rubber", "Foam", "Leather"}},
-	{"Material", []string{"FullControlSkin", "Armor Weave", "Suede", "Mesh"}},
-	{"Mid-Sole", []string{"ControlSupport Arch Bridge", "Air Cushion", "Gel"}},
-	{"Stitching", []string{"Double Stitch", "Cross Stitch", "Blind Stitch"}},
-	{"Inseam", []string{`30"`, `32"`, `34"`, `5" Inseam`}},
-	{"Fit", []string{`Runs "true to size"`, "Runs small", "Runs large"}},
-	{"UV Protection", nil},
-	{"Fair Trade Certified", nil},
-	{"Non-GMO", nil},
-	{"Sustainably Sourced", nil},
-	{"5 Year Warranty", nil},
-	{"Satisfaction Guaranteed", nil},
+	"Our designers call the %s \"what we wear on weekends\".",
+	"Made to last, the %s will look as good in ten years as on the first day.",
 }
 
 var photoWidths = []string{"668", "1000", "1650", "2734", "2775", "2800"}
@@ -320,9 +519,9 @@ var shoeTopics = []qaTopic{
 
 var accessoryTopics = []qaTopic{
 	{
-		questions: []string{"What material is used for the %s?", "Is it real leather?", "Is there a case included with the %s?"},
-		answers:   []string{"Leather, I think.", "Wool, and it's not itchy.", "Yes, a soft pouch.", "Plastic, but it feels sturdy."},
-		seller:    []string{"See the features for the materials.", "Yes, it comes with a case."},
+		questions: []string{"What material is used for the %s?", "Is it real wool?", "Does the %s come in a gift box?"},
+		answers:   []string{"Wool, I think.", "Wool, and it's not itchy.", "Yes, in a little box.", "Acrylic, but it feels soft."},
+		seller:    []string{"See the features for the materials.", "Yes, it comes in a gift box."},
 	},
 	{
 		questions: []string{"Is it one size fits all?", "Is it adjustable?", "How big is it?"},

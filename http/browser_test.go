@@ -103,8 +103,10 @@ func pick(sel, value string) chromedp.Action[chromedp.Void] {
 }
 
 // TestBrowser drives the product browser in headless Chromium as a shopper
-// would: pick a product from the list, switch style, pick a size and a
-// quantity, add to cart, see the cart.
+// would: pick a product from the list, see its features, switch style,
+// pick a size (two of them the same) and a quantity, add to cart, see the
+// cart's lines named; then on a narrow screen, pick a product and be
+// scrolled to it.
 func TestBrowser(t *testing.T) {
 	b := newBrowser(t, newServerWith(t, "sqlite", writeFixtureCSV(t), cataloghttp.Config{Campus: "hr-rfp", Browser: true, Logger: quietLogger()}))
 	text, step := b.text, b.step
@@ -126,6 +128,12 @@ func TestBrowser(t *testing.T) {
 	if disabled, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](`document.querySelector("#next").disabled`)); err != nil || !disabled {
 		t.Errorf("Next on the only page: disabled %v, %v; want disabled", disabled, err)
 	}
+	if got := b.eval(`[...document.querySelectorAll("#features li")].map((li) => li.textContent).join("|")`); got != `Fabric: Nylon|Hood: Detachable, 12" brim` {
+		t.Errorf("the features: %q", got)
+	}
+	if got := b.eval(`document.querySelector('link[rel="icon"]')?.type ?? "none"`); got != "image/svg+xml" {
+		t.Errorf("the page's icon: %q, want an SVG", got)
+	}
 
 	step("switch to the style on sale",
 		chromedp.Click(chromedp.CSS(`.styles button:nth-child(2)`)),
@@ -137,25 +145,43 @@ func TestBrowser(t *testing.T) {
 		t.Errorf("a style whose only SKU has none left: size %q, want OUT OF STOCK", got)
 	}
 
-	step("photos that fail to load, or have no URL, show the placeholder",
+	// The fixture's photos are on a host that does not resolve.
+	step("photos that fail to load, or have no URL, show the placeholder; swatches, the style's name",
 		poll(`document.querySelector("#main-photo").src.startsWith("data:image/svg")`),
-		poll(`document.querySelector(".styles button:nth-child(3) img").src.startsWith("data:image/svg")`))
+		poll(`[...document.querySelectorAll(".styles button")].map((b) => b.textContent).join("|") === "Forest Green & Black|Desert Tan|Sold Out Grey"`))
 
-	step("back to the first style, pick a size and two, add to cart",
+	step("back to the first style: its sizes, the two XLs told apart",
 		chromedp.Click(chromedp.CSS(`.styles button:nth-child(1)`)),
-		poll(`document.querySelector("#style-name").textContent === "Forest Green & Black"`),
+		poll(`document.querySelector("#style-name").textContent === "Forest Green & Black"`))
+	if got := b.eval(`[...document.querySelectorAll("#size option")].map((o) => o.value + "=" + o.textContent).join("|")`); got != "=Select size|9=S|10=M|11=XL|12=XL (2)" {
+		t.Errorf("the sizes: %q", got)
+	}
+
+	step("pick M and two, add to cart; then the second XL",
 		pick("#size", "10"),
 		poll(`document.querySelectorAll("#quantity option").length === 3`), // sku 10 has 3 left
 		pick("#quantity", "2"),
 		chromedp.Click(chromedp.CSS(`#add-to-cart`)),
-		poll(`document.querySelector("#cart-count").textContent === "2"`))
-	if got := text("#cart"); !strings.Contains(got, "SKU 10") || !strings.Contains(got, "× 2") {
-		t.Errorf("the cart: %q, want SKU 10 × 2", got)
+		poll(`document.querySelector("#cart-count").textContent === "2"`),
+		pick("#size", "12"),
+		chromedp.Click(chromedp.CSS(`#add-to-cart`)),
+		poll(`document.querySelector("#cart-count").textContent === "3"`))
+	// cartLines are the cart's lines: the name, the details, the price.
+	const cartLines = `[...document.querySelectorAll("#cart li")].map((li) => li.dataset.skuId + ": " + ` +
+		`li.querySelector(".cart-name").textContent + " / " + li.querySelector(".cart-details").textContent + " / " + li.querySelector(".cart-price").textContent).join("|")`
+	const named = "10: Harbor Parka / Forest Green & Black · Size M · Qty 2 · $140.00 each / $280.00|" +
+		"12: Harbor Parka / Forest Green & Black · Size XL (2) · Qty 1 / $140.00"
+	if got := b.eval(cartLines); got != named {
+		t.Errorf("the cart's lines:\n got %s\nwant %s", got, named)
+	}
+	if got := text("#cart-total-price"); got != "$420.00" {
+		t.Errorf("the cart's total: %q", got)
 	}
 
-	step("the cart outlives a reload (the session cookie)",
+	step("the cart outlives a reload (the session cookie), its lines still named",
 		chromedp.Reload(),
-		poll(`document.querySelector("#cart-count").textContent === "2"`))
+		poll(`document.querySelector("#cart-count").textContent === "3"`),
+		poll(cartLines+` === `+quote(named)))
 
 	// This server has no review nor Q&A routes: the page leaves the
 	// sections out, and says nothing of them.
@@ -168,6 +194,23 @@ func TestBrowser(t *testing.T) {
 	if got := b.eval(`String(document.querySelector("#qa").hidden) + " " + document.querySelector("#qa-error").hidden`); got != "true true" {
 		t.Errorf("questions on a server without them: section and error hidden %q, want %q", got, "true true")
 	}
+
+	// A browser that did not add them (here, one whose storage is wiped)
+	// knows the SKUs of no product: until it reads the product.
+	step("SKUs not added from this browser: their ids, then their names once their product is read",
+		chromedp.Evaluate[chromedp.Void](`localStorage.clear()`),
+		chromedp.Navigate(b.url+"/"),
+		poll(`document.querySelector("#cart-count").textContent === "3"`),
+		poll(cartLines+` === "10: SKU 10 / Qty 2 · not added from this browser / |12: SKU 12 / Qty 1 · not added from this browser / "`),
+		chromedp.Click(chromedp.CSS(`#product-list a[href="#/products/1"]`)),
+		poll(cartLines+` === `+quote(named)))
+
+	step("on a narrow screen, a product picked from the list is scrolled to",
+		chromedp.EmulateViewport(400, 700),
+		chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, 0)`),
+		chromedp.Click(chromedp.CSS(`#product-list a[href="#/products/13"]`)),
+		poll(`document.querySelector("#product-name")?.textContent === "Nomad Cap"`),
+		poll(`window.scrollY > 0 && Math.abs(document.querySelector("#overview").getBoundingClientRect().top) < 2`))
 }
 
 // newReviewsServer returns a server of the fixture's products, reviews

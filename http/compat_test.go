@@ -145,8 +145,8 @@ func TestServer_Campus(t *testing.T) {
 	})
 }
 
-// TestServer_Browser: the page is at / when asked for, and / is a 404
-// otherwise.
+// TestServer_Browser: the page is at / when asked for, with its icon at
+// /favicon.ico, and both are 404s otherwise.
 func TestServer_Browser(t *testing.T) {
 	dir := writeFixtureCSV(t)
 	on := newServerWith(t, "sqlite", dir, cataloghttp.Config{Campus: "hr-rfp", Browser: true})
@@ -161,8 +161,15 @@ func TestServer_Browser(t *testing.T) {
 	if resp := serve(on, request{method: "POST", path: "/"}); resp.StatusCode != 405 || resp.Header.Get("Allow") != "GET, HEAD" {
 		t.Errorf("browser on, POST /: status %d, Allow %q; want 405 and GET, HEAD", resp.StatusCode, resp.Header.Get("Allow"))
 	}
-	if resp := serve(newServer(t, dir), request{path: "/"}); resp.StatusCode != 404 {
-		t.Errorf("browser off: status %d, want 404", resp.StatusCode)
+	resp = serve(on, request{path: "/favicon.ico"})
+	body, _ = io.ReadAll(resp.Body)
+	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "image/svg+xml" || !strings.HasPrefix(string(body), "<svg") {
+		t.Errorf("browser on, /favicon.ico: status %d, Content-Type %q, body %.20q; want the SVG icon", resp.StatusCode, resp.Header.Get("Content-Type"), body)
+	}
+	for _, path := range []string{"/", "/favicon.ico"} {
+		if resp := serve(newServer(t, dir), request{path: path}); resp.StatusCode != 404 {
+			t.Errorf("browser off, %s: status %d, want 404", path, resp.StatusCode)
+		}
 	}
 }
 

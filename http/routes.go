@@ -14,6 +14,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /openapi.json", s.static(jsonType, openAPI))
 	if s.cfg.Browser {
 		mux.HandleFunc("GET /{$}", s.static("text/html; charset=utf-8", browserPage))
+		mux.HandleFunc("GET /favicon.ico", s.static("image/svg+xml", favicon))
 	}
 	mux.HandleFunc("GET /cart", private(s.handleCart))
 	mux.HandleFunc("POST /cart", private(s.handleAddToCart))
@@ -50,6 +51,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	}
 	if s.cfg.Browser {
 		known["/{$}"] = "GET, HEAD"
+		known["/favicon.ico"] = "GET, HEAD"
 	}
 	if s.reviews != nil {
 		known["/reviews"] = "GET, HEAD, POST"

@@ -18,6 +18,12 @@ var openAPI []byte
 //go:embed browser.html
 var browserPage []byte
 
+// favicon is the product browser's icon, an SVG, served at /favicon.ico,
+// where browsers look for one.
+//
+//go:embed favicon.svg
+var favicon []byte
+
 // static serves a file embedded in the binary, which changes only with
 // it: as fresh as the catalog's responses.
 func (s *Server) static(contentType string, body []byte) http.HandlerFunc {
