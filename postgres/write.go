@@ -43,8 +43,14 @@ func (db *DB) write(ctx context.Context, what string, fn func(ctx context.Contex
 	return storeError(what, err)
 }
 
+// writeLanes is how many transactions of shoppers' writes run at once on
+// the primary: their statements run side by side, on a connection each,
+// up to the end, where each takes the lock that orders the changes.
+const writeLanes = 4
+
 // shopperWrites commits shoppers' writes on the primary, several to a
-// transaction; a write chosen as a deadlock's victim is tried once more.
+// transaction, writeLanes transactions at a time; a write chosen as a
+// deadlock's victim is tried once more.
 func shopperWrites(db *DB) *groupcommit.Committer[*writeTx] {
 	exec := func(stmt string) func(ctx context.Context, tx *writeTx) error {
 		return func(ctx context.Context, tx *writeTx) error {
@@ -67,7 +73,7 @@ func shopperWrites(db *DB) *groupcommit.Committer[*writeTx] {
 			return undo(ctx, tx)
 		},
 		Retry: conflicted,
-	})
+	}, writeLanes)
 }
 
 // writeBatch runs fn, a batch of writes, in a transaction on the primary,

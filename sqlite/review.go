@@ -114,7 +114,7 @@ func (db *DB) writeTx(ctx context.Context, what string, fn func(ctx context.Cont
 }
 
 // shopperWrites commits shoppers' writes on the writer, several to a
-// transaction.
+// transaction, one transaction at a time: the file has one writer.
 func shopperWrites(writer *sql.DB) *groupcommit.Committer[*sql.Tx] {
 	return groupcommit.New(groupcommit.Store[*sql.Tx]{
 		InTx: func(ctx context.Context, fn func(tx *sql.Tx) error) error {
@@ -123,7 +123,7 @@ func shopperWrites(writer *sql.DB) *groupcommit.Committer[*sql.Tx] {
 		Savepoint: execIn(groupcommit.SavepointSQL),
 		Release:   execIn(groupcommit.ReleaseSQL),
 		Undo:      execIn(groupcommit.UndoSQL),
-	})
+	}, 1)
 }
 
 // execIn returns a function that runs stmt in a transaction.

@@ -41,14 +41,14 @@ type Store[T any] struct {
 	Retry func(err error) bool
 }
 
-// Committer commits the writes given to Do in batches, one batch at a
-// time. The caller whose write finds no batch running runs the writes
-// that wait, its own among them (it combines them); the others wait for
-// it and return their own write's outcome.
+// Committer commits the writes given to Do in batches, up to its lanes'
+// number of batches at a time. A caller whose write finds a lane free
+// runs the writes that wait, its own among them (it combines them); the
+// others wait for it and return their own write's outcome.
 type Committer[T any] struct {
 	store Store[T]
+	lanes chan struct{} // a token for each batch running
 
-	running sync.Mutex // held by the caller running a batch
 	mu      sync.Mutex // guards waiting
 	waiting []*write[T]
 }
@@ -58,12 +58,14 @@ type write[T any] struct {
 	ctx  context.Context
 	fn   func(ctx context.Context, tx T) error
 	err  error
-	done bool // set, with err, by the caller that ran it, under running
+	done chan struct{} // closed, err set, by the caller that ran it
 }
 
-// New returns a Committer of writes to store.
-func New[T any](store Store[T]) *Committer[T] {
-	return &Committer[T]{store: store}
+// New returns a Committer of writes to store that runs up to lanes batches
+// at a time (at least one): one for a store with one writer; a few for
+// one whose writes run side by side up to a lock they take at the end.
+func New[T any](store Store[T], lanes int) *Committer[T] {
+	return &Committer[T]{store: store, lanes: make(chan struct{}, max(lanes, 1))}
 }
 
 // Do runs fn in a transaction, with the writes of other callers that
@@ -74,17 +76,24 @@ func New[T any](store Store[T]) *Committer[T] {
 // runs in the batch's context, which no one caller's cancellation ends (a
 // statement interrupted would end the transaction of all).
 func (c *Committer[T]) Do(ctx context.Context, fn func(ctx context.Context, tx T) error) error {
-	w := &write[T]{ctx: ctx, fn: fn}
+	w := &write[T]{ctx: ctx, fn: fn, done: make(chan struct{})}
 	c.mu.Lock()
 	c.waiting = append(c.waiting, w)
 	c.mu.Unlock()
-
-	c.running.Lock()
-	defer c.running.Unlock()
-	for !w.done {
-		c.commit(c.take())
+	for {
+		select {
+		case <-w.done:
+			return w.err
+		case c.lanes <- struct{}{}:
+			batch := c.take()
+			c.commit(batch)
+			<-c.lanes
+			if len(batch) == 0 { // another lane took this write: it runs there
+				<-w.done
+				return w.err
+			}
+		}
 	}
-	return w.err
 }
 
 // take takes the first MaxBatch writes that wait.
@@ -101,6 +110,9 @@ func (c *Committer[T]) take() []*write[T] {
 // and marks them done: with their own error, or, when the transaction did
 // not commit, with its.
 func (c *Committer[T]) commit(batch []*write[T]) {
+	if len(batch) == 0 {
+		return
+	}
 	ctx, cancel := batchContext(batch)
 	defer cancel()
 	err := c.store.InTx(ctx, func(tx T) error {
@@ -116,7 +128,7 @@ func (c *Committer[T]) commit(batch []*write[T]) {
 		if w.err == nil {
 			w.err = err
 		}
-		w.done = true
+		close(w.done)
 	}
 }
 

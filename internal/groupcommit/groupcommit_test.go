@@ -73,7 +73,7 @@ func writeN(n int) func(context.Context, *fakeTx) error {
 
 func TestDo_BatchesWritesThatWait(t *testing.T) {
 	s := &fakeStore{}
-	c := New(s.store(nil))
+	c := New(s.store(nil), 1)
 	first, release := make(chan struct{}), make(chan struct{})
 	var wg sync.WaitGroup
 	wg.Go(func() {
@@ -113,10 +113,38 @@ func TestDo_BatchesWritesThatWait(t *testing.T) {
 	}
 }
 
+// TestDo_Lanes: with two lanes, a write that comes while a batch runs
+// runs beside it, in a batch of its own, rather than waiting for it.
+func TestDo_Lanes(t *testing.T) {
+	s := &fakeStore{}
+	c := New(s.store(nil), 2)
+	release := make(chan struct{})
+	first := make(chan struct{})
+	done := make(chan error)
+	go func() {
+		done <- c.Do(context.Background(), func(context.Context, *fakeTx) error {
+			close(first)
+			<-release
+			return nil
+		})
+	}()
+	<-first
+	if err := c.Do(context.Background(), writeN(1)); err != nil {
+		t.Fatal(err)
+	}
+	close(release)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if len(s.txs) != 2 {
+		t.Errorf("%d transactions; want 2, the second committed while the first ran", len(s.txs))
+	}
+}
+
 func TestDo_BatchesAtMost(t *testing.T) {
 	s := &fakeStore{}
-	c := New(s.store(nil))
-	c.running.Lock() // as if a batch ran: the writes queue
+	c := New(s.store(nil), 1)
+	c.lanes <- struct{}{} // as if a batch ran: the writes queue
 	n := MaxBatch + 10
 	var wg sync.WaitGroup
 	for i := range n {
@@ -127,7 +155,7 @@ func TestDo_BatchesAtMost(t *testing.T) {
 		})
 	}
 	waitFor(t, func() bool { c.mu.Lock(); defer c.mu.Unlock(); return len(c.waiting) == n })
-	c.running.Unlock()
+	<-c.lanes
 	wg.Wait()
 	if len(s.txs) != 2 {
 		t.Errorf("%d writes in %d transactions; want 2 (at most %d a transaction)", n, len(s.txs), MaxBatch)
@@ -136,8 +164,8 @@ func TestDo_BatchesAtMost(t *testing.T) {
 
 func TestDo_AFailedWriteUndoesOnlyItself(t *testing.T) {
 	s := &fakeStore{}
-	c := New(s.store(nil))
-	c.running.Lock()
+	c := New(s.store(nil), 1)
+	c.lanes <- struct{}{}
 	errs := make([]error, 3)
 	var wg sync.WaitGroup
 	for i := range 3 {
@@ -151,7 +179,7 @@ func TestDo_AFailedWriteUndoesOnlyItself(t *testing.T) {
 		})
 		waitFor(t, func() bool { c.mu.Lock(); defer c.mu.Unlock(); return len(c.waiting) == i+1 })
 	}
-	c.running.Unlock()
+	<-c.lanes
 	wg.Wait()
 
 	if errs[0] != nil || !errors.Is(errs[1], errWrite) || errs[2] != nil {
@@ -169,15 +197,15 @@ func TestDo_AFailedWriteUndoesOnlyItself(t *testing.T) {
 
 func TestDo_AFailedCommitFailsEveryWrite(t *testing.T) {
 	s := &fakeStore{failCommit: true}
-	c := New(s.store(nil))
-	c.running.Lock()
+	c := New(s.store(nil), 1)
+	c.lanes <- struct{}{}
 	errs := make([]error, 2)
 	var wg sync.WaitGroup
 	for i := range 2 {
 		wg.Go(func() { errs[i] = c.Do(context.Background(), writeN(i)) })
 	}
 	waitFor(t, func() bool { c.mu.Lock(); defer c.mu.Unlock(); return len(c.waiting) == 2 })
-	c.running.Unlock()
+	<-c.lanes
 	wg.Wait()
 	for i, err := range errs {
 		if !errors.Is(err, errCommit) {
@@ -188,7 +216,7 @@ func TestDo_AFailedCommitFailsEveryWrite(t *testing.T) {
 
 func TestDo_RunAgainWhole(t *testing.T) {
 	s := &fakeStore{failFirst: true}
-	c := New(s.store(nil))
+	c := New(s.store(nil), 1)
 	runs := 0
 	err := c.Do(context.Background(), func(ctx context.Context, tx *fakeTx) error {
 		runs++
@@ -216,7 +244,7 @@ func TestDo_Retry(t *testing.T) {
 		{"NotAnotherError", func(err error) bool { return false }, 1, 1, errAgain},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			c := New((&fakeStore{}).store(tc.retry))
+			c := New((&fakeStore{}).store(tc.retry), 1)
 			runs := 0
 			err := c.Do(context.Background(), func(ctx context.Context, tx *fakeTx) error {
 				runs++
@@ -234,8 +262,8 @@ func TestDo_Retry(t *testing.T) {
 
 func TestDo_EndedContextIsNotBegun(t *testing.T) {
 	s := &fakeStore{}
-	c := New(s.store(nil))
-	c.running.Lock()
+	c := New(s.store(nil), 1)
+	c.lanes <- struct{}{}
 	ctx, cancel := context.WithCancel(context.Background())
 	ran := false
 	done := make(chan error)
@@ -244,14 +272,14 @@ func TestDo_EndedContextIsNotBegun(t *testing.T) {
 	}()
 	waitFor(t, func() bool { c.mu.Lock(); defer c.mu.Unlock(); return len(c.waiting) == 1 })
 	cancel()
-	c.running.Unlock()
+	<-c.lanes
 	if err := <-done; !errors.Is(err, context.Canceled) || ran {
 		t.Errorf("%v, ran %v; want %v and not run", err, ran, context.Canceled)
 	}
 }
 
 func TestDo_BatchContextOutlivesCallers(t *testing.T) {
-	c := New((&fakeStore{}).store(nil))
+	c := New((&fakeStore{}).store(nil), 1)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
 	defer cancel()
 	err := c.Do(ctx, func(bctx context.Context, _ *fakeTx) error {
