@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -55,8 +56,10 @@ func TestServer_CartSession(t *testing.T) {
 		}
 		// The issued session holds the cart of the next requests.
 		hdr := map[string]string{"Cookie": "user_session=" + c.Value}
-		if resp := serve(h, request{method: "POST", path: "/cart", body: `{"sku_id":9}`, header: hdr}); resp.StatusCode != 201 || len(resp.Cookies()) != 0 {
-			t.Fatalf("POST with the session: status %d, cookies %v", resp.StatusCode, resp.Cookies())
+		// It is set again, the same, as the cart is used.
+		if resp := serve(h, request{method: "POST", path: "/cart", body: `{"sku_id":9}`, header: hdr}); resp.StatusCode != 201 ||
+			len(resp.Cookies()) != 1 || resp.Cookies()[0].Value != c.Value || resp.Cookies()[0].MaxAge != c.MaxAge {
+			t.Fatalf("POST with the session: status %d, cookies %v; want 201 and the session again", resp.StatusCode, resp.Cookies())
 		}
 		resp = serve(h, request{method: "POST", path: "/cart", body: `{"sku_id":"9"}`, header: hdr})
 		if resp.StatusCode != 201 {
@@ -240,12 +243,14 @@ func FuzzServer_Cookie(f *testing.F) {
 		if c, err := r.Cookie("user_session"); err == nil {
 			valid = catalog.ValidSession(c.Value)
 		}
+		// A valid session is set again; anything else is replaced by a new
+		// one.
 		issued := w.Result().Cookies()
-		if valid == (len(issued) == 1) {
-			t.Fatalf("cookie %q: valid %v but issued %v", cookie, valid, issued)
+		if len(issued) != 1 {
+			t.Fatalf("cookie %q: issued %v, want one", cookie, issued)
 		}
-		if len(issued) == 1 && !isSession(issued[0].Value) {
-			t.Fatalf("issued %q", issued[0].Value)
+		if c, _ := r.Cookie("user_session"); valid && issued[0].Value != c.Value || !valid && !isSession(issued[0].Value) {
+			t.Fatalf("cookie %q: valid %v, issued %q", cookie, valid, issued[0].Value)
 		}
 	})
 }
@@ -264,6 +269,13 @@ func TestServer_CORS(t *testing.T) {
 		if resp.StatusCode != 204 || resp.Header.Get("Access-Control-Allow-Origin") != "*" ||
 			resp.Header.Get("Access-Control-Allow-Credentials") != "" || resp.Header.Get("Access-Control-Allow-Headers") != "authorization, content-type" {
 			t.Fatalf("preflight: %d %v", resp.StatusCode, resp.Header)
+		}
+		// A storefront on another origin marks reviews and answers helpful
+		// with PUTs, which browsers send only after a preflight allows them.
+		put := map[string]string{"Origin": "https://shop.example", "Access-Control-Request-Method": "PUT"}
+		resp = serve(h, request{method: "OPTIONS", path: "/api/fec2/c/reviews/1/helpful", header: put})
+		if methods := strings.Split(resp.Header.Get("Access-Control-Allow-Methods"), ", "); resp.StatusCode != 204 || !slices.Contains(methods, "PUT") {
+			t.Fatalf("preflight of a PUT: %d, allowed methods %q; want 204 and PUT among them", resp.StatusCode, methods)
 		}
 		resp = serve(h, request{path: "/products/1", header: map[string]string{"Origin": "https://shop.example", "Authorization": "token"}})
 		if resp.StatusCode != 200 || resp.Header.Get("Access-Control-Allow-Origin") != "*" {
@@ -385,9 +397,8 @@ func (a *admission) Acquire(context.Context) (time.Time, error) {
 
 func (a *admission) Release(time.Time) { a.release++ }
 
-func (a *admission) TryAcquire() (time.Time, bool) {
-	at, err := a.Acquire(context.Background())
-	return at, err == nil
+func (a *admission) AcquireWithin(ctx context.Context, _ time.Duration) (time.Time, error) {
+	return a.Acquire(ctx)
 }
 
 // TestServer_Admission: a request the admission refuses is answered 503
@@ -409,6 +420,37 @@ func TestServer_Admission(t *testing.T) {
 	serve(h, request{path: "/products/1"})
 	if adm.acquired != 1 || adm.release != 1 {
 		t.Fatalf("admitted %d, released %d; want 1 and 1", adm.acquired, adm.release)
+	}
+}
+
+// TestServer_WriteAdmission: shoppers' writes take their turns from the
+// writes' admission, so that a full admission of reads sheds none of
+// them; every other request, clicks too, takes its turn from the reads'.
+func TestServer_WriteAdmission(t *testing.T) {
+	store := &stubStore{}
+	reads, writes := &admission{}, &admission{open: true}
+	h := cataloghttp.NewServer(cataloghttp.Services{Products: store, Carts: store, Clicks: &fakeClicks{room: 10}},
+		cataloghttp.Config{Campus: "c", Logger: quietLogger(), Admission: reads, WriteAdmission: writes}).Handler()
+	for _, tc := range []struct {
+		method, path, body string
+		write              bool
+	}{
+		{"POST", "/cart", `{"sku_id":1}`, true},
+		{"POST", "/api/fec2/c/cart", `{"sku_id":1}`, true},
+		{"PUT", "/reviews/1/helpful", "", true},
+		{"GET", "/products/1", "", false},
+		{"GET", "/cart", "", false},
+		{"POST", "/interactions", `{"element":"a","widget":"b","time":"c"}`, false},
+	} {
+		before := writes.acquired
+		resp := serve(h, request{method: tc.method, path: tc.path, body: tc.body, header: map[string]string{"Authorization": "shopper"}})
+		if wrote := writes.acquired > before; wrote != tc.write || (resp.StatusCode == 503) == tc.write {
+			t.Errorf("%s %s: status %d, took a write's turn %v; want a write's turn %v, and 503 only for a read (the reads' admission is full)",
+				tc.method, tc.path, resp.StatusCode, wrote, tc.write)
+		}
+	}
+	if writes.release != writes.acquired {
+		t.Errorf("writes admitted %d, released %d", writes.acquired, writes.release)
 	}
 }
 

@@ -15,8 +15,36 @@ import (
 type CORS struct {
 	// AllowOrigins lists the origins allowed: "*" for any (without
 	// credentials), or exact origins such as "https://shop.example". Empty
-	// turns CORS off.
+	// turns CORS off. An origin listed by name makes the cart cookie
+	// SameSite=None; Secure (newSessionCookie), which it needs to come
+	// back from another site.
 	AllowOrigins []string
+}
+
+// credentials reports whether some origin may send credentials (the cart
+// cookie): one listed by name. "*" allows none.
+func (c CORS) credentials() bool {
+	return slices.ContainsFunc(c.AllowOrigins, func(o string) bool { return o != "*" })
+}
+
+// credentialed reports whether origin may send credentials: it is listed
+// by name.
+func (c CORS) credentialed(origin string) bool {
+	return origin != "*" && slices.Contains(c.AllowOrigins, origin)
+}
+
+// crossOrigin returns the Origin of a request that a browser sent from
+// another origin than the API's: one whose host is not the request's Host
+// (a same-origin POST carries an Origin too), unless the browser says,
+// in Sec-Fetch-Site, that it is the same. A page of no origin (file://, a
+// sandboxed frame) sends "null": that is another origin too.
+func crossOrigin(r *http.Request) (origin string, ok bool) {
+	origin = r.Header.Get("Origin")
+	if origin == "" || r.Header.Get("Sec-Fetch-Site") == "same-origin" {
+		return "", false
+	}
+	_, host, _ := strings.Cut(origin, "://")
+	return origin, host != r.Host
 }
 
 func (c CORS) wrap(next http.Handler) http.Handler {
@@ -37,7 +65,7 @@ func (c CORS) wrap(next http.Handler) http.Handler {
 			return
 		}
 		switch {
-		case slices.Contains(c.AllowOrigins, origin):
+		case c.credentialed(origin):
 			h.Set("Access-Control-Allow-Origin", origin)
 			h.Set("Access-Control-Allow-Credentials", "true")
 		case anyOrigin:
@@ -47,7 +75,7 @@ func (c CORS) wrap(next http.Handler) http.Handler {
 			return
 		}
 		if r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != "" {
-			h.Set("Access-Control-Allow-Methods", "GET, HEAD, POST")
+			h.Set("Access-Control-Allow-Methods", corsMethods)
 			if req := r.Header.Get("Access-Control-Request-Headers"); req != "" {
 				h.Set("Access-Control-Allow-Headers", sanitizeHeaderList(req))
 			}
@@ -58,6 +86,10 @@ func (c CORS) wrap(next http.Handler) http.Handler {
 		next.ServeHTTP(w, r)
 	})
 }
+
+// corsMethods are the methods a preflight allows: every method the API
+// answers, the PUTs of helpful and report among them.
+const corsMethods = "GET, HEAD, POST, PUT"
 
 // sanitizeHeaderList keeps the header names of a requested list that are
 // tokens, so nothing else is echoed back.

@@ -64,8 +64,8 @@ func TestServer_Interactions(t *testing.T) {
 	}
 }
 
-// TestServer_InteractionsShedFirst: when the admission has no free turn,
-// an interaction is refused at once, without waiting for one, and never
+// TestServer_InteractionsShedFirst: when the admission has no turn for it
+// within a click's short wait, an interaction is refused, and never
 // reaches the log.
 func TestServer_InteractionsShedFirst(t *testing.T) {
 	store := &stubStore{}

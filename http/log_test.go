@@ -73,6 +73,51 @@ func TestServer_RequestLogs(t *testing.T) {
 	})
 }
 
+// TestServer_RequestLogsCart: a request's log line has the path it asked
+// for, hosted prefix and all, and on the cart's routes what named the
+// cart, never the token or the session.
+func TestServer_RequestLogsCart(t *testing.T) {
+	store := &stubStore{}
+	var buf bytes.Buffer
+	h := cataloghttp.NewServer(cataloghttp.Services{Products: store, Carts: store}, cataloghttp.Config{Campus: "c", LogSample: 1,
+		Logger: slog.New(slog.NewJSONHandler(&buf, nil))}).Handler()
+	for _, tc := range []struct {
+		name string
+		req  request
+		path string
+		cart any // nil: no cart field
+	}{
+		{"Token", request{path: "/api/fec2/hr-rfp/cart", header: map[string]string{"Authorization": "Bearer secret-tok-1"}}, "/api/fec2/hr-rfp/cart", "token"},
+		{"TokenOverCookie", request{method: "POST", path: "/cart", body: `{"sku_id":1}`,
+			header: map[string]string{"Authorization": "secret-tok-2", "Cookie": "user_session=secretsession1"}}, "/cart", "token"},
+		{"InvalidToken", request{path: "/cart", header: map[string]string{"Authorization": "secret tok 3"}}, "/cart", "token"},
+		{"Cookie", request{method: "POST", path: "/api/fec2/hratx/cart?x=1", body: `{"sku_id":1}`,
+			header: map[string]string{"Cookie": "user_session=secretsession2"}}, "/api/fec2/hratx/cart", "cookie"},
+		{"BasicAndCookie", request{path: "/cart", header: map[string]string{"Authorization": "Basic c2VjcmV0OnBhc3M=", "Cookie": "user_session=secretsession3"}}, "/cart", "cookie"},
+		{"None", request{path: "/cart"}, "/cart", "none"},
+		{"BasicAlone", request{path: "/cart", header: map[string]string{"Authorization": "Basic c2VjcmV0OnBhc3M="}}, "/cart", "none"},
+		{"InvalidCookie", request{path: "/cart", header: map[string]string{"Cookie": "user_session=a.b"}}, "/cart", "none"},
+		{"NotCart", request{path: "/api/fec2/hr-rfp/products?page=2", header: map[string]string{"Authorization": "secret-tok-4"}}, "/api/fec2/hr-rfp/products", nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			buf.Reset()
+			serve(h, tc.req)
+			var rec map[string]any
+			if err := json.Unmarshal(buf.Bytes(), &rec); err != nil {
+				t.Fatalf("log %q: %v", buf.String(), err)
+			}
+			if rec["path"] != tc.path || rec["cart"] != tc.cart {
+				t.Fatalf("path %v, cart %v; want %v, %v (%v)", rec["path"], rec["cart"], tc.path, tc.cart, rec)
+			}
+			for _, secret := range []string{"secret", "c2VjcmV0"} {
+				if strings.Contains(buf.String(), secret) {
+					t.Fatalf("the log holds a credential: %s", buf.String())
+				}
+			}
+		})
+	}
+}
+
 func FuzzValidRequestID(f *testing.F) {
 	for _, s := range []string{"abc-123", "", "a\"b", "\n", strings.Repeat("z", 64), strings.Repeat("z", 65)} {
 		f.Add(s)

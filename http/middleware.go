@@ -13,23 +13,27 @@ import (
 
 // admit serves a request once the admission admits it, and answers 503
 // when it does not. Health checks are cheap and must answer under load:
-// they pass by. Interactions are the first shed: admitted only when no
-// other request waits, they never queue.
+// they pass by. Interactions are the first shed: they wait for a turn at
+// most clickWait, while other requests wait the admission's whole budget.
+// Shoppers' writes have an admission of their own, when there is one.
 func (s *Server) admit(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/healthz" || r.URL.Path == "/readyz" {
 			next.ServeHTTP(w, r)
 			return
 		}
+		admission := s.cfg.Admission
+		if s.cfg.WriteAdmission != nil && shopperWrite(r) {
+			admission = s.cfg.WriteAdmission
+		}
 		var admitted time.Time
 		var err error
 		if r.URL.Path == "/interactions" {
-			var ok bool
-			if admitted, ok = s.cfg.Admission.TryAcquire(); !ok {
+			if admitted, err = admission.AcquireWithin(r.Context(), clickWait); err != nil && r.Context().Err() == nil {
 				err = errClicksShed
 			}
 		} else {
-			admitted, err = s.cfg.Admission.Acquire(r.Context())
+			admitted, err = admission.Acquire(r.Context())
 		}
 		if err != nil {
 			if r.Context().Err() == nil {
@@ -38,9 +42,20 @@ func (s *Server) admit(next http.Handler) http.Handler {
 			s.Error(w, r, err)
 			return
 		}
-		defer s.cfg.Admission.Release(admitted)
+		defer admission.Release(admitted)
 		next.ServeHTTP(w, r)
 	})
+}
+
+// clickWait is the longest an interaction waits for a turn: a tenth of the
+// other requests' budget by default (limit.DefaultWait), so that clicks are
+// served while the queue is short, and shed first as it grows.
+const clickWait = 20 * time.Millisecond
+
+// shopperWrite reports whether r is a shopper's write: a POST or a PUT,
+// but a click's.
+func shopperWrite(r *http.Request) bool {
+	return (r.Method == http.MethodPost || r.Method == http.MethodPut) && r.URL.Path != "/interactions"
 }
 
 // storeContext bounds a request's time in the store by the request timeout.

@@ -40,11 +40,21 @@ type Config struct {
 	// Admission, when set, bounds the requests in flight: a request it
 	// refuses is answered 503 with Retry-After. Health checks pass by it.
 	Admission Admission
+	// WriteAdmission, when set with Admission, bounds shoppers' writes in
+	// flight apart from it: the POSTs and PUTs of carts, reviews and Q&A
+	// (not clicks, the first shed by Admission). A write spends most of
+	// its time waiting for the disk's flush, not working, and must not
+	// hold a read's turn while it waits.
+	WriteAdmission Admission
 	// Freshness is what the catalog's responses tell HTTP caches; the zero
 	// value has them revalidate every time.
 	Freshness Freshness
 	// CartMaxSKUs is the most distinct SKUs a cart may hold; 0: no bound.
 	CartMaxSKUs int
+	// CartIdle is how long a cart may go without an addition before it is
+	// deleted (0: never): the session cookie lives as long from each cart
+	// request, or MaxCookieAge when CartIdle is 0 or longer.
+	CartIdle time.Duration
 	// Browser serves the product browser at /.
 	Browser bool
 	// CartKey, when set, is the key callers' cart tokens are hashed with,
@@ -70,9 +80,9 @@ type Admission interface {
 	// with that time when done.
 	Acquire(ctx context.Context) (time.Time, error)
 	Release(admitted time.Time)
-	// TryAcquire admits a request only when it need not wait: for those
-	// shed first under load.
-	TryAcquire() (time.Time, bool)
+	// AcquireWithin is Acquire with a shorter budget for the wait: for
+	// requests shed first under load.
+	AcquireWithin(ctx context.Context, wait time.Duration) (time.Time, error)
 }
 
 // Observer watches requests, for metrics.
@@ -123,6 +133,13 @@ type Server struct {
 	cfg      Config
 	campuses map[string]bool        // Config.Campuses; nil: any
 	tokenKey atomic.Pointer[[]byte] // the key of cart tokens, once known
+	cookie   http.Cookie            // the session cookie but for its value (newSessionCookie)
+	// credentialWarnings limits the warnings of cart requests from other
+	// origins without credentials; cookieSeen holds, for each origin
+	// allowed credentials, when a cart request from it last brought the
+	// cookie (Unix nanoseconds).
+	credentialWarnings *warnLimiter
+	cookieSeen         map[string]*atomic.Int64
 	// cacheControl is the Cache-Control of the catalog's 200s, and
 	// reviewCacheControl of the review responses'.
 	cacheControl, reviewCacheControl string
@@ -139,7 +156,8 @@ func NewServer(svc Services, cfg Config) *Server {
 		cfg.Logger = slog.Default()
 	}
 	s := &Server{products: svc.Products, carts: svc.Carts, reviews: svc.Reviews, qa: svc.QA, clicks: svc.Clicks, source: cfg.Source, cfg: cfg,
-		cacheControl: cfg.Freshness.cacheControl(), reviewCacheControl: cfg.Freshness.reviewCacheControl()}
+		cacheControl: cfg.Freshness.cacheControl(), reviewCacheControl: cfg.Freshness.reviewCacheControl(),
+		cookie: newSessionCookie(cfg), credentialWarnings: newWarnLimiter(credentialWarningEvery, credentialWarningOrigins)}
 	if s.source == nil {
 		s.source = StoreSource{Products: svc.Products, Reviews: svc.Reviews, QA: svc.QA, Campus: cfg.Campus}
 	}
@@ -148,6 +166,14 @@ func NewServer(svc Services, cfg Config) *Server {
 			s.campuses = map[string]bool{}
 		}
 		s.campuses[c] = true
+	}
+	for _, o := range cfg.CORS.AllowOrigins {
+		if cfg.CORS.credentialed(o) {
+			if s.cookieSeen == nil {
+				s.cookieSeen = map[string]*atomic.Int64{}
+			}
+			s.cookieSeen[o] = new(atomic.Int64)
+		}
 	}
 	if cfg.CartKey != nil {
 		s.tokenKey.Store(&cfg.CartKey)

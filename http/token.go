@@ -19,14 +19,18 @@ const MaxTokenLen = 2048
 // (catalog.ValidSession), so no cookie reaches a token's cart.
 const tokenSessionPrefix = "t."
 
-// parseToken returns the credentials of an Authorization header: the whole
+// parseToken returns the cart token of an Authorization header: the whole
 // value, or what follows a scheme and a space ("Bearer abc", "token abc"),
 // 1 to MaxTokenLen token68 characters (RFC 9110: letters, digits,
 // "-._~+/", then any "="). present is false when the header is absent or
-// blank.
+// blank, and when it is Basic credentials, well-formed or not: those are a
+// user and password for a password-protected proxy in front of the API
+// (or a storefront's staging site), the same for every shopper behind it,
+// so taken as a token they would put every shopper in one cart. The
+// caller's cart is then its cookie's, as if no header had come.
 func parseToken(header string) (token string, present bool, err error) {
 	v := strings.TrimSpace(header)
-	if v == "" {
+	if v == "" || isBasic(v) {
 		return "", false, nil
 	}
 	if scheme, rest, ok := strings.Cut(v, " "); ok && isScheme(scheme) {
@@ -43,10 +47,17 @@ func parseToken(header string) (token string, present bool, err error) {
 	return v, true, nil
 }
 
+// isBasic reports whether the Authorization header value v is of the
+// Basic scheme: "Basic", alone or followed by a space.
+func isBasic(v string) bool {
+	scheme, _, _ := strings.Cut(v, " ")
+	return strings.EqualFold(scheme, "Basic")
+}
+
 // bareScheme reports whether s is an authentication scheme that clients
 // put before a token, with nothing after it.
 func bareScheme(s string) bool {
-	for _, scheme := range []string{"Bearer", "Basic", "Token"} {
+	for _, scheme := range []string{"Bearer", "Token"} {
 		if strings.EqualFold(s, scheme) {
 			return true
 		}

@@ -24,7 +24,17 @@ func TestParseToken(t *testing.T) {
 		{"Bearer tok1", "tok1", true, false},
 		{"bearer   tok1", "tok1", true, false},
 		{"token tok1", "tok1", true, false},
-		{"Basic dXNlcjpwYXNz", "dXNlcjpwYXNz", true, false},
+		// Basic credentials are a proxy's user and password, the same for
+		// every shopper behind it: not a token, whatever follows.
+		{"Basic dXNlcjpwYXNz", "", false, false},
+		{"basic dXNlcjpwYXNz", "", false, false},
+		{" BASIC   dXNlcjpwYXNz ", "", false, false},
+		{"Basic", "", false, false},
+		{"Basic ", "", false, false},
+		{"Basic not base64!", "", false, false},
+		{"Basicx", "Basicx", true, false},
+		{"Basic\tdXNl", "", true, true},
+		{"Bearer Basic", "Basic", true, false},
 		{"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln", "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln", true, false},
 		{"a+b/c~d-e_f.g==", "a+b/c~d-e_f.g==", true, false},
 		{long, long, true, false},
@@ -54,7 +64,7 @@ func TestParseToken(t *testing.T) {
 }
 
 func FuzzParseToken(f *testing.F) {
-	for _, s := range []string{"tok1", "Bearer tok1", "a b", "a+/=", "", "Basic x=="} {
+	for _, s := range []string{"tok1", "Bearer tok1", "a b", "a+/=", "", "Basic x==", "basic", "Basic a b", "Bearer Basic"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, header string) {
@@ -65,7 +75,9 @@ func FuzzParseToken(f *testing.F) {
 				t.Fatalf("%q: invalid, yet token %q, present %v", header, token, present)
 			}
 		case !present:
-			if strings.TrimSpace(header) != "" || token != "" {
+			// Absent, blank, or Basic credentials.
+			scheme, _, _ := strings.Cut(strings.TrimSpace(header), " ")
+			if scheme != "" && !strings.EqualFold(scheme, "basic") || token != "" {
 				t.Fatalf("%q: taken as absent", header)
 			}
 		default:

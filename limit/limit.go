@@ -77,6 +77,14 @@ func IsOverloaded(err error) bool { return errors.Is(err, errOverloaded) }
 // ctx's error when the caller has gone. A caller that acquired must
 // Release.
 func (l *Limiter) Acquire(ctx context.Context) (time.Time, error) {
+	return l.AcquireWithin(ctx, l.wait)
+}
+
+// AcquireWithin is Acquire with a budget of its own, when it is shorter
+// than the limiter's: for calls that are the first to shed under load (a
+// click log), which take a turn while the queue is short, and are shed
+// while the calls with the whole budget still wait theirs.
+func (l *Limiter) AcquireWithin(ctx context.Context, budget time.Duration) (time.Time, error) {
 	if err := ctx.Err(); err != nil {
 		return time.Time{}, err
 	}
@@ -86,7 +94,7 @@ func (l *Limiter) Acquire(ctx context.Context) (time.Time, error) {
 	}
 	place := l.waiting.Add(1)
 	defer l.waiting.Add(-1)
-	budget := l.wait
+	budget = min(budget, l.wait)
 	d, hasDeadline := ctx.Deadline()
 	if hasDeadline {
 		budget = min(budget, time.Until(d)) // the caller's time may run out first
@@ -111,18 +119,6 @@ func (l *Limiter) Acquire(ctx context.Context) (time.Time, error) {
 	l.admitted.Add(1)
 	l.queued.Add(1)
 	return time.Now(), nil
-}
-
-// TryAcquire takes a slot only when one is free now, and never queues:
-// for calls that are the first to shed under load (a click log), so that
-// they never wait before, or take a slot from, a call that queued.
-func (l *Limiter) TryAcquire() (time.Time, bool) {
-	if l.waiting.Load() == 0 && l.sem.TryAcquire(1) {
-		l.admitted.Add(1)
-		return time.Now(), true
-	}
-	l.shed.Add(1)
-	return time.Time{}, false
 }
 
 // heldWeight is the weight of one call in the moving average of how long

@@ -203,26 +203,47 @@ func TestLimiter_Bounds(t *testing.T) {
 	})
 }
 
-// TestLimiter_TryAcquire: a call that only tries takes a free slot, and is
-// shed at once, without queueing, when every slot is taken.
-func TestLimiter_TryAcquire(t *testing.T) {
-	l := limit.New(limit.Config{Slots: 2, Wait: time.Second})
-	at, ok := l.TryAcquire()
-	if !ok {
-		t.Fatal("a free slot was not taken")
-	}
-	held, _ := l.Acquire(t.Context())
-	if _, ok := l.TryAcquire(); ok {
-		t.Fatal("took a slot when none was free")
-	}
-	l.Release(held)
-	l.Release(at)
-	if at, ok := l.TryAcquire(); !ok {
-		t.Fatal("a free slot was not taken after the load")
-	} else {
+// TestLimiter_AcquireWithin: a call with a budget of its own takes a free
+// slot, queues while the wait predicted is within its budget, and is shed
+// at once past it, while a call with the whole budget still queues.
+func TestLimiter_AcquireWithin(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		l := limit.New(limit.Config{Slots: 1, Wait: time.Second})
+		at, err := l.AcquireWithin(t.Context(), 10*time.Millisecond)
+		if err != nil {
+			t.Fatalf("a free slot was not taken: %v", err)
+		}
+		time.Sleep(100 * time.Millisecond) // calls hold the slot 100ms
 		l.Release(at)
-	}
-	if s := l.Stats(); s.Shed != 1 {
-		t.Fatalf("shed %d, want the refused try", s.Shed)
-	}
+
+		held, _ := l.Acquire(t.Context())
+		if _, err := l.AcquireWithin(t.Context(), 10*time.Millisecond); !limit.IsOverloaded(err) {
+			t.Fatalf("a wait of 100ms within a budget of 10ms: %v, want shed at once", err)
+		}
+		queued := make(chan error, 2)
+		go func() {
+			at, err := l.AcquireWithin(t.Context(), 500*time.Millisecond)
+			if err == nil {
+				l.Release(at)
+			}
+			queued <- err
+		}()
+		go func() {
+			at, err := l.Acquire(t.Context())
+			if err == nil {
+				l.Release(at)
+			}
+			queued <- err
+		}()
+		synctest.Wait()
+		l.Release(held)
+		for range 2 {
+			if err := <-queued; err != nil {
+				t.Fatalf("a call whose wait is within its budget: %v, want it admitted", err)
+			}
+		}
+		if s := l.Stats(); s.Shed != 1 || s.Queued != 2 {
+			t.Fatalf("stats %+v: want the one past its budget shed, the two within it queued", s)
+		}
+	})
 }

@@ -172,17 +172,20 @@ type AdmissionStats struct {
 	Admitted, Queued, Shed, Waiting int64
 }
 
-// WatchAdmission exposes the counters of the bound on requests in flight,
-// read at each scrape.
-func (m *Metrics) WatchAdmission(stats func() AdmissionStats) {
+// WatchAdmission exposes the counters of a bound on requests in flight,
+// read at each scrape, labelled requests="reads" (every request but
+// shoppers' writes) or "writes" (shoppers' writes, bounded apart).
+func (m *Metrics) WatchAdmission(requests string, stats func() AdmissionStats) {
+	labels := prometheus.Labels{"requests": requests}
 	counter := func(name, help string, v func(AdmissionStats) int64) prometheus.Collector {
-		return prometheus.NewCounterFunc(prometheus.CounterOpts{Name: name, Help: help}, func() float64 { return float64(v(stats())) })
+		return prometheus.NewCounterFunc(prometheus.CounterOpts{Name: name, Help: help, ConstLabels: labels},
+			func() float64 { return float64(v(stats())) })
 	}
 	m.reg.MustRegister(
 		counter("catalog_http_requests_admitted_total", "Requests let through by the bound on requests in flight.", func(s AdmissionStats) int64 { return s.Admitted }),
 		counter("catalog_http_requests_queued_total", "Admitted requests that waited for a turn first.", func(s AdmissionStats) int64 { return s.Queued }),
 		counter("catalog_http_requests_shed_total", "Requests answered 503 because they would have waited past the queue-wait budget, or the queue was full.", func(s AdmissionStats) int64 { return s.Shed }),
-		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "catalog_http_requests_waiting", Help: "Requests waiting for a turn."},
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "catalog_http_requests_waiting", Help: "Requests waiting for a turn.", ConstLabels: labels},
 			func() float64 { return float64(stats().Waiting) }),
 	)
 }

@@ -123,11 +123,16 @@ func TestMetrics(t *testing.T) {
 	})
 	t.Run("Admission", func(t *testing.T) {
 		m := metrics.New()
-		m.WatchAdmission(func() metrics.AdmissionStats {
+		m.WatchAdmission("reads", func() metrics.AdmissionStats {
 			return metrics.AdmissionStats{Admitted: 90, Queued: 12, Shed: 7, Waiting: 3}
 		})
-		wantLines(t, scrape(t, m), "catalog_http_requests_admitted_total 90", "catalog_http_requests_queued_total 12",
-			"catalog_http_requests_shed_total 7", "catalog_http_requests_waiting 3")
+		m.WatchAdmission("writes", func() metrics.AdmissionStats {
+			return metrics.AdmissionStats{Admitted: 5, Queued: 4, Shed: 2, Waiting: 1}
+		})
+		wantLines(t, scrape(t, m), `catalog_http_requests_admitted_total{requests="reads"} 90`, `catalog_http_requests_queued_total{requests="reads"} 12`,
+			`catalog_http_requests_shed_total{requests="reads"} 7`, `catalog_http_requests_waiting{requests="reads"} 3`,
+			`catalog_http_requests_admitted_total{requests="writes"} 5`, `catalog_http_requests_queued_total{requests="writes"} 4`,
+			`catalog_http_requests_shed_total{requests="writes"} 2`, `catalog_http_requests_waiting{requests="writes"} 1`)
 	})
 }
 

@@ -22,7 +22,7 @@ import (
 )
 
 func runBench(ctx context.Context, args []string, env environment, stdout, stderr io.Writer) error {
-	fs := newFlagSet("bench", "bench [flags] URL", stderr)
+	fs := newFlagSet("bench", "bench [flags] URL\n\nURL is the base of a running API, such as http://127.0.0.1:3000.", stderr)
 	d := loadtest.DefaultOptions
 	rates := fs.String("rates", "100,1000,2000,5000,10000", "request rates per second, one step each, in order")
 	duration := fs.Duration("duration", d.Duration, "the length of each step")
@@ -38,19 +38,15 @@ func runBench(ctx context.Context, args []string, env environment, stdout, stder
 	out := fs.String("out", "bench-results", "the folder the report is written to (bench.md, bench.json, bench.svg)")
 	title := fs.String("title", "", "the report's title (default: the URL and mix)")
 	progress := fs.Bool("progress", isTerminal(stderr), "show a progress bar per step")
-	if err := env.parse(fs, args); err != nil {
+	pos, err := env.parseArgs(fs, args, "URL")
+	if err != nil {
 		return err
 	}
-	if fs.NArg() != 1 {
-		fs.Usage()
-		return fmt.Errorf("bench takes one URL, the API's base (http://127.0.0.1:3000), got %q", fs.Args())
-	}
-	base := strings.TrimSuffix(fs.Arg(0), "/")
+	base := strings.TrimSuffix(pos[0], "/")
 	if u, err := url.Parse(base); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return fmt.Errorf("%q is not an http:// or https:// URL", fs.Arg(0))
+		return fmt.Errorf("%q is not an http:// or https:// URL: want the API's base, such as http://127.0.0.1:3000", pos[0])
 	}
 	opts := loadtest.DefaultOptions
-	var err error
 	if opts.Rates, err = loadtest.ParseRates(*rates); err != nil {
 		return err
 	}

@@ -56,6 +56,79 @@ func (env environment) parse(fs *flag.FlagSet, args []string) error {
 	return err
 }
 
+// parseArgs parses a command's flags, as parse does, wherever they stand
+// among its arguments: Go's flag package stops at the first argument, and
+// `catalog load DIR --delta` would lose its flag. The arguments must be
+// those names (load's DIR, bench's URL), one each, or parseArgs prints the
+// command's help and says what it takes, in order.
+func (env environment) parseArgs(fs *flag.FlagSet, args []string, names ...string) ([]string, error) {
+	flags, rest := splitFlags(fs, args)
+	if err := env.parse(fs, flags); err != nil {
+		return nil, err
+	}
+	if len(rest) != len(names) {
+		fs.Usage()
+		return nil, argCountError(fs.Name(), names, rest)
+	}
+	return rest, nil
+}
+
+// splitFlags separates fs's flags, with their values, from the arguments
+// among them: what does not start with a dash (or is "-"), and all that
+// follows "--".
+func splitFlags(fs *flag.FlagSet, args []string) (flags, rest []string) {
+	for i := 0; i < len(args); i++ {
+		switch a := args[i]; {
+		case a == "--":
+			return flags, append(rest, args[i+1:]...)
+		case len(a) < 2 || a[0] != '-':
+			rest = append(rest, a)
+		case takesValue(fs, a) && i+1 < len(args):
+			flags = append(flags, a, args[i+1])
+			i++
+		default:
+			flags = append(flags, a)
+		}
+	}
+	return flags, rest
+}
+
+// takesValue reports whether arg is a flag of fs whose value is the next
+// argument: one that is not boolean and not given as --name=value. An
+// unknown flag is left for fs.Parse to refuse.
+func takesValue(fs *flag.FlagSet, arg string) bool {
+	name := strings.TrimPrefix(strings.TrimPrefix(arg, "-"), "-")
+	if strings.Contains(name, "=") {
+		return false
+	}
+	f := fs.Lookup(name)
+	if f == nil {
+		return false
+	}
+	b, ok := f.Value.(interface{ IsBoolFlag() bool })
+	return !ok || !b.IsBoolFlag()
+}
+
+// argCountError says what a command takes, in the order of its usage line,
+// and what it was given.
+func argCountError(cmd string, names, got []string) error {
+	usage := strings.Join(append([]string{"catalog", cmd, "[flags]"}, names...), " ")
+	var takes string
+	switch len(names) {
+	case 0:
+		takes = "no arguments"
+	case 1:
+		takes = "one argument, " + names[0]
+	default:
+		takes = "the arguments " + strings.Join(names, " ")
+	}
+	gave := "none"
+	if len(got) > 0 {
+		gave = fmt.Sprintf("%d: %q", len(got), got)
+	}
+	return fmt.Errorf("%s takes %s, got %s; usage: %s", cmd, takes, gave, usage)
+}
+
 // newFlagSet returns a command's flag set, whose help lists the environment
 // variable beside each flag.
 func newFlagSet(name, synopsis string, stderr io.Writer) *flag.FlagSet {
@@ -305,10 +378,20 @@ func isTerminal(w io.Writer) bool {
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
+// newLogger returns the logger of a command, writing to w.
 func newLogger(w io.Writer, level slog.Level) *slog.Logger {
-	opts := &slog.HandlerOptions{Level: level}
+	opts := &slog.HandlerOptions{Level: level, ReplaceAttr: readableDurations}
 	if isTerminal(w) {
 		return slog.New(slog.NewTextHandler(w, opts))
 	}
 	return slog.New(slog.NewJSONHandler(w, opts))
+}
+
+// readableDurations has every duration logged as Go writes it (5s, 150ms),
+// in JSON too, where slog would write an integer of nanoseconds.
+func readableDurations(_ []string, a slog.Attr) slog.Attr {
+	if a.Value.Kind() == slog.KindDuration {
+		a.Value = slog.StringValue(a.Value.Duration().String())
+	}
+	return a
 }

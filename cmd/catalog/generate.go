@@ -19,11 +19,8 @@ func runGenerate(ctx context.Context, args []string, env environment, stdout, st
 	seed := fs.Uint64("seed", 1, "the random seed: the same seed gives the same files")
 	progress := fs.Bool("progress", isTerminal(stderr), "show a progress bar")
 	deltaOf := fs.String("delta-of", "", "write instead a delta of --products products of the dataset in this directory: new prices, new stock, new products, deletions")
-	if err := env.parse(fs, args); err != nil {
+	if _, err := env.parseArgs(fs, args); err != nil {
 		return err
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("generate takes no arguments, got %q", fs.Args())
 	}
 	if *deltaOf != "" {
 		start := time.Now()

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"os"
 	"text/tabwriter"
 	"time"
@@ -30,14 +31,19 @@ func runLoad(ctx context.Context, args []string, env environment, stdout, stderr
 	progress := fs.Bool("progress", isTerminal(stderr), "show progress bars")
 	var adminAddr string
 	fs.Var(loopback(&adminAddr), "admin-addr", "a loopback address to serve the import's Prometheus metrics and pprof on while it runs (empty: none)")
-	if err := env.parse(fs, args); err != nil {
+	pos, err := env.parseArgs(fs, args, "DIR")
+	if err != nil {
 		return err
 	}
-	if fs.NArg() != 1 {
-		fs.Usage()
-		return fmt.Errorf("load takes one directory, got %d arguments", fs.NArg())
+	dir := pos[0]
+	var adminLn net.Listener
+	if adminAddr != "" {
+		// Taken first: a port in use is told before the store is touched.
+		if adminLn, err = listenAdmin(adminAddr); err != nil {
+			return err
+		}
+		defer adminLn.Close()
 	}
-	dir := fs.Arg(0)
 
 	db, err := store.open(ctx, true, nil)
 	if err != nil {
@@ -52,15 +58,12 @@ func runLoad(ctx context.Context, args []string, env environment, stdout, stderr
 	rw := &lazyFile{path: *rejects}
 	defer rw.Close()
 	var follow importProgress
-	if adminAddr != "" {
+	if adminLn != nil {
 		feed := catalog.NewFeed(db, time.Second)
 		follow.metrics = storeMetrics(db, feed)
 		_, _ = feed.Poll(ctx) // a store that does not answer fails the load below
 		defer runFeed(feed, func(error) {})()
-		admin, err := startAdmin(adminAddr, follow.metrics.Handler(), nil, newLogger(stderr, slog.LevelInfo))
-		if err != nil {
-			return err
-		}
+		admin := serveAdmin(adminLn, follow.metrics.Handler(), nil, newLogger(stderr, slog.LevelInfo))
 		defer admin.Close()
 	}
 	if *progress {

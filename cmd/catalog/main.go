@@ -50,6 +50,9 @@ Usage:
   catalog bench    [flags] URL        load-test a running API at a sweep of request rates
   catalog help     [command]          show help
 
+Flags may come before or after a command's argument (catalog load DIR
+--delta); after --, everything is an argument.
+
 Every flag can also be set in the environment: --request-timeout as
 CATALOG_REQUEST_TIMEOUT, and so on. A flag beats the environment.
 `

@@ -9,6 +9,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -424,16 +425,77 @@ func TestRun_AdminNotPublic(t *testing.T) {
 	}
 }
 
-// A taken admin port stops serve with a message that says what to do.
-func TestRun_AdminPortTaken(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+// A taken port stops serve (and load's admin listener) before the store is
+// opened or a demo catalog seeded, with an error that names its flag; the
+// ports taken before it are let go.
+func TestRun_PortTaken(t *testing.T) {
+	held, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer ln.Close()
-	err = run(context.Background(), []string{"serve", "--db", filepath.Join(t.TempDir(), "c.db"), "--addr", testenv.FreeAddr(t), "--demo-products", "5", "--admin-addr", ln.Addr().String()}, noEnv, io.Discard, io.Discard)
-	if err == nil || !strings.Contains(err.Error(), "--admin-addr another loopback port") {
-		t.Fatalf("err = %v, want the taken admin port explained", err)
+	defer held.Close()
+	taken := held.Addr().String()
+	for _, tc := range []struct {
+		name string
+		args func(db, free string) []string
+		want []string
+	}{
+		{"Addr", func(db, free string) []string {
+			return []string{"serve", "--db", db, "--admin-addr", free, "--addr", taken}
+		}, []string{"--addr " + taken + ": address already in use"}},
+		{"AdminAddr", func(db, free string) []string {
+			return []string{"serve", "--db", db, "--addr", free, "--admin-addr", taken}
+		}, []string{"--admin-addr " + taken + ": address already in use", "give --admin-addr another loopback port"}},
+		{"LoadAdminAddr", func(db, free string) []string {
+			return []string{"load", "--db", db, "--admin-addr", taken, t.TempDir()}
+		}, []string{"--admin-addr " + taken + ": address already in use"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			db, free := filepath.Join(t.TempDir(), "c.db"), testenv.FreeAddr(t)
+			// The default demo catalog takes seconds to seed: a bound
+			// shows one was not begun.
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+			err := run(ctx, tc.args(db, free), noEnv, io.Discard, io.Discard)
+			for _, want := range tc.want {
+				if err == nil || !strings.Contains(err.Error(), want) {
+					t.Fatalf("err = %v, want one that says %q", err, want)
+				}
+			}
+			if _, statErr := os.Stat(db); statErr == nil {
+				t.Error("the store was opened before the ports were taken")
+			}
+			ln, err := net.Listen("tcp", free)
+			if err != nil {
+				t.Fatalf("the free port is still held after the failure: %v", err)
+			}
+			ln.Close()
+		})
+	}
+}
+
+// Durations are logged as Go writes them, wherever they stand in a line.
+func TestNewLogger_Durations(t *testing.T) {
+	cfg := defaultServeConfig()
+	for _, tc := range []struct {
+		name string
+		attr slog.Attr
+		want string
+	}{
+		{"Duration", slog.Duration("grace", 5*time.Second), `"grace":"5s"`},
+		{"Any", slog.Any("grace", 90*time.Second), `"grace":"1m30s"`},
+		{"Fraction", slog.Duration("took", 1500*time.Microsecond), `"took":"1.5ms"`},
+		{"Group", slog.Group("store", slog.Duration("timeout", 150*time.Millisecond)), `"store":{"timeout":"150ms"}`},
+		{"LogValuer", slog.Any("config", cfg), `"queue_wait":"` + cfg.QueueWait.String() + `"`},
+		{"NotADuration", slog.Int("products", 5), `"products":5`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var b bytes.Buffer
+			newLogger(&b, slog.LevelInfo).LogAttrs(context.Background(), slog.LevelInfo, "x", tc.attr)
+			if got := b.String(); !strings.Contains(got, tc.want) {
+				t.Errorf("got %s, want it to hold %s", got, tc.want)
+			}
+		})
 	}
 }
 
@@ -659,7 +721,7 @@ func TestRun_ServeLogsConfig(t *testing.T) {
 	_ = run(ctx, []string{"serve", "--db", filepath.Join(t.TempDir(), "c.db"), "--addr", testenv.FreeAddr(t), "--admin-addr", "",
 		"--demo-products", "5", "--redis", "redis://user:secret@127.0.0.1:1/0", "--queue-wait", "150ms"}, noEnv, io.Discard, &logs)
 	line := grepLines(logs.String(), `"msg":"starting"`)
-	for _, want := range []string{`"queue_wait":150000000`, `"max_in_flight":`, `"redis":"redis://user:xxxxx@127.0.0.1:1/0"`} {
+	for _, want := range []string{`"queue_wait":"150ms"`, `"max_in_flight":`, `"redis":"redis://user:xxxxx@127.0.0.1:1/0"`} {
 		if !strings.Contains(line, want) {
 			t.Errorf("start log %q lacks %q", line, want)
 		}

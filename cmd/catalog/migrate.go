@@ -13,11 +13,8 @@ func runMigrate(ctx context.Context, args []string, env environment, stdout, std
 	fs := newFlagSet("migrate", "migrate [flags]", stderr)
 	store := defaultStoreConfig()
 	store.flags(fs)
-	if err := env.parse(fs, args); err != nil {
+	if _, err := env.parseArgs(fs, args); err != nil {
 		return err
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("migrate takes no arguments, got %q", fs.Args())
 	}
 	db, err := store.open(ctx, true, nil)
 	if err != nil {

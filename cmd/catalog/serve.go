@@ -186,18 +186,21 @@ func runServe(ctx context.Context, args []string, env environment, stdout, stder
 	cfg := defaultServeConfig()
 	fs := newFlagSet("serve", "serve [flags]", stderr)
 	cfg.flags(fs)
-	if err := env.parse(fs, args); err != nil {
+	if _, err := env.parseArgs(fs, args); err != nil {
 		return err
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("serve takes no arguments, got %q", fs.Args())
 	}
 	if err := cfg.validate(); err != nil {
 		return err
 	}
 	logger := newLogger(stderr, cfg.LogLevel)
 	logger.Info("starting", "config", cfg)
-	svc, err := openService(ctx, cfg, logger)
+	// The ports come first: one that is taken is told at once, before a
+	// store is opened or a demo catalog seeded.
+	lns, err := cfg.listen()
+	if err != nil {
+		return err
+	}
+	svc, err := openService(ctx, cfg, lns, logger)
 	if err != nil {
 		return err
 	}
@@ -205,9 +208,61 @@ func runServe(ctx context.Context, args []string, env environment, stdout, stder
 	return svc.serve(ctx, cfg, logger)
 }
 
+// listeners are serve's ports, taken before anything else is done.
+type listeners struct {
+	api   net.Listener
+	admin net.Listener // nil without --admin-addr
+}
+
+// listen takes the ports of --addr and --admin-addr.
+func (c serveConfig) listen() (listeners, error) {
+	api, err := listen("addr", c.Addr)
+	if err != nil {
+		return listeners{}, err
+	}
+	if c.AdminAddr == "" {
+		return listeners{api: api}, nil
+	}
+	admin, err := listenAdmin(c.AdminAddr)
+	if err != nil {
+		api.Close()
+		return listeners{}, err
+	}
+	return listeners{api: api, admin: admin}, nil
+}
+
+// listenAdmin listens on the address of --admin-addr.
+func listenAdmin(addr string) (net.Listener, error) {
+	ln, err := listen("admin-addr", addr)
+	if err != nil {
+		return nil, fmt.Errorf("%w (give --admin-addr another loopback port, or an empty one for none)", err)
+	}
+	return ln, nil
+}
+
+// listen listens on the address of the flag named; its error names the
+// flag and says why, without the system call's name
+// (--addr 127.0.0.1:3000: address already in use).
+func listen(flagName, addr string) (net.Listener, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err == nil {
+		return ln, nil
+	}
+	var op *net.OpError
+	if errors.As(err, &op) {
+		err = op.Err
+	}
+	var sys *os.SyscallError
+	if errors.As(err, &sys) {
+		err = sys.Err
+	}
+	return nil, fmt.Errorf("--%s %s: %w", flagName, addr, err)
+}
+
 // service is serve's parts, wired: close releases them, last opened first.
 type service struct {
 	srv     *cataloghttp.Server
+	ln      net.Listener // the API's
 	closers []func()
 }
 
@@ -218,9 +273,15 @@ func (s *service) close() {
 }
 
 // openService opens the store, follows its catalog, and builds the cache,
-// the admission bound, the API server and the admin listener on it.
-func openService(ctx context.Context, cfg serveConfig, logger *slog.Logger) (_ *service, err error) {
-	svc := &service{}
+// the admission bound, the API server and the admin server on it, to
+// serve on lns, which it owns from then on.
+func openService(ctx context.Context, cfg serveConfig, lns listeners, logger *slog.Logger) (_ *service, err error) {
+	svc := &service{ln: lns.api}
+	// Closed last: a server shut down has closed its listener already.
+	svc.closers = append(svc.closers, func() { lns.api.Close() })
+	if lns.admin != nil {
+		svc.closers = append(svc.closers, func() { lns.admin.Close() })
+	}
 	defer func() {
 		if err != nil {
 			svc.close()
@@ -240,7 +301,8 @@ func openService(ctx context.Context, cfg serveConfig, logger *slog.Logger) (_ *
 	var cacheStats func() any // for the admin listener
 	httpCfg := cataloghttp.Config{Campus: cfg.Campus, RequestTimeout: cfg.RequestTimeout, Logger: logger,
 		CORS: cataloghttp.CORS{AllowOrigins: splitList(cfg.CORSOrigins)}, Live: feed, Observer: m, LogSample: cfg.LogRequests,
-		Freshness: cfg.Freshness, Campuses: splitList(cfg.Campuses), Browser: cfg.Browser, CartMaxSKUs: cfg.CartMaxSKUs}
+		Freshness: cfg.Freshness, Campuses: splitList(cfg.Campuses), Browser: cfg.Browser, CartMaxSKUs: cfg.CartMaxSKUs,
+		CartIdle: cfg.CartIdle}
 	if cfg.CartTokenKey != "" {
 		httpCfg.CartKey = []byte(cfg.CartTokenKey)
 	}
@@ -295,18 +357,23 @@ func openService(ctx context.Context, cfg serveConfig, logger *slog.Logger) (_ *
 	}
 
 	admission := limit.New(limit.Config{Slots: cfg.MaxInFlight, Wait: cfg.QueueWait})
-	m.WatchAdmission(func() metrics.AdmissionStats { return metrics.AdmissionStats(admission.Stats()) })
+	m.WatchAdmission("reads", func() metrics.AdmissionStats { return metrics.AdmissionStats(admission.Stats()) })
 	httpCfg.Admission = admission
+	writes := limit.New(limit.Config{Slots: writesInFlight * cfg.MaxInFlight, Wait: cfg.QueueWait})
+	m.WatchAdmission("writes", func() metrics.AdmissionStats { return metrics.AdmissionStats(writes.Stats()) })
+	httpCfg.WriteAdmission = writes
 	svc.srv = cataloghttp.NewServer(cataloghttp.Services{Products: db, Carts: db, Reviews: db, QA: db, Clicks: clicks}, httpCfg)
-	if cfg.AdminAddr != "" {
-		admin, err := startAdmin(cfg.AdminAddr, m.Handler(), cacheStats, logger)
-		if err != nil {
-			return nil, err
-		}
+	if lns.admin != nil {
+		admin := serveAdmin(lns.admin, m.Handler(), cacheStats, logger)
 		svc.closers = append(svc.closers, func() { admin.Close() })
 	}
 	return svc, nil
 }
+
+// writesInFlight is how many shoppers' writes are served at once for each
+// request of --max-in-flight: a write waits for the disk more than it
+// works, and writes that wait together commit together.
+const writesInFlight = 8
 
 // The parts serve wires, checked against what they stand for.
 var (
@@ -385,16 +452,12 @@ func staleReadModel(where string, info catalog.CatalogInfo) error {
 		"build them anew with `catalog migrate --db %s` (or load the dataset again)", where, info.Format, readmodel.Format, where)
 }
 
-// serve answers on cfg.Addr until ctx ends, then lets the requests in
-// flight finish, for up to the shutdown timeout.
+// serve answers on the API's listener until ctx ends, then lets the
+// requests in flight finish, for up to the shutdown timeout.
 func (s *service) serve(ctx context.Context, cfg serveConfig, logger *slog.Logger) error {
-	ln, err := net.Listen("tcp", cfg.Addr)
-	if err != nil {
-		return err
-	}
 	served := make(chan error, 1)
-	go func() { served <- s.srv.Serve(ln) }()
-	logger.Info("listening", "addr", "http://"+ln.Addr().String())
+	go func() { served <- s.srv.Serve(s.ln) }()
+	logger.Info("listening", "addr", "http://"+s.ln.Addr().String())
 	select {
 	case err := <-served:
 		return err
@@ -542,13 +605,9 @@ func seedDemo(ctx context.Context, store catalog.Loader, products int, progress 
 	return nil
 }
 
-// startAdmin serves the admin endpoints (Prometheus metrics, the cache's
-// counters, pprof) on addr.
-func startAdmin(addr string, metrics http.Handler, cacheStats func() any, logger *slog.Logger) (*http.Server, error) {
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return nil, fmt.Errorf("admin listener: %w (give --admin-addr another loopback port, or an empty one for none)", err)
-	}
+// serveAdmin serves the admin endpoints (Prometheus metrics, the cache's
+// counters, pprof) on ln, until the server it returns is closed.
+func serveAdmin(ln net.Listener, metrics http.Handler, cacheStats func() any, logger *slog.Logger) *http.Server {
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", metrics)
 	mux.HandleFunc("GET /debug/cache", func(w http.ResponseWriter, _ *http.Request) {
@@ -567,5 +626,5 @@ func startAdmin(addr string, metrics http.Handler, cacheStats func() any, logger
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 	go func() { _ = srv.Serve(ln) }()
 	logger.Info("admin listening", "metrics", "http://"+ln.Addr().String()+"/metrics", "pprof", "http://"+ln.Addr().String()+"/debug/pprof/")
-	return srv, nil
+	return srv
 }
