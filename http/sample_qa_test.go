@@ -1,11 +1,9 @@
 package http_test
 
 import (
-	"context"
 	"encoding/json"
 	"io"
 	"net/http"
-	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -13,9 +11,9 @@ import (
 	"testing"
 	"time"
 
+	"catalog"
 	"catalog/csv"
 	cataloghttp "catalog/http"
-	"catalog/internal/sampledata"
 )
 
 // The real Q&A rows of ../shared/sample-data/reviews-qa, with the real
@@ -54,37 +52,11 @@ var (
 	answersShape = []field{{"question", "string"}, {"page", "int"}, {"count", "string"}, {"results", arrayOf(answerShape)}}
 )
 
-// sampleQADir returns a dataset of the real product rows and the real Q&A
-// rows.
-func sampleQADir(t *testing.T) string {
-	t.Helper()
-	src, dir := sampledata.Dir(t), t.TempDir()
-	for _, name := range []string{"product.csv", "features.csv", "styles.csv", "photos.csv", "skus.csv", "related.csv",
-		"reviews-qa/" + csv.Questions.File, "reviews-qa/" + csv.Answers.File, "reviews-qa/" + csv.AnswerPhotos.File} {
-		b, err := os.ReadFile(filepath.Join(src, name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, filepath.Base(name)), b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
-}
-
 func TestSampleData_QA(t *testing.T) {
-	dir := sampleQADir(t)
-	for _, kind := range stores {
-		t.Run(kind, func(t *testing.T) {
-			s := openStore(t, kind)
-			rep, err := csv.Import(context.Background(), dir, s, csv.Options{})
-			if err != nil || rep.Rejected() != 0 {
-				t.Fatalf("import: %v %+v", err, rep)
-			}
-			h := cataloghttp.NewServer(cataloghttp.Services{Products: s, Carts: s, QA: s}, cataloghttp.Config{Campus: "hr-rfp"}).Handler()
-			testSampleQA(t, dir, h)
-		})
-	}
+	dir := sampleDir(t, "reviews-qa/"+csv.Questions.File, "reviews-qa/"+csv.Answers.File, "reviews-qa/"+csv.AnswerPhotos.File)
+	testSample(t, dir, func(s catalog.Store) cataloghttp.Services {
+		return cataloghttp.Services{Products: s, Carts: s, QA: s}
+	}, testSampleQA)
 }
 
 // qaDay is the contract's date of a Q&A row's epoch milliseconds: its UTC

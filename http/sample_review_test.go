@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"catalog"
 	"catalog/csv"
 	cataloghttp "catalog/http"
 	"catalog/internal/sampledata"
@@ -31,14 +32,12 @@ var (
 	reviewsShape = []field{{"product", "string"}, {"page", "int"}, {"count", "int"}, {"results", arrayOf(reviewShape)}}
 )
 
-// sampleReviewsDir returns a dataset of the real product rows and the real
-// review rows.
-func sampleReviewsDir(t *testing.T) string {
+// sampleDir returns a dataset of the real product rows and the files
+// named (paths in the sample data).
+func sampleDir(t *testing.T, files ...string) string {
 	t.Helper()
 	src, dir := sampledata.Dir(t), t.TempDir()
-	for _, name := range []string{"product.csv", "features.csv", "styles.csv", "photos.csv", "skus.csv", "related.csv",
-		"reviews-qa/" + csv.Reviews.File, "reviews-qa/" + csv.ReviewPhotos.File, "reviews-qa/" + csv.Characteristics.File,
-		"reviews-qa/" + csv.CharacteristicVotes.File} {
+	for _, name := range append([]string{"product.csv", "features.csv", "styles.csv", "photos.csv", "skus.csv", "related.csv"}, files...) {
 		b, err := os.ReadFile(filepath.Join(src, name))
 		if err != nil {
 			t.Fatal(err)
@@ -50,8 +49,9 @@ func sampleReviewsDir(t *testing.T) string {
 	return dir
 }
 
-func TestSampleData_Reviews(t *testing.T) {
-	dir := sampleReviewsDir(t)
+// testSample loads dir into each store, with no row rejected, and checks
+// the server of svc's services on it (each service is the store).
+func testSample(t *testing.T, dir string, svc func(catalog.Store) cataloghttp.Services, check func(*testing.T, string, http.Handler)) {
 	for _, kind := range stores {
 		t.Run(kind, func(t *testing.T) {
 			s := openStore(t, kind)
@@ -59,10 +59,17 @@ func TestSampleData_Reviews(t *testing.T) {
 			if err != nil || rep.Rejected() != 0 {
 				t.Fatalf("import: %v %+v", err, rep)
 			}
-			h := cataloghttp.NewServer(cataloghttp.Services{Products: s, Carts: s, Reviews: s}, cataloghttp.Config{Campus: "hr-rfp"}).Handler()
-			testSampleReviews(t, dir, h)
+			check(t, dir, cataloghttp.NewServer(svc(s), cataloghttp.Config{Campus: "hr-rfp"}).Handler())
 		})
 	}
+}
+
+func TestSampleData_Reviews(t *testing.T) {
+	dir := sampleDir(t, "reviews-qa/"+csv.Reviews.File, "reviews-qa/"+csv.ReviewPhotos.File, "reviews-qa/"+csv.Characteristics.File,
+		"reviews-qa/"+csv.CharacteristicVotes.File)
+	testSample(t, dir, func(s catalog.Store) cataloghttp.Services {
+		return cataloghttp.Services{Products: s, Carts: s, Reviews: s}
+	}, testSampleReviews)
 }
 
 // mean is the contract's mean of votes: sum/n with 16 decimals, rounded
