@@ -100,7 +100,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
   echo "\`catalog load\` into PostgreSQL takes $(ratio "${secs[postgres]}" "${secs[classic]}") times as long as the classic way, and does more in that time: it checks every row in Go while it copies (ids, prices, references, duplicates), numbers the products for paging, keeps timestamps across loads, and swaps the new catalog in under traffic. The classic \`COPY\` checks nothing the table does not."
   if [ -n "$dirty" ]; then
     echo
-    echo "On dirty data the difference is not speed: \`\\copy photos FROM '…/variant-2020/photos.csv' CSV HEADER\` (real rows, $dirty_rows data lines, two of them with an unterminated quote) reported \`$dirty\`, silently merging the rows after each unterminated quote into one field; \`catalog load\` keeps all $dirty_rows and reports the two repairs (see the README's rules for dirty data)."
+    echo "On dirty data the difference is not speed: \`\\copy photos FROM '…/variant-2020/photos.csv' CSV HEADER\` (real rows, $dirty_rows data lines, two of them with an unterminated quote) reported \`$dirty\`, silently merging the rows after each unterminated quote into one field; \`catalog load\` keeps all $dirty_rows and reports the two repairs (see docs/loading.md's rules for dirty data)."
   fi
   echo
   echo "The load's own summary (PostgreSQL):"
