@@ -49,7 +49,8 @@ func newBrowser(t *testing.T, h http.Handler) *browser {
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 
-	// The flags this machine's closed network needs (see the README).
+	// Flags for a machine whose network reaches little: no QUIC, no
+	// background fetches of updates or sync (docs/testing.md, Chromium).
 	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(exe), chromedp.NoSandbox,
 		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
