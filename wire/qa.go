@@ -105,16 +105,8 @@ func AppendAnswers(b []byte, questionID int64, page catalog.Page, givenPage, giv
 		b = appendInt(b, a.ID)
 		b = appendAnswerFields(b, a)
 		b = append(b, `,"photos":[`...)
-		for j := range a.Photos {
-			p := &a.Photos[j]
-			if j > 0 {
-				b = append(b, ',')
-			}
-			b = append(b, `{"id":`...)
-			b = appendInt(b, p.ID)
-			b = append(b, `,"url":`...)
-			b = appendString(b, p.URL)
-			b = append(b, '}')
+		for j, p := range a.Photos {
+			b = appendPhoto(b, j, p.ID, p.URL)
 		}
 		b = append(b, "]}"...)
 	}

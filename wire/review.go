@@ -50,20 +50,25 @@ func AppendReviews(b []byte, productID, offset, count int64, reviews []catalog.R
 		b = append(b, `,"helpfulness":`...)
 		b = appendInt(b, r.Helpfulness)
 		b = append(b, `,"photos":[`...)
-		for j := range r.Photos {
-			p := &r.Photos[j]
-			if j > 0 {
-				b = append(b, ',')
-			}
-			b = append(b, `{"id":`...)
-			b = appendInt(b, p.ID)
-			b = append(b, `,"url":`...)
-			b = appendString(b, p.URL)
-			b = append(b, '}')
+		for j, p := range r.Photos {
+			b = appendPhoto(b, j, p.ID, p.URL)
 		}
 		b = append(b, "]}"...)
 	}
 	return append(b, "]}"...)
+}
+
+// appendPhoto appends the i-th of a list of photos as the contract
+// writes a review's and an answer's (in the answers route): {"id","url"}.
+func appendPhoto(b []byte, i int, id int64, url string) []byte {
+	if i > 0 {
+		b = append(b, ',')
+	}
+	b = append(b, `{"id":`...)
+	b = appendInt(b, id)
+	b = append(b, `,"url":`...)
+	b = appendString(b, url)
+	return append(b, '}')
 }
 
 // appendDay appends the UTC calendar day of t, at midnight, as the
