@@ -354,16 +354,11 @@ func TestQA_PostQuestion(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := &fakeQA{}
-			before := time.Now()
-			resp := serve(newQAServer(t, f, nil), tc.req)
-			body, _ := io.ReadAll(resp.Body)
-			if resp.StatusCode != 201 || string(body) != "Created" || resp.Header.Get("Content-Type") != "text/plain; charset=utf-8" {
-				t.Fatalf("%d %q %v; want 201 Created", resp.StatusCode, body, resp.Header)
-			}
+			during := wantCreated(t, newQAServer(t, f, nil), tc.req)
 			if len(f.postedQuestions) != 1 || f.postedQuestions[0] != tc.want {
 				t.Fatalf("posted %+v\nwant %+v", f.postedQuestions, tc.want)
 			}
-			if at := f.at[0]; at.Before(before) || at.After(time.Now()) {
+			if at := f.at[0]; !during(at) {
 				t.Fatalf("posted at %v, not now", at)
 			}
 		})
@@ -387,16 +382,11 @@ func TestQA_PostAnswer(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := &fakeQA{}
-			before := time.Now()
-			resp := serve(newQAServer(t, f, nil), tc.req)
-			body, _ := io.ReadAll(resp.Body)
-			if resp.StatusCode != 201 || string(body) != "Created" || resp.Header.Get("Content-Type") != "text/plain; charset=utf-8" {
-				t.Fatalf("%d %q %v; want 201 Created", resp.StatusCode, body, resp.Header)
-			}
+			during := wantCreated(t, newQAServer(t, f, nil), tc.req)
 			if len(f.postedAnswers) != 1 || !reflect.DeepEqual(f.postedAnswers[0], tc.want) {
 				t.Fatalf("posted %+v\nwant %+v", f.postedAnswers, tc.want)
 			}
-			if at := f.at[0]; at.Before(before) || at.After(time.Now()) {
+			if at := f.at[0]; !during(at) {
 				t.Fatalf("posted at %v, not now", at)
 			}
 		})

@@ -300,20 +300,29 @@ func TestReviews_Post(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := &fakeReviews{}
-			before := time.Now()
-			resp := serve(newReviewServer(t, f, nil), tc.req)
-			body, _ := io.ReadAll(resp.Body)
-			if resp.StatusCode != 201 || string(body) != "Created" || resp.Header.Get("Content-Type") != "text/plain; charset=utf-8" {
-				t.Fatalf("%d %q %v; want 201 Created", resp.StatusCode, body, resp.Header)
-			}
+			during := wantCreated(t, newReviewServer(t, f, nil), tc.req)
 			if len(f.posted) != 1 || !reflect.DeepEqual(f.posted[0], tc.review) {
 				t.Fatalf("posted %+v\nwant %+v", f.posted, tc.review)
 			}
-			if at := f.at[0]; at.Before(before) || at.After(time.Now()) {
+			if at := f.at[0]; !during(at) {
 				t.Fatalf("posted at %v, not now", at)
 			}
 		})
 	}
+}
+
+// wantCreated serves req, a post, on h, and fails unless it is answered
+// 201 Created as the hosted API did; it returns whether a time the store
+// was given falls within the request.
+func wantCreated(t *testing.T, h http.Handler, req request) (during func(time.Time) bool) {
+	t.Helper()
+	before := time.Now()
+	resp := serve(h, req)
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 201 || string(body) != "Created" || resp.Header.Get("Content-Type") != "text/plain; charset=utf-8" {
+		t.Fatalf("%d %q %v; want 201 Created", resp.StatusCode, body, resp.Header)
+	}
+	return func(at time.Time) bool { return !at.Before(before) && !at.After(time.Now()) }
 }
 
 func TestReviews_PostRefused(t *testing.T) {

@@ -2,9 +2,7 @@ package http_test
 
 import (
 	"encoding/json"
-	"io"
 	"net/http"
-	"path/filepath"
 	"reflect"
 	"slices"
 	"strconv"
@@ -72,21 +70,9 @@ func qaDay(t *testing.T, ms string) string {
 }
 
 func testSampleQA(t *testing.T, dir string, h http.Handler) {
-	get := func(path string) json.RawMessage {
-		t.Helper()
-		resp := serve(h, request{path: path})
-		body, _ := io.ReadAll(resp.Body)
-		if resp.StatusCode != 200 {
-			t.Fatalf("GET %s: %d %s", path, resp.StatusCode, body)
-		}
-		return body
-	}
-	questions := readCSV(t, filepath.Join(dir, csv.Questions.File))
-	answers := readCSV(t, filepath.Join(dir, csv.Answers.File))
-	photos := readCSV(t, filepath.Join(dir, csv.AnswerPhotos.File))
-	for _, rows := range [][]map[string]string{questions, answers, photos} {
-		byID(t, rows)
-	}
+	get := func(path string) json.RawMessage { t.Helper(); return get200(t, h, path) }
+	rows := readSorted(t, dir, csv.Questions.File, csv.Answers.File, csv.AnswerPhotos.File)
+	questions, answers, photos := rows[0], rows[1], rows[2]
 	// The unreported answers of a question, in id order.
 	answersOf := func(question string) []map[string]string {
 		var mine []map[string]string

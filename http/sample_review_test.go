@@ -3,7 +3,6 @@ package http_test
 import (
 	"context"
 	"encoding/json"
-	"io"
 	"math/big"
 	"net/http"
 	"os"
@@ -80,22 +79,9 @@ func mean(sum, n int64) string {
 }
 
 func testSampleReviews(t *testing.T, dir string, h http.Handler) {
-	get := func(path string) json.RawMessage {
-		t.Helper()
-		resp := serve(h, request{path: path})
-		body, _ := io.ReadAll(resp.Body)
-		if resp.StatusCode != 200 {
-			t.Fatalf("GET %s: %d %s", path, resp.StatusCode, body)
-		}
-		return body
-	}
-	reviews := readCSV(t, filepath.Join(dir, csv.Reviews.File))
-	photos := readCSV(t, filepath.Join(dir, csv.ReviewPhotos.File))
-	chars := readCSV(t, filepath.Join(dir, csv.Characteristics.File))
-	votes := readCSV(t, filepath.Join(dir, csv.CharacteristicVotes.File))
-	for _, rows := range [][]map[string]string{reviews, photos, chars, votes} {
-		byID(t, rows)
-	}
+	get := func(path string) json.RawMessage { t.Helper(); return get200(t, h, path) }
+	rows := readSorted(t, dir, csv.Reviews.File, csv.ReviewPhotos.File, csv.Characteristics.File, csv.CharacteristicVotes.File)
+	reviews, photos, chars, votes := rows[0], rows[1], rows[2], rows[3]
 	for product := 1; product <= 5; product++ {
 		id := strconv.Itoa(product)
 		t.Run("product"+id, func(t *testing.T) {

@@ -45,6 +45,30 @@ func readCSV(t *testing.T, path string) []map[string]string {
 	return rows
 }
 
+// readSorted reads the files named in dir, each in id order (byID).
+func readSorted(t *testing.T, dir string, names ...string) [][]map[string]string {
+	t.Helper()
+	var out [][]map[string]string
+	for _, name := range names {
+		rows := readCSV(t, filepath.Join(dir, name))
+		byID(t, rows)
+		out = append(out, rows)
+	}
+	return out
+}
+
+// get200 serves GET path on h and returns its body, failing unless it is
+// answered 200.
+func get200(t *testing.T, h http.Handler, path string) json.RawMessage {
+	t.Helper()
+	resp := serve(h, request{path: path})
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 200 {
+		t.Fatalf("GET %s: %d %s", path, resp.StatusCode, body)
+	}
+	return body
+}
+
 func num(t *testing.T, s string) int {
 	t.Helper()
 	n, err := strconv.Atoi(s)
@@ -207,15 +231,8 @@ func testSampleData(t *testing.T, dir string, h http.Handler) {
 		}
 		return body
 	}
-	products := readCSV(t, filepath.Join(dir, "product.csv"))
-	features := readCSV(t, filepath.Join(dir, "features.csv"))
-	styles := readCSV(t, filepath.Join(dir, "styles.csv"))
-	photos := readCSV(t, filepath.Join(dir, "photos.csv"))
-	skus := readCSV(t, filepath.Join(dir, "skus.csv"))
-	related := readCSV(t, filepath.Join(dir, "related.csv"))
-	for _, rows := range [][]map[string]string{products, features, styles, photos, skus, related} {
-		byID(t, rows)
-	}
+	rows := readSorted(t, dir, "product.csv", "features.csv", "styles.csv", "photos.csv", "skus.csv", "related.csv")
+	products, features, styles, photos, skus, related := rows[0], rows[1], rows[2], rows[3], rows[4], rows[5]
 
 	// The contract's own example, literally.
 	p1 := string(get("/products/1"))
