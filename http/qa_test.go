@@ -515,15 +515,7 @@ func TestQA_MethodNotAllowed(t *testing.T) {
 		{"GET", "/qa/answers/5/helpful", "PUT"},
 		{"HEAD", "/api/fec2/hr-rfp/qa/answers/5/report", "PUT"},
 	} {
-		resp := serve(h, request{method: tc.method, path: tc.path})
-		body, _ := io.ReadAll(resp.Body)
-		if resp.StatusCode != 405 || resp.Header.Get("Allow") != tc.allow {
-			t.Errorf("%s %s: %d, Allow %q; want 405, %q", tc.method, tc.path, resp.StatusCode, resp.Header.Get("Allow"), tc.allow)
-			continue
-		}
-		if tc.method != "HEAD" {
-			errorMessage(t, body)
-		}
+		wantNotAllowed(t, h, tc.method, tc.path, tc.allow)
 	}
 }
 

@@ -431,6 +431,21 @@ func TestReviews_Put(t *testing.T) {
 	}
 }
 
+// wantNotAllowed serves method on path, and fails unless it is answered
+// 405 with allow in Allow, and a JSON error unless it is a HEAD.
+func wantNotAllowed(t *testing.T, h http.Handler, method, path, allow string) {
+	t.Helper()
+	resp := serve(h, request{method: method, path: path})
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 405 || resp.Header.Get("Allow") != allow {
+		t.Errorf("%s %s: %d, Allow %q; want 405, %q", method, path, resp.StatusCode, resp.Header.Get("Allow"), allow)
+		return
+	}
+	if method != "HEAD" {
+		errorMessage(t, body)
+	}
+}
+
 func TestReviews_MethodNotAllowed(t *testing.T) {
 	h := newReviewServer(t, &fakeReviews{}, nil)
 	for _, tc := range []struct{ method, path, allow string }{
@@ -443,15 +458,7 @@ func TestReviews_MethodNotAllowed(t *testing.T) {
 		{"PATCH", "/reviews/5/report", "PUT"},
 		{"HEAD", "/api/fec2/hr-rfp/reviews/5/report", "PUT"},
 	} {
-		resp := serve(h, request{method: tc.method, path: tc.path})
-		body, _ := io.ReadAll(resp.Body)
-		if resp.StatusCode != 405 || resp.Header.Get("Allow") != tc.allow {
-			t.Errorf("%s %s: %d, Allow %q; want 405, %q", tc.method, tc.path, resp.StatusCode, resp.Header.Get("Allow"), tc.allow)
-			continue
-		}
-		if tc.method != "HEAD" {
-			errorMessage(t, body)
-		}
+		wantNotAllowed(t, h, tc.method, tc.path, tc.allow)
 	}
 }
 
