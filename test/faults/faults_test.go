@@ -227,6 +227,51 @@ func (s *server) metric(name string) float64 {
 	return -1
 }
 
+// writeUntilKilled has 16 writers write to s at once, each calling write
+// with its number and the number of its write, one write after the other,
+// until s is killed with SIGKILL 2 s in; it returns how many writes were
+// sent. write returns once its write is answered, or has failed.
+func writeUntilKilled(s *server, write func(client *http.Client, w, i int)) int {
+	var sent atomic.Int64
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	for w := range 16 {
+		wg.Go(func() {
+			client := &http.Client{Timeout: 5 * time.Second}
+			for i := 0; ; i++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				sent.Add(1)
+				write(client, w, i)
+			}
+		})
+	}
+	time.Sleep(2 * time.Second)
+	s.kill()
+	close(stop)
+	wg.Wait()
+	return int(sent.Load())
+}
+
+// send sends a request of method to url, with a JSON body unless body is
+// empty, and returns its status (0: no answer).
+func send(client *http.Client, method, url, body string) int {
+	req, _ := http.NewRequest(method, url, strings.NewReader(body))
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return 0
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
 // startPostgres starts a PostgreSQL cluster of the test's own and returns
 // its URL. With FAULTS_DB_CPUS set it runs on those cores.
 func startPostgres(t *testing.T) (url string) {

@@ -7,11 +7,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
-	"time"
 )
 
 // TestQAKilled kills the service with SIGKILL while clients ask questions
@@ -35,44 +32,20 @@ func TestQAKilled(t *testing.T) {
 			}
 			var mu sync.Mutex
 			acked := map[string]bool{} // the bodies answered 201
-			var sent atomic.Int64
-			stop := make(chan struct{})
-			var wg sync.WaitGroup
-			for w := range 16 {
-				wg.Go(func() {
-					client := &http.Client{Timeout: 5 * time.Second}
-					for i := 0; ; i++ {
-						select {
-						case <-stop:
-							return
-						default:
-						}
-						body := fmt.Sprintf("kill trial %d-%d", w, i)
-						path, post := "/qa/questions", fmt.Sprintf(`{"body":%q,"name":"trial","email":"trial@example.com","product_id":%d}`,
-							body, (w*7+i)%products+1)
-						if w%2 == 1 {
-							path = fmt.Sprintf("/qa/questions/%d/answers", questions[(w*7+i)%len(questions)])
-							post = fmt.Sprintf(`{"body":%q,"name":"trial","email":"trial@example.com","photos":[]}`, body)
-						}
-						sent.Add(1)
-						req, _ := http.NewRequest(http.MethodPost, s.base+path, strings.NewReader(post))
-						req.Header.Set("Content-Type", "application/json")
-						if resp, err := client.Do(req); err == nil {
-							io.Copy(io.Discard, resp.Body)
-							resp.Body.Close()
-							if resp.StatusCode == 201 {
-								mu.Lock()
-								acked[body] = true
-								mu.Unlock()
-							}
-						}
-					}
-				})
-			}
-			time.Sleep(2 * time.Second)
-			s.kill()
-			close(stop)
-			wg.Wait()
+			sent := writeUntilKilled(s, func(client *http.Client, w, i int) {
+				body := fmt.Sprintf("kill trial %d-%d", w, i)
+				path, post := "/qa/questions", fmt.Sprintf(`{"body":%q,"name":"trial","email":"trial@example.com","product_id":%d}`,
+					body, (w*7+i)%products+1)
+				if w%2 == 1 {
+					path = fmt.Sprintf("/qa/questions/%d/answers", questions[(w*7+i)%len(questions)])
+					post = fmt.Sprintf(`{"body":%q,"name":"trial","email":"trial@example.com","photos":[]}`, body)
+				}
+				if send(client, http.MethodPost, s.base+path, post) == 201 {
+					mu.Lock()
+					acked[body] = true
+					mu.Unlock()
+				}
+			})
 
 			s2 := startServe(t, "--db", db)
 			listed := map[string]bool{}
@@ -90,7 +63,7 @@ func TestQAKilled(t *testing.T) {
 					lost++
 				}
 			}
-			record(t, row{trial: "kill -9 during questions and answers posted, " + name, requests: int(sent.Load()), errors: lost,
+			record(t, row{trial: "kill -9 during questions and answers posted, " + name, requests: sent, errors: lost,
 				expected: "every question and answer answered 201 is listed after a restart",
 				measured: fmt.Sprintf("%d posts answered 201, %d of them lost", len(acked), lost),
 				held:     len(acked) > 0 && lost == 0})

@@ -7,11 +7,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
-	"time"
 )
 
 // reviewWrite is one write of TestReviewKilled: a post of a review with a
@@ -47,37 +44,19 @@ func TestReviewKilled(t *testing.T) {
 			}
 			var mu sync.Mutex
 			acked := map[reviewWrite]int64{}
-			var sent atomic.Int64
-			stop := make(chan struct{})
-			var wg sync.WaitGroup
-			for w := range 16 {
-				wg.Go(func() {
-					client := &http.Client{Timeout: 5 * time.Second}
-					for i := 0; ; i++ {
-						select {
-						case <-stop:
-							return
-						default:
-						}
-						var wr reviewWrite
-						if w%2 == 0 {
-							wr = reviewWrite{product: int64((w*7+i)%products) + 1, summary: fmt.Sprintf("kill trial %d-%d", w, i)}
-						} else {
-							wr = reviewWrite{review: voted[(w*7+i)%len(voted)]}
-						}
-						sent.Add(1)
-						if code := writeReview(client, s.base, wr); code == 201 || code == 204 {
-							mu.Lock()
-							acked[wr]++
-							mu.Unlock()
-						}
-					}
-				})
-			}
-			time.Sleep(2 * time.Second)
-			s.kill()
-			close(stop)
-			wg.Wait()
+			sent := writeUntilKilled(s, func(client *http.Client, w, i int) {
+				var wr reviewWrite
+				if w%2 == 0 {
+					wr = reviewWrite{product: int64((w*7+i)%products) + 1, summary: fmt.Sprintf("kill trial %d-%d", w, i)}
+				} else {
+					wr = reviewWrite{review: voted[(w*7+i)%len(voted)]}
+				}
+				if code := writeReview(client, s.base, wr); code == 201 || code == 204 {
+					mu.Lock()
+					acked[wr]++
+					mu.Unlock()
+				}
+			})
 
 			s2 := startServe(t, "--db", db)
 			after := map[int64]listed{}
@@ -107,7 +86,7 @@ func TestReviewKilled(t *testing.T) {
 				answeredVotes += n
 				lostVotes += max(0, n-(after[id].helpfulness-before[id]))
 			}
-			record(t, row{trial: "kill -9 during review writes, " + name, requests: int(sent.Load()), errors: int(lostPosts + lostVotes),
+			record(t, row{trial: "kill -9 during review writes, " + name, requests: sent, errors: int(lostPosts + lostVotes),
 				expected: "every review post answered 201 is listed, every helpful vote answered 204 counted, after a restart",
 				measured: fmt.Sprintf("%d posts answered 201, %d of them lost; %d votes answered 204, %d of them lost",
 					posts, lostPosts, answeredVotes, lostVotes),
@@ -118,22 +97,12 @@ func TestReviewKilled(t *testing.T) {
 
 // writeReview sends a review write and returns the status (0: no answer).
 func writeReview(client *http.Client, base string, wr reviewWrite) int {
-	var req *http.Request
-	if wr.summary != "" {
-		body := fmt.Sprintf(`{"product_id":%d,"rating":4,"summary":%q,"body":"Written during the kill trial.",`+
-			`"recommend":true,"name":"trial","email":"trial@example.com","photos":[],"characteristics":{}}`, wr.product, wr.summary)
-		req, _ = http.NewRequest(http.MethodPost, base+"/reviews", strings.NewReader(body))
-		req.Header.Set("Content-Type", "application/json")
-	} else {
-		req, _ = http.NewRequest(http.MethodPut, fmt.Sprintf("%s/reviews/%d/helpful", base, wr.review), nil)
+	if wr.summary == "" {
+		return send(client, http.MethodPut, fmt.Sprintf("%s/reviews/%d/helpful", base, wr.review), "")
 	}
-	resp, err := client.Do(req)
-	if err != nil {
-		return 0
-	}
-	io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
-	return resp.StatusCode
+	return send(client, http.MethodPost, base+"/reviews", fmt.Sprintf(`{"product_id":%d,"rating":4,"summary":%q,`+
+		`"body":"Written during the kill trial.","recommend":true,"name":"trial","email":"trial@example.com","photos":[],"characteristics":{}}`,
+		wr.product, wr.summary))
 }
 
 // listed is what TestReviewKilled reads of a listed review.

@@ -234,35 +234,20 @@ func TestCartKilled(t *testing.T) {
 				who caller
 				sku int64
 			}
+			var callers [16]caller
+			for w := range callers {
+				callers[w] = newCaller(w%2 == 1) // half the writers by cookie, half by token
+			}
 			var mu sync.Mutex
 			acked := map[key]int64{}
-			var sent atomic.Int64
-			stop := make(chan struct{})
-			var wg sync.WaitGroup
-			for w := range 16 {
-				wg.Go(func() {
-					client := &http.Client{Timeout: 5 * time.Second}
-					who := newCaller(w%2 == 1) // half the writers by cookie, half by token
-					for i := 0; ; i++ {
-						select {
-						case <-stop:
-							return
-						default:
-						}
-						sku := skus[(w*7+i)%len(skus)]
-						sent.Add(1)
-						if post(client, s.base, who, sku) == 201 {
-							mu.Lock()
-							acked[key{who, sku}]++
-							mu.Unlock()
-						}
-					}
-				})
-			}
-			time.Sleep(2 * time.Second)
-			s.kill()
-			close(stop)
-			wg.Wait()
+			sent := writeUntilKilled(s, func(client *http.Client, w, i int) {
+				sku := skus[(w*7+i)%len(skus)]
+				if post(client, s.base, callers[w], sku) == 201 {
+					mu.Lock()
+					acked[key{callers[w], sku}]++
+					mu.Unlock()
+				}
+			})
 			s2 := startServe(t, "--db", db)
 			lost, total := int64(0), int64(0)
 			byCaller := map[caller]map[int64]int64{}
@@ -273,7 +258,7 @@ func TestCartKilled(t *testing.T) {
 				total += n
 				lost += max(0, n-byCaller[k.who][k.sku])
 			}
-			record(t, row{trial: "kill -9 during cart writes, " + name, requests: int(sent.Load()), errors: int(lost),
+			record(t, row{trial: "kill -9 during cart writes, " + name, requests: sent, errors: int(lost),
 				expected: "every add answered 201 (half by cookie, half by token) is in the cart after a restart",
 				measured: fmt.Sprintf("%d adds answered 201, %d of them lost", total, lost), held: total > 0 && lost == 0})
 		})
