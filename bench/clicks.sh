@@ -26,17 +26,9 @@ PRODUCTS=${PRODUCTS:-1000011}
 CONNS=${CONNS:-64}
 DURATION=${DURATION:-10s}
 PORT=3730 ADMIN=3731
-work=$(mktemp -d)
-serve_pid=''
-cleanup() {
-  [ -n "$serve_pid" ] && kill "$serve_pid" 2>/dev/null || true
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
 # shellcheck source=bench/lib.sh
 . bench/lib.sh
-for v in $(compgen -e | grep '^CATALOG_' || true); do unset "$v"; done
+scratch
 command -v wrk >/dev/null && command -v jq >/dev/null && command -v sqlite3 >/dev/null ||
   { apt-get update -qq && apt-get install -y -qq wrk jq sqlite3 >/dev/null; }
 go build -o "$work/catalog" ./cmd/catalog

@@ -1,8 +1,24 @@
 # shellcheck shell=bash
-# Shared by run.sh, closed.sh, capacity.sh and compare.sh: one `catalog serve` in the background, on
+# Shared by the bench scripts: one `catalog serve` in the background, on
 # 127.0.0.1:$PORT (admin $ADMIN), checked to serve products 1 to $PRODUCTS,
-# on the store $SQLITE_DB or $PG_URL. start_serve sets serve_pid; the
-# caller's cleanup kills it.
+# on the store $SQLITE_DB or $PG_URL. start_serve sets serve_pid, which
+# scratch's cleanup stops at exit.
+
+# scratch: how a script that serves starts: a scratch folder $work,
+# removed at exit, when a serve still running (serve_pid) is stopped; and
+# no CATALOG_* variable, so that serve runs with its defaults and the
+# script's flags only.
+scratch() {
+  work=$(mktemp -d)
+  serve_pid=''
+  trap scratch_cleanup EXIT
+  for v in $(compgen -e | grep '^CATALOG_' || true); do unset "$v"; done
+}
+scratch_cleanup() {
+  [ -n "$serve_pid" ] && kill "$serve_pid" 2>/dev/null || true
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
 
 die() { echo "$(basename "$0"): $*" >&2; exit 1; }
 

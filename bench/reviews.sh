@@ -48,17 +48,9 @@ ROUTES=${ROUTES:-product styles related meta reviews}
 WRITES=${WRITES:-yes}
 PORT=3720 ADMIN=3721
 res=${RESULTS:-bench-results/reviews-$(date -u +%Y%m%dT%H%M%SZ)}
-work=$(mktemp -d)
-serve_pid=''
-cleanup() {
-  [ -n "$serve_pid" ] && kill "$serve_pid" 2>/dev/null || true
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
 # shellcheck source=bench/lib.sh
 . bench/lib.sh
-for v in $(compgen -e | grep '^CATALOG_' || true); do unset "$v"; done
+scratch
 command -v wrk >/dev/null && command -v jq >/dev/null && command -v sqlite3 >/dev/null ||
   { apt-get update -qq && apt-get install -y -qq wrk jq sqlite3 >/dev/null; }
 go build -o "$work/catalog" ./cmd/catalog

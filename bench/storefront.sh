@@ -31,17 +31,9 @@ PRODUCTS=${PRODUCTS:-1000011}
 RATES=${RATES:-200}
 DURATION=${DURATION:-20s}
 PORT=3750 ADMIN=3751
-work=$(mktemp -d)
-serve_pid=''
-cleanup() {
-  [ -n "$serve_pid" ] && kill "$serve_pid" 2>/dev/null || true
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
 # shellcheck source=bench/lib.sh
 . bench/lib.sh
-for v in $(compgen -e | grep '^CATALOG_' || true); do unset "$v"; done
+scratch
 command -v jq >/dev/null || { apt-get update -qq && apt-get install -y -qq jq >/dev/null; }
 go build -o "$work/catalog" ./cmd/catalog
 go build -o "$work/storefront" ./bench/storefront

@@ -23,17 +23,9 @@ DATASET=${DATASET:-data/dataset}
 REVIEW=${REVIEW:-12}
 PORT=3720 ADMIN=3721 PRODUCTS=1
 res=${RESULTS:-bench-results/writes-during-load-$(date -u +%Y%m%dT%H%M%SZ)}
-work=$(mktemp -d)
-serve_pid=''
-cleanup() {
-  [ -n "$serve_pid" ] && kill "$serve_pid" 2>/dev/null || true
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
 # shellcheck source=bench/lib.sh
 . bench/lib.sh
-for v in $(compgen -e | grep '^CATALOG_' || true); do unset "$v"; done
+scratch
 command -v sqlite3 >/dev/null && command -v bc >/dev/null || { apt-get update -qq && apt-get install -y -qq sqlite3 bc >/dev/null; }
 go build -o "$work/catalog" ./cmd/catalog
 mkdir -p "$res"
