@@ -46,17 +46,30 @@ func ReviewKeys(id int64) string { return ProductKeys(id) + " " + Reviews + " " 
 // changed every product's (a whole load), or they do not start at seen,
 // the last change purged for.
 func PurgeReviewKeys(seen int64, h catalog.ReviewHistory) []string {
+	return purgeChanged(seen, h, Reviews, func(c catalog.ReviewChange) []string {
+		if c.QuestionID != 0 {
+			return nil // a change of a question purges PurgeQAKeys
+		}
+		return []string{ReviewsKey(c.ProductID)}
+	})
+}
+
+// purgeChanged returns the keys to purge for the review changes after
+// seen: each change's keys (keysOf), sorted, once each; all when one may
+// have changed every product's responses (a whole load), or when the
+// changes do not start at seen.
+func purgeChanged(seen int64, h catalog.ReviewHistory, all string, keysOf func(catalog.ReviewChange) []string) []string {
 	if h.From > seen {
-		return []string{Reviews}
+		return []string{all}
 	}
 	var keys []string
 	for _, c := range h.Changes {
 		switch {
 		case c.Seq <= seen:
 		case c.ProductID == catalog.AllProducts:
-			return []string{Reviews}
-		case c.QuestionID == 0: // a change of a question purges PurgeQAKeys
-			keys = append(keys, ReviewsKey(c.ProductID))
+			return []string{all}
+		default:
+			keys = append(keys, keysOf(c)...)
 		}
 	}
 	slices.Sort(keys)
@@ -95,21 +108,12 @@ func AnswerKeys(questionID int64) string { return All + " " + QA + " " + Answers
 // product's (a whole load), or they do not start at seen, the last change
 // purged for. Changes of reviews purge none.
 func PurgeQAKeys(seen int64, h catalog.ReviewHistory) []string {
-	if h.From > seen {
-		return []string{QA}
-	}
-	var keys []string
-	for _, c := range h.Changes {
-		switch {
-		case c.Seq <= seen:
-		case c.ProductID == catalog.AllProducts:
-			return []string{QA}
-		case c.QuestionID != 0:
-			keys = append(keys, QAKey(c.ProductID), AnswersKey(c.QuestionID))
+	return purgeChanged(seen, h, QA, func(c catalog.ReviewChange) []string {
+		if c.QuestionID == 0 {
+			return nil
 		}
-	}
-	slices.Sort(keys)
-	return slices.Compact(keys)
+		return []string{QAKey(c.ProductID), AnswersKey(c.QuestionID)}
+	})
 }
 
 // ProductKey is the key of one product's responses.
