@@ -129,8 +129,15 @@ func TestDo_Lanes(t *testing.T) {
 		})
 	}()
 	<-first
-	if err := c.Do(context.Background(), writeN(1)); err != nil {
-		t.Fatal(err)
+	second := make(chan error)
+	go func() { second <- c.Do(context.Background(), writeN(1)) }()
+	select {
+	case err := <-second:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the second write waited for the first batch; want it run in the other lane")
 	}
 	close(release)
 	if err := <-done; err != nil {
