@@ -576,3 +576,101 @@ func testConcurrentWrites(t *testing.T, open Opener) {
 		t.Errorf("changes %d to %d, %d listed; want %d more, one a kept write", before.To, after.To, len(after.Changes), want)
 	}
 }
+
+// testWritesDuringLoad has callers post reviews and questions while a
+// whole load of the same dataset runs, and once more after it, each
+// writer a write every 10 ms or so: every write
+// acknowledged is in the catalog after the load, carried over or made on
+// the new one (or kept in the old one, when the load was refused as
+// unavailable); a write the load kept waiting too long is refused as
+// unavailable, never lost in silence.
+func testWritesDuringLoad(t *testing.T, open Opener) {
+	s, clock := openLoaded(t, open)
+	ctx := context.Background()
+	loaded := make(chan struct{})
+	var (
+		mu                 sync.Mutex
+		reviews, questions []int64
+		wg                 sync.WaitGroup
+	)
+	keep := func(ids *[]int64, id int64, err error) {
+		if err != nil {
+			if catalog.ErrorCode(err) != catalog.EUNAVAILABLE {
+				t.Errorf("a write during a load: %v; want it kept, or refused as %s", err, catalog.EUNAVAILABLE)
+			}
+			return
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		*ids = append(*ids, id)
+	}
+	for w := range 4 {
+		wg.Go(func() {
+			for i, last := 0, false; !last; i++ {
+				select {
+				case <-loaded:
+					last = true
+				default:
+				}
+				id, err := s.PostReview(ctx, newReview(int64(1+(w+i)%3), 4), clock.Now())
+				keep(&reviews, id, err)
+				id, err = s.PostQuestion(ctx, catalog.NewQuestion{ProductID: 2, Body: fmt.Sprint("During the load ", w, i),
+					Name: "n", Email: "n@example.com"}, clock.Now())
+				keep(&questions, id, err)
+				// Shoppers' pace, not a tight loop: on SQLite, writes back to
+				// back keep the file's write lock from the load's steps until
+				// their busy timeout, and the load is refused as busy.
+				time.Sleep(10 * time.Millisecond)
+			}
+		})
+	}
+	// On SQLite, the shoppers' writer can keep the file's write lock from
+	// a step of the load past its busy timeout: the load is then refused
+	// as unavailable, the catalog served stays, and the writes with it.
+	if err := load(ctx, s, NewFixture()); err != nil && catalog.ErrorCode(err) != catalog.EUNAVAILABLE {
+		t.Errorf("the load: %v; want it committed, or refused as %s", err, catalog.EUNAVAILABLE)
+	}
+	close(loaded)
+	wg.Wait()
+	if len(reviews) == 0 || len(questions) == 0 {
+		t.Fatalf("%d reviews and %d questions kept; want some of each", len(reviews), len(questions))
+	}
+	listed := map[int64]bool{}
+	for p := int64(1); p <= 3; p++ {
+		for page := int64(1); ; page++ {
+			got, err := s.Reviews(ctx, catalog.ReviewQuery{ProductID: p, Page: catalog.Page{Number: page, Size: 1000}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, id := range reviewIDs(got) {
+				listed[id] = true
+			}
+			if len(got) < 1000 {
+				break
+			}
+		}
+	}
+	asked := map[int64]bool{}
+	for page := int64(1); ; page++ {
+		got, err := s.Questions(ctx, catalog.QuestionQuery{ProductID: 2, Page: catalog.Page{Number: page, Size: 1000}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, q := range got {
+			asked[q.ID] = true
+		}
+		if len(got) < 1000 {
+			break
+		}
+	}
+	for _, id := range reviews {
+		if !listed[id] {
+			t.Errorf("review %d, posted during the load, is not listed after it", id)
+		}
+	}
+	for _, id := range questions {
+		if !asked[id] {
+			t.Errorf("question %d, asked during the load, is not listed after it", id)
+		}
+	}
+}

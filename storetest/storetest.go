@@ -48,18 +48,26 @@ var T0 = time.Date(2021, 8, 13, 14, 37, 33, 145_000_000, time.UTC)
 // Load writes a fixture into a store as a new catalog and commits it.
 func Load(tb testing.TB, s catalog.Loader, f Fixture) {
 	tb.Helper()
-	ctx := context.Background()
+	if err := load(context.Background(), s, f); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// load writes a fixture into a store as a new catalog and commits it, or
+// rolls it back and says why not.
+func load(ctx context.Context, s catalog.Loader, f Fixture) error {
 	l, err := s.BeginLoad(ctx)
 	if err != nil {
-		tb.Fatalf("BeginLoad: %v", err)
+		return fmt.Errorf("BeginLoad: %w", err)
 	}
 	if err := addFixture(ctx, l, f); err != nil {
 		_ = l.Rollback()
-		tb.Fatalf("load: %v", err)
+		return fmt.Errorf("load: %w", err)
 	}
 	if err := l.Commit(ctx); err != nil {
-		tb.Fatalf("Commit: %v", err)
+		return fmt.Errorf("Commit: %w", err)
 	}
+	return nil
 }
 
 // addFixture adds a fixture's rows to a load.
@@ -114,6 +122,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("ReviewsOfDeletedProduct", func(t *testing.T) { testReviewsOfDeletedProduct(t, open) })
 	t.Run("ReviewChanges", func(t *testing.T) { testReviewChanges(t, open) })
 	t.Run("ConcurrentWrites", func(t *testing.T) { testConcurrentWrites(t, open) })
+	t.Run("WritesDuringLoad", func(t *testing.T) { testWritesDuringLoad(t, open) })
 }
 
 // openLoaded opens a store holding the fixture, loaded at T0.
