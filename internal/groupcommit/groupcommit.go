@@ -24,6 +24,10 @@ const (
 // a write waits behind the others of its batch.
 const MaxBatch = 64
 
+// MaxRuns is the most transactions a write runs in when the store deems
+// its failure worth another (Store.Retry).
+const MaxRuns = 3
+
 // Store is what a Committer needs of a store, over its transactions of
 // type T.
 type Store[T any] struct {
@@ -36,8 +40,9 @@ type Store[T any] struct {
 	// (and lets go of it).
 	Savepoint, Release, Undo func(ctx context.Context, tx T) error
 	// Retry reports whether a write that failed with err (and was undone
-	// to its savepoint) is worth once more in the same transaction: a
-	// deadlock's victim. nil: never.
+	// to its savepoint) is worth once more, in the next transaction: a
+	// deadlock's victim, which would meet the same locks again in this
+	// one, held by the writes before it. nil: never.
 	Retry func(err error) bool
 }
 
@@ -59,6 +64,10 @@ type write[T any] struct {
 	fn   func(ctx context.Context, tx T) error
 	err  error
 	done chan struct{} // closed, err set, by the caller that ran it
+	runs int           // the times fn has run
+	// again is set when fn failed in a way worth another run: the write
+	// waits for the next transaction.
+	again bool
 }
 
 // New returns a Committer of writes to store that runs up to lanes batches
@@ -85,15 +94,26 @@ func (c *Committer[T]) Do(ctx context.Context, fn func(ctx context.Context, tx T
 		case <-w.done:
 			return w.err
 		case c.lanes <- struct{}{}:
-			batch := c.take()
-			c.commit(batch)
+			ran := c.runBatches()
 			<-c.lanes
-			if len(batch) == 0 { // another lane took this write: it runs there
+			if !ran { // another lane took this write: it runs there
 				<-w.done
 				return w.err
 			}
 		}
 	}
+}
+
+// runBatches commits the writes that wait, in batches, as long as a batch
+// puts writes back to run again: no other caller may come to run them. It
+// reports whether there were any.
+func (c *Committer[T]) runBatches() bool {
+	batch := c.take()
+	again := c.commit(batch)
+	for again {
+		again = c.commit(c.take())
+	}
+	return len(batch) > 0
 }
 
 // take takes the first MaxBatch writes that wait.
@@ -108,10 +128,12 @@ func (c *Committer[T]) take() []*write[T] {
 
 // commit runs batch's writes in one transaction, each in a savepoint,
 // and marks them done: with their own error, or, when the transaction did
-// not commit, with its.
-func (c *Committer[T]) commit(batch []*write[T]) {
+// not commit, with its. The writes to run again go back to wait, first,
+// once the transaction has committed and let go of its locks; it reports
+// whether there were any.
+func (c *Committer[T]) commit(batch []*write[T]) (again bool) {
 	if len(batch) == 0 {
-		return
+		return false
 	}
 	ctx, cancel := batchContext(batch)
 	defer cancel()
@@ -124,35 +146,46 @@ func (c *Committer[T]) commit(batch []*write[T]) {
 		}
 		return nil
 	})
+	var back []*write[T]
 	for _, w := range batch {
+		if err == nil && w.again {
+			back = append(back, w)
+			continue
+		}
 		if w.err == nil {
 			w.err = err
 		}
 		close(w.done)
 	}
+	if len(back) > 0 {
+		c.mu.Lock()
+		c.waiting = append(back, c.waiting...)
+		c.mu.Unlock()
+	}
+	return len(back) > 0
 }
 
 // run runs one write in a savepoint, and undoes it to the savepoint when
-// it fails (once more when the store deems it worth it), leaving its
-// error in w. It returns an error only when the transaction cannot go on.
+// it fails, leaving its error in w, and marking it to run again when the
+// store deems it worth it. It returns an error only when the transaction
+// cannot go on.
 func (c *Committer[T]) run(ctx context.Context, tx T, w *write[T]) error {
-	for attempt := 0; ; attempt++ {
-		if w.err = w.ctx.Err(); w.err != nil {
-			return nil // its caller has gone or timed out: not begun
-		}
-		if err := c.store.Savepoint(ctx, tx); err != nil {
-			return err
-		}
-		if w.err = w.fn(ctx, tx); w.err == nil {
-			return c.store.Release(ctx, tx)
-		}
-		if err := c.store.Undo(ctx, tx); err != nil {
-			return err
-		}
-		if attempt > 0 || c.store.Retry == nil || !c.store.Retry(w.err) {
-			return nil
-		}
+	w.again = false
+	if w.err = w.ctx.Err(); w.err != nil {
+		return nil // its caller has gone or timed out: not begun
 	}
+	if err := c.store.Savepoint(ctx, tx); err != nil {
+		return err
+	}
+	w.runs++
+	if w.err = w.fn(ctx, tx); w.err == nil {
+		return c.store.Release(ctx, tx)
+	}
+	if err := c.store.Undo(ctx, tx); err != nil {
+		return err
+	}
+	w.again = w.runs < MaxRuns && c.store.Retry != nil && c.store.Retry(w.err)
+	return nil
 }
 
 // batchContext is the context a batch's transaction runs in: no caller's

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -238,6 +239,7 @@ func TestDo_RunAgainWhole(t *testing.T) {
 }
 
 func TestDo_Retry(t *testing.T) {
+	deadlock := func(err error) bool { return errors.Is(err, errAgain) }
 	for _, tc := range []struct {
 		name  string
 		retry func(error) bool
@@ -246,15 +248,18 @@ func TestDo_Retry(t *testing.T) {
 		want  error
 	}{
 		{"NoRetry", nil, 1, 1, errAgain},
-		{"RetriedOnce", func(err error) bool { return errors.Is(err, errAgain) }, 1, 2, nil},
-		{"NotTwice", func(err error) bool { return errors.Is(err, errAgain) }, 2, 2, errAgain},
+		{"RetriedOnce", deadlock, 1, 2, nil},
+		{"UpToMaxRuns", deadlock, MaxRuns - 1, MaxRuns, nil},
+		{"NotMore", deadlock, MaxRuns, MaxRuns, errAgain},
 		{"NotAnotherError", func(err error) bool { return false }, 1, 1, errAgain},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			c := New((&fakeStore{}).store(tc.retry), 1)
+			s := &fakeStore{}
+			c := New(s.store(tc.retry), 1)
 			runs := 0
 			err := c.Do(context.Background(), func(ctx context.Context, tx *fakeTx) error {
 				runs++
+				tx.log = append(tx.log, fmt.Sprint("run ", runs))
 				if runs <= tc.fails {
 					return errAgain
 				}
@@ -263,7 +268,80 @@ func TestDo_Retry(t *testing.T) {
 			if !errors.Is(err, tc.want) || runs != tc.runs {
 				t.Errorf("%v after %d runs; want %v after %d", err, runs, tc.want, tc.runs)
 			}
+			// Each run is a transaction of its own: a deadlock's victim
+			// runs again once the writes before it have let go of their
+			// locks.
+			if len(s.txs) != runs {
+				t.Fatalf("%d transactions for %d runs", len(s.txs), runs)
+			}
+			for i, tx := range s.txs {
+				if !slices.Contains(tx.log, fmt.Sprint("run ", i+1)) {
+					t.Errorf("transaction %d: %q; want run %d", i+1, tx.log, i+1)
+				}
+			}
 		})
+	}
+}
+
+// A write put back to run again is run by the caller whose batch put it
+// back, even when its own caller took another lane and found nothing to
+// run there, and so waits for it alone. Which caller takes the batch is
+// up to the scheduler: the case is tried several times.
+func TestDo_RetriedForACallerWaitingElsewhere(t *testing.T) {
+	ctx := context.Background()
+	deadlock := func(err error) bool { return errors.Is(err, errAgain) }
+	for range 20 {
+		c := New((&fakeStore{}).store(deadlock), 2)
+		c.lanes <- struct{}{} // both lanes busy
+		c.lanes <- struct{}{}
+		started, release := make(chan struct{}), make(chan struct{})
+		var runs atomic.Int32
+		done := make(chan error, 2)
+		go func() {
+			done <- c.Do(ctx, func(context.Context, *fakeTx) error {
+				close(started)
+				<-release
+				return nil
+			})
+		}()
+		waitWaiting(c, 1)
+		go func() {
+			done <- c.Do(ctx, func(context.Context, *fakeTx) error {
+				if runs.Add(1) == 1 {
+					return errAgain
+				}
+				return nil
+			})
+		}()
+		waitWaiting(c, 2)
+		<-c.lanes // a lane frees: its taker batches both writes
+		<-started
+		<-c.lanes // the other: its taker finds nothing to run
+		time.Sleep(5 * time.Millisecond)
+		close(release)
+		for range 2 {
+			select {
+			case err := <-done:
+				if err != nil {
+					t.Fatal(err)
+				}
+			case <-time.After(5 * time.Second):
+				t.Fatal("a write put back to run again still waits after 5 s")
+			}
+		}
+	}
+}
+
+// waitWaiting waits until n writes wait.
+func waitWaiting(c *Committer[*fakeTx], n int) {
+	for {
+		c.mu.Lock()
+		k := len(c.waiting)
+		c.mu.Unlock()
+		if k == n {
+			return
+		}
+		time.Sleep(100 * time.Microsecond)
 	}
 }
 
