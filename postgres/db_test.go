@@ -3,6 +3,7 @@ package postgres_test
 import (
 	"context"
 	"errors"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -324,8 +325,8 @@ func TestDB_Explain(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(plans) != 5 {
-		t.Fatalf("%d plans, want 5", len(plans))
+	if len(plans) != 6 {
+		t.Fatalf("%d plans, want 6", len(plans))
 	}
 	for _, p := range plans {
 		if !strings.Contains(p.Plan, "Execution Time") || p.SQL == "" {
@@ -390,4 +391,46 @@ func TestReviewWritesDropped(t *testing.T) {
 		tb.Cleanup(func() { db.Close() })
 		return db
 	})
+}
+
+// A database of schema 9, whose review_stats held only the counts of the
+// products with reviews, migrates to review_stats as each product's meta:
+// every product's meta reads as it did, a product with characteristics
+// and no reviews (3) included.
+func TestMigrate_ReviewMetaRow(t *testing.T) {
+	ctx := context.Background()
+	db, conn := openLoadedWithConn(t)
+	products := []int64{1, 2, 3, 4, 99}
+	want := make(map[int64]catalog.ReviewMeta)
+	for _, id := range products {
+		m, err := db.ReviewMeta(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[id] = m
+	}
+	db.Close()
+	for _, s := range []string{
+		`ALTER TABLE review_stats DROP COLUMN char_ids, DROP COLUMN char_names, DROP COLUMN char_votes, DROP COLUMN char_sums`,
+		`DELETE FROM review_stats WHERE rated_1 + rated_2 + rated_3 + rated_4 + rated_5 = 0`,
+		`UPDATE schema_version SET version = 9`,
+	} {
+		if _, err := conn.Exec(ctx, s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db, err := postgres.Open(ctx, conn.Config().ConnString(), postgres.Config{Migrate: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, id := range products {
+		got, err := db.ReviewMeta(ctx, id)
+		if err != nil || !reflect.DeepEqual(got, want[id]) {
+			t.Errorf("product %d after the migration: %+v, %v; want %+v", id, got, err, want[id])
+		}
+	}
+	if len(want[3].Characteristics) != 1 {
+		t.Fatalf("product 3: %+v, want its one characteristic", want[3])
+	}
 }

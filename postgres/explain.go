@@ -25,6 +25,7 @@ func (db *DB) Explain(ctx context.Context, productID int64, page, count int64) (
 		{"GET /products/{id}", findDocSQL[catalog.DocProduct], "product id", []any{productID}},
 		{"GET /products/{id}/styles", findDocSQL[catalog.DocStyles], "product id", []any{productID}},
 		{"GET /products/{id}/related", findDocSQL[catalog.DocRelated], "product id", []any{productID}},
+		{"GET /reviews/meta?product_id={id}", reviewMetaSQL, "product id", []any{productID}},
 		{"GET /cart", cartSQL, "session", []any{"1"}},
 	}
 	var plans []Plan

@@ -64,39 +64,37 @@ func scanReviews(rows pgx.Rows) ([]catalog.Review, error) {
 	return reviews, rows.Err()
 }
 
-// reviewMetaSQL reads a product's row of review_stats and its
-// characteristics' sums in one statement: a row for each characteristic
-// (one with NULLs when it has none), each with the product's counts.
-const reviewMetaSQL = `SELECT coalesce(s.rated_1, 0), coalesce(s.rated_2, 0), coalesce(s.rated_3, 0), coalesce(s.rated_4, 0),
-		coalesce(s.rated_5, 0), coalesce(s.not_recommended, 0), coalesce(s.recommended, 0), c.id, c.name, c.votes, c.vote_sum
-	FROM (SELECT $1::integer AS product_id) x
-	LEFT JOIN review_stats s ON s.product_id = x.product_id
-	LEFT JOIN characteristics c ON c.product_id = x.product_id
-	ORDER BY c.id`
+// reviewMetaSQL reads a product's meta: its row of review_stats, which
+// holds the sums of its reviews and a copy of its characteristics' (no
+// row: no reviews, no characteristics).
+const reviewMetaSQL = `SELECT rated_1, rated_2, rated_3, rated_4, rated_5, not_recommended, recommended,
+		char_ids, char_names, char_votes, char_sums
+	FROM review_stats WHERE product_id = $1`
 
 // ReviewMeta returns the sums of a product's unreported reviews, as the
-// writes keep them.
+// writes keep them: one key lookup.
 func (db *DB) ReviewMeta(ctx context.Context, productID int64) (catalog.ReviewMeta, error) {
 	var m catalog.ReviewMeta
 	err := db.read(ctx, func(q querier) error {
 		m = catalog.ReviewMeta{ProductID: productID}
-		rows, err := q.Query(ctx, reviewMetaSQL, productID)
-		if err != nil {
+		var ids, votes, sums []int64
+		var names []string
+		err := q.QueryRow(ctx, reviewMetaSQL, productID).Scan(&m.Ratings[0], &m.Ratings[1], &m.Ratings[2], &m.Ratings[3],
+			&m.Ratings[4], &m.Recommended[0], &m.Recommended[1], &ids, &names, &votes, &sums)
+		switch {
+		case errors.Is(err, pgx.ErrNoRows):
+			return nil
+		case err != nil:
 			return storeError("read review sums", err)
+		case len(names) != len(ids) || len(votes) != len(ids) || len(sums) != len(ids):
+			return fmt.Errorf("product %d: review_stats has %d characteristic ids, %d names, %d vote counts, %d sums",
+				productID, len(ids), len(names), len(votes), len(sums))
 		}
-		defer rows.Close()
-		for rows.Next() {
-			var id, votes, sum *int64
-			var name *string
-			if err := rows.Scan(&m.Ratings[0], &m.Ratings[1], &m.Ratings[2], &m.Ratings[3], &m.Ratings[4],
-				&m.Recommended[0], &m.Recommended[1], &id, &name, &votes, &sum); err != nil {
-				return storeError("read review sums", err)
-			}
-			if id != nil {
-				m.Characteristics = append(m.Characteristics, catalog.CharacteristicMeta{ID: *id, Name: *name, Votes: *votes, Sum: *sum})
-			}
+		m.Characteristics = make([]catalog.CharacteristicMeta, len(ids))
+		for i, id := range ids {
+			m.Characteristics[i] = catalog.CharacteristicMeta{ID: id, Name: names[i], Votes: votes[i], Sum: sums[i]}
 		}
-		return storeError("read review sums", rows.Err())
+		return nil
 	})
 	return m, err
 }
@@ -130,9 +128,7 @@ func (db *DB) PostReview(ctx context.Context, r catalog.NewReview, at time.Time)
 			SELECT c, $1, v FROM unnest($2::integer[], $3::smallint[]) AS p(c, v)`, id, chars, values); err != nil {
 			return err
 		}
-		if err := countReview(ctx, tx, id, r.ProductID, r.Rating, r.Recommend, 1); err != nil {
-			return err
-		}
+		tx.count(counted{review: id, product: r.ProductID, rating: r.Rating, sign: 1, recommend: r.Recommend})
 		tx.changed(r.ProductID, 0)
 		return nil
 	})
@@ -162,24 +158,61 @@ func checkReviewed(ctx context.Context, tx pgx.Tx, r catalog.NewReview) error {
 	return err
 }
 
-// countReview adds a review to the sums of its product (sign 1), or takes
-// it out of them (-1): its rating, its recommendation and its votes.
-func countReview(ctx context.Context, tx pgx.Tx, id, productID, rating int64, recommend bool, sign int) error {
-	_, err := tx.Exec(ctx, `INSERT INTO review_stats AS s VALUES ($1,
-			($2 = 1)::int * $4, ($2 = 2)::int * $4, ($2 = 3)::int * $4, ($2 = 4)::int * $4, ($2 = 5)::int * $4,
-			(NOT $3)::int * $4, $3::int * $4)
+// sumReviews adds the reviews a batch of writes counted to their
+// products' sums, or takes them out: their ratings and recommendations to
+// the products' rows of review_stats, their votes to the characteristics',
+// then those copied into the rows, which the meta reads. It runs as the
+// batch ends, under the lock that orders the changes' commits, so that the
+// batches that write one product's sums take turns: summed as each write
+// ran, two batches writing two products' sums in opposite orders would
+// deadlock. And so the copy has every batch's votes before it.
+func sumReviews(ctx context.Context, tx pgx.Tx, counted []counted) error {
+	if len(counted) == 0 {
+		return nil
+	}
+	n := len(counted)
+	reviews, products, ratings, signs := make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n)
+	recommends := make([]bool, n)
+	for i, c := range counted {
+		reviews[i], products[i], ratings[i], signs[i], recommends[i] = c.review, c.product, c.rating, c.sign, c.recommend
+	}
+	if err := lockChanges(ctx, tx); err != nil {
+		return err
+	}
+	_, err := tx.Exec(ctx, `INSERT INTO review_stats AS s (product_id, rated_1, rated_2, rated_3, rated_4, rated_5,
+			not_recommended, recommended)
+		SELECT p, sum((r = 1)::int * g), sum((r = 2)::int * g), sum((r = 3)::int * g), sum((r = 4)::int * g),
+			sum((r = 5)::int * g), sum((NOT c)::int * g), sum(c::int * g)
+		FROM unnest($1::bigint[], $2::int[], $3::boolean[], $4::int[]) AS d(p, r, c, g) GROUP BY p ORDER BY p
 		ON CONFLICT (product_id) DO UPDATE SET rated_1 = s.rated_1 + excluded.rated_1, rated_2 = s.rated_2 + excluded.rated_2,
 			rated_3 = s.rated_3 + excluded.rated_3, rated_4 = s.rated_4 + excluded.rated_4, rated_5 = s.rated_5 + excluded.rated_5,
 			not_recommended = s.not_recommended + excluded.not_recommended, recommended = s.recommended + excluded.recommended`,
-		productID, rating, recommend, sign)
+		products, ratings, recommends, signs)
 	if err != nil {
 		return err
 	}
-	_, err = tx.Exec(ctx, `UPDATE characteristics c SET votes = c.votes + $2 * d.n, vote_sum = c.vote_sum + $2 * d.s
-		FROM (SELECT characteristic_id, count(*) AS n, sum(value) AS s FROM characteristic_votes
-			WHERE review_id = $1 GROUP BY characteristic_id) AS d
-		WHERE c.id = d.characteristic_id`, id, sign)
+	_, err = tx.Exec(ctx, `UPDATE characteristics c SET votes = c.votes + d.n, vote_sum = c.vote_sum + d.s
+		FROM (SELECT v.characteristic_id, sum(r.g) AS n, sum(r.g * v.value) AS s
+			FROM unnest($1::bigint[], $2::int[]) AS r(id, g) JOIN characteristic_votes v ON v.review_id = r.id
+			GROUP BY v.characteristic_id) AS d
+		WHERE c.id = d.characteristic_id`, reviews, signs)
+	if err != nil {
+		return err
+	}
+	_, err = tx.Exec(ctx, `UPDATE review_stats s SET char_ids = c.ids, char_names = c.names, char_votes = c.votes, char_sums = c.sums
+		FROM (`+characteristicSumsSQL("characteristics", " AND product_id = ANY($1::bigint[])")+`) c
+		WHERE s.product_id = c.product_id`, products)
 	return err
+}
+
+// characteristicSumsSQL returns the statement of the characteristics'
+// sums of the products of table (characteristics or its new copy) that
+// scope selects, as the product's row of review_stats keeps them: per
+// product, four arrays in id order.
+func characteristicSumsSQL(table, scope string) string {
+	return `SELECT product_id, array_agg(id ORDER BY id) AS ids, array_agg(name ORDER BY id) AS names,
+		array_agg(votes ORDER BY id) AS votes, array_agg(vote_sum ORDER BY id) AS sums
+		FROM ` + table + ` WHERE true` + scope + ` GROUP BY product_id`
 }
 
 // MarkReviewHelpful adds one to a review's helpfulness.
@@ -225,9 +258,7 @@ func (db *DB) ReportReview(ctx context.Context, id int64) error {
 			ON CONFLICT (review_id) DO UPDATE SET reported = true`, id, productID); err != nil {
 			return err
 		}
-		if err := countReview(ctx, tx, id, productID, rating, recommend, -1); err != nil {
-			return err
-		}
+		tx.count(counted{review: id, product: productID, rating: rating, sign: -1, recommend: recommend})
 		tx.changed(productID, 0)
 		return nil
 	})
@@ -263,24 +294,31 @@ func (db *DB) ReviewChanges(ctx context.Context, after int64) (catalog.ReviewHis
 
 // reviewSumsSQL returns the statements that sum up the unreported reviews
 // of the new catalog, of the products scope selects ("" for all): each
-// product's ratings and recommendations, each characteristic's votes.
+// characteristic's votes, then each product's row of review_stats, with
+// its ratings and recommendations and its characteristics' sums, for
+// every product with either.
 func reviewSumsSQL(scope string) []string {
 	votesScope := ""
 	if scope != "" {
 		votesScope = ` AND v.characteristic_id IN (SELECT id FROM characteristics_new WHERE true` + scope + `)`
 	}
 	return []string{
-		`DELETE FROM review_stats_new WHERE true` + scope,
-		`INSERT INTO review_stats_new SELECT product_id, count(*) FILTER (WHERE rating = 1), count(*) FILTER (WHERE rating = 2),
-			count(*) FILTER (WHERE rating = 3), count(*) FILTER (WHERE rating = 4), count(*) FILTER (WHERE rating = 5),
-			count(*) FILTER (WHERE NOT recommend), count(*) FILTER (WHERE recommend)
-			FROM reviews_new WHERE NOT reported` + scope + ` GROUP BY product_id`,
 		`UPDATE characteristics_new SET votes = 0, vote_sum = 0 WHERE (votes <> 0 OR vote_sum <> 0)` + scope,
 		`UPDATE characteristics_new c SET votes = d.n, vote_sum = d.s
 			FROM (SELECT v.characteristic_id, count(*) AS n, sum(v.value) AS s FROM characteristic_votes_new v
 				WHERE NOT EXISTS (SELECT 1 FROM reviews_new r WHERE r.id = v.review_id AND r.reported)` + votesScope + `
 				GROUP BY v.characteristic_id) AS d
 			WHERE c.id = d.characteristic_id`,
+		`DELETE FROM review_stats_new WHERE true` + scope,
+		`INSERT INTO review_stats_new SELECT coalesce(r.product_id, c.product_id), coalesce(r.rated_1, 0), coalesce(r.rated_2, 0),
+			coalesce(r.rated_3, 0), coalesce(r.rated_4, 0), coalesce(r.rated_5, 0), coalesce(r.not_recommended, 0),
+			coalesce(r.recommended, 0), coalesce(c.ids, '{}'), coalesce(c.names, '{}'), coalesce(c.votes, '{}'), coalesce(c.sums, '{}')
+			FROM (SELECT product_id, count(*) FILTER (WHERE rating = 1) AS rated_1, count(*) FILTER (WHERE rating = 2) AS rated_2,
+				count(*) FILTER (WHERE rating = 3) AS rated_3, count(*) FILTER (WHERE rating = 4) AS rated_4,
+				count(*) FILTER (WHERE rating = 5) AS rated_5, count(*) FILTER (WHERE NOT recommend) AS not_recommended,
+				count(*) FILTER (WHERE recommend) AS recommended
+				FROM reviews_new WHERE NOT reported` + scope + ` GROUP BY product_id) r
+			FULL JOIN (` + characteristicSumsSQL("characteristics_new", scope) + `) c ON c.product_id = r.product_id`,
 	}
 }
 

@@ -11,13 +11,16 @@ import (
 )
 
 // writeTx is a transaction of shoppers' writes, several to one
-// (groupcommit), with the changes they made: numbered together when it
-// ends, under the lock that orders the changes' commits, which it holds
-// only from then to its commit.
+// (groupcommit), with the reviews they counted and the changes they made:
+// summed up and numbered together when it ends, under the lock that orders
+// the changes' commits, which it holds only from then to its commit.
 type writeTx struct {
 	pgx.Tx
 	changes []change
-	mark    int // how many changes there were at the savepoint of the write that runs
+	counted []counted
+	// How many changes and counted reviews there were at the savepoint of
+	// the write that runs.
+	changesMark, countedMark int
 }
 
 // change is a change of a product's reviews (question 0), or of one of
@@ -28,6 +31,17 @@ type change struct{ product, question int64 }
 func (tx *writeTx) changed(productID, questionID int64) {
 	tx.changes = append(tx.changes, change{productID, questionID})
 }
+
+// counted is a review that a write adds to its product's sums (sign 1),
+// or takes out of them (-1): its rating, its recommendation, and its
+// votes.
+type counted struct {
+	review, product, rating, sign int64
+	recommend                     bool
+}
+
+// count notes a review the write adds to its product's sums or takes out.
+func (tx *writeTx) count(c counted) { tx.counted = append(tx.counted, c) }
 
 // write runs fn in a transaction on the primary with the writes of other
 // callers that wait: every commit waits for a flush of the log, and for
@@ -64,12 +78,12 @@ func shopperWrites(db *DB) *groupcommit.Committer[*writeTx] {
 	return groupcommit.New(groupcommit.Store[*writeTx]{
 		InTx: db.writeBatch,
 		Savepoint: func(ctx context.Context, tx *writeTx) error {
-			tx.mark = len(tx.changes)
+			tx.changesMark, tx.countedMark = len(tx.changes), len(tx.counted)
 			return savepoint(ctx, tx)
 		},
 		Release: release,
 		Undo: func(ctx context.Context, tx *writeTx) error {
-			tx.changes = tx.changes[:tx.mark]
+			tx.changes, tx.counted = tx.changes[:tx.changesMark], tx.counted[:tx.countedMark]
 			return undo(ctx, tx)
 		},
 		Retry: conflicted,
@@ -77,7 +91,7 @@ func shopperWrites(db *DB) *groupcommit.Committer[*writeTx] {
 }
 
 // writeBatch runs fn, a batch of writes, in a transaction on the primary,
-// numbers their changes and commits; once more when it failed before its
+// sums up the reviews they counted, numbers their changes and commits; once more when it failed before its
 // commit on a lost connection: never twice when the commit itself failed,
 // as it may have been made.
 func (db *DB) writeBatch(ctx context.Context, fn func(tx *writeTx) error) error {
@@ -93,6 +107,9 @@ func (db *DB) writeBatch(ctx context.Context, fn func(tx *writeTx) error) error 
 		if err := fn(w); err != nil {
 			return err
 		}
+		if err := sumReviews(ctx, tx, w.counted); err != nil {
+			return err
+		}
 		if err := numberChanges(ctx, tx, w.changes); err != nil {
 			return err
 		}
@@ -106,6 +123,13 @@ func (db *DB) writeBatch(ctx context.Context, fn func(tx *writeTx) error) error 
 // must not find change n committed later, so a transaction numbers its
 // changes last, holding the lock to its commit.
 const reviewChangesLock = 0x72657669657773 // "reviews"
+
+// lockChanges takes the lock that orders the changes' commits, to the
+// end of tx; again when tx holds it already.
+func lockChanges(ctx context.Context, tx pgx.Tx) error {
+	_, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(reviewChangesLock))
+	return err
+}
 
 // numberChanges numbers changes in their order, under the lock that
 // orders the changes' commits, lets go of the changes past the window,
@@ -124,7 +148,7 @@ func numberChanges(ctx context.Context, tx pgx.Tx, changes []change) error {
 			asked = append(asked, c.product)
 		}
 	}
-	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(reviewChangesLock)); err != nil {
+	if err := lockChanges(ctx, tx); err != nil {
 		return err
 	}
 	if _, err := tx.Exec(ctx, `WITH c AS (INSERT INTO review_changes (product_id, question_id)

@@ -494,7 +494,7 @@ func testConcurrentWrites(t *testing.T, open Opener) {
 		t.Fatal(err)
 	}
 	m := newReviewModel(NewFixture())
-	const callers = 48
+	const callers = 96
 	type posted struct {
 		id int64
 		r  catalog.NewReview
@@ -517,7 +517,9 @@ func testConcurrentWrites(t *testing.T, open Opener) {
 					t.Errorf("a vote on no review: %v; want %s", err, catalog.ENOTFOUND)
 				}
 			case 2:
-				r := newReview(int64(1+i%3), int64(1+i%5), catalog.Vote{CharacteristicID: 1, Value: 1 + int64(i%5)})
+				// Product 1's reviews vote on each of its characteristics
+				// in turn: the writes of its sums overlap.
+				r := newReview(int64(1+i%3), int64(1+i%5), catalog.Vote{CharacteristicID: 1 + int64(i/4%4), Value: 1 + int64(i%5)})
 				if r.ProductID != 1 {
 					r.Votes = nil
 				}
