@@ -52,15 +52,19 @@ start_serve() {
 
 stop_serve() { kill "$serve_pid" 2>/dev/null || true; wait "$serve_pid" 2>/dev/null || true; serve_pid=''; }
 
-# ticks PID…: the CPU seconds the processes have used.
+# ticks PID…: the CPU seconds the processes have used, with that of their
+# children that have ended: PostgreSQL's postmaster holds that of the
+# backends that ended, so that a backend ending between two readings does
+# not take its CPU out of the sum.
 ticks() {
   for p in "$@"; do cat "/proc/$p/stat" 2>/dev/null || true; done |
-    awk -v hz="$(getconf CLK_TCK)" '{sub(/.*\) /, ""); t += $12 + $13} END {printf "%.2f", t / hz}'
+    awk -v hz="$(getconf CLK_TCK)" '{sub(/.*\) /, ""); t += $12 + $13 + $14 + $15} END {printf "%.2f", t / hz}'
 }
 # cpu GROUP=PIDS…: a JSON object of each group's CPU seconds. PIDS is
 # comma-separated, or @NAME for every process of that name at the time
-# (PostgreSQL's backends come and go with the pool's connections; one
-# that started during a run counts from 0).
+# (PostgreSQL's backends come and go with the pool's connections: one
+# that started during a run counts from 0, one that ended is counted in
+# its parent's, see ticks).
 cpu() {
   local g pids out='{}'
   for g in "$@"; do

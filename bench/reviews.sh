@@ -28,6 +28,10 @@
 #   ROUTES          the routes measured cold [product styles related meta reviews]
 #   WRITES          whether to measure the writes [yes]
 #   RESULTS         where the results go [bench-results/reviews-<UTC time>]
+#   BEFORE_BIN      a previous catalog binary, to measure side by side: each
+#                   cold run is followed by the same on it ("-before"), on
+#                   stores of its own schema, BEFORE_SQLITE_DB and
+#                   BEFORE_PG_URL [none]
 #
 # "Cold" is the service's cache: the store's files are read once first, so
 # that the operating system's page cache holds them (SQLite's file with
@@ -46,6 +50,7 @@ WRITE_PRODUCTS=${WRITE_PRODUCTS:-1000}
 WRITE_REVIEWS=${WRITE_REVIEWS:-1000}
 ROUTES=${ROUTES:-product styles related meta reviews}
 WRITES=${WRITES:-yes}
+BEFORE_BIN=${BEFORE_BIN:-}
 PORT=3720 ADMIN=3721
 res=${RESULTS:-bench-results/reviews-$(date -u +%Y%m%dT%H%M%SZ)}
 # shellcheck source=bench/lib.sh
@@ -62,6 +67,7 @@ runs=$res/runs.jsonl
   echo "tree: $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- || echo ' with uncommitted changes'); $(go version)"
   echo "load: $(wrk -v 2>&1 | head -1 | awk '{print $1, $2}') -t2 -c$CONNS -d$DURATION -s bench/mix.lua -- ROUTE FIRST LAST"
   echo "stores: $STORES; $PRODUCTS products; writes to products 1-$WRITE_PRODUCTS, helpful on reviews 1-$WRITE_REVIEWS"
+  [ -z "$BEFORE_BIN" ] || echo "before: $BEFORE_BIN on ${BEFORE_SQLITE_DB:-} ${BEFORE_PG_URL%%\?*}"
 } | tee "$res/settings.txt" >&2
 
 # run NAME GROUPS ROUTE FIRST LAST: one wrk run, its result and CPU seconds
@@ -79,9 +85,10 @@ run() {
 }
 
 # mismatches STORE: the products written to whose kept sums differ from
-# the rows', and their characteristics likewise.
+# the rows', and their characteristics likewise (on PostgreSQL, with those
+# whose copy in the product's meta row differs from them too).
 mismatches() {
-  local ratings chars
+  local ratings chars copies
   ratings="SELECT count(*) FROM (SELECT product_id, sum(CASE WHEN rating = 1 THEN 1 ELSE 0 END) AS a1,
       sum(CASE WHEN rating = 2 THEN 1 ELSE 0 END) AS a2, sum(CASE WHEN rating = 3 THEN 1 ELSE 0 END) AS a3,
       sum(CASE WHEN rating = 4 THEN 1 ELSE 0 END) AS a4, sum(CASE WHEN rating = 5 THEN 1 ELSE 0 END) AS a5,
@@ -94,11 +101,32 @@ mismatches() {
       FROM characteristic_votes v JOIN reviews r ON r.id = v.review_id WHERE NOT r.reported AND r.product_id <= $WRITE_PRODUCTS
       GROUP BY v.characteristic_id) d ON d.characteristic_id = c.id
     WHERE c.product_id <= $WRITE_PRODUCTS AND (c.votes <> coalesce(d.n, 0) OR c.vote_sum <> coalesce(d.s, 0))"
+  copies="SELECT count(*) FROM characteristics c LEFT JOIN review_stats s ON s.product_id = c.product_id
+    WHERE c.product_id <= $WRITE_PRODUCTS
+      AND (s.char_ids[array_position(s.char_ids, c.id)] IS NULL OR s.char_votes[array_position(s.char_ids, c.id)] <> c.votes
+        OR s.char_sums[array_position(s.char_ids, c.id)] <> c.vote_sum)"
   if [ "$1" = postgres ]; then
-    echo "$(psql "$PG_URL" -Atc "$ratings") $(psql "$PG_URL" -Atc "$chars")"
+    # (A binary from before the copy has none to check.)
+    [ -n "$(psql "$PG_URL" -Atc "SELECT 1 FROM information_schema.columns
+      WHERE table_name = 'review_stats' AND column_name = 'char_ids'")" ] || copies="SELECT 0"
+    echo "$(psql "$PG_URL" -Atc "$ratings") $(($(psql "$PG_URL" -Atc "$chars") + $(psql "$PG_URL" -Atc "$copies")))"
   else
     echo "$(sqlite3 "$SQLITE_DB" "$ratings") $(sqlite3 "$SQLITE_DB" "$chars")"
   fi
+}
+
+# writes STORE BINARY DB SUFFIX: the write runs, on BINARY serving DB, then
+# the check of the sums they kept.
+writes() {
+  local store=$1
+  start_serve "$2" "$3" 512 "$res/serve$4.log"
+  run "$store-post$4" "$(groups)" post 1 "$WRITE_PRODUCTS"
+  run "$store-helpful$4" "$(groups)" helpful 1 "$WRITE_REVIEWS"
+  stop_serve
+  read -r bad_ratings bad_chars <<<"$(mismatches "$store")"
+  jq -cn --arg run "$store-check$4" --argjson r "$bad_ratings" --argjson c "$bad_chars" \
+    '{run: $run, products_off: $r, characteristics_off: $c}' >> "$runs"
+  echo "== $store$4: sums that differ from the rows after the writes: $bad_ratings products, $bad_chars characteristics" >&2
 }
 
 for store in $STORES; do
@@ -106,20 +134,23 @@ for store in $STORES; do
   echo "== reading $store into the page cache" >&2
   warm_os "$store"
   groups() { if [ "$store" = postgres ]; then echo "serve=$serve_pid store=@postgres"; else echo "serve=$serve_pid"; fi; }
+  if [ -n "$BEFORE_BIN" ]; then
+    before_db=$(SQLITE_DB=${BEFORE_SQLITE_DB:-} PG_URL=${BEFORE_PG_URL:-} store_db "$store")
+    [ -n "$before_db" ] || die "BEFORE_BIN: set the store of $store it serves"
+    SQLITE_DB=${BEFORE_SQLITE_DB:-} PG_URL=${BEFORE_PG_URL:-} warm_os "$store"
+  fi
   for route in $ROUTES; do
     start_serve "$work/catalog" "$db" 0 "$res/serve.log"
     run "$store-cold-$route" "$(groups)" "$route" 1 "$PRODUCTS"
     stop_serve
+    [ -n "$BEFORE_BIN" ] || continue
+    start_serve "$BEFORE_BIN" "$before_db" 0 "$res/serve-before.log"
+    run "$store-cold-$route-before" "$(groups)" "$route" 1 "$PRODUCTS"
+    stop_serve
   done
   [ "$WRITES" = yes ] || continue
-  start_serve "$work/catalog" "$db" 512 "$res/serve.log"
-  run "$store-post" "$(groups)" post 1 "$WRITE_PRODUCTS"
-  run "$store-helpful" "$(groups)" helpful 1 "$WRITE_REVIEWS"
-  stop_serve
-  read -r bad_ratings bad_chars <<<"$(mismatches "$store")"
-  jq -cn --arg run "$store-check" --argjson r "$bad_ratings" --argjson c "$bad_chars" \
-    '{run: $run, products_off: $r, characteristics_off: $c}' >> "$runs"
-  echo "== $store: sums that differ from the rows after the writes: $bad_ratings products, $bad_chars characteristics" >&2
+  writes "$store" "$work/catalog" "$db" ""
+  [ -z "$BEFORE_BIN" ] || SQLITE_DB=${BEFORE_SQLITE_DB:-} PG_URL=${BEFORE_PG_URL:-} writes "$store" "$BEFORE_BIN" "$before_db" -before
 done
 
 # The table.
