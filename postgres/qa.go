@@ -74,7 +74,7 @@ func (db *DB) Answers(ctx context.Context, q catalog.AnswerQuery) ([]catalog.Ans
 // in one transaction.
 func (db *DB) PostQuestion(ctx context.Context, q catalog.NewQuestion, at time.Time) (int64, error) {
 	var id int64
-	err := db.write(ctx, "post a question", func(ctx context.Context, tx *writeTx) error {
+	err := db.write(ctx, "post a question", q.ProductID, func(ctx context.Context, tx *writeTx) error {
 		var exists bool
 		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM products WHERE id = $1)`, q.ProductID).Scan(&exists); err != nil {
 			return err
@@ -96,7 +96,7 @@ func (db *DB) PostQuestion(ctx context.Context, q catalog.NewQuestion, at time.T
 // questions anew, in one transaction.
 func (db *DB) PostAnswer(ctx context.Context, a catalog.NewAnswer, at time.Time) (int64, error) {
 	var id int64
-	err := db.write(ctx, "post an answer", func(ctx context.Context, tx *writeTx) error {
+	err := db.write(ctx, "post an answer", a.QuestionID, func(ctx context.Context, tx *writeTx) error {
 		var productID int64
 		err := tx.QueryRow(ctx, `SELECT product_id FROM questions WHERE id = $1`, a.QuestionID).Scan(&productID)
 		if errors.Is(err, pgx.ErrNoRows) {
@@ -122,7 +122,7 @@ func (db *DB) PostAnswer(ctx context.Context, a catalog.NewAnswer, at time.Time)
 // markQA makes a mark on a question or an answer, and writes its
 // product's questions anew, in one transaction.
 func (db *DB) markQA(ctx context.Context, what string, m reload.QAMark) error {
-	return db.write(ctx, what, func(ctx context.Context, tx *writeTx) error {
+	return db.write(ctx, what, m.ID(), func(ctx context.Context, tx *writeTx) error {
 		w := m.Write
 		err := tx.QueryRow(ctx, m.FindSQL, m.ID()).Scan(&w.Question, &w.Product)
 		if errors.Is(err, pgx.ErrNoRows) {

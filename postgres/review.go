@@ -103,7 +103,7 @@ func (db *DB) ReviewMeta(ctx context.Context, productID int64) (catalog.ReviewMe
 // the sums, in one transaction.
 func (db *DB) PostReview(ctx context.Context, r catalog.NewReview, at time.Time) (int64, error) {
 	var id int64
-	err := db.write(ctx, "post a review", func(ctx context.Context, tx *writeTx) error {
+	err := db.write(ctx, "post a review", r.ProductID, func(ctx context.Context, tx *writeTx) error {
 		if err := checkReviewed(ctx, tx, r); err != nil {
 			return err
 		}
@@ -217,7 +217,7 @@ func characteristicSumsSQL(table, scope string) string {
 
 // MarkReviewHelpful adds one to a review's helpfulness.
 func (db *DB) MarkReviewHelpful(ctx context.Context, id int64) error {
-	return db.write(ctx, "mark a review helpful", func(ctx context.Context, tx *writeTx) error {
+	return db.write(ctx, "mark a review helpful", id, func(ctx context.Context, tx *writeTx) error {
 		tag, err := tx.Exec(ctx, `UPDATE reviews SET helpfulness = helpfulness + 1 WHERE id = $1`, id)
 		switch {
 		case err != nil:
@@ -240,7 +240,7 @@ func (db *DB) MarkReviewHelpful(ctx context.Context, id int64) error {
 // reporting it again changes nothing. The review's row is locked first,
 // so that two reports of it take it out once.
 func (db *DB) ReportReview(ctx context.Context, id int64) error {
-	return db.write(ctx, "report a review", func(ctx context.Context, tx *writeTx) error {
+	return db.write(ctx, "report a review", id, func(ctx context.Context, tx *writeTx) error {
 		var productID, rating int64
 		var recommend, reported bool
 		err := tx.QueryRow(ctx, `SELECT product_id, rating, recommend, reported FROM reviews WHERE id = $1 FOR UPDATE`, id).

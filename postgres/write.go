@@ -47,9 +47,11 @@ func (tx *writeTx) count(c counted) { tx.counted = append(tx.counted, c) }
 // callers that wait: every commit waits for a flush of the log, and for
 // the lock that orders the changes, so one transaction a write would bound
 // the writes to one a flush. fn does its work through the ctx and tx it is
-// given.
-func (db *DB) write(ctx context.Context, what string, fn func(ctx context.Context, tx *writeTx) error) error {
-	err := db.writes.Do(ctx, fn)
+// given. key is the id of the row fn locks (a review's, a question's, an
+// answer's), so that the writes that lock one row take turns at it
+// (groupcommit); any other when it locks none.
+func (db *DB) write(ctx context.Context, what string, key int64, fn func(ctx context.Context, tx *writeTx) error) error {
+	err := db.writes.Do(ctx, uint64(key), fn)
 	var e *catalog.Error
 	if errors.As(err, &e) {
 		return err
@@ -63,8 +65,8 @@ func (db *DB) write(ctx context.Context, what string, fn func(ctx context.Contex
 const writeLanes = 4
 
 // shopperWrites commits shoppers' writes on the primary, several to a
-// transaction, writeLanes transactions at a time; a write chosen as a
-// deadlock's victim is tried once more.
+// transaction, in writeLanes lanes; a write chosen as a deadlock's victim
+// runs again in the next transaction (up to groupcommit.MaxRuns).
 func shopperWrites(db *DB) *groupcommit.Committer[*writeTx] {
 	exec := func(stmt string) func(ctx context.Context, tx *writeTx) error {
 		return func(ctx context.Context, tx *writeTx) error {
@@ -91,9 +93,9 @@ func shopperWrites(db *DB) *groupcommit.Committer[*writeTx] {
 }
 
 // writeBatch runs fn, a batch of writes, in a transaction on the primary,
-// sums up the reviews they counted, numbers their changes and commits; once more when it failed before its
-// commit on a lost connection: never twice when the commit itself failed,
-// as it may have been made.
+// sums up the reviews they counted, numbers their changes and commits;
+// once more when it failed before its commit on a lost connection: never
+// twice when the commit itself failed, as it may have been made.
 func (db *DB) writeBatch(ctx context.Context, fn func(tx *writeTx) error) error {
 	var committing bool
 	return db.again(ctx, func() error {

@@ -108,9 +108,10 @@ func (db *DB) ReviewMeta(ctx context.Context, productID int64) (catalog.ReviewMe
 // shoppers' writes, which holds the write lock from its start, with the
 // writes of other callers that wait: each commit syncs the file, and one
 // sync a write would bound the writes to the syncs a second. fn does its
-// work through the ctx and tx it is given.
+// work through the ctx and tx it is given. (One writer: one lane, whose
+// key is 0.)
 func (db *DB) writeTx(ctx context.Context, what string, fn func(ctx context.Context, tx *sql.Tx) error) error {
-	return txError(what, db.writes.Do(ctx, fn))
+	return txError(what, db.writes.Do(ctx, 0, fn))
 }
 
 // shopperWrites commits shoppers' writes on the writer, several to a

@@ -46,13 +46,19 @@ type Store[T any] struct {
 	Retry func(err error) bool
 }
 
-// Committer commits the writes given to Do in batches, up to its lanes'
-// number of batches at a time. A caller whose write finds a lane free
-// runs the writes that wait, its own among them (it combines them); the
-// others wait for it and return their own write's outcome.
+// Committer commits the writes given to Do in batches, a batch at a time
+// in each of its lanes. A write goes to the lane of its key. A caller
+// whose write finds its lane free runs the writes that wait there, its own
+// among them (it combines them); the others wait for it and return their
+// own write's outcome.
 type Committer[T any] struct {
 	store Store[T]
-	lanes chan struct{} // a token for each batch running
+	lanes []lane[T]
+}
+
+// lane is where writes of some keys wait, and run a batch at a time.
+type lane[T any] struct {
+	turn chan struct{} // held by the caller that runs a batch
 
 	mu      sync.Mutex // guards waiting
 	waiting []*write[T]
@@ -70,70 +76,66 @@ type write[T any] struct {
 	again bool
 }
 
-// New returns a Committer of writes to store that runs up to lanes batches
-// at a time (at least one): one for a store with one writer; a few for
-// one whose writes run side by side up to a lock they take at the end.
+// New returns a Committer of writes to store with lanes lanes (at least
+// one): one for a store with one writer; a few for one whose writes run
+// side by side up to a lock they take at the end.
 func New[T any](store Store[T], lanes int) *Committer[T] {
-	return &Committer[T]{store: store, lanes: make(chan struct{}, max(lanes, 1))}
+	c := &Committer[T]{store: store, lanes: make([]lane[T], max(lanes, 1))}
+	for i := range c.lanes {
+		c.lanes[i].turn = make(chan struct{}, 1)
+	}
+	return c
 }
 
-// Do runs fn in a transaction, with the writes of other callers that
-// wait at the time, and returns when that transaction has committed (nil)
-// or fn's write is undone (its error). fn must do its work through the
-// ctx and tx it is given, and may run more than once. ctx bounds the wait:
-// a write whose ctx ended before its turn is not begun; once begun, it
-// runs in the batch's context, which no one caller's cancellation ends (a
-// statement interrupted would end the transaction of all).
-func (c *Committer[T]) Do(ctx context.Context, fn func(ctx context.Context, tx T) error) error {
+// Do runs fn in a transaction, with the writes of other callers that wait
+// in the lane of key at the time, and returns when that transaction has
+// committed (nil) or fn's write is undone (its error). Writes of one key
+// never run in two transactions at once: writes keyed by the rows they
+// lock take turns at them, where two transactions that locked them in
+// opposite orders would deadlock.
+//
+// fn must do its work through the ctx and tx it is given, and may run more
+// than once. ctx bounds the wait: a write whose ctx ended before its turn
+// is not begun; once begun, it runs in the batch's context, which no one
+// caller's cancellation ends (a statement interrupted would end the
+// transaction of all).
+func (c *Committer[T]) Do(ctx context.Context, key uint64, fn func(ctx context.Context, tx T) error) error {
+	l := &c.lanes[key%uint64(len(c.lanes))]
 	w := &write[T]{ctx: ctx, fn: fn, done: make(chan struct{})}
-	c.mu.Lock()
-	c.waiting = append(c.waiting, w)
-	c.mu.Unlock()
+	l.mu.Lock()
+	l.waiting = append(l.waiting, w)
+	l.mu.Unlock()
 	for {
 		select {
 		case <-w.done:
 			return w.err
-		case c.lanes <- struct{}{}:
-			ran := c.runBatches()
-			<-c.lanes
-			if !ran { // another lane took this write: it runs there
-				<-w.done
-				return w.err
-			}
+		case l.turn <- struct{}{}:
+			// The writes a batch put back wait first for the next, which
+			// this caller runs when its own write was put back, or the next
+			// caller to take the turn.
+			c.commit(l, l.take())
+			<-l.turn
 		}
 	}
 }
 
-// runBatches commits the writes that wait, in batches, as long as a batch
-// puts writes back to run again: no other caller may come to run them. It
-// reports whether there were any.
-func (c *Committer[T]) runBatches() bool {
-	batch := c.take()
-	again := c.commit(batch)
-	for again {
-		again = c.commit(c.take())
-	}
-	return len(batch) > 0
-}
-
 // take takes the first MaxBatch writes that wait.
-func (c *Committer[T]) take() []*write[T] {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	n := min(len(c.waiting), MaxBatch)
-	batch := c.waiting[:n:n]
-	c.waiting = c.waiting[n:]
+func (l *lane[T]) take() []*write[T] {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	n := min(len(l.waiting), MaxBatch)
+	batch := l.waiting[:n:n]
+	l.waiting = l.waiting[n:]
 	return batch
 }
 
 // commit runs batch's writes in one transaction, each in a savepoint,
 // and marks them done: with their own error, or, when the transaction did
-// not commit, with its. The writes to run again go back to wait, first,
-// once the transaction has committed and let go of its locks; it reports
-// whether there were any.
-func (c *Committer[T]) commit(batch []*write[T]) (again bool) {
+// not commit, with its. The writes to run again go back to wait in l,
+// first, once the transaction has committed and let go of its locks.
+func (c *Committer[T]) commit(l *lane[T], batch []*write[T]) {
 	if len(batch) == 0 {
-		return false
+		return
 	}
 	ctx, cancel := batchContext(batch)
 	defer cancel()
@@ -158,11 +160,10 @@ func (c *Committer[T]) commit(batch []*write[T]) (again bool) {
 		close(w.done)
 	}
 	if len(back) > 0 {
-		c.mu.Lock()
-		c.waiting = append(back, c.waiting...)
-		c.mu.Unlock()
+		l.mu.Lock()
+		l.waiting = append(back, l.waiting...)
+		l.mu.Unlock()
 	}
-	return len(back) > 0
 }
 
 // run runs one write in a savepoint, and undoes it to the savepoint when

@@ -6,8 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"sync"
-	"sync/atomic"
-	"testing"
+		"testing"
 	"time"
 )
 
@@ -78,7 +77,7 @@ func TestDo_BatchesWritesThatWait(t *testing.T) {
 	first, release := make(chan struct{}), make(chan struct{})
 	var wg sync.WaitGroup
 	wg.Go(func() {
-		err := c.Do(context.Background(), func(_ context.Context, tx *fakeTx) error {
+		err := c.Do(context.Background(), 0, func(_ context.Context, tx *fakeTx) error {
 			close(first)
 			<-release // the others arrive while this batch runs
 			return nil
@@ -91,12 +90,12 @@ func TestDo_BatchesWritesThatWait(t *testing.T) {
 	const n = 50
 	for i := range n {
 		wg.Go(func() {
-			if err := c.Do(context.Background(), writeN(i)); err != nil {
+			if err := c.Do(context.Background(), 0, writeN(i)); err != nil {
 				t.Error(err)
 			}
 		})
 	}
-	waitFor(t, func() bool { c.mu.Lock(); defer c.mu.Unlock(); return len(c.waiting) == n })
+	waitFor(t, func() bool { return c.lanes[0].waitingNow() == n })
 	close(release)
 	wg.Wait()
 
@@ -114,8 +113,9 @@ func TestDo_BatchesWritesThatWait(t *testing.T) {
 	}
 }
 
-// TestDo_Lanes: with two lanes, a write that comes while a batch runs
-// runs beside it, in a batch of its own, rather than waiting for it.
+// TestDo_Lanes: with two lanes, a write of the other lane's key that
+// comes while a batch runs runs beside it, in a batch of its own, while
+// one of the same lane's key waits for it.
 func TestDo_Lanes(t *testing.T) {
 	s := &fakeStore{}
 	c := New(s.store(nil), 2)
@@ -123,47 +123,55 @@ func TestDo_Lanes(t *testing.T) {
 	first := make(chan struct{})
 	done := make(chan error)
 	go func() {
-		done <- c.Do(context.Background(), func(context.Context, *fakeTx) error {
+		done <- c.Do(context.Background(), 0, func(context.Context, *fakeTx) error {
 			close(first)
 			<-release
 			return nil
 		})
 	}()
 	<-first
-	second := make(chan error)
-	go func() { second <- c.Do(context.Background(), writeN(1)) }()
+	sameLane, otherLane := make(chan error, 1), make(chan error)
+	go func() { sameLane <- c.Do(context.Background(), 2, writeN(2)) }()
+	go func() { otherLane <- c.Do(context.Background(), 1, writeN(1)) }()
 	select {
-	case err := <-second:
+	case err := <-otherLane:
 		if err != nil {
 			t.Fatal(err)
 		}
 	case <-time.After(10 * time.Second):
-		t.Fatal("the second write waited for the first batch; want it run in the other lane")
+		t.Fatal("the other lane's write waited for the first batch; want it run in its lane")
+	}
+	select {
+	case err := <-sameLane:
+		t.Fatalf("the same lane's write ran beside the first batch (%v); want it to wait", err)
+	case <-time.After(10 * time.Millisecond):
 	}
 	close(release)
-	if err := <-done; err != nil {
-		t.Fatal(err)
+	for _, ch := range []chan error{done, sameLane} {
+		if err := <-ch; err != nil {
+			t.Fatal(err)
+		}
 	}
-	if len(s.txs) != 2 {
-		t.Errorf("%d transactions; want 2, the second committed while the first ran", len(s.txs))
+	if len(s.txs) != 3 {
+		t.Errorf("%d transactions; want 3", len(s.txs))
 	}
 }
 
 func TestDo_BatchesAtMost(t *testing.T) {
 	s := &fakeStore{}
 	c := New(s.store(nil), 1)
-	c.lanes <- struct{}{} // as if a batch ran: the writes queue
+	c.lanes[0].turn <- struct{}{} // as if a batch ran: the writes queue
 	n := MaxBatch + 10
 	var wg sync.WaitGroup
 	for i := range n {
 		wg.Go(func() {
-			if err := c.Do(context.Background(), writeN(i)); err != nil {
+			if err := c.Do(context.Background(), 0, writeN(i)); err != nil {
 				t.Error(err)
 			}
 		})
 	}
-	waitFor(t, func() bool { c.mu.Lock(); defer c.mu.Unlock(); return len(c.waiting) == n })
-	<-c.lanes
+	waitFor(t, func() bool { return c.lanes[0].waitingNow() == n })
+	<-c.lanes[0].turn
 	wg.Wait()
 	if len(s.txs) != 2 {
 		t.Errorf("%d writes in %d transactions; want 2 (at most %d a transaction)", n, len(s.txs), MaxBatch)
@@ -173,21 +181,21 @@ func TestDo_BatchesAtMost(t *testing.T) {
 func TestDo_AFailedWriteUndoesOnlyItself(t *testing.T) {
 	s := &fakeStore{}
 	c := New(s.store(nil), 1)
-	c.lanes <- struct{}{}
+	c.lanes[0].turn <- struct{}{}
 	errs := make([]error, 3)
 	var wg sync.WaitGroup
 	for i := range 3 {
 		wg.Go(func() {
-			errs[i] = c.Do(context.Background(), func(ctx context.Context, tx *fakeTx) error {
+			errs[i] = c.Do(context.Background(), 0, func(ctx context.Context, tx *fakeTx) error {
 				if err := writeN(i)(ctx, tx); err != nil || i != 1 {
 					return err
 				}
 				return errWrite
 			})
 		})
-		waitFor(t, func() bool { c.mu.Lock(); defer c.mu.Unlock(); return len(c.waiting) == i+1 })
+		waitFor(t, func() bool { return c.lanes[0].waitingNow() == i+1 })
 	}
-	<-c.lanes
+	<-c.lanes[0].turn
 	wg.Wait()
 
 	if errs[0] != nil || !errors.Is(errs[1], errWrite) || errs[2] != nil {
@@ -206,14 +214,14 @@ func TestDo_AFailedWriteUndoesOnlyItself(t *testing.T) {
 func TestDo_AFailedCommitFailsEveryWrite(t *testing.T) {
 	s := &fakeStore{failCommit: true}
 	c := New(s.store(nil), 1)
-	c.lanes <- struct{}{}
+	c.lanes[0].turn <- struct{}{}
 	errs := make([]error, 2)
 	var wg sync.WaitGroup
 	for i := range 2 {
-		wg.Go(func() { errs[i] = c.Do(context.Background(), writeN(i)) })
+		wg.Go(func() { errs[i] = c.Do(context.Background(), 0, writeN(i)) })
 	}
-	waitFor(t, func() bool { c.mu.Lock(); defer c.mu.Unlock(); return len(c.waiting) == 2 })
-	<-c.lanes
+	waitFor(t, func() bool { return c.lanes[0].waitingNow() == 2 })
+	<-c.lanes[0].turn
 	wg.Wait()
 	for i, err := range errs {
 		if !errors.Is(err, errCommit) {
@@ -226,7 +234,7 @@ func TestDo_RunAgainWhole(t *testing.T) {
 	s := &fakeStore{failFirst: true}
 	c := New(s.store(nil), 1)
 	runs := 0
-	err := c.Do(context.Background(), func(ctx context.Context, tx *fakeTx) error {
+	err := c.Do(context.Background(), 0, func(ctx context.Context, tx *fakeTx) error {
 		runs++
 		if runs == 1 {
 			return errWrite // undone; InTx runs the batch again
@@ -257,7 +265,7 @@ func TestDo_Retry(t *testing.T) {
 			s := &fakeStore{}
 			c := New(s.store(tc.retry), 1)
 			runs := 0
-			err := c.Do(context.Background(), func(ctx context.Context, tx *fakeTx) error {
+			err := c.Do(context.Background(), 0, func(ctx context.Context, tx *fakeTx) error {
 				runs++
 				tx.log = append(tx.log, fmt.Sprint("run ", runs))
 				if runs <= tc.fails {
@@ -283,81 +291,19 @@ func TestDo_Retry(t *testing.T) {
 	}
 }
 
-// A write put back to run again is run by the caller whose batch put it
-// back, even when its own caller took another lane and found nothing to
-// run there, and so waits for it alone. Which caller takes the batch is
-// up to the scheduler: the case is tried several times.
-func TestDo_RetriedForACallerWaitingElsewhere(t *testing.T) {
-	ctx := context.Background()
-	deadlock := func(err error) bool { return errors.Is(err, errAgain) }
-	for range 20 {
-		c := New((&fakeStore{}).store(deadlock), 2)
-		c.lanes <- struct{}{} // both lanes busy
-		c.lanes <- struct{}{}
-		started, release := make(chan struct{}), make(chan struct{})
-		var runs atomic.Int32
-		done := make(chan error, 2)
-		go func() {
-			done <- c.Do(ctx, func(context.Context, *fakeTx) error {
-				close(started)
-				<-release
-				return nil
-			})
-		}()
-		waitWaiting(c, 1)
-		go func() {
-			done <- c.Do(ctx, func(context.Context, *fakeTx) error {
-				if runs.Add(1) == 1 {
-					return errAgain
-				}
-				return nil
-			})
-		}()
-		waitWaiting(c, 2)
-		<-c.lanes // a lane frees: its taker batches both writes
-		<-started
-		<-c.lanes // the other: its taker finds nothing to run
-		time.Sleep(5 * time.Millisecond)
-		close(release)
-		for range 2 {
-			select {
-			case err := <-done:
-				if err != nil {
-					t.Fatal(err)
-				}
-			case <-time.After(5 * time.Second):
-				t.Fatal("a write put back to run again still waits after 5 s")
-			}
-		}
-	}
-}
-
-// waitWaiting waits until n writes wait.
-func waitWaiting(c *Committer[*fakeTx], n int) {
-	for {
-		c.mu.Lock()
-		k := len(c.waiting)
-		c.mu.Unlock()
-		if k == n {
-			return
-		}
-		time.Sleep(100 * time.Microsecond)
-	}
-}
-
 func TestDo_EndedContextIsNotBegun(t *testing.T) {
 	s := &fakeStore{}
 	c := New(s.store(nil), 1)
-	c.lanes <- struct{}{}
+	c.lanes[0].turn <- struct{}{}
 	ctx, cancel := context.WithCancel(context.Background())
 	ran := false
 	done := make(chan error)
 	go func() {
-		done <- c.Do(ctx, func(context.Context, *fakeTx) error { ran = true; return nil })
+		done <- c.Do(ctx, 0, func(context.Context, *fakeTx) error { ran = true; return nil })
 	}()
-	waitFor(t, func() bool { c.mu.Lock(); defer c.mu.Unlock(); return len(c.waiting) == 1 })
+	waitFor(t, func() bool { return c.lanes[0].waitingNow() == 1 })
 	cancel()
-	<-c.lanes
+	<-c.lanes[0].turn
 	if err := <-done; !errors.Is(err, context.Canceled) || ran {
 		t.Errorf("%v, ran %v; want %v and not run", err, ran, context.Canceled)
 	}
@@ -367,7 +313,7 @@ func TestDo_BatchContextOutlivesCallers(t *testing.T) {
 	c := New((&fakeStore{}).store(nil), 1)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
 	defer cancel()
-	err := c.Do(ctx, func(bctx context.Context, _ *fakeTx) error {
+	err := c.Do(ctx, 0, func(bctx context.Context, _ *fakeTx) error {
 		cancel() // the caller gives up while its write runs
 		if bctx.Err() != nil {
 			return fmt.Errorf("the batch's context ended with its caller's: %w", bctx.Err())
@@ -389,4 +335,11 @@ func waitFor(t *testing.T, cond func() bool) {
 			t.Fatal("timed out waiting")
 		}
 	}
+}
+
+// waitingNow is how many writes wait in l.
+func (l *lane[T]) waitingNow() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.waiting)
 }
