@@ -50,7 +50,7 @@ WRITE_PRODUCTS=${WRITE_PRODUCTS:-1000}
 WRITE_REVIEWS=${WRITE_REVIEWS:-1000}
 ROUTES=${ROUTES:-product styles related meta reviews}
 WRITES=${WRITES:-yes}
-BEFORE_BIN=${BEFORE_BIN:-}
+BEFORE_BIN=${BEFORE_BIN:-} BEFORE_SQLITE_DB=${BEFORE_SQLITE_DB:-} BEFORE_PG_URL=${BEFORE_PG_URL:-}
 PORT=3720 ADMIN=3721
 res=${RESULTS:-bench-results/reviews-$(date -u +%Y%m%dT%H%M%SZ)}
 # shellcheck source=bench/lib.sh
@@ -67,7 +67,7 @@ runs=$res/runs.jsonl
   echo "tree: $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- || echo ' with uncommitted changes'); $(go version)"
   echo "load: $(wrk -v 2>&1 | head -1 | awk '{print $1, $2}') -t2 -c$CONNS -d$DURATION -s bench/mix.lua -- ROUTE FIRST LAST"
   echo "stores: $STORES; $PRODUCTS products; writes to products 1-$WRITE_PRODUCTS, helpful on reviews 1-$WRITE_REVIEWS"
-  [ -z "$BEFORE_BIN" ] || echo "before: $BEFORE_BIN on ${BEFORE_SQLITE_DB:-} ${BEFORE_PG_URL%%\?*}"
+  [ -z "$BEFORE_BIN" ] || echo "before: $BEFORE_BIN on $BEFORE_SQLITE_DB ${BEFORE_PG_URL%%\?*}"
 } | tee "$res/settings.txt" >&2
 
 # run NAME GROUPS ROUTE FIRST LAST: one wrk run, its result and CPU seconds
@@ -135,9 +135,9 @@ for store in $STORES; do
   warm_os "$store"
   groups() { if [ "$store" = postgres ]; then echo "serve=$serve_pid store=@postgres"; else echo "serve=$serve_pid"; fi; }
   if [ -n "$BEFORE_BIN" ]; then
-    before_db=$(SQLITE_DB=${BEFORE_SQLITE_DB:-} PG_URL=${BEFORE_PG_URL:-} store_db "$store")
+    before_db=$(SQLITE_DB=$BEFORE_SQLITE_DB PG_URL=$BEFORE_PG_URL store_db "$store")
     [ -n "$before_db" ] || die "BEFORE_BIN: set the store of $store it serves"
-    SQLITE_DB=${BEFORE_SQLITE_DB:-} PG_URL=${BEFORE_PG_URL:-} warm_os "$store"
+    SQLITE_DB=$BEFORE_SQLITE_DB PG_URL=$BEFORE_PG_URL warm_os "$store"
   fi
   for route in $ROUTES; do
     start_serve "$work/catalog" "$db" 0 "$res/serve.log"
@@ -150,7 +150,7 @@ for store in $STORES; do
   done
   [ "$WRITES" = yes ] || continue
   writes "$store" "$work/catalog" "$db" ""
-  [ -z "$BEFORE_BIN" ] || SQLITE_DB=${BEFORE_SQLITE_DB:-} PG_URL=${BEFORE_PG_URL:-} writes "$store" "$BEFORE_BIN" "$before_db" -before
+  [ -z "$BEFORE_BIN" ] || SQLITE_DB=$BEFORE_SQLITE_DB PG_URL=$BEFORE_PG_URL writes "$store" "$BEFORE_BIN" "$before_db" -before
 done
 
 # The table.
@@ -159,6 +159,6 @@ done
   echo "|---|---:|---|---:|---:|"
   jq -r 'select(.wrk) | "| \(.run) | \(.wrk.ok_rps | floor) | \(.wrk.status) | \((.cpu_seconds | add) / .wrk.ok * 1e6 | floor) | \(.wrk.p99_ms) |"' "$runs"
   echo
-  jq -r 'select(.run | endswith("-check")) | "\(.run): \(.products_off) products and \(.characteristics_off) characteristics whose kept sums differ from the rows"' "$runs"
+  jq -r 'select(.run | contains("-check")) | "\(.run): \(.products_off) products and \(.characteristics_off) characteristics whose kept sums differ from the rows"' "$runs"
 } > "$res/reviews.md"
 cat "$res/settings.txt" "$res/reviews.md"
