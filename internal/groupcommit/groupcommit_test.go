@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"sync"
-		"testing"
+	"testing"
 	"time"
 )
 
