@@ -78,6 +78,7 @@ type DB struct {
 	// writes commits shoppers' writes on the primary, several to a
 	// transaction.
 	writes *groupcommit.Committer[*writeTx]
+	turns  atomic.Uint64 // anyKey's count
 	url    string
 	cfg    Config
 

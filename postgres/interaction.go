@@ -21,7 +21,7 @@ func (db *DB) AddInteractions(ctx context.Context, batch []catalog.Interaction) 
 	for k, i := range batch {
 		elements[k], widgets[k], times[k], at[k] = withoutNUL(i.Element), withoutNUL(i.Widget), withoutNUL(i.Time), i.At.UnixMilli()
 	}
-	return db.write(ctx, "add interactions", 0, func(ctx context.Context, tx *writeTx) error {
+	return db.write(ctx, "add interactions", db.anyKey(), func(ctx context.Context, tx *writeTx) error {
 		_, err := tx.Exec(ctx, `INSERT INTO interactions (element, widget, time, at)
 			SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[])`, elements, widgets, times, at)
 		return err
@@ -37,7 +37,7 @@ func withoutNUL(s string) string { return strings.ReplaceAll(s, "\x00", "\uFFFD"
 // at most limit of them, in one statement.
 func (db *DB) DeleteInteractions(ctx context.Context, before time.Time, limit int) (int64, error) {
 	var n int64
-	err := db.write(ctx, "delete interactions", 0, func(ctx context.Context, tx *writeTx) error {
+	err := db.write(ctx, "delete interactions", db.anyKey(), func(ctx context.Context, tx *writeTx) error {
 		tag, err := tx.Exec(ctx, `DELETE FROM interactions WHERE id = ANY(ARRAY(
 			SELECT id FROM interactions WHERE at < $1 ORDER BY at LIMIT $2))`, before.UnixMilli(), max(limit, 0))
 		n = tag.RowsAffected()

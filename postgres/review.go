@@ -90,9 +90,8 @@ func (db *DB) ReviewMeta(ctx context.Context, productID int64) (catalog.ReviewMe
 			return fmt.Errorf("product %d: review_stats has %d characteristic ids, %d names, %d vote counts, %d sums",
 				productID, len(ids), len(names), len(votes), len(sums))
 		}
-		m.Characteristics = make([]catalog.CharacteristicMeta, len(ids))
 		for i, id := range ids {
-			m.Characteristics[i] = catalog.CharacteristicMeta{ID: id, Name: names[i], Votes: votes[i], Sum: sums[i]}
+			m.Characteristics = append(m.Characteristics, catalog.CharacteristicMeta{ID: id, Name: names[i], Votes: votes[i], Sum: sums[i]})
 		}
 		return nil
 	})

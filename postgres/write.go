@@ -59,6 +59,9 @@ func (db *DB) write(ctx context.Context, what string, key int64, fn func(ctx con
 	return storeError(what, err)
 }
 
+// anyKey is the key of a write that locks no row: the lanes in turn.
+func (db *DB) anyKey() int64 { return int64(db.turns.Add(1)) }
+
 // writeLanes is how many transactions of shoppers' writes run at once on
 // the primary: their statements run side by side, on a connection each,
 // up to the end, where each takes the lock that orders the changes.

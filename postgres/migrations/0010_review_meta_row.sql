@@ -1,7 +1,7 @@
 -- review_stats becomes each product's meta, read with one key lookup: the
 -- counts it held, and a copy of the product's characteristics' sums as
 -- arrays in id order, for every product with reviews or characteristics.
--- Every write of the sums keeps the copy (countReview in review.go). A new
+-- Every write of the sums keeps the copy (sumReviews in review.go). A new
 -- database has the columns already: the program makes its catalog tables
 -- as they are now.
 ALTER TABLE review_stats
